@@ -1,0 +1,60 @@
+"""The application object and its route decorators.
+
+The decorators do not build a router: turbo has already compiled the routes
+from the source. They append the handler to ``app._turbo_handlers`` in
+declaration order so the server can pick up the exact function objects
+(and check they are the ones it compiled) without looking names up.
+"""
+
+from typing import Any, Callable, List, Optional, Sequence, TypeVar
+
+Handler = TypeVar("Handler", bound=Callable[..., Any])
+
+
+class FastAPI:
+    """Accepts FastAPI's constructor arguments; turbo reads them statically."""
+
+    def __init__(self, **options: Any) -> None:
+        self._turbo_options = options
+        self._turbo_handlers: List[Callable[..., Any]] = []
+
+    def _route(self, path: str, methods: Sequence[str], **options: Any) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            self._turbo_handlers.append(handler)
+            return handler
+
+        return register
+
+    def api_route(self, path: str, *, methods: Optional[Sequence[str]] = None, **options: Any):
+        return self._route(path, methods or ["GET"], **options)
+
+    def get(self, path: str, **options: Any):
+        return self._route(path, ["GET"], **options)
+
+    def put(self, path: str, **options: Any):
+        return self._route(path, ["PUT"], **options)
+
+    def post(self, path: str, **options: Any):
+        return self._route(path, ["POST"], **options)
+
+    def delete(self, path: str, **options: Any):
+        return self._route(path, ["DELETE"], **options)
+
+    def options(self, path: str, **options: Any):
+        return self._route(path, ["OPTIONS"], **options)
+
+    def head(self, path: str, **options: Any):
+        return self._route(path, ["HEAD"], **options)
+
+    def patch(self, path: str, **options: Any):
+        return self._route(path, ["PATCH"], **options)
+
+    def __call__(self, scope: Any, receive: Any, send: Any) -> Any:
+        raise RuntimeError(
+            "this app is compiled by turbo and cannot be served by an ASGI server; "
+            "run `turbo build app.py -o server` and start ./server"
+        )
+
+
+class TurboAPI(FastAPI):
+    """The same application object under turbo's own name."""

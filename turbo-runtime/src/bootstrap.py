@@ -1,0 +1,75 @@
+"""Start-up of a turbo server's Python side; run once, before the first request.
+
+It installs the ``turboapi`` package embedded in the binary (also under the
+name ``fastapi``), imports the user's app module and returns the handler
+functions its route decorators recorded, in declaration order. Nothing here
+runs per request.
+"""
+
+import asyncio
+import importlib
+import importlib.abc
+import importlib.util
+import os
+import site
+import sys
+import threading
+
+
+class EmbeddedPackage(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Imports modules from source text compiled into the server binary."""
+
+    def __init__(self, sources):
+        self.sources = {name: (is_package, text) for name, is_package, text in sources}
+
+    def find_spec(self, fullname, path=None, target=None):
+        entry = self.sources.get(fullname)
+        if entry is None:
+            return None
+        origin = "<turbo>/" + fullname.replace(".", "/") + ("/__init__.py" if entry[0] else ".py")
+        return importlib.util.spec_from_loader(fullname, self, origin=origin, is_package=entry[0])
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        _, text = self.sources[module.__name__]
+        exec(compile(text, module.__spec__.origin, "exec"), module.__dict__)
+
+
+def install_package(sources):
+    """Makes ``turboapi`` and ``fastapi`` (and their submodules) the embedded package."""
+    finder = EmbeddedPackage(sources)
+    sys.meta_path.insert(0, finder)
+    for name in finder.sources:
+        importlib.import_module(name)
+    for name in finder.sources:
+        sys.modules["fastapi" + name[len("turboapi"):]] = sys.modules[name]
+    return sys.modules["turboapi"]
+
+
+def load_app(app_dir, module_name, app_variable, site_dirs):
+    """Imports the app module; returns (handlers, coroutine-function flags)."""
+    for directory in site_dirs:
+        if directory and directory not in sys.path and os.path.isdir(directory):
+            site.addsitedir(directory)
+    sys.path.insert(0, app_dir)
+    module = importlib.import_module(module_name)
+    app = getattr(module, app_variable, None)
+    handlers = getattr(app, "_turbo_handlers", None)
+    if handlers is None:
+        raise TypeError(
+            f"{module_name}.{app_variable} is {type(app).__name__}, not a FastAPI/TurboAPI app "
+            "created from the turboapi package"
+        )
+    import inspect
+
+    return [(handler, inspect.iscoroutinefunction(handler)) for handler in handlers]
+
+
+def start_event_loop():
+    """An asyncio loop on its own thread, for coroutines that suspend."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, name="turbo-asyncio", daemon=True)
+    thread.start()
+    return loop

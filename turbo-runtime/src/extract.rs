@@ -1,0 +1,389 @@
+//! Typed extractors for path and query parameters.
+//!
+//! Each extractor parses a raw string exactly as pydantic's lax mode does
+//! for FastAPI (whitespace, underscores, `5.0` as an int, the accepted
+//! boolean spellings, ...), builds the Python value the handler receives,
+//! and records FastAPI's 422 error entry when the value is missing or
+//! invalid. Errors are collected for every parameter before answering, as
+//! FastAPI reports them all.
+
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyFloat, PyInt, PyString};
+
+use crate::json::write_str;
+
+/// Where a parameter comes from, as FastAPI writes it in `loc`.
+#[derive(Clone, Copy, Debug)]
+pub struct Loc {
+    pub source: &'static str,
+    pub name: &'static str,
+}
+
+impl Loc {
+    pub const fn path(name: &'static str) -> Self {
+        Loc { source: "path", name }
+    }
+    pub const fn query(name: &'static str) -> Self {
+        Loc { source: "query", name }
+    }
+}
+
+/// What a handler receives when the parameter is absent.
+#[derive(Clone, Copy, Debug)]
+pub enum Fallback {
+    /// No default: absence is a `missing` error.
+    Required,
+    None,
+    Bool(bool),
+    Int(i64),
+    /// An integer literal too large for i64, in decimal.
+    BigInt(&'static str),
+    Float(f64),
+    Str(&'static str),
+}
+
+impl Fallback {
+    fn to_python<'py>(self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        Ok(Some(match self {
+            Fallback::Required => return Ok(None),
+            Fallback::None => py.None().into_bound(py),
+            Fallback::Bool(b) => PyBool::new(py, b).to_owned().into_any(),
+            Fallback::Int(i) => i.into_pyobject(py)?.into_any(),
+            Fallback::BigInt(digits) => big_int(py, digits)?,
+            Fallback::Float(f) => PyFloat::new(py, f).into_any(),
+            Fallback::Str(s) => PyString::new(py, s).into_any(),
+        }))
+    }
+}
+
+/// FastAPI's 422 error list, written as JSON as it is collected.
+#[derive(Default)]
+pub struct ValidationErrors {
+    json: Vec<u8>,
+    count: usize,
+}
+
+impl ValidationErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// `{"detail":[...]}`, the body of the 422 response.
+    pub fn into_body(self) -> Vec<u8> {
+        let mut body = Vec::with_capacity(self.json.len() + 13);
+        body.extend_from_slice(b"{\"detail\":[");
+        body.extend_from_slice(&self.json);
+        body.extend_from_slice(b"]}");
+        body
+    }
+
+    pub fn push(&mut self, kind: &str, loc: Loc, msg: &str, input: Option<&str>) {
+        if self.count > 0 {
+            self.json.push(b',');
+        }
+        self.count += 1;
+        let out = &mut self.json;
+        out.extend_from_slice(b"{\"type\":");
+        write_str(out, kind);
+        out.extend_from_slice(b",\"loc\":[");
+        write_str(out, loc.source);
+        out.push(b',');
+        write_str(out, loc.name);
+        out.extend_from_slice(b"],\"msg\":");
+        write_str(out, msg);
+        out.extend_from_slice(b",\"input\":");
+        match input {
+            Some(input) => write_str(out, input),
+            None => out.extend_from_slice(b"null"),
+        }
+        out.push(b'}');
+    }
+
+    fn missing(&mut self, loc: Loc) {
+        self.push("missing", loc, "Field required", None);
+    }
+}
+
+/// Result type of every extractor: the value, or `None` after recording an
+/// error (or, for a failed Python allocation, after recording nothing and
+/// leaving the caller to answer 500).
+pub type Extracted<'py> = PyResult<Option<Bound<'py, PyAny>>>;
+
+fn present_or_fallback<'py, 'a>(
+    py: Python<'py>,
+    raw: Option<&'a str>,
+    fallback: Fallback,
+    loc: Loc,
+    errors: &mut ValidationErrors,
+) -> Result<&'a str, Extracted<'py>> {
+    match raw {
+        Some(raw) => Ok(raw),
+        None => {
+            let value = fallback.to_python(py);
+            if matches!(value, Ok(None)) {
+                errors.missing(loc);
+            }
+            Err(value)
+        }
+    }
+}
+
+/// An unannotated parameter (`Any`) or `str`: the text as it came.
+pub fn str<'py>(
+    py: Python<'py>,
+    raw: Option<&str>,
+    fallback: Fallback,
+    loc: Loc,
+    errors: &mut ValidationErrors,
+) -> Extracted<'py> {
+    let raw = match present_or_fallback(py, raw, fallback, loc, errors) {
+        Ok(raw) => raw,
+        Err(done) => return done,
+    };
+    Ok(Some(PyString::new(py, raw).into_any()))
+}
+
+pub fn int<'py>(
+    py: Python<'py>,
+    raw: Option<&str>,
+    fallback: Fallback,
+    loc: Loc,
+    errors: &mut ValidationErrors,
+) -> Extracted<'py> {
+    let raw = match present_or_fallback(py, raw, fallback, loc, errors) {
+        Ok(raw) => raw,
+        Err(done) => return done,
+    };
+    match parse_int(raw) {
+        ParsedInt::Small(value) => Ok(Some(value.into_pyobject(py)?.into_any())),
+        ParsedInt::Big(digits) => Ok(Some(big_int(py, &digits)?)),
+        ParsedInt::TooLong => {
+            errors.push(
+                "int_parsing_size",
+                loc,
+                "Unable to parse input string as an integer, exceeded maximum size",
+                Some(raw),
+            );
+            Ok(None)
+        }
+        ParsedInt::Invalid => {
+            errors.push(
+                "int_parsing",
+                loc,
+                "Input should be a valid integer, unable to parse string as an integer",
+                Some(raw),
+            );
+            Ok(None)
+        }
+    }
+}
+
+pub fn float<'py>(
+    py: Python<'py>,
+    raw: Option<&str>,
+    fallback: Fallback,
+    loc: Loc,
+    errors: &mut ValidationErrors,
+) -> Extracted<'py> {
+    let raw = match present_or_fallback(py, raw, fallback, loc, errors) {
+        Ok(raw) => raw,
+        Err(done) => return done,
+    };
+    match parse_float(raw) {
+        Some(value) => Ok(Some(PyFloat::new(py, value).into_any())),
+        None => {
+            errors.push(
+                "float_parsing",
+                loc,
+                "Input should be a valid number, unable to parse string as a number",
+                Some(raw),
+            );
+            Ok(None)
+        }
+    }
+}
+
+pub fn bool<'py>(
+    py: Python<'py>,
+    raw: Option<&str>,
+    fallback: Fallback,
+    loc: Loc,
+    errors: &mut ValidationErrors,
+) -> Extracted<'py> {
+    let raw = match present_or_fallback(py, raw, fallback, loc, errors) {
+        Ok(raw) => raw,
+        Err(done) => return done,
+    };
+    match parse_bool(raw) {
+        Some(value) => Ok(Some(PyBool::new(py, value).to_owned().into_any())),
+        None => {
+            errors.push(
+                "bool_parsing",
+                loc,
+                "Input should be a valid boolean, unable to interpret input",
+                Some(raw),
+            );
+            Ok(None)
+        }
+    }
+}
+
+/// A `{name:uuid}` path value (already matched by the convertor), as the
+/// `uuid.UUID` Starlette's convertor produces.
+pub fn uuid<'py>(py: Python<'py>, raw: &str) -> Extracted<'py> {
+    let uuid_class = py.import("uuid")?.getattr("UUID")?;
+    Ok(Some(uuid_class.call1((raw,))?))
+}
+
+fn big_int<'py>(py: Python<'py>, digits: &str) -> PyResult<Bound<'py, PyAny>> {
+    py.get_type::<PyInt>().call1((digits,))
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum ParsedInt {
+    Small(i64),
+    /// Sign and digits of a value outside i64.
+    Big(String),
+    TooLong,
+    Invalid,
+}
+
+/// pydantic-core's `str_as_int`: trim, refuse more than 4300 characters,
+/// then accept `[+-]digits`, optionally with `.000…` and with single
+/// underscores between digits.
+pub fn parse_int(raw: &str) -> ParsedInt {
+    let text = raw.trim();
+    if text.len() > 4300 {
+        return ParsedInt::TooLong;
+    }
+    if let Some(int) = plain_int(text) {
+        return int;
+    }
+    if let Some(stripped) = strip_decimal_zeros(text) {
+        return plain_int(stripped)
+            .or_else(|| strip_underscores(stripped).and_then(|s| plain_int(&s)))
+            .unwrap_or(ParsedInt::Invalid);
+    }
+    strip_underscores(text)
+        .and_then(|s| plain_int(&s))
+        .unwrap_or(ParsedInt::Invalid)
+}
+
+fn plain_int(text: &str) -> Option<ParsedInt> {
+    let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(match text.parse::<i64>() {
+        Ok(value) => ParsedInt::Small(value),
+        Err(_) => ParsedInt::Big(text.to_owned()),
+    })
+}
+
+/// `"5.000"` → `"5"`: a fractional part of zeros only does not stop an int.
+fn strip_decimal_zeros(text: &str) -> Option<&str> {
+    let (int, frac) = text.split_once('.')?;
+    (!frac.is_empty() && frac.bytes().all(|b| b == b'0')).then_some(int)
+}
+
+/// `1_000` → `1000`; leading, trailing or doubled underscores are invalid.
+fn strip_underscores(text: &str) -> Option<String> {
+    if text.starts_with('_') || text.ends_with('_') || !text.contains('_') || text.contains("__") {
+        return None;
+    }
+    Some(text.replace('_', ""))
+}
+
+/// pydantic-core's `str_as_float`: Rust's float grammar on the trimmed
+/// text (which includes `inf`, `infinity` and `nan` in any case), then the
+/// untrimmed text with underscores removed.
+pub fn parse_float(raw: &str) -> Option<f64> {
+    raw.trim()
+        .parse::<f64>()
+        .ok()
+        .or_else(|| strip_underscores(raw).and_then(|s| s.parse().ok()))
+}
+
+/// pydantic-core's `str_as_bool`: exact spellings, case-insensitive, no trimming.
+pub fn parse_bool(raw: &str) -> Option<bool> {
+    const FALSE: [&str; 5] = ["f", "n", "no", "off", "false"];
+    const TRUE: [&str; 5] = ["t", "y", "on", "yes", "true"];
+    if raw == "0" || FALSE.iter().any(|s| raw.eq_ignore_ascii_case(s)) {
+        Some(false)
+    } else if raw == "1" || TRUE.iter().any(|s| raw.eq_ignore_ascii_case(s)) {
+        Some(true)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ints_follow_pydantic() {
+        use ParsedInt::*;
+        let cases = [
+            ("5", Small(5)),
+            ("+5", Small(5)),
+            (" 5 ", Small(5)),
+            ("\u{2003}5", Small(5)),
+            ("5.000", Small(5)),
+            ("1_000", Small(1000)),
+            ("1_0.0", Small(10)),
+            ("00012", Small(12)),
+            ("9223372036854775808", Big("9223372036854775808".into())),
+            ("5.5", Invalid),
+            ("5.", Invalid),
+            ("1e3", Invalid),
+            ("0x10", Invalid),
+            ("1__0", Invalid),
+            ("_1", Invalid),
+            ("10.0_0", Invalid),
+            ("", Invalid),
+            ("-", Invalid),
+            ("\u{663}", Invalid),
+        ];
+        for (raw, expected) in cases {
+            assert_eq!(parse_int(raw), expected, "{raw:?}");
+        }
+        assert_eq!(parse_int(&"1".repeat(4301)), TooLong);
+        assert_eq!(parse_int(&format!(" {} ", "1".repeat(4300))), Big("1".repeat(4300)));
+    }
+
+    #[test]
+    fn floats_follow_pydantic() {
+        assert_eq!(parse_float("1e3"), Some(1000.0));
+        assert_eq!(parse_float(" 2 "), Some(2.0));
+        assert_eq!(parse_float("1_0.5"), Some(10.5));
+        assert_eq!(parse_float("in_f"), Some(f64::INFINITY));
+        assert_eq!(parse_float(" 1_0 "), None);
+        assert_eq!(parse_float("1.5_"), None);
+        assert_eq!(parse_float("0x1p3"), None);
+        assert!(parse_float("-NaN").unwrap().is_nan());
+    }
+
+    #[test]
+    fn bools_follow_pydantic() {
+        assert_eq!(parse_bool("TrUe"), Some(true));
+        assert_eq!(parse_bool("off"), Some(false));
+        assert_eq!(parse_bool(" true"), None);
+        assert_eq!(parse_bool("01"), None);
+    }
+
+    #[test]
+    fn errors_render_as_fastapi_detail() {
+        let mut errors = ValidationErrors::new();
+        errors.push("int_parsing", Loc::path("item_id"), "bad", Some("f\"oo"));
+        errors.missing(Loc::query("q"));
+        assert_eq!(
+            String::from_utf8(errors.into_body()).unwrap(),
+            r#"{"detail":[{"type":"int_parsing","loc":["path","item_id"],"msg":"bad","input":"f\"oo"},{"type":"missing","loc":["query","q"],"msg":"Field required","input":null}]}"#
+        );
+    }
+}

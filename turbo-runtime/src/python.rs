@@ -1,0 +1,199 @@
+//! The bridge to CPython: interpreter start-up, loading the app, calling handlers.
+//!
+//! Threading model (see ARCHITECTURE.md): the thread that initialises Python
+//! is the one I/O thread that also runs every handler inline. It keeps its
+//! Python thread state for the life of the process, so attaching per request
+//! only takes the GIL; it never creates a thread state (that costs ~5 us).
+//! Coroutines run on an asyncio loop on a second Python thread.
+
+use std::ffi::CString;
+use std::path::Path;
+use std::sync::{Mutex, OnceLock};
+
+use pyo3::prelude::*;
+use pyo3::types::{PyCFunction, PyDict, PyList, PyTuple};
+use pyo3::intern;
+
+use crate::spec::AppSpec;
+
+/// The `turboapi` package, compiled into every server: (module, is package, source).
+const EMBEDDED_PACKAGE: &[(&str, bool, &str)] = &[
+    ("turboapi", true, include_str!("../../python/turboapi/__init__.py")),
+    ("turboapi.applications", false, include_str!("../../python/turboapi/applications.py")),
+    ("turboapi.encoders", false, include_str!("../../python/turboapi/encoders.py")),
+    ("turboapi.exceptions", false, include_str!("../../python/turboapi/exceptions.py")),
+];
+
+const BOOTSTRAP: &str = include_str!("bootstrap.py");
+
+/// Site-packages directories of the interpreter turbo-runtime was built
+/// against, so that a venv's packages are found wherever the binary runs.
+const BUILD_SITE_DIRS: &str = env!("TURBO_PYTHON_SITE_DIRS");
+
+/// Everything the server holds in Python, set once at start-up.
+struct Loaded {
+    handlers: Vec<Py<PyAny>>,
+    http_exception: Py<PyAny>,
+    jsonable_encoder: Py<PyAny>,
+    /// The asyncio loop thread's loop, only when some handler is `async def`.
+    event_loop: Option<Py<PyAny>>,
+    run_coroutine_threadsafe: Option<Py<PyAny>>,
+}
+
+static LOADED: OnceLock<Loaded> = OnceLock::new();
+
+fn loaded() -> &'static Loaded {
+    LOADED.get().expect("python::load runs before the server accepts requests")
+}
+
+/// Initialises CPython on the calling thread and imports the app.
+///
+/// Returns a message for the operator when the app cannot be served as
+/// compiled (import error, handlers that are not the compiled ones).
+pub fn load(spec: &AppSpec, app_dir: &Path) -> Result<(), String> {
+    Python::initialize();
+    Python::attach(|py| load_attached(py, spec, app_dir)).map_err(|err| match err {
+        LoadError::Python(err) => Python::attach(|py| {
+            err.print(py);
+            "the app failed to import (traceback above)".to_owned()
+        }),
+        LoadError::Mismatch(message) => message,
+    })
+}
+
+enum LoadError {
+    Python(PyErr),
+    Mismatch(String),
+}
+
+impl From<PyErr> for LoadError {
+    fn from(err: PyErr) -> Self {
+        LoadError::Python(err)
+    }
+}
+
+fn load_attached(py: Python<'_>, spec: &AppSpec, app_dir: &Path) -> Result<(), LoadError> {
+    let bootstrap = PyModule::from_code(
+        py,
+        &CString::new(BOOTSTRAP).expect("bootstrap.py has no NUL byte"),
+        c"<turbo>/bootstrap.py",
+        c"_turbo_bootstrap",
+    )?;
+    let package = bootstrap.getattr("install_package")?.call1((EMBEDDED_PACKAGE.to_vec(),))?;
+    let site_dirs: Vec<&str> = BUILD_SITE_DIRS.split(';').filter(|d| !d.is_empty()).collect();
+    let app_dir = app_dir.to_string_lossy().into_owned();
+    let loaded = bootstrap.getattr("load_app")?.call1((
+        app_dir.as_str(),
+        spec.module,
+        spec.app_variable,
+        site_dirs,
+    ))?;
+    let loaded = loaded.cast::<PyList>().map_err(PyErr::from)?;
+
+    if loaded.len() != spec.handlers.len() {
+        return Err(LoadError::Mismatch(format!(
+            "{}.py registered {} route handlers at import, but this server was compiled with {}; \
+             rebuild it with `turbo build`",
+            spec.module,
+            loaded.len(),
+            spec.handlers.len()
+        )));
+    }
+    let mut handlers = Vec::with_capacity(loaded.len());
+    for (item, expected) in loaded.iter().zip(spec.handlers) {
+        let (handler, is_async): (Bound<'_, PyAny>, bool) = item.extract()?;
+        let name: String = handler.getattr(intern!(py, "__name__"))?.extract()?;
+        if name != expected.name || is_async != expected.is_async {
+            return Err(LoadError::Mismatch(format!(
+                "route handler #{} is `{}{name}` at run time but `{}{}` was compiled (line {}); \
+                 rebuild it with `turbo build`",
+                handlers.len() + 1,
+                if is_async { "async def " } else { "def " },
+                if expected.is_async { "async def " } else { "def " },
+                expected.name,
+                expected.line
+            )));
+        }
+        handlers.push(handler.unbind());
+    }
+
+    let (event_loop, run_coroutine_threadsafe) = if spec.handlers.iter().any(|h| h.is_async) {
+        let event_loop = bootstrap.getattr("start_event_loop")?.call0()?;
+        let submit = py.import("asyncio")?.getattr("run_coroutine_threadsafe")?;
+        (Some(event_loop.unbind()), Some(submit.unbind()))
+    } else {
+        (None, None)
+    };
+    let loaded = Loaded {
+        handlers,
+        http_exception: package.getattr("HTTPException")?.unbind(),
+        jsonable_encoder: package.getattr("jsonable_encoder")?.unbind(),
+        event_loop,
+        run_coroutine_threadsafe,
+    };
+    if LOADED.set(loaded).is_err() {
+        return Err(LoadError::Mismatch("the app was loaded twice".to_owned()));
+    }
+    Ok(())
+}
+
+/// The handler of route `index`, as registered by the app at import.
+pub fn handler(py: Python<'_>, index: usize) -> &Bound<'_, PyAny> {
+    loaded().handlers[index].bind(py)
+}
+
+/// `turboapi.jsonable_encoder(value)`: the slow path of the JSON encoder.
+pub fn jsonable_encoder<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    loaded().jsonable_encoder.bind(value.py()).call1((value,))
+}
+
+/// Whether `err` is an `HTTPException` (the app's or a subclass).
+pub fn http_exception<'py>(py: Python<'py>, err: &PyErr) -> Option<Bound<'py, PyAny>> {
+    let class = loaded().http_exception.bind(py);
+    err.is_instance(py, class).then(|| err.value(py).clone().into_any())
+}
+
+/// Runs `coroutine` on the asyncio loop thread; the receiver yields its
+/// outcome once it has finished.
+pub fn submit_coroutine(
+    coroutine: &Bound<'_, PyAny>,
+) -> PyResult<tokio::sync::oneshot::Receiver<Py<PyAny>>> {
+    let py = coroutine.py();
+    let loaded = loaded();
+    let (Some(event_loop), Some(submit)) = (&loaded.event_loop, &loaded.run_coroutine_threadsafe)
+    else {
+        return Err(pyo3::exceptions::PyRuntimeError::new_err(
+            "a coroutine was returned by a handler compiled as `def`",
+        ));
+    };
+    let future = submit.bind(py).call1((coroutine, event_loop.bind(py)))?;
+    let (sender, receiver) = tokio::sync::oneshot::channel();
+    let sender = Mutex::new(Some(sender));
+    let on_done = PyCFunction::new_closure(
+        py,
+        None,
+        None,
+        move |args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, PyDict>>| -> PyResult<()> {
+            let done = args.get_item(0)?.unbind();
+            if let Some(sender) = sender.lock().ok().and_then(|mut slot| slot.take()) {
+                // The receiver is gone only if the connection was dropped.
+                let _ = sender.send(done);
+            }
+            Ok(())
+        },
+    )?;
+    future.call_method1(intern!(py, "add_done_callback"), (on_done,))?;
+    Ok(receiver)
+}
+
+/// The outcome of a finished `concurrent.futures.Future`.
+pub fn future_result<'py>(py: Python<'py>, future: &Py<PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    future.bind(py).call_method0(intern!(py, "result"))
+}
+
+/// Python's `traceback` of `err`, printed to stderr with a context line,
+/// as uvicorn logs an exception in an ASGI application.
+pub fn log_exception(py: Python<'_>, context: &str, err: &PyErr) {
+    eprintln!("ERROR: {context}");
+    err.print(py);
+}

@@ -1,0 +1,144 @@
+//! The request as handlers' extractors see it.
+
+use std::borrow::Cow;
+use std::cell::OnceCell;
+use std::net::SocketAddr;
+
+use hyper::http::request::Parts;
+use hyper::HeaderMap;
+
+use crate::routing;
+
+/// One HTTP request, with the path percent-decoded once up front and the
+/// query string parsed on first use (routes without query parameters never
+/// pay for it).
+pub struct Request {
+    method: hyper::Method,
+    path: String,
+    raw_query: Option<String>,
+    query: OnceCell<Vec<(String, String)>>,
+    headers: HeaderMap,
+    local: SocketAddr,
+}
+
+impl Request {
+    pub fn new(parts: Parts, local: SocketAddr) -> Self {
+        let path = routing::decode_path(parts.uri.path()).into_owned();
+        Request {
+            raw_query: parts.uri.query().map(str::to_owned),
+            method: parts.method,
+            path,
+            query: OnceCell::new(),
+            headers: parts.headers,
+            local,
+        }
+    }
+
+    pub fn method(&self) -> &str {
+        self.method.as_str()
+    }
+
+    pub fn is_head(&self) -> bool {
+        self.method == hyper::Method::HEAD
+    }
+
+    /// The percent-decoded path, as Starlette matches it.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    pub fn raw_query(&self) -> Option<&str> {
+        self.raw_query.as_deref()
+    }
+
+    pub fn host(&self) -> Option<&str> {
+        self.headers.get(hyper::header::HOST).and_then(|v| v.to_str().ok())
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local
+    }
+
+    /// The last value of query parameter `name`, as Starlette's
+    /// `request.query_params[name]` gives it.
+    pub fn query(&self, name: &str) -> Option<&str> {
+        self.query
+            .get_or_init(|| parse_query(self.raw_query.as_deref().unwrap_or("")))
+            .iter()
+            .rev()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+/// `urllib.parse.parse_qsl(query, keep_blank_values=True)` on the query
+/// string decoded as Latin-1, which is what Starlette's `QueryParams` does.
+pub fn parse_query(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (unquote_plus(name), unquote_plus(value))
+        })
+        .collect()
+}
+
+/// `urllib.parse.unquote(text.replace("+", " "))`: runs of `%XX` escapes
+/// (with the ASCII around them) are decoded as UTF-8 with replacement.
+fn unquote_plus(text: &str) -> String {
+    if !text.contains(['%', '+']) && text.is_ascii() {
+        return text.to_owned();
+    }
+    let replaced: Cow<'_, str> = if text.contains('+') {
+        Cow::Owned(text.replace('+', " "))
+    } else {
+        Cow::Borrowed(text)
+    };
+    let mut out = String::with_capacity(replaced.len());
+    let mut ascii_run = Vec::new();
+    for ch in replaced.chars() {
+        if ch.is_ascii() {
+            ascii_run.push(ch as u8);
+        } else {
+            flush_ascii_run(&mut ascii_run, &mut out);
+            out.push(ch);
+        }
+    }
+    flush_ascii_run(&mut ascii_run, &mut out);
+    out
+}
+
+fn flush_ascii_run(run: &mut Vec<u8>, out: &mut String) {
+    if !run.is_empty() {
+        out.push_str(&percent_encoding::percent_decode(run).decode_utf8_lossy());
+        run.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_parsing_follows_parse_qsl() {
+        let parsed = parse_query("a=1&&b=&c&d=x+y%20z&e=caf%C3%A9&f=%FF&=v&a=2");
+        let expect = [
+            ("a", "1"),
+            ("b", ""),
+            ("c", ""),
+            ("d", "x y z"),
+            ("e", "caf\u{e9}"),
+            ("f", "\u{fffd}"),
+            ("", "v"),
+            ("a", "2"),
+        ];
+        let got: Vec<(&str, &str)> = parsed.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(got, expect);
+    }
+
+    #[test]
+    fn bad_escapes_stay_literal() {
+        assert_eq!(unquote_plus("%zz%4"), "%zz%4");
+    }
+}

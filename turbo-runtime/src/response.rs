@@ -1,0 +1,227 @@
+//! HTTP responses as FastAPI and Starlette build them, and handler calls.
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::header::{HeaderName, HeaderValue, ALLOW, CONTENT_TYPE, LOCATION};
+use hyper::StatusCode;
+use pyo3::call::PyCallArgs;
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString};
+
+use crate::extract::ValidationErrors;
+use crate::json::{self, Mode};
+use crate::python;
+use crate::spec::RouteSpec;
+
+pub type Body = Full<Bytes>;
+pub type Response = hyper::Response<Body>;
+
+const JSON: HeaderValue = HeaderValue::from_static("application/json");
+
+/// Starlette omits the body (and `content-length`) for these statuses.
+fn body_allowed(status: u16) -> bool {
+    !(status < 200 || status == 204 || status == 304)
+}
+
+fn status(code: u16) -> StatusCode {
+    StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+/// A `JSONResponse`: `content-length` and `content-type: application/json`,
+/// or no body at all for 1xx, 204 and 304 (FastAPI keeps the content type).
+pub fn json(code: u16, body: Vec<u8>) -> Response {
+    let mut response = hyper::Response::new(Full::new(Bytes::from(if body_allowed(code) {
+        body
+    } else {
+        Vec::new()
+    })));
+    *response.status_mut() = status(code);
+    response.headers_mut().insert(CONTENT_TYPE, JSON);
+    response
+}
+
+pub fn not_found() -> Response {
+    json(404, br#"{"detail":"Not Found"}"#.to_vec())
+}
+
+pub fn method_not_allowed(route: &RouteSpec) -> Response {
+    let mut response = json(405, br#"{"detail":"Method Not Allowed"}"#.to_vec());
+    response
+        .headers_mut()
+        .insert(ALLOW, HeaderValue::from_static(route.allow));
+    response
+}
+
+/// Starlette's `RedirectResponse`: 307, a `location`, an empty body.
+pub fn redirect(location: &str) -> Response {
+    let mut response = hyper::Response::new(Full::new(Bytes::new()));
+    *response.status_mut() = StatusCode::TEMPORARY_REDIRECT;
+    if let Ok(value) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(LOCATION, value);
+    }
+    response
+}
+
+/// What uvicorn sends when the app raised: 500, plain text.
+pub fn internal_error() -> Response {
+    let mut response = hyper::Response::new(Full::new(Bytes::from_static(b"Internal Server Error")));
+    *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+    response.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    response
+}
+
+pub fn validation_failed(errors: ValidationErrors) -> Response {
+    json(422, errors.into_body())
+}
+
+/// The outcome of dispatching a request to its handler.
+pub enum Outcome {
+    Ready(Response),
+    /// An `async def` handler's coroutine, running on the asyncio thread.
+    Pending {
+        route: &'static RouteSpec,
+        done: tokio::sync::oneshot::Receiver<Py<PyAny>>,
+    },
+}
+
+impl Outcome {
+    /// Waits (without holding the GIL) for a pending coroutine.
+    pub async fn into_response(self) -> Response {
+        match self {
+            Outcome::Ready(response) => response,
+            Outcome::Pending { route, done } => match done.await {
+                Ok(future) => Python::attach(|py| match python::future_result(py, &future) {
+                    Ok(value) => render_return(py, route, &value),
+                    Err(err) => render_exception(py, route, err),
+                }),
+                Err(_) => {
+                    eprintln!("ERROR: the asyncio loop dropped a coroutine of {}", route.path);
+                    internal_error()
+                }
+            },
+        }
+    }
+}
+
+impl From<ValidationErrors> for Outcome {
+    fn from(errors: ValidationErrors) -> Self {
+        Outcome::Ready(validation_failed(errors))
+    }
+}
+
+/// Calls the route's handler with converted arguments and renders what it
+/// returns or raises. `async def` handlers are started here and finish on
+/// the asyncio thread. Generated code calls only this, so where a handler
+/// runs can change without touching generated code.
+pub fn invoke<'py, A: PyCallArgs<'py>>(
+    py: Python<'py>,
+    route: &'static RouteSpec,
+    is_async: bool,
+    args: A,
+    kwargs: Option<&Bound<'py, PyDict>>,
+) -> Outcome {
+    let handler = python::handler(py, route.handler);
+    let called = match kwargs {
+        None => handler.call1(args),
+        Some(kwargs) => handler.call(args, Some(kwargs)),
+    };
+    match called {
+        Ok(coroutine) if is_async => match python::submit_coroutine(&coroutine) {
+            Ok(done) => Outcome::Pending { route, done },
+            Err(err) => Outcome::Ready(render_exception(py, route, err)),
+        },
+        Ok(value) => Outcome::Ready(render_return(py, route, &value)),
+        Err(err) => Outcome::Ready(render_exception(py, route, err)),
+    }
+}
+
+/// A keyword-argument dict for keyword-only handler parameters.
+pub fn kwargs<'py>(
+    py: Python<'py>,
+    items: &[(&'static str, Bound<'py, PyAny>)],
+) -> PyResult<Bound<'py, PyDict>> {
+    let dict = PyDict::new(py);
+    for (name, value) in items {
+        dict.set_item(PyString::intern(py, name), value)?;
+    }
+    Ok(dict)
+}
+
+/// The handler's return value as FastAPI's default `JSONResponse`.
+fn render_return(py: Python<'_>, route: &RouteSpec, value: &Bound<'_, PyAny>) -> Response {
+    match json::encode(value, Mode::Jsonable) {
+        Ok(body) => json(route.status_code, body),
+        Err(err) => {
+            python::log_exception(py, &format!("cannot encode the response of {}", route.path), &err);
+            internal_error()
+        }
+    }
+}
+
+/// An exception from a handler: `HTTPException` becomes FastAPI's error
+/// response, anything else a logged traceback and a 500.
+pub fn render_exception(py: Python<'_>, route: &RouteSpec, err: PyErr) -> Response {
+    if let Some(exc) = python::http_exception(py, &err) {
+        match http_exception_response(py, &exc) {
+            Ok(response) => return response,
+            Err(render_err) => {
+                python::log_exception(py, &format!("invalid HTTPException raised in {}", route.path), &render_err);
+                return internal_error();
+            }
+        }
+    }
+    python::log_exception(py, &format!("exception in handler of {}", route.path), &err);
+    internal_error()
+}
+
+/// FastAPI's `http_exception_handler`.
+fn http_exception_response(py: Python<'_>, exc: &Bound<'_, PyAny>) -> PyResult<Response> {
+    let code: u16 = exc.getattr(intern!(py, "status_code"))?.extract()?;
+    let mut response = if body_allowed(code) {
+        let detail = exc.getattr(intern!(py, "detail"))?;
+        let mut body = b"{\"detail\":".to_vec();
+        body.extend(json::encode(&detail, Mode::DumpsOnly)?);
+        body.push(b'}');
+        json(code, body)
+    } else {
+        let mut response = hyper::Response::new(Full::new(Bytes::new()));
+        *response.status_mut() = status(code);
+        response
+    };
+    let headers = exc.getattr(intern!(py, "headers"))?;
+    if !headers.is_none() {
+        let mut given = Vec::new();
+        for item in headers.call_method0(intern!(py, "items"))?.try_iter()? {
+            let (name, value): (String, String) = item?.extract()?;
+            given.push((name.to_ascii_lowercase(), value));
+        }
+        apply_headers(&mut response, given)?;
+    }
+    Ok(response)
+}
+
+/// Starlette's `init_headers`: given headers (lower-cased, Latin-1) come
+/// first; `content-length`/`content-type` are computed only if not given.
+fn apply_headers(response: &mut Response, given: Vec<(String, String)>) -> PyResult<()> {
+    let invalid = |what: &str| pyo3::exceptions::PyValueError::new_err(format!("invalid header {what}"));
+    let computed = std::mem::take(response.headers_mut());
+    let headers = response.headers_mut();
+    for (name, value) in &given {
+        let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid(name))?;
+        let latin1: Option<Vec<u8>> = value.chars().map(|c| u8::try_from(c).ok()).collect();
+        let value = latin1
+            .and_then(|bytes| HeaderValue::from_bytes(&bytes).ok())
+            .ok_or_else(|| invalid(value))?;
+        headers.append(name, value);
+    }
+    for (name, value) in computed.iter() {
+        if !headers.contains_key(name) {
+            headers.insert(name.clone(), value.clone());
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,210 @@
+//! The HTTP server: command line, start-up, accept loop, shutdown.
+//!
+//! One current-thread tokio runtime on the thread that initialised Python:
+//! it accepts connections, routes in Rust and calls handlers inline. More
+//! cores are used by running more processes (see README).
+
+use std::net::SocketAddr;
+use std::panic::AssertUnwindSafe;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use http_body_util::BodyExt;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use hyper_util::server::graceful::GracefulShutdown;
+use pyo3::Python;
+use tokio::net::TcpListener;
+
+use crate::python;
+use crate::request::Request;
+use crate::response::{self, Outcome, Response};
+use crate::routing::{self, Captures, Found, Router};
+use crate::spec::{fnv1a, AppSpec};
+
+/// Calls the handler of a route: generated per app.
+pub type Dispatch = for<'py> fn(Python<'py>, u16, &Request, &Captures) -> Outcome;
+
+#[derive(Parser, Debug)]
+#[command(about = "A FastAPI app compiled by turbo into a native server")]
+struct Options {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+    /// Port to listen on; 0 picks a free one.
+    #[arg(long, default_value_t = 8000)]
+    port: u16,
+    /// Directory holding the app module (default: where it was at build time).
+    #[arg(long, env = "TURBO_APP_DIR")]
+    app_dir: Option<PathBuf>,
+    /// Seconds to let in-flight requests finish after SIGINT/SIGTERM.
+    #[arg(long, default_value_t = 10)]
+    graceful_timeout: u64,
+}
+
+/// Everything a request needs, fixed for the life of the process.
+struct Server {
+    app: &'static AppSpec,
+    router: &'static Router,
+    dispatch: Dispatch,
+}
+
+/// Entry point of every generated server's `main`.
+pub fn serve(app: &'static AppSpec, router: &'static Router, dispatch: Dispatch) -> ExitCode {
+    let options = Options::parse();
+    let app_dir = options.app_dir.clone().unwrap_or_else(|| PathBuf::from(app.app_dir));
+    warn_if_stale(app, &app_dir);
+    if let Err(message) = python::load(app, &app_dir) {
+        eprintln!("turbo: error: {message}");
+        return ExitCode::FAILURE;
+    }
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("turbo: error: cannot start the I/O runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let server: &'static Server = Box::leak(Box::new(Server { app, router, dispatch }));
+    let local = tokio::task::LocalSet::new();
+    match local.block_on(&runtime, run(server, options)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("turbo: error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn warn_if_stale(app: &AppSpec, app_dir: &std::path::Path) {
+    let file = app_dir.join(app.source_file);
+    match std::fs::read(&file) {
+        Ok(source) if fnv1a(&source) == app.source_hash => {}
+        Ok(_) => eprintln!(
+            "turbo: warning: {} changed since this server was built; its routes are the old ones \
+             until you run `turbo build` again",
+            file.display()
+        ),
+        Err(err) => eprintln!("turbo: warning: cannot read {}: {err}", file.display()),
+    }
+}
+
+async fn run(server: &'static Server, options: Options) -> Result<(), String> {
+    let listener = TcpListener::bind((options.host.as_str(), options.port))
+        .await
+        .map_err(|err| format!("cannot listen on {}:{}: {err}", options.host, options.port))?;
+    let address = listener.local_addr().map_err(|err| err.to_string())?;
+    println!(
+        "turbo: serving {} routes of {} on http://{address} (Ctrl+C to stop)",
+        server.router.routes.len(),
+        server.app.source_file,
+    );
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+
+    let graceful = GracefulShutdown::new();
+    let shutdown = shutdown_signal();
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let (stream, peer) = match accepted {
+                    Ok(accepted) => accepted,
+                    Err(err) => {
+                        // EMFILE and friends: back off instead of spinning.
+                        eprintln!("turbo: accept failed: {err}");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let _ = stream.set_nodelay(true);
+                let local = stream.local_addr().unwrap_or(address);
+                let connection = http1::Builder::new().serve_connection(
+                    TokioIo::new(stream),
+                    service_fn(move |request| handle(server, request, local)),
+                );
+                let connection = graceful.watch(connection);
+                tokio::task::spawn_local(async move {
+                    if let Err(err) = connection.await {
+                        if !err.is_incomplete_message() && !err.is_closed() {
+                            eprintln!("turbo: connection from {peer}: {err}");
+                        }
+                    }
+                });
+            }
+            signal = &mut shutdown => {
+                eprintln!("turbo: {signal}, shutting down");
+                break;
+            }
+        }
+    }
+    drop(listener);
+    tokio::select! {
+        _ = graceful.shutdown() => {}
+        _ = tokio::time::sleep(Duration::from_secs(options.graceful_timeout)) => {
+            eprintln!("turbo: requests still running after {}s; exiting", options.graceful_timeout);
+        }
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() -> &'static str {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut terminate = signal(SignalKind::terminate()).ok();
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => "SIGINT",
+        _ = async {
+            match terminate.as_mut() {
+                Some(terminate) => { terminate.recv().await; }
+                None => std::future::pending::<()>().await,
+            }
+        } => "SIGTERM",
+    }
+}
+
+async fn handle(
+    server: &'static Server,
+    request: hyper::Request<Incoming>,
+    local: SocketAddr,
+) -> Result<Response, std::convert::Infallible> {
+    let (parts, body) = request.into_parts();
+    // Drain the body so the connection can be reused (no route reads bodies yet).
+    let _ = body.collect().await;
+    let request = Request::new(parts, local);
+    let mut captures = Captures::default();
+    let response = match server.router.find(request.method(), request.path(), &mut captures) {
+        Found::Route(route) => {
+            let dispatched = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                Python::attach(|py| (server.dispatch)(py, route, &request, &captures))
+            }));
+            match dispatched {
+                Ok(outcome) => outcome.into_response().await,
+                Err(_) => {
+                    eprintln!(
+                        "ERROR: turbo panicked while handling {} {} (a bug in turbo; please report it)",
+                        request.method(),
+                        request.path()
+                    );
+                    response::internal_error()
+                }
+            }
+        }
+        Found::MethodNotAllowed(route) => {
+            response::method_not_allowed(&server.router.routes[route as usize])
+        }
+        Found::NotFound => match server.router.slash_redirect(request.method(), request.path()) {
+            Some(path) => response::redirect(&routing::redirect_location(
+                request.host(),
+                request.local_addr(),
+                &path,
+                request.raw_query(),
+            )),
+            None => response::not_found(),
+        },
+    };
+    Ok(response)
+}
