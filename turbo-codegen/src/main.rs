@@ -1,1 +1,194 @@
-fn main(){}
+//! The `turbo` command line: `check`, `routes`, `build`.
+//!
+//! Exit codes: 0 success (warnings allowed), 1 diagnostics, 2 internal
+//! error or bad usage (clap's own usage errors exit with 2 as well).
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use turbo_codegen::builder::{self, BuildOptions};
+use turbo_codegen::diagnostics::{self, Severity};
+use turbo_codegen::{check, routes, Checked};
+
+#[derive(Parser)]
+#[command(name = "turbo", version, about = "Compile FastAPI apps into native servers")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate every route without running Python.
+    Check {
+        app: PathBuf,
+        #[arg(long, value_enum, default_value_t = DiagnosticFormat::Text)]
+        format: DiagnosticFormat,
+        /// Treat warnings as errors.
+        #[arg(long)]
+        deny_warnings: bool,
+        #[arg(long, value_enum, default_value_t = Color::Auto)]
+        color: Color,
+    },
+    /// List the routes turbo compiles.
+    Routes {
+        app: PathBuf,
+        #[arg(long, value_enum, default_value_t = RoutesFormat::Table)]
+        format: RoutesFormat,
+    },
+    /// Compile the app into a server binary.
+    Build {
+        app: PathBuf,
+        /// Path of the server binary to write.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Write the generated crate here instead of the cache directory.
+        #[arg(long)]
+        crate_dir: Option<PathBuf>,
+        /// Only write the generated crate; do not run cargo.
+        #[arg(long)]
+        emit_only: bool,
+        #[arg(long, value_enum, default_value_t = Color::Auto)]
+        color: Color,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DiagnosticFormat {
+    Text,
+    Json,
+    Github,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RoutesFormat {
+    Table,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+impl Color {
+    fn enabled(self) -> bool {
+        match self {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+            }
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check { app, format, deny_warnings, color } => run_check(&app, format, deny_warnings, color),
+        Command::Routes { app, format } => run_routes(&app, format),
+        Command::Build { app, output, crate_dir, emit_only, color } => {
+            run_build(&app, BuildOptions { output, crate_dir, emit_only }, color)
+        }
+    }
+}
+
+fn load(app: &Path) -> Result<(Checked, Vec<u8>), ExitCode> {
+    match std::fs::read(app) {
+        Ok(bytes) => Ok((check(&app.to_string_lossy(), &bytes), bytes)),
+        Err(err) => {
+            eprintln!("turbo: error: cannot read {}: {err}", app.display());
+            Err(ExitCode::from(2))
+        }
+    }
+}
+
+fn print_diagnostics(checked: &Checked, format: DiagnosticFormat, color: Color) {
+    let mut out = String::new();
+    match format {
+        DiagnosticFormat::Text => {
+            for diagnostic in &checked.diagnostics {
+                out.push_str(&diagnostics::render_text(&checked.file, diagnostic, color.enabled()));
+            }
+            let errors = checked.diagnostics.iter().filter(|d| d.severity() == Severity::Error).count();
+            let warnings = checked.diagnostics.len() - errors;
+            if !checked.diagnostics.is_empty() {
+                out.push_str(&format!("{}: {errors} error(s), {warnings} warning(s)\n", checked.file.name));
+            }
+            eprint!("{out}");
+        }
+        DiagnosticFormat::Json => {
+            let json: Vec<_> = checked.diagnostics.iter().map(|d| diagnostics::to_json(&checked.file, d)).collect();
+            let text = serde_json::to_string_pretty(&json).expect("diagnostics serialize");
+            println!("{text}");
+        }
+        DiagnosticFormat::Github => {
+            for diagnostic in &checked.diagnostics {
+                out.push_str(&diagnostics::render_github(&checked.file, diagnostic));
+            }
+            print!("{out}");
+        }
+    }
+    let _ = std::io::stdout().flush();
+}
+
+fn run_check(app: &Path, format: DiagnosticFormat, deny_warnings: bool, color: Color) -> ExitCode {
+    let (checked, _) = match load(app) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
+    print_diagnostics(&checked, format, color);
+    let failed = checked.has_errors() || (deny_warnings && !checked.diagnostics.is_empty());
+    if failed {
+        ExitCode::from(1)
+    } else {
+        if matches!(format, DiagnosticFormat::Text) {
+            let routes = checked.app.as_ref().map_or(0, |app| app.routes.len());
+            eprintln!("{}: {routes} routes OK", checked.file.name);
+        }
+        ExitCode::SUCCESS
+    }
+}
+
+fn run_routes(app: &Path, format: RoutesFormat) -> ExitCode {
+    let (checked, _) = match load(app) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
+    let Some(ir) = checked.emittable() else {
+        print_diagnostics(&checked, DiagnosticFormat::Text, Color::Auto);
+        return ExitCode::from(1);
+    };
+    let text = match format {
+        RoutesFormat::Table => routes::table(ir, &checked.file),
+        RoutesFormat::Json => routes::json(ir, &checked.file),
+    };
+    print!("{text}");
+    ExitCode::SUCCESS
+}
+
+fn run_build(app: &Path, options: BuildOptions, color: Color) -> ExitCode {
+    let (checked, bytes) = match load(app) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
+    if !checked.diagnostics.is_empty() {
+        print_diagnostics(&checked, DiagnosticFormat::Text, color);
+    }
+    let Some(ir) = checked.emittable() else {
+        return ExitCode::from(1);
+    };
+    let source = String::from_utf8_lossy(&bytes);
+    match builder::build(ir, app, &source, &options) {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("turbo: error: {err}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -56,11 +56,14 @@ impl Fallback {
     }
 }
 
-/// FastAPI's 422 error list, written as JSON as it is collected.
+/// FastAPI's 422 error list, written as JSON as it is collected, plus
+/// the first Python error an extractor hit (an allocation failure, say),
+/// which turns the response into a 500 instead.
 #[derive(Default)]
 pub struct ValidationErrors {
     json: Vec<u8>,
     count: usize,
+    internal: Option<PyErr>,
 }
 
 impl ValidationErrors {
@@ -69,7 +72,22 @@ impl ValidationErrors {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.count == 0
+        self.count == 0 && self.internal.is_none()
+    }
+
+    /// The Python error an extractor hit, if any.
+    pub fn take_internal(&mut self) -> Option<PyErr> {
+        self.internal.take()
+    }
+
+    fn internal<T>(&mut self, result: PyResult<T>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(err) => {
+                self.internal.get_or_insert(err);
+                None
+            }
+        }
     }
 
     /// `{"detail":[...]}`, the body of the 422 response.
@@ -108,11 +126,12 @@ impl ValidationErrors {
     }
 }
 
-/// Result type of every extractor: the value, or `None` after recording an
-/// error (or, for a failed Python allocation, after recording nothing and
-/// leaving the caller to answer 500).
-pub type Extracted<'py> = PyResult<Option<Bound<'py, PyAny>>>;
+/// What every extractor returns: the handler's argument, or `None` after
+/// recording why not in [`ValidationErrors`].
+pub type Extracted<'py> = Option<Bound<'py, PyAny>>;
 
+/// `Ok(raw)` when the parameter is present; otherwise what the handler
+/// gets instead (its default, or `None` after a `missing` error).
 fn present_or_fallback<'py, 'a>(
     py: Python<'py>,
     raw: Option<&'a str>,
@@ -122,13 +141,14 @@ fn present_or_fallback<'py, 'a>(
 ) -> Result<&'a str, Extracted<'py>> {
     match raw {
         Some(raw) => Ok(raw),
-        None => {
-            let value = fallback.to_python(py);
-            if matches!(value, Ok(None)) {
+        None => match errors.internal(fallback.to_python(py)) {
+            Some(None) => {
                 errors.missing(loc);
+                Err(None)
             }
-            Err(value)
-        }
+            Some(value) => Err(value),
+            None => Err(None),
+        },
     }
 }
 
@@ -144,7 +164,7 @@ pub fn str<'py>(
         Ok(raw) => raw,
         Err(done) => return done,
     };
-    Ok(Some(PyString::new(py, raw).into_any()))
+    Some(PyString::new(py, raw).into_any())
 }
 
 pub fn int<'py>(
@@ -159,8 +179,8 @@ pub fn int<'py>(
         Err(done) => return done,
     };
     match parse_int(raw) {
-        ParsedInt::Small(value) => Ok(Some(value.into_pyobject(py)?.into_any())),
-        ParsedInt::Big(digits) => Ok(Some(big_int(py, &digits)?)),
+        ParsedInt::Small(value) => Some(value.into_pyobject(py).ok()?.into_any()),
+        ParsedInt::Big(digits) => errors.internal(big_int(py, &digits)),
         ParsedInt::TooLong => {
             errors.push(
                 "int_parsing_size",
@@ -168,7 +188,7 @@ pub fn int<'py>(
                 "Unable to parse input string as an integer, exceeded maximum size",
                 Some(raw),
             );
-            Ok(None)
+            None
         }
         ParsedInt::Invalid => {
             errors.push(
@@ -177,7 +197,7 @@ pub fn int<'py>(
                 "Input should be a valid integer, unable to parse string as an integer",
                 Some(raw),
             );
-            Ok(None)
+            None
         }
     }
 }
@@ -194,7 +214,7 @@ pub fn float<'py>(
         Err(done) => return done,
     };
     match parse_float(raw) {
-        Some(value) => Ok(Some(PyFloat::new(py, value).into_any())),
+        Some(value) => Some(PyFloat::new(py, value).into_any()),
         None => {
             errors.push(
                 "float_parsing",
@@ -202,7 +222,7 @@ pub fn float<'py>(
                 "Input should be a valid number, unable to parse string as a number",
                 Some(raw),
             );
-            Ok(None)
+            None
         }
     }
 }
@@ -219,7 +239,7 @@ pub fn bool<'py>(
         Err(done) => return done,
     };
     match parse_bool(raw) {
-        Some(value) => Ok(Some(PyBool::new(py, value).to_owned().into_any())),
+        Some(value) => Some(PyBool::new(py, value).to_owned().into_any()),
         None => {
             errors.push(
                 "bool_parsing",
@@ -227,16 +247,19 @@ pub fn bool<'py>(
                 "Input should be a valid boolean, unable to interpret input",
                 Some(raw),
             );
-            Ok(None)
+            None
         }
     }
 }
 
 /// A `{name:uuid}` path value (already matched by the convertor), as the
 /// `uuid.UUID` Starlette's convertor produces.
-pub fn uuid<'py>(py: Python<'py>, raw: &str) -> Extracted<'py> {
-    let uuid_class = py.import("uuid")?.getattr("UUID")?;
-    Ok(Some(uuid_class.call1((raw,))?))
+pub fn uuid<'py>(py: Python<'py>, raw: &str, errors: &mut ValidationErrors) -> Extracted<'py> {
+    let uuid = py
+        .import("uuid")
+        .and_then(|module| module.getattr("UUID"))
+        .and_then(|class| class.call1((raw,)));
+    errors.internal(uuid)
 }
 
 fn big_int<'py>(py: Python<'py>, digits: &str) -> PyResult<Bound<'py, PyAny>> {

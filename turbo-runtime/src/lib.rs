@@ -13,6 +13,7 @@ mod response;
 mod routing;
 mod server;
 mod spec;
+mod template;
 
 /// The contract with generated code. Not a public API: its shape follows
 /// the emitter, and [`__private::API_VERSION`] changes with every
@@ -35,8 +36,9 @@ pub mod __private {
         pub use crate::extract::{bool, float, int, str, uuid};
     }
     pub use crate::request::Request;
-    pub use crate::response::{invoke, kwargs, Outcome};
-    pub use crate::routing::{match_pieces, segments, Captures, Convertor, Piece, Router};
+    pub use crate::response::{invoke, Outcome};
+    pub use crate::routing::{segments, Router};
+    pub use crate::template::{match_pieces, Captures, Convertor, Piece};
     pub use crate::server::serve;
     pub use crate::spec::{AppSpec, HandlerSpec, RouteSpec};
     pub use phf;

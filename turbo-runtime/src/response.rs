@@ -107,9 +107,23 @@ impl Outcome {
     }
 }
 
-impl From<ValidationErrors> for Outcome {
-    fn from(errors: ValidationErrors) -> Self {
-        Outcome::Ready(validation_failed(errors))
+impl Outcome {
+    /// The request's parameters did not validate: FastAPI's 422, or a 500
+    /// if converting them failed inside Python.
+    pub fn rejected(py: Python<'_>, route: &RouteSpec, mut errors: ValidationErrors) -> Outcome {
+        match errors.take_internal() {
+            Some(err) => {
+                python::log_exception(py, &format!("cannot convert the parameters of {}", route.path), &err);
+                Outcome::Ready(internal_error())
+            }
+            None => Outcome::Ready(validation_failed(errors)),
+        }
+    }
+
+    /// A route index the generated dispatcher does not know: a bug in turbo.
+    pub fn internal_error() -> Outcome {
+        eprintln!("ERROR: turbo dispatched to an unknown route (a bug in turbo; please report it)");
+        Outcome::Ready(internal_error())
     }
 }
 
@@ -122,12 +136,13 @@ pub fn invoke<'py, A: PyCallArgs<'py>>(
     route: &'static RouteSpec,
     is_async: bool,
     args: A,
-    kwargs: Option<&Bound<'py, PyDict>>,
+    keyword_args: &[(&'static str, Bound<'py, PyAny>)],
 ) -> Outcome {
     let handler = python::handler(py, route.handler);
-    let called = match kwargs {
-        None => handler.call1(args),
-        Some(kwargs) => handler.call(args, Some(kwargs)),
+    let called = if keyword_args.is_empty() {
+        handler.call1(args)
+    } else {
+        kwargs(py, keyword_args).and_then(|kwargs| handler.call(args, Some(&kwargs)))
     };
     match called {
         Ok(coroutine) if is_async => match python::submit_coroutine(&coroutine) {
@@ -140,7 +155,7 @@ pub fn invoke<'py, A: PyCallArgs<'py>>(
 }
 
 /// A keyword-argument dict for keyword-only handler parameters.
-pub fn kwargs<'py>(
+fn kwargs<'py>(
     py: Python<'py>,
     items: &[(&'static str, Bound<'py, PyAny>)],
 ) -> PyResult<Bound<'py, PyDict>> {

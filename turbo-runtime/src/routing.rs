@@ -14,50 +14,7 @@ use std::borrow::Cow;
 use std::net::SocketAddr;
 
 use crate::spec::RouteSpec;
-
-/// Most parameters one path template may have (the compiler enforces it).
-pub const MAX_CAPTURES: usize = 16;
-
-/// Byte ranges of the path parameters of the matched route, in template order.
-#[derive(Clone, Debug, Default)]
-pub struct Captures {
-    spans: [(u32, u32); MAX_CAPTURES],
-    len: usize,
-}
-
-impl Captures {
-    pub fn clear(&mut self) {
-        self.len = 0;
-    }
-
-    /// Records the next parameter; `false` if the template has too many.
-    pub fn push(&mut self, start: usize, end: usize) -> bool {
-        if self.len == MAX_CAPTURES {
-            return false;
-        }
-        self.spans[self.len] = (start as u32, end as u32);
-        self.len += 1;
-        true
-    }
-
-    fn truncate(&mut self, len: usize) {
-        self.len = len;
-    }
-
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    /// The `index`th parameter's text within `path` (the path that matched).
-    pub fn get<'p>(&self, path: &'p str, index: usize) -> &'p str {
-        let (start, end) = self.spans[index];
-        &path[start as usize..end as usize]
-    }
-}
+use crate::template::Captures;
 
 /// Matches one route's template against a path, filling captures.
 pub type Matcher = fn(route: u16, path: &str, captures: &mut Captures) -> bool;
@@ -150,117 +107,6 @@ impl Router {
     }
 }
 
-/// A Starlette path convertor.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Convertor {
-    /// `{name}` or `{name:str}`: `[^/]+`
-    Str,
-    /// `{name:path}`: `.*`
-    Path,
-    /// `{name:int}`: `[0-9]+`
-    Int,
-    /// `{name:float}`: `[0-9]+(\.[0-9]+)?`
-    Float,
-    /// `{name:uuid}`: lower-case hex in 8-4-4-4-12 groups
-    Uuid,
-}
-
-impl Convertor {
-    /// Whether the whole of `text` matches the convertor's regex.
-    pub fn accepts(self, text: &str) -> bool {
-        let b = text.as_bytes();
-        match self {
-            Convertor::Str => !b.is_empty() && !b.contains(&b'/'),
-            Convertor::Path => true,
-            Convertor::Int => !b.is_empty() && b.iter().all(u8::is_ascii_digit),
-            Convertor::Float => match text.split_once('.') {
-                Some((int, frac)) => {
-                    Convertor::Int.accepts(int) && Convertor::Int.accepts(frac)
-                }
-                None => Convertor::Int.accepts(text),
-            },
-            Convertor::Uuid => {
-                b.len() == 36
-                    && b.iter().enumerate().all(|(i, c)| match i {
-                        8 | 13 | 18 | 23 => *c == b'-',
-                        _ => c.is_ascii_digit() || (b'a'..=b'f').contains(c),
-                    })
-            }
-        }
-    }
-
-    /// End offsets (relative to `text`'s start) at which this convertor's
-    /// regex can stop, in the order Python's backtracking tries them.
-    fn candidate_ends(self, text: &str) -> Vec<usize> {
-        let b = text.as_bytes();
-        match self {
-            Convertor::Str => {
-                let run = b.iter().position(|c| *c == b'/').unwrap_or(b.len());
-                (1..=run).rev().filter(|end| text.is_char_boundary(*end)).collect()
-            }
-            Convertor::Path => (0..=b.len()).rev().filter(|end| text.is_char_boundary(*end)).collect(),
-            Convertor::Int => {
-                let run = b.iter().take_while(|c| c.is_ascii_digit()).count();
-                (1..=run).rev().collect()
-            }
-            Convertor::Float => {
-                let run = b.iter().take_while(|c| c.is_ascii_digit()).count();
-                let mut ends = Vec::new();
-                if run > 0 && b.get(run) == Some(&b'.') {
-                    let frac = b[run + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
-                    ends.extend((1..=frac).rev().map(|f| run + 1 + f));
-                }
-                ends.extend((1..=run).rev());
-                ends
-            }
-            Convertor::Uuid => {
-                if text.len() >= 36 && text.is_char_boundary(36) && self.accepts(&text[..36]) {
-                    vec![36]
-                } else {
-                    Vec::new()
-                }
-            }
-        }
-    }
-}
-
-/// One piece of a path template for [`match_pieces`].
-#[derive(Clone, Copy, Debug)]
-pub enum Piece {
-    Literal(&'static str),
-    Param(Convertor),
-}
-
-/// Matches a template given as pieces with regex (greedy, backtracking)
-/// semantics. The compiler emits straight-line code for templates whose
-/// parameters fill whole segments and uses this for the rest (`{a}-{b}`,
-/// `{p:path}` followed by more text, ...).
-pub fn match_pieces(pieces: &[Piece], path: &str, captures: &mut Captures) -> bool {
-    match_from(pieces, path, 0, captures)
-}
-
-fn match_from(pieces: &[Piece], path: &str, at: usize, captures: &mut Captures) -> bool {
-    let Some((first, rest)) = pieces.split_first() else {
-        return at == path.len();
-    };
-    match first {
-        Piece::Literal(literal) => {
-            path[at..].starts_with(literal) && match_from(rest, path, at + literal.len(), captures)
-        }
-        Piece::Param(convertor) => {
-            let saved = captures.len();
-            for end in convertor.candidate_ends(&path[at..]) {
-                captures.truncate(saved);
-                if captures.push(at, at + end) && match_from(rest, path, at + end, captures) {
-                    return true;
-                }
-            }
-            captures.truncate(saved);
-            false
-        }
-    }
-}
-
 /// Splits `path` (which starts with '/') into segments after the leading
 /// slash, for the compiled whole-segment matchers.
 pub fn segments(path: &str) -> impl Iterator<Item = (usize, &str)> {
@@ -317,42 +163,6 @@ fn quote(text: &str, safe: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn captured(pieces: &[Piece], path: &str) -> Option<Vec<String>> {
-        let mut caps = Captures::default();
-        match_pieces(pieces, path, &mut caps)
-            .then(|| (0..caps.len()).map(|i| caps.get(path, i).to_owned()).collect())
-    }
-
-    #[test]
-    fn greedy_backtracking_like_python_regex() {
-        use Piece::*;
-        let two = [Literal("/"), Param(Convertor::Str), Literal("-"), Param(Convertor::Str)];
-        assert_eq!(captured(&two, "/a-b-c"), Some(vec!["a-b".into(), "c".into()]));
-        assert_eq!(captured(&two, "/abc"), None);
-        let json = [Literal("/items/"), Param(Convertor::Str), Literal(".json")];
-        assert_eq!(captured(&json, "/items/x.y.json"), Some(vec!["x.y".into()]));
-        let path = [Literal("/files/"), Param(Convertor::Path), Literal("/raw")];
-        assert_eq!(captured(&path, "/files/a/b/raw"), Some(vec!["a/b".into()]));
-        assert_eq!(captured(&path, "/files//raw"), Some(vec!["".into()]));
-        let float = [Literal("/f/"), Param(Convertor::Float), Literal("x")];
-        assert_eq!(captured(&float, "/f/1.5x"), Some(vec!["1.5".into()]));
-        assert_eq!(captured(&float, "/f/1.x"), None);
-        let float_dot = [Literal("/f/"), Param(Convertor::Float), Literal(".5")];
-        assert_eq!(captured(&float_dot, "/f/1.5"), Some(vec!["1".into()]));
-    }
-
-    #[test]
-    fn convertors_accept_their_regex_only() {
-        assert!(Convertor::Int.accepts("0012"));
-        assert!(!Convertor::Int.accepts("-1"));
-        assert!(!Convertor::Int.accepts(""));
-        assert!(Convertor::Float.accepts("1.25"));
-        assert!(!Convertor::Float.accepts("1."));
-        assert!(!Convertor::Float.accepts(".5"));
-        assert!(Convertor::Uuid.accepts("123e4567-e89b-12d3-a456-426614174000"));
-        assert!(!Convertor::Uuid.accepts("123E4567-E89B-12D3-A456-426614174000"));
-    }
 
     #[test]
     fn redirect_location_quotes_like_starlette() {

@@ -23,7 +23,8 @@ use tokio::net::TcpListener;
 use crate::python;
 use crate::request::Request;
 use crate::response::{self, Outcome, Response};
-use crate::routing::{self, Captures, Found, Router};
+use crate::routing::{self, Found, Router};
+use crate::template::Captures;
 use crate::spec::{fnv1a, AppSpec};
 
 /// Calls the handler of a route: generated per app.

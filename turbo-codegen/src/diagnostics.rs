@@ -1,0 +1,322 @@
+//! Diagnostics: what the checker reports, and how it is shown.
+//!
+//! Every problem is a [`Diagnostic`] with a stable [`Code`], a primary
+//! span, optional secondary labels and a `help:` line. Phases push into a
+//! [`Diagnostics`] collector and keep going, so one run reports everything;
+//! rendering (text like rustc/ruff, JSON, GitHub annotations) happens once
+//! at the end, sorted by position.
+
+use annotate_snippets::{Level, Renderer, Snippet};
+use serde::Serialize;
+
+use crate::source::{LineColumn, SourceFile, Span};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// Stable diagnostic codes. Never renumber: CI configurations name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Code {
+    SyntaxError,
+    InvalidUtf8,
+    NoApp,
+    SeveralApps,
+    InvalidPath,
+    UnknownConvertor,
+    DuplicatePathParam,
+    PathConvertorNotLast,
+    TooManyPathParams,
+    DuplicateRoute,
+    UnknownMethod,
+    InvalidStatusCode,
+    UnsupportedRouteOption,
+    UnknownRouteOption,
+    RouteOnNonFunction,
+    DynamicRoute,
+    UnsupportedAppFeature,
+    UnsupportedAppOption,
+    MissingPathParam,
+    UnsupportedAnnotation,
+    UnsupportedDefault,
+    UnsupportedParamKind,
+    DefaultTypeMismatch,
+    ConvertorTypeMismatch,
+    UnsupportedReturnAnnotation,
+    ExtraDecorator,
+    UnknownFastapiName,
+    UnsupportedModule,
+    DocsNotServed,
+}
+
+impl Code {
+    pub const ALL: &'static [Code] = &[
+        Code::SyntaxError,
+        Code::InvalidUtf8,
+        Code::NoApp,
+        Code::SeveralApps,
+        Code::InvalidPath,
+        Code::UnknownConvertor,
+        Code::DuplicatePathParam,
+        Code::PathConvertorNotLast,
+        Code::TooManyPathParams,
+        Code::DuplicateRoute,
+        Code::UnknownMethod,
+        Code::InvalidStatusCode,
+        Code::UnsupportedRouteOption,
+        Code::UnknownRouteOption,
+        Code::RouteOnNonFunction,
+        Code::DynamicRoute,
+        Code::UnsupportedAppFeature,
+        Code::UnsupportedAppOption,
+        Code::MissingPathParam,
+        Code::UnsupportedAnnotation,
+        Code::UnsupportedDefault,
+        Code::UnsupportedParamKind,
+        Code::DefaultTypeMismatch,
+        Code::ConvertorTypeMismatch,
+        Code::UnsupportedReturnAnnotation,
+        Code::ExtraDecorator,
+        Code::UnknownFastapiName,
+        Code::UnsupportedModule,
+        Code::DocsNotServed,
+    ];
+
+    /// `(id, short name)`.
+    pub fn info(self) -> (&'static str, &'static str) {
+        match self {
+            Code::SyntaxError => ("TB001", "syntax-error"),
+            Code::InvalidUtf8 => ("TB002", "invalid-utf8"),
+            Code::NoApp => ("TB003", "no-app"),
+            Code::SeveralApps => ("TB004", "several-apps"),
+            Code::InvalidPath => ("TB101", "invalid-path"),
+            Code::UnknownConvertor => ("TB102", "unknown-convertor"),
+            Code::DuplicatePathParam => ("TB103", "duplicate-path-param"),
+            Code::PathConvertorNotLast => ("TB104", "path-convertor-not-last"),
+            Code::TooManyPathParams => ("TB105", "too-many-path-params"),
+            Code::DuplicateRoute => ("TB201", "duplicate-route"),
+            Code::UnknownMethod => ("TB202", "unknown-method"),
+            Code::InvalidStatusCode => ("TB203", "invalid-status-code"),
+            Code::UnsupportedRouteOption => ("TB204", "unsupported-route-option"),
+            Code::UnknownRouteOption => ("TB205", "unknown-route-option"),
+            Code::RouteOnNonFunction => ("TB206", "route-on-non-function"),
+            Code::DynamicRoute => ("TB207", "dynamic-route"),
+            Code::UnsupportedAppFeature => ("TB208", "unsupported-app-feature"),
+            Code::UnsupportedAppOption => ("TB209", "unsupported-app-option"),
+            Code::MissingPathParam => ("TB301", "missing-path-param"),
+            Code::UnsupportedAnnotation => ("TB302", "unsupported-annotation"),
+            Code::UnsupportedDefault => ("TB303", "unsupported-default"),
+            Code::UnsupportedParamKind => ("TB304", "unsupported-param-kind"),
+            Code::DefaultTypeMismatch => ("TB305", "default-type-mismatch"),
+            Code::ConvertorTypeMismatch => ("TB306", "convertor-type-mismatch"),
+            Code::UnsupportedReturnAnnotation => ("TB307", "unsupported-return-annotation"),
+            Code::ExtraDecorator => ("TB308", "extra-decorator"),
+            Code::UnknownFastapiName => ("TB401", "unknown-fastapi-name"),
+            Code::UnsupportedModule => ("TB402", "unsupported-module"),
+            Code::DocsNotServed => ("TB501", "docs-not-served"),
+        }
+    }
+
+    pub fn id(self) -> &'static str {
+        self.info().0
+    }
+
+    pub fn from_id(id: &str) -> Option<Code> {
+        Code::ALL
+            .iter()
+            .copied()
+            .find(|code| code.id().eq_ignore_ascii_case(id) || code.info().1 == id)
+    }
+
+    pub fn severity(self) -> Severity {
+        match self {
+            Code::DocsNotServed | Code::PathConvertorNotLast => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.id())
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Label {
+    pub span: Span,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub message: String,
+    pub primary: Label,
+    pub secondary: Vec<Label>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(code: Code, span: Span, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            message: message.into(),
+            primary: Label { span, message: String::new() },
+            secondary: Vec::new(),
+            help: None,
+        }
+    }
+
+    pub fn label(mut self, message: impl Into<String>) -> Self {
+        self.primary.message = message.into();
+        self
+    }
+
+    pub fn secondary(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.secondary.push(Label { span, message: message.into() });
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn severity(&self) -> Severity {
+        self.code.severity()
+    }
+}
+
+/// Collects diagnostics across phases.
+#[derive(Default, Debug)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.items.push(diagnostic);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity() == Severity::Error)
+    }
+
+    /// Sorted by position, then code, for stable output.
+    pub fn into_sorted(mut self) -> Vec<Diagnostic> {
+        self.items
+            .sort_by(|a, b| (a.primary.span, a.code, &a.message).cmp(&(b.primary.span, b.code, &b.message)));
+        self.items
+    }
+}
+
+/// Renders one diagnostic like rustc and ruff do.
+pub fn render_text(file: &SourceFile, diagnostic: &Diagnostic, color: bool) -> String {
+    let level = match diagnostic.severity() {
+        Severity::Error => Level::Error,
+        Severity::Warning => Level::Warning,
+    };
+    let clamp = |span: Span| {
+        let len = file.text.len();
+        let mut start = (span.start as usize).min(len);
+        let mut end = (span.end as usize).clamp(start, len);
+        while !file.text.is_char_boundary(start) {
+            start -= 1;
+        }
+        while !file.text.is_char_boundary(end) {
+            end += 1;
+        }
+        start..end
+    };
+    let mut snippet = Snippet::source(&file.text).origin(&file.name).fold(true).annotation(
+        level
+            .span(clamp(diagnostic.primary.span))
+            .label(&diagnostic.primary.message),
+    );
+    for label in &diagnostic.secondary {
+        snippet = snippet.annotation(Level::Info.span(clamp(label.span)).label(&label.message));
+    }
+    let mut message = level
+        .title(&diagnostic.message)
+        .id(diagnostic.code.id())
+        .snippet(snippet);
+    if let Some(help) = &diagnostic.help {
+        message = message.footer(Level::Help.title(help));
+    }
+    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+    format!("{}\n", renderer.render(message))
+}
+
+/// One diagnostic as the JSON object of `--format json`.
+#[derive(Serialize)]
+pub struct JsonDiagnostic<'a> {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub file: &'a str,
+    pub start: LineColumn,
+    pub end: LineColumn,
+    pub message: &'a str,
+    pub labels: Vec<JsonLabel<'a>>,
+    pub help: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct JsonLabel<'a> {
+    pub primary: bool,
+    pub start: LineColumn,
+    pub end: LineColumn,
+    pub message: &'a str,
+}
+
+pub fn to_json<'a>(file: &'a SourceFile, diagnostic: &'a Diagnostic) -> JsonDiagnostic<'a> {
+    let label = |label: &'a Label, primary: bool| JsonLabel {
+        primary,
+        start: file.line_column(label.span.start as usize),
+        end: file.line_column(label.span.end as usize),
+        message: &label.message,
+    };
+    let mut labels = vec![label(&diagnostic.primary, true)];
+    labels.extend(diagnostic.secondary.iter().map(|l| label(l, false)));
+    JsonDiagnostic {
+        code: diagnostic.code.id(),
+        name: diagnostic.code.info().1,
+        severity: diagnostic.severity(),
+        file: &file.name,
+        start: file.line_column(diagnostic.primary.span.start as usize),
+        end: file.line_column(diagnostic.primary.span.end as usize),
+        message: &diagnostic.message,
+        labels,
+        help: diagnostic.help.as_deref(),
+    }
+}
+
+/// A GitHub Actions workflow command (`::error file=…,line=…::message`).
+pub fn render_github(file: &SourceFile, diagnostic: &Diagnostic) -> String {
+    let start = file.line_column(diagnostic.primary.span.start as usize);
+    let end = file.line_column(diagnostic.primary.span.end as usize);
+    let kind = match diagnostic.severity() {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let escape = |text: &str| text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    let mut message = diagnostic.message.clone();
+    if let Some(help) = &diagnostic.help {
+        message.push_str("\nhelp: ");
+        message.push_str(help);
+    }
+    format!(
+        "::{kind} title={code},file={file},line={line},col={col},endLine={end_line},endColumn={end_col}::{message}\n",
+        code = diagnostic.code.id(),
+        file = escape(&file.name).replace(',', "%2C").replace(':', "%3A"),
+        line = start.line,
+        col = start.column,
+        end_line = end.line,
+        end_col = end.column,
+        message = escape(&message),
+    )
+}

@@ -1,0 +1,155 @@
+//! One function per route: extract and convert every parameter, then call
+//! the handler through the runtime.
+//!
+//! Parameters are extracted grouped by source (path, then query) because
+//! FastAPI reports validation errors in that order; the handler is called
+//! with them in signature order.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::ir::{App, Convertor, Literal, Param, ParamType, Route, Source};
+
+pub fn tokens(app: &App, source_file: &str) -> TokenStream {
+    let functions = app
+        .routes
+        .iter()
+        .enumerate()
+        .map(|(index, route)| route_function(index, route, source_file));
+    let arms = (0..app.routes.len()).map(|index| {
+        let id = index as u16;
+        let function = format_ident!("route_{}", index);
+        quote! { #id => #function(py, request, captures), }
+    });
+    quote! {
+        /// Calls the handler of `route` for one request.
+        fn dispatch<'py>(
+            py: rt::Python<'py>,
+            route: u16,
+            request: &rt::Request,
+            captures: &rt::Captures,
+        ) -> rt::Outcome {
+            match route {
+                #(#arms)*
+                _ => rt::Outcome::internal_error(),
+            }
+        }
+
+        #(#functions)*
+    }
+}
+
+fn route_function(index: usize, route: &Route, source_file: &str) -> TokenStream {
+    let function = format_ident!("route_{}", index);
+    let doc = format!(
+        " {} {} → `{}` ({}:{})",
+        route.methods.join(", "),
+        route.path.raw,
+        route.handler.name,
+        source_file,
+        route.handler.line
+    );
+    let params = &route.handler.params;
+    let var = |i: usize| format_ident!("arg{}", i);
+    let order = params
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.source == Source::Path)
+        .chain(params.iter().enumerate().filter(|(_, p)| p.source == Source::Query));
+    let extractions = order.map(|(i, param)| {
+        let name = var(i);
+        let call = extract_call(route, param);
+        quote! { let #name = #call; }
+    });
+    let is_async = route.handler.is_async;
+    let positional: Vec<_> = (0..params.len()).filter(|i| !params[*i].keyword_only).map(var).collect();
+    let keyword = params.iter().enumerate().filter(|(_, p)| p.keyword_only).map(|(i, p)| {
+        let name = &p.name;
+        let value = var(i);
+        quote! { (#name, #value) }
+    });
+    let all: Vec<_> = (0..params.len()).map(var).collect();
+    let unpack = if all.is_empty() {
+        quote! {}
+    } else {
+        quote! {
+            let (#(Some(#all),)*) = (#(#all,)*) else {
+                return rt::Outcome::rejected(py, route, errors);
+            };
+        }
+    };
+    let route_index = index;
+    quote! {
+        #[doc = #doc]
+        fn #function<'py>(
+            py: rt::Python<'py>,
+            request: &rt::Request,
+            captures: &rt::Captures,
+        ) -> rt::Outcome {
+            let route = &ROUTES[#route_index];
+            let mut errors = rt::ValidationErrors::new();
+            #(#extractions)*
+            #unpack
+            rt::invoke(py, route, #is_async, (#(#positional,)*), &[#(#keyword),*])
+        }
+    }
+}
+
+fn extract_call(route: &Route, param: &Param) -> TokenStream {
+    let name = &param.name;
+    match param.source {
+        Source::Path => {
+            let (position, convertor) = route
+                .path
+                .params()
+                .enumerate()
+                .find(|(_, (n, _, _))| *n == name)
+                .map(|(i, (_, convertor, _))| (i, convertor))
+                .expect("validation guarantees the path has this parameter");
+            let raw = quote! { captures.get(request.path(), #position) };
+            let extractor = match (convertor, param.ty) {
+                (Convertor::Uuid, _) => return quote! { rt::extract::uuid(py, #raw, &mut errors) },
+                (Convertor::Int, ParamType::Any) => quote!(int),
+                (Convertor::Float, ParamType::Any) => quote!(float),
+                (_, ty) => extractor(ty),
+            };
+            quote! {
+                rt::extract::#extractor(py, Some(#raw), rt::Fallback::Required, rt::Loc::path(#name), &mut errors)
+            }
+        }
+        Source::Query => {
+            let extractor = extractor(param.ty);
+            let fallback = fallback(param.default.as_ref());
+            quote! {
+                rt::extract::#extractor(py, request.query(#name), #fallback, rt::Loc::query(#name), &mut errors)
+            }
+        }
+    }
+}
+
+fn extractor(ty: ParamType) -> TokenStream {
+    match ty {
+        ParamType::Str | ParamType::Any | ParamType::Uuid => quote!(str),
+        ParamType::Int => quote!(int),
+        ParamType::Float => quote!(float),
+        ParamType::Bool => quote!(bool),
+    }
+}
+
+fn fallback(default: Option<&Literal>) -> TokenStream {
+    match default {
+        None => quote!(rt::Fallback::Required),
+        Some(Literal::None) => quote!(rt::Fallback::None),
+        Some(Literal::Bool(b)) => quote!(rt::Fallback::Bool(#b)),
+        Some(Literal::Int(digits)) => match digits.parse::<i64>() {
+            Ok(value) => quote!(rt::Fallback::Int(#value)),
+            Err(_) => quote!(rt::Fallback::BigInt(#digits)),
+        },
+        Some(Literal::Float(value)) => {
+            // Bit-exact, so the handler sees the very float Python parsed.
+            let bits = value.to_bits();
+            quote!(rt::Fallback::Float(f64::from_bits(#bits)))
+        }
+        Some(Literal::Str(text)) => quote!(rt::Fallback::Str(#text)),
+    }
+}

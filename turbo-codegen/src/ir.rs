@@ -1,0 +1,196 @@
+//! The route IR: what the compiler knows about an app, as plain data.
+//!
+//! Produced by `lower`, checked by `validate`, consumed by `emit` and by
+//! `turbo routes`. It holds no parser types, so the front end can change
+//! without touching the back end; every item keeps its source span.
+
+use serde::Serialize;
+
+use crate::source::Span;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct App {
+    /// Import name of the module (`app` for `app.py`).
+    pub module: String,
+    /// The variable bound to the application object.
+    pub variable: String,
+    /// `fastapi` or `turboapi`: where the application class was imported from.
+    pub framework: String,
+    pub span: Span,
+    pub routes: Vec<Route>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Route {
+    /// Upper-case methods, in the order written.
+    pub methods: Vec<String>,
+    pub path: PathTemplate,
+    /// `status_code=` of the decorator (FastAPI's default is 200).
+    pub status_code: u16,
+    pub handler: Handler,
+    /// The whole decorator expression.
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PathTemplate {
+    /// The template as written, e.g. `/items/{item_id:int}`.
+    pub raw: String,
+    pub pieces: Vec<PathPiece>,
+    /// The string literal in the source.
+    pub span: Span,
+}
+
+impl PathTemplate {
+    pub fn params(&self) -> impl Iterator<Item = (&str, Convertor, Span)> {
+        self.pieces.iter().filter_map(|piece| match piece {
+            PathPiece::Param { name, convertor, span } => Some((name.as_str(), *convertor, *span)),
+            PathPiece::Literal(_) => None,
+        })
+    }
+
+    pub fn is_static(&self) -> bool {
+        self.params().next().is_none()
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PathPiece {
+    Literal(String),
+    Param { name: String, convertor: Convertor, span: Span },
+}
+
+/// Starlette's path convertors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Convertor {
+    Str,
+    Path,
+    Int,
+    Float,
+    Uuid,
+}
+
+impl Convertor {
+    pub fn name(self) -> &'static str {
+        match self {
+            Convertor::Str => "str",
+            Convertor::Path => "path",
+            Convertor::Int => "int",
+            Convertor::Float => "float",
+            Convertor::Uuid => "uuid",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Handler {
+    pub name: String,
+    pub is_async: bool,
+    /// The function name in its `def`.
+    pub span: Span,
+    /// 1-based line of the `def`.
+    pub line: usize,
+    pub params: Vec<Param>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Param {
+    pub name: String,
+    pub span: Span,
+    pub source: Source,
+    /// Must be passed by keyword (declared after `*`).
+    pub keyword_only: bool,
+    pub ty: ParamType,
+    /// `X | None` / `Optional[X]`.
+    pub optional: bool,
+    pub default: Option<Literal>,
+    pub default_span: Option<Span>,
+    pub annotation_span: Option<Span>,
+}
+
+impl Param {
+    pub fn required(&self) -> bool {
+        self.default.is_none()
+    }
+
+    /// The annotation as FastAPI users write it, for tables and messages.
+    pub fn type_label(&self) -> String {
+        let base = self.ty.name();
+        if self.optional {
+            format!("{base} | None")
+        } else {
+            base.to_owned()
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Path,
+    Query,
+}
+
+impl Source {
+    pub fn name(self) -> &'static str {
+        match self {
+            Source::Path => "path",
+            Source::Query => "query",
+        }
+    }
+}
+
+/// The parameter types turbo extracts in Rust.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamType {
+    Str,
+    Int,
+    Float,
+    Bool,
+    /// `uuid.UUID`, only from a `{name:uuid}` path parameter for now.
+    Uuid,
+    /// No annotation: FastAPI passes the string through.
+    Any,
+}
+
+impl ParamType {
+    pub fn name(self) -> &'static str {
+        match self {
+            ParamType::Str => "str",
+            ParamType::Int => "int",
+            ParamType::Float => "float",
+            ParamType::Bool => "bool",
+            ParamType::Uuid => "UUID",
+            ParamType::Any => "Any",
+        }
+    }
+}
+
+/// A default value written as a literal.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum Literal {
+    None,
+    Bool(bool),
+    /// Decimal digits with an optional sign; Python ints are unbounded.
+    Int(String),
+    Float(f64),
+    Str(String),
+}
+
+impl Literal {
+    /// The literal as Python source, for messages and tables.
+    pub fn python(&self) -> String {
+        match self {
+            Literal::None => "None".to_owned(),
+            Literal::Bool(true) => "True".to_owned(),
+            Literal::Bool(false) => "False".to_owned(),
+            Literal::Int(digits) => digits.clone(),
+            Literal::Float(value) => format!("{value:?}"),
+            Literal::Str(text) => format!("{text:?}"),
+        }
+    }
+}

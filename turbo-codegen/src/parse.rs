@@ -1,0 +1,39 @@
+//! The Python parser, behind one module.
+//!
+//! Only this file names `rustpython_parser`. The rest of the compiler sees
+//! the syntax tree through the `py` alias and spans through [`span_of`], so
+//! swapping the parser means rewriting this file and the tree walk in
+//! `lower`, nothing else.
+
+pub use rustpython_parser::ast as py;
+use rustpython_parser::ast::Ranged;
+use rustpython_parser::text_size::TextRange;
+use rustpython_parser::Parse;
+
+use crate::diagnostics::{Code, Diagnostic};
+use crate::source::{SourceFile, Span};
+
+/// Parses a module. Python's grammar stops at the first error, and so does
+/// the parser: the error is returned as a located diagnostic.
+pub fn parse_module(file: &SourceFile) -> Result<Vec<py::Stmt>, Diagnostic> {
+    py::Suite::parse(&file.text, &file.name).map_err(|error| {
+        let offset = u32::from(error.offset) as usize;
+        let offset = offset.min(file.text.len());
+        let end = file.text[offset..]
+            .chars()
+            .next()
+            .map_or(offset, |c| offset + c.len_utf8());
+        Diagnostic::new(Code::SyntaxError, Span::new(offset, end), format!("invalid syntax: {}", error.error))
+            .label("Python cannot parse this")
+            .help("fix the syntax error; turbo reads the file as Python 3 does")
+    })
+}
+
+pub fn span(range: TextRange) -> Span {
+    Span::new(u32::from(range.start()) as usize, u32::from(range.end()) as usize)
+}
+
+/// The span of any node.
+pub fn span_of(node: &impl Ranged) -> Span {
+    span(node.range())
+}

@@ -1,0 +1,155 @@
+//! Validation: rules that need the whole route IR.
+//!
+//! Lowering reports what it cannot read; this phase reports what it read
+//! but cannot serve exactly as FastAPI would. `turbo check` and `turbo
+//! build` run the same phases, so whatever passes `check` builds.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
+use crate::ir::{App, Convertor, Literal, Param, ParamType, Route, Source};
+use crate::source::Span;
+
+pub const KNOWN_METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE"];
+
+pub fn validate(app: &App, diags: &mut Diagnostics) {
+    duplicate_routes(app, diags);
+    for route in &app.routes {
+        path_params_have_handler_params(route, diags);
+        for param in &route.handler.params {
+            param_is_extractable(route, param, diags);
+            default_fits_type(param, diags);
+        }
+    }
+}
+
+/// The same method and path twice: FastAPI serves the first and silently
+/// ignores the second.
+fn duplicate_routes(app: &App, diags: &mut Diagnostics) {
+    let mut seen: BTreeMap<(&str, &str), &Route> = BTreeMap::new();
+    for route in &app.routes {
+        for method in &route.methods {
+            match seen.get(&(method.as_str(), route.path.raw.as_str())) {
+                Some(first) => diags.push(
+                    Diagnostic::new(
+                        Code::DuplicateRoute,
+                        route.path.span,
+                        format!("duplicate route {method} {}", route.path.raw),
+                    )
+                    .label(format!("`{}` is never called for {method}", route.handler.name))
+                    .secondary(first.path.span, format!("`{}` serves {method} {} first", first.handler.name, first.path.raw))
+                    .help("remove one of the routes, or change its path or method"),
+                ),
+                None => {
+                    seen.insert((method.as_str(), route.path.raw.as_str()), route);
+                }
+            }
+        }
+    }
+}
+
+fn path_params_have_handler_params(route: &Route, diags: &mut Diagnostics) {
+    for (name, _, span) in route.path.params() {
+        if !route.handler.params.iter().any(|p| p.name == name) {
+            diags.push(
+                Diagnostic::new(
+                    Code::MissingPathParam,
+                    span,
+                    format!("path parameter `{name}` has no parameter in `{}`", route.handler.name),
+                )
+                .label("captured here but never passed to the handler")
+                .secondary(route.handler.span, "handler defined here")
+                .help(format!("add `{name}` to the signature of `{}`", route.handler.name)),
+            );
+        }
+    }
+}
+
+/// Path parameters arrive already converted by their convertor; only the
+/// pairs whose FastAPI result turbo reproduces are accepted.
+fn param_is_extractable(route: &Route, param: &Param, diags: &mut Diagnostics) {
+    let annotation = param.annotation_span.unwrap_or(param.span);
+    match param.source {
+        Source::Query if param.ty == ParamType::Uuid => diags.push(
+            Diagnostic::new(Code::UnsupportedAnnotation, annotation, "UUID query parameters are not supported by turbo yet")
+                .label("turbo cannot validate a UUID from a query string yet")
+                .help("take a `str` and convert it in the handler, or use a `{name:uuid}` path parameter"),
+        ),
+        Source::Query => {}
+        Source::Path => {
+            let convertor = route
+                .path
+                .params()
+                .find(|(name, _, _)| *name == param.name)
+                .map(|(_, convertor, _)| convertor)
+                .unwrap_or(Convertor::Str);
+            if !convertor_fits(convertor, param.ty) {
+                diags.push(
+                    Diagnostic::new(
+                        Code::ConvertorTypeMismatch,
+                        annotation,
+                        format!(
+                            "`{{{}:{}}}` gives the handler a {} but `{}` is annotated `{}`",
+                            param.name,
+                            convertor.name(),
+                            convertor_value(convertor),
+                            param.name,
+                            param.type_label()
+                        ),
+                    )
+                    .label("FastAPI rejects or changes this value on every request")
+                    .help(match param.ty {
+                        ParamType::Uuid => "declare the path parameter as `{name:uuid}`".to_owned(),
+                        _ => format!("annotate `{}` as `{}`", param.name, convertor_value(convertor)),
+                    }),
+                );
+            }
+        }
+    }
+}
+
+fn convertor_fits(convertor: Convertor, ty: ParamType) -> bool {
+    match convertor {
+        Convertor::Str | Convertor::Path => ty != ParamType::Uuid,
+        Convertor::Int => matches!(ty, ParamType::Int | ParamType::Float | ParamType::Any),
+        Convertor::Float => matches!(ty, ParamType::Float | ParamType::Any),
+        Convertor::Uuid => matches!(ty, ParamType::Uuid | ParamType::Any),
+    }
+}
+
+fn convertor_value(convertor: Convertor) -> &'static str {
+    match convertor {
+        Convertor::Str | Convertor::Path => "str",
+        Convertor::Int => "int",
+        Convertor::Float => "float",
+        Convertor::Uuid => "UUID",
+    }
+}
+
+/// FastAPI passes defaults through unvalidated, so `limit: int = "ten"`
+/// hands the handler a string. `None` is accepted for any type: it is the
+/// usual way to mark a parameter optional.
+fn default_fits_type(param: &Param, diags: &mut Diagnostics) {
+    let Some(default) = &param.default else { return };
+    let fits = match (param.ty, default) {
+        (_, Literal::None) | (ParamType::Any, _) => true,
+        (ParamType::Str, Literal::Str(_)) => true,
+        (ParamType::Int, Literal::Int(_)) => true,
+        (ParamType::Float, Literal::Float(_) | Literal::Int(_)) => true,
+        (ParamType::Bool, Literal::Bool(_)) => true,
+        _ => false,
+    };
+    if !fits {
+        let span: Span = param.default_span.unwrap_or(param.span);
+        diags.push(
+            Diagnostic::new(
+                Code::DefaultTypeMismatch,
+                span,
+                format!("default `{}` does not fit the type `{}`", default.python(), param.type_label()),
+            )
+            .label("FastAPI passes defaults through without validating them")
+            .secondary(param.annotation_span.unwrap_or(param.span), "declared type")
+            .help(format!("use a default of type `{}`, or `None`", param.ty.name())),
+        );
+    }
+}
