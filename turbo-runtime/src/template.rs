@@ -60,7 +60,8 @@ pub enum Convertor {
     Int,
     /// `{name:float}`: `[0-9]+(\.[0-9]+)?`
     Float,
-    /// `{name:uuid}`: lower-case hex in 8-4-4-4-12 groups
+    /// `{name:uuid}`: hex digits (either case) in 8-4-4-4-12 groups, each
+    /// dash optional
     Uuid,
 }
 
@@ -78,13 +79,7 @@ impl Convertor {
                 }
                 None => Convertor::Int.accepts(text),
             },
-            Convertor::Uuid => {
-                b.len() == 36
-                    && b.iter().enumerate().all(|(i, c)| match i {
-                        8 | 13 | 18 | 23 => *c == b'-',
-                        _ => c.is_ascii_digit() || (b'a'..=b'f').contains(c),
-                    })
-            }
+            Convertor::Uuid => uuid_prefix_len(b) == Some(b.len()),
         }
     }
 
@@ -112,15 +107,27 @@ impl Convertor {
                 ends.extend((1..=run).rev());
                 ends
             }
-            Convertor::Uuid => {
-                if text.len() >= 36 && text.is_char_boundary(36) && self.accepts(&text[..36]) {
-                    vec![36]
-                } else {
-                    Vec::new()
-                }
-            }
+            // Each `-?` matches exactly when a dash is there, so there is one end.
+            Convertor::Uuid => uuid_prefix_len(b).into_iter().collect(),
         }
     }
+}
+
+/// Length of the match of Starlette's UUID regex at the start of `b`:
+/// `[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}`.
+fn uuid_prefix_len(b: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    for (index, group) in [8, 4, 4, 4, 12].into_iter().enumerate() {
+        if index > 0 && b.get(at) == Some(&b'-') {
+            at += 1;
+        }
+        let digits = b.get(at..at + group)?;
+        if !digits.iter().all(u8::is_ascii_hexdigit) {
+            return None;
+        }
+        at += group;
+    }
+    Some(at)
 }
 
 /// One piece of a path template for [`match_pieces`].
@@ -198,7 +205,10 @@ mod tests {
         assert!(!Convertor::Float.accepts("1."));
         assert!(!Convertor::Float.accepts(".5"));
         assert!(Convertor::Uuid.accepts("123e4567-e89b-12d3-a456-426614174000"));
-        assert!(!Convertor::Uuid.accepts("123E4567-E89B-12D3-A456-426614174000"));
+        assert!(Convertor::Uuid.accepts("123E4567-E89B-12D3-A456-426614174000"));
+        assert!(Convertor::Uuid.accepts("123e4567e89b12d3a456426614174000"));
+        assert!(!Convertor::Uuid.accepts("123e4567-e89b-12d3-a456-42661417400"));
+        assert!(!Convertor::Uuid.accepts("123e4567--e89b-12d3-a456-426614174000"));
     }
 
 }

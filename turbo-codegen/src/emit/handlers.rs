@@ -79,15 +79,24 @@ fn route_function(index: usize, route: &Route, source_file: &str) -> TokenStream
         }
     };
     let route_index = index;
+    // Name only what the route uses, so generated code compiles without warnings.
+    let uses_path = params.iter().any(|p| p.source == Source::Path);
+    let request = if params.is_empty() { quote!(_request) } else { quote!(request) };
+    let captures = if uses_path { quote!(captures) } else { quote!(_captures) };
+    let errors = if params.is_empty() {
+        quote! {}
+    } else {
+        quote! { let mut errors = rt::ValidationErrors::new(); }
+    };
     quote! {
         #[doc = #doc]
         fn #function<'py>(
             py: rt::Python<'py>,
-            request: &rt::Request,
-            captures: &rt::Captures,
+            #request: &rt::Request,
+            #captures: &rt::Captures,
         ) -> rt::Outcome {
             let route = &ROUTES[#route_index];
-            let mut errors = rt::ValidationErrors::new();
+            #errors
             #(#extractions)*
             #unpack
             rt::invoke(py, route, #is_async, (#(#positional,)*), &[#(#keyword),*])

@@ -1,0 +1,131 @@
+"""Shared fixtures: the turbo CLI, built servers, and FastAPI reference apps.
+
+Servers are real processes on ephemeral ports, spoken to over HTTP. Every
+example is built once per test session (dependencies compile once into
+turbo's shared target directory).
+"""
+
+import importlib.util
+import os
+import re
+import signal
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+
+@pytest.fixture(scope="session")
+def turbo() -> Path:
+    """The turbo CLI, built from this checkout."""
+    subprocess.run(["cargo", "build", "--quiet", "-p", "turbo-codegen"], cwd=ROOT, check=True)
+    return ROOT / "target" / "debug" / "turbo"
+
+
+class Server:
+    """A running turbo server process."""
+
+    def __init__(self, binary: Path, *args: str, cwd: Path | None = None, env: dict | None = None):
+        self.process = subprocess.Popen(
+            [str(binary), "--port", "0", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=cwd,
+            env=env,
+        )
+        line = self.process.stdout.readline()
+        match = re.search(r"http://(127\.0\.0\.1:\d+)", line)
+        if not match:
+            self.process.kill()
+            raise RuntimeError(f"server did not start: {line!r} {self.process.stderr.read()}")
+        self.address = match.group(1)
+        self.banner = line
+        # The Host header TestClient sends, so redirect URLs compare equal.
+        self.client = httpx.Client(
+            base_url=f"http://{self.address}", headers={"host": "testserver"}, follow_redirects=False, timeout=10
+        )
+
+    def stop(self) -> tuple[int, str]:
+        self.client.close()
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        return self.process.returncode, self.process.stderr.read()
+
+
+def build(turbo: Path, app: Path, output: Path) -> Path:
+    result = subprocess.run([str(turbo), "build", str(app), "-o", str(output)], capture_output=True, text=True)
+    assert result.returncode == 0, f"turbo build {app} failed:\n{result.stderr}"
+    return output
+
+
+@pytest.fixture(scope="session")
+def built(turbo, tmp_path_factory):
+    """Builds an example once per session: built("items") -> binary path."""
+    cache: dict[str, Path] = {}
+    out_dir = tmp_path_factory.mktemp("servers")
+
+    def get(name: str) -> Path:
+        if name not in cache:
+            cache[name] = build(turbo, EXAMPLES / name / "app.py", out_dir / f"{name}-server")
+        return cache[name]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def server(built):
+    """A running server per example, shared by the session: server("items")."""
+    running: dict[str, Server] = {}
+
+    def get(name: str) -> Server:
+        if name not in running or running[name].process.poll() is not None:
+            running[name] = Server(built(name))
+        return running[name]
+
+    yield get
+    for srv in running.values():
+        srv.stop()
+
+
+def load_with_fastapi(app_path: Path):
+    """Imports an example app under real FastAPI; `turboapi` maps to FastAPI."""
+    import fastapi
+
+    shim = types.ModuleType("turboapi")
+    shim.FastAPI = fastapi.FastAPI
+    shim.TurboAPI = fastapi.FastAPI
+    shim.HTTPException = fastapi.HTTPException
+    sys.modules.setdefault("turboapi", shim)
+    name = f"reference_{app_path.parent.name}"
+    spec = importlib.util.spec_from_file_location(name, app_path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.app
+
+
+@pytest.fixture(scope="session")
+def reference():
+    """FastAPI's TestClient over an example: reference("items")."""
+    from fastapi.testclient import TestClient
+
+    clients = {}
+
+    def get(name: str):
+        if name not in clients:
+            app = load_with_fastapi(EXAMPLES / name / "app.py")
+            clients[name] = TestClient(app, raise_server_exceptions=False, follow_redirects=False)
+        return clients[name]
+
+    return get

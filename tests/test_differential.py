@@ -1,0 +1,168 @@
+"""Differential tests: the same requests through FastAPI and through turbo.
+
+For every case, FastAPI's TestClient (the reference) and the built server
+must give the same status, the same body bytes, the same content type and
+the same values for the headers that carry meaning (Allow, Location,
+content-length, custom headers).
+"""
+
+import pytest
+
+MEANINGFUL_HEADERS = ["content-type", "content-length", "location", "x-error", "retry-after"]
+
+
+def assert_same(reference, server, method: str, url: str):
+    expected = reference.request(method, url)
+    actual = server.client.request(method, url)
+    where = f"{method} {url}"
+    assert actual.status_code == expected.status_code, f"{where}: status {actual.content!r}"
+    assert actual.content == expected.content, where
+    for header in MEANINGFUL_HEADERS:
+        assert actual.headers.get(header) == expected.headers.get(header), f"{where}: header {header}"
+    # Starlette joins a set of methods: compare as sets, order is arbitrary.
+    allow = lambda r: sorted(m.strip() for m in r.headers.get("allow", "").split(",") if m.strip())
+    assert allow(actual) == allow(expected), f"{where}: allow"
+    return actual
+
+
+ITEMS_CASES = [
+    ("GET", "/"),
+    ("GET", "/items/1"),
+    ("GET", "/items/2?q=hello&short=true"),
+    ("GET", "/items/1?short=no"),
+    ("GET", "/items/3"),  # HTTPException with a custom header
+    ("GET", "/items/foo"),  # int_parsing on a path parameter
+    ("GET", "/items/1?short=maybe"),  # bool_parsing
+    ("GET", "/items/foo?short=maybe"),  # two errors, path first
+    ("GET", "/items/1.5"),
+    ("GET", "/items/+7"),
+    ("GET", "/items/%201%20"),
+    ("GET", "/items/1_0"),
+    ("GET", "/items/"),
+    ("GET", "/items/?skip=1&limit=1"),
+    ("GET", "/items/?limit=ten"),
+    ("GET", "/items/?limit=&skip=x"),
+    ("GET", "/items/?min_price=1"),
+    ("GET", "/items/?min_price=nope"),
+    ("GET", "/items/?limit=1&limit=2"),  # the last value wins
+    ("GET", "/items"),  # trailing-slash redirect
+    ("GET", "/items?skip=1"),  # redirect keeps the query
+    ("POST", "/items/?name=saw&price=12.5"),  # status_code=201
+    ("POST", "/items/?name=saw"),  # missing required
+    ("POST", "/items/"),  # two missing
+    ("POST", "/items/?name=saw&price=1e3&tags=a+b"),
+    ("PUT", "/items/5?name=x"),
+    ("DELETE", "/items/5"),  # 204: no body
+    ("PATCH", "/items/5"),  # 405, Allow lists the first matching route's methods
+    ("POST", "/items/5"),
+    ("HEAD", "/items/1"),  # GET-only route: 405 for HEAD, as FastAPI
+    ("HEAD", "/ping"),
+    ("GET", "/ping"),
+    ("GET", "/users/me"),
+    ("GET", "/users/someone"),
+    ("GET", "/users/caf%C3%A9"),
+    ("GET", "/files/a/b/c.txt"),
+    ("GET", "/files/"),
+    ("GET", "/files/a%2Fb"),
+    ("GET", "/orders/42"),
+    ("GET", "/orders/0042?verbose=1"),
+    ("GET", "/orders/x"),  # the int convertor does not match: 404
+    ("GET", "/orders/-1"),
+    ("GET", "/prices/2.25"),
+    ("GET", "/prices/3"),
+    ("GET", "/prices/3."),
+    ("GET", "/objects/123e4567-e89b-12d3-a456-426614174000"),
+    ("GET", "/objects/123E4567-E89B-12D3-A456-426614174000"),
+    ("GET", "/objects/123e4567e89b12d3a456426614174000"),
+    ("GET", "/objects/123e4567-e89b-12d3-a456-42661417400"),
+    ("GET", "/reports/2024-05"),
+    ("GET", "/reports/2024-5-1"),
+    ("GET", "/reports/x-y"),
+    ("GET", "/echo?text=hi"),
+    ("GET", "/echo?text=hi&times=3&ratio=0.1&upper=on&note=x"),
+    ("GET", "/echo"),
+    ("GET", "/echo?text=%E2%98%83+snow%20man"),
+    ("GET", "/echo?text=a%26b%3Dc&note="),
+    ("GET", "/echo?text=bad%FFbyte"),
+    ("GET", "/echo?text=x&ratio=inf"),  # inf is accepted, then cannot be JSON: 500
+    ("GET", "/echo?text=x&ratio=1_000.5"),
+    ("GET", "/echo?text=x&times=99999999999999999999999"),
+    ("GET", "/echo?text=x&times=" + "9" * 4301),  # int_parsing_size
+    ("GET", "/echo?text=q&times=5.0&ratio=-0"),
+    ("GET", "/numbers"),
+    ("GET", "/numbers?n=-5"),
+    ("GET", "/numbers?n=340282366920938463463374607431768211456"),
+    ("GET", "/unicode/%E2%98%83"),
+    ("GET", "/unicode/%F0%9F%98%80%20x"),
+    ("GET", "/multi"),
+    ("POST", "/multi"),
+    ("DELETE", "/multi"),
+    ("GET", "/teapot"),
+    ("GET", "/forbidden"),
+    ("GET", "/broken"),
+    ("GET", "/not-json"),
+    ("GET", "/keyword-only?first=a&second=3"),
+    ("GET", "/keyword-only"),
+    ("GET", "/nope"),
+    ("GET", "/nope/"),
+    ("POST", "/nope"),
+    ("GET", "/items/1/extra"),
+]
+
+
+@pytest.mark.parametrize("method,url", ITEMS_CASES)
+def test_items_app_matches_fastapi(reference, server, method, url):
+    assert_same(reference("items"), server("items"), method, url)
+
+
+HELLO_CASES = [
+    ("GET", "/"),
+    ("GET", "/hello/world"),
+    ("GET", "/hello/world?excited=true"),
+    ("GET", "/hello/world?excited=2"),
+    ("GET", "/users/7"),
+    ("GET", "/users/seven"),
+    ("GET", "/users/7/"),
+    ("POST", "/"),
+    ("GET", "/missing"),
+]
+
+
+@pytest.mark.parametrize("method,url", HELLO_CASES)
+def test_turboapi_app_matches_fastapi(reference, server, method, url):
+    assert_same(reference("hello"), server("hello"), method, url)
+
+
+ASYNC_CASES = [
+    ("GET", "/"),
+    ("GET", "/sleep/0"),
+    ("GET", "/sleep/15"),
+    ("GET", "/sleep/x"),
+    ("GET", "/gather?n=5"),
+    ("GET", "/async-error"),
+    ("GET", "/async-error?code=429"),
+    ("GET", "/async-crash"),
+    ("GET", "/sync"),
+    ("GET", "/sync?x=1e-7"),
+]
+
+
+@pytest.mark.parametrize("method,url", ASYNC_CASES)
+def test_async_app_matches_fastapi(reference, server, method, url):
+    assert_same(reference("async_app"), server("async_app"), method, url)
+
+
+# pydantic's lax parsing of strings, fed through query parameters of each type.
+SCALAR_INPUTS = [
+    "0", "1", "-1", "+1", "007", " 5 ", "5.0", "5.00", "5.", ".5", "5.5", "1e3", "1E3", "1_000", "1__0", "_1", "1_",
+    "0x1f", "0b1", "1.0_0", "1_0.0", "9223372036854775807", "9223372036854775808", "-9223372036854775809",
+    "inf", "-Infinity", "nan", "NaN", "in_f", "1e400", "4.9e-324", "1.7976931348623157e308", "0.1", "1e-7", "123456789.123456789",
+    "true", "True", "TRUE", "false", "yes", "no", "on", "off", "y", "n", "t", "f", "2", "", " ", "%20true", "tr%C3%BCe",
+    "%E2%80%835", "%C2%A05", "5%0A", "%0A5", "1,5", "١", "%EF%BC%95",
+]
+
+
+@pytest.mark.parametrize("raw", SCALAR_INPUTS)
+def test_scalar_parsing_matches_pydantic(reference, server, raw):
+    for param in ["times", "ratio", "upper"]:
+        assert_same(reference("items"), server("items"), "GET", f"/echo?text=t&{param}={raw}")
