@@ -232,7 +232,10 @@ pub fn render_text(file: &SourceFile, diagnostic: &Diagnostic, color: bool) -> S
         }
         start..end
     };
-    let mut snippet = Snippet::source(&file.text).origin(&file.name).fold(true).annotation(
+    // Python also ends lines at a lone `\r`; the renderer only knows `\n`.
+    // Same length, so every span stays valid.
+    let text = lone_cr_as_lf(&file.text);
+    let mut snippet = Snippet::source(&text).origin(&file.name).fold(true).annotation(
         level
             .span(clamp(diagnostic.primary.span))
             .label(&diagnostic.primary.message),
@@ -249,6 +252,18 @@ pub fn render_text(file: &SourceFile, diagnostic: &Diagnostic, color: bool) -> S
     }
     let renderer = if color { Renderer::styled() } else { Renderer::plain() };
     format!("{}\n", renderer.render(message))
+}
+
+fn lone_cr_as_lf(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('\r') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let bytes = text.as_bytes();
+    let converted: String = text
+        .char_indices()
+        .map(|(i, c)| if c == '\r' && bytes.get(i + 1) != Some(&b'\n') { '\n' } else { c })
+        .collect();
+    std::borrow::Cow::Owned(converted)
 }
 
 /// One diagnostic as the JSON object of `--format json`.

@@ -222,10 +222,12 @@ impl Lowerer<'_> {
         for stmt in stmts {
             match stmt {
                 py::Stmt::FunctionDef(def) => {
-                    self.function(&def.name, &def.args, &def.decorator_list, def.returns.as_deref(), false, span_of(stmt))
+                    self.function(&def.name, &def.args, &def.decorator_list, def.returns.as_deref(), false, span_of(stmt));
+                    self.nested(&def.body, "a function");
                 }
                 py::Stmt::AsyncFunctionDef(def) => {
-                    self.function(&def.name, &def.args, &def.decorator_list, def.returns.as_deref(), true, span_of(stmt))
+                    self.function(&def.name, &def.args, &def.decorator_list, def.returns.as_deref(), true, span_of(stmt));
+                    self.nested(&def.body, "a function");
                 }
                 py::Stmt::ClassDef(class) => {
                     for decorator in &class.decorator_list {

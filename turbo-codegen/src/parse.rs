@@ -23,7 +23,7 @@ pub fn parse_module(file: &SourceFile) -> Result<Vec<py::Stmt>, Diagnostic> {
             .chars()
             .next()
             .map_or(offset, |c| offset + c.len_utf8());
-        Diagnostic::new(Code::SyntaxError, Span::new(offset, end), format!("invalid syntax: {}", error.error))
+        Diagnostic::new(Code::SyntaxError, Span::new(offset, end), error.error.to_string())
             .label("Python cannot parse this")
             .help("fix the syntax error; turbo reads the file as Python 3 does")
     })

@@ -1,0 +1,113 @@
+//! One fixture per diagnostic (and per no-false-positive case).
+//!
+//! Each fixture's first line says which codes it must produce
+//! (`# expect: TB301, TB302` or `# expect: clean`); the rendered text and
+//! the JSON are snapshotted with insta. Invariants that must hold for any
+//! input are asserted on every fixture.
+
+
+use turbo_codegen::diagnostics::{render_text, to_json, Severity};
+use turbo_codegen::{check, Checked};
+
+fn expected_codes(bytes: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(bytes);
+    let first = text.lines().next().unwrap_or("").split('\r').next().unwrap_or("");
+    let spec = first.strip_prefix("# expect:").expect("fixture starts with `# expect:`").trim();
+    if spec == "clean" {
+        return Vec::new();
+    }
+    let mut codes: Vec<String> = spec.split(',').map(|c| c.trim().to_owned()).collect();
+    codes.sort();
+    codes
+}
+
+fn assert_invariants(checked: &Checked) {
+    let text = &checked.file.text;
+    let mut previous = None;
+    for diagnostic in &checked.diagnostics {
+        for label in std::iter::once(&diagnostic.primary).chain(&diagnostic.secondary) {
+            let (start, end) = (label.span.start as usize, label.span.end as usize);
+            assert!(start <= end && end <= text.len(), "label {start}..{end} outside the file");
+            assert!(text.is_char_boundary(start) && text.is_char_boundary(end), "label not on char boundaries");
+        }
+        let key = (diagnostic.primary.span, diagnostic.code);
+        if let Some(previous) = previous {
+            assert!(previous <= key, "diagnostics are not sorted by position");
+        }
+        previous = Some(key);
+        assert!(diagnostic.help.is_some(), "{} has no help line", diagnostic.code.id());
+    }
+}
+
+#[test]
+fn fixtures() {
+    insta::glob!("fixtures/*.py", |path: &std::path::Path| {
+        let bytes = std::fs::read(path).unwrap();
+        let name = format!("fixtures/{}", path.file_name().unwrap().to_string_lossy());
+        let checked = check(&name, &bytes);
+        assert_invariants(&checked);
+
+        let mut codes: Vec<String> = checked.diagnostics.iter().map(|d| d.code.id().to_owned()).collect();
+        codes.sort();
+        assert_eq!(codes, expected_codes(&bytes), "codes reported for {name}");
+        let has_errors = checked.diagnostics.iter().any(|d| d.severity() == Severity::Error);
+        assert_eq!(checked.emittable().is_some(), !has_errors && checked.app.is_some(), "{name}");
+
+        let rendered: String = checked
+            .diagnostics
+            .iter()
+            .map(|d| render_text(&checked.file, d, false))
+            .collect();
+        insta::assert_snapshot!("text", rendered);
+        let json: Vec<_> = checked.diagnostics.iter().map(|d| to_json(&checked.file, d)).collect();
+        insta::assert_json_snapshot!("json", json);
+    });
+}
+
+/// Inputs a CI gate meets in the wild must never panic and must locate
+/// their diagnostics inside the file.
+#[test]
+fn hostile_inputs_never_panic() {
+    let long_line = format!("x = '{}'\n", "é".repeat(50_000));
+    let inputs: Vec<Vec<u8>> = vec![
+        Vec::new(),
+        b"\n\n\n".to_vec(),
+        vec![0xff, 0xfe, 0x00, 0x41],
+        b"\x00\x01\x02garbage\x7f".to_vec(),
+        long_line.into_bytes(),
+        b"def f(:\r\n".to_vec(),
+        b"from fastapi import FastAPI\rapp = FastAPI()\r@app.get('/{')\rdef f(): pass\r".to_vec(),
+        "app = FastAPI(\n".repeat(200).into_bytes(),
+        "((((((((((((((((((((((((((((((((((((((((".as_bytes().to_vec(),
+    ];
+    for bytes in inputs {
+        let checked = check("hostile.py", &bytes);
+        assert_invariants(&checked);
+        assert!(!checked.diagnostics.is_empty(), "no diagnostic for {:?}", String::from_utf8_lossy(&bytes));
+    }
+}
+
+#[test]
+fn ten_thousand_routes_check_clean() {
+    let mut source = String::from(
+        "from fastapi import FastAPI\napp = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)\n",
+    );
+    for i in 0..10_000 {
+        source.push_str(&format!(
+            "@app.get('/r{i}/{{item_id}}')\ndef h{i}(item_id: int, q: str | None = None):\n    return item_id\n"
+        ));
+    }
+    let checked = check("big.py", source.as_bytes());
+    assert!(checked.diagnostics.is_empty());
+    assert_eq!(checked.app.unwrap().routes.len(), 10_000);
+}
+
+#[test]
+fn line_and_column_count_characters() {
+    let source = "from fastapi import FastAPI\napp = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)\n@app.get('/é/{x}')\ndef f(y: int):\n    return y\n";
+    let checked = check("cols.py", source.as_bytes());
+    let json = to_json(&checked.file, &checked.diagnostics[0]);
+    // `{x}` starts after `@app.get('/é/` : 13 characters, 14 bytes.
+    assert_eq!((json.start.line, json.start.column), (3, 14));
+    assert_eq!((json.end.line, json.end.column), (3, 17));
+}

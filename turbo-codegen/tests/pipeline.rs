@@ -1,0 +1,130 @@
+//! The pipeline on the example apps: IR, generated code, the CLI contract.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use turbo_codegen::emit::{emit_crate, CrateOptions};
+use turbo_codegen::{check, routes};
+
+fn example(name: &str) -> (PathBuf, Vec<u8>) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples").join(name).join("app.py");
+    let bytes = std::fs::read(&path).unwrap();
+    (path, bytes)
+}
+
+#[test]
+fn example_route_manifests() {
+    for name in ["hello", "items", "async_app"] {
+        let (_, bytes) = example(name);
+        let checked = check(&format!("examples/{name}/app.py"), &bytes);
+        let app = checked.emittable().unwrap_or_else(|| panic!("{name} has errors: {:?}", checked.diagnostics));
+        insta::assert_snapshot!(format!("routes_{name}"), routes::json(app, &checked.file));
+    }
+}
+
+fn generate(name: &str) -> std::collections::BTreeMap<String, String> {
+    let (_, bytes) = example(name);
+    let checked = check("app.py", &bytes);
+    let app = checked.emittable().unwrap();
+    let source = String::from_utf8(bytes.clone()).unwrap();
+    emit_crate(
+        app,
+        &CrateOptions {
+            package: "turbo-app-snapshot",
+            runtime_path: "/turbo/turbo-runtime",
+            app_dir: "/apps/example",
+            source_file: "app.py",
+            source: &source,
+        },
+    )
+}
+
+#[test]
+fn generated_crate_is_deterministic() {
+    for name in ["hello", "items", "async_app"] {
+        assert_eq!(generate(name), generate(name), "{name}: two emissions differ");
+    }
+}
+
+#[test]
+fn generated_crate_snapshot() {
+    let files = generate("hello");
+    insta::assert_snapshot!("hello_main_rs", files["src/main.rs"]);
+    insta::assert_snapshot!("hello_cargo_toml", files["Cargo.toml"]);
+    insta::assert_snapshot!("hello_build_rs", files["build.rs"]);
+}
+
+#[test]
+fn items_generated_code_uses_both_matcher_kinds() {
+    let main = &generate("items")["src/main.rs"];
+    // Whole-segment templates get straight-line code ...
+    assert!(main.contains("rt::segments(path)"));
+    // ... mixed segments (`{year}-{month}`) and `:path` use the backtracking matcher.
+    assert!(main.contains("rt::match_pieces("));
+    // `/users/me` is static, and `/users/{user_id}` (declared after it) also
+    // matches that path: both are candidates, in declaration order.
+    assert!(main.contains("(\"/users/me\", &[7u16, 8u16])"));
+}
+
+fn turbo(args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_turbo"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn cli_exit_codes() {
+    let (code, _, stderr) = turbo(&["check", "../examples/hello/app.py"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("3 routes OK"));
+
+    let (code, _, stderr) = turbo(&["check", "tests/fixtures/missing_path_param.py"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("error[TB301]"));
+    assert!(!stderr.contains("\x1b["), "colour without a terminal");
+
+    // Warnings pass unless denied.
+    assert_eq!(turbo(&["check", "tests/fixtures/docs_not_served.py"]).0, 0);
+    assert_eq!(turbo(&["check", "--deny-warnings", "tests/fixtures/docs_not_served.py"]).0, 1);
+
+    assert_eq!(turbo(&["check", "does/not/exist.py"]).0, 2);
+    assert_eq!(turbo(&["check"]).0, 2);
+    assert_eq!(turbo(&["frobnicate"]).0, 2);
+    // Nothing is generated for an app with errors.
+    let (code, _, stderr) = turbo(&["build", "tests/fixtures/duplicate_route.py", "-o", "/nonexistent/server"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("error[TB201]") && !stderr.contains("generated"));
+}
+
+#[test]
+fn cli_json_and_github_formats() {
+    let (code, stdout, _) = turbo(&["check", "--format", "json", "tests/fixtures/unsupported_param_kind.py"]);
+    assert_eq!(code, 1);
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let codes: Vec<&str> = json.as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["TB304", "TB304", "TB304"]);
+
+    let (code, stdout, _) = turbo(&["check", "--format", "github", "tests/fixtures/missing_path_param.py"]);
+    assert_eq!(code, 1);
+    assert!(stdout.starts_with("::error title=TB301,file=tests/fixtures/missing_path_param.py,line=6,col=18"), "{stdout}");
+}
+
+#[test]
+fn cli_routes() {
+    let (code, stdout, _) = turbo(&["routes", "../examples/hello/app.py"]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("routes_table_hello", stdout);
+    let (code, stdout, _) = turbo(&["routes", "--format", "json", "../examples/hello/app.py"]);
+    assert_eq!(code, 0);
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json[1]["params"][1]["name"], "excited");
+    assert_eq!(json[1]["params"][1]["default"]["value"], false);
+}
