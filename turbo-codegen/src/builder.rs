@@ -28,7 +28,9 @@ pub struct BuildOptions {
 pub enum BuildError {
     Io(String),
     /// cargo failed on the generated crate: a bug in turbo.
-    Cargo { crate_dir: PathBuf },
+    Cargo {
+        crate_dir: PathBuf,
+    },
 }
 
 impl std::fmt::Display for BuildError {
@@ -69,7 +71,11 @@ pub fn cache_dir() -> PathBuf {
 pub fn runtime_path() -> PathBuf {
     std::env::var_os("TURBO_RUNTIME_PATH")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("turbo-runtime"))
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("..")
+                .join("turbo-runtime")
+        })
 }
 
 /// A package name unique to the app's absolute path, so apps never
@@ -77,7 +83,13 @@ pub fn runtime_path() -> PathBuf {
 fn package_name(app_path: &Path) -> String {
     let stem: String = crate::module_name(&app_path.to_string_lossy())
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
     let hash = emit::fnv1a(app_path.to_string_lossy().as_bytes());
     format!("turbo-app-{}-{:08x}", stem.trim_matches('-'), hash as u32)
@@ -85,7 +97,12 @@ fn package_name(app_path: &Path) -> String {
 
 /// Writes the crate for `app` and, unless `emit_only`, compiles it and
 /// copies the server to `options.output`. Progress goes to stderr.
-pub fn build(app: &App, app_path: &Path, source: &str, options: &BuildOptions) -> Result<PathBuf, BuildError> {
+pub fn build(
+    app: &App,
+    app_path: &Path,
+    source: &str,
+    options: &BuildOptions,
+) -> Result<PathBuf, BuildError> {
     let app_path = app_path.canonicalize().map_err(io_error("find", app_path))?;
     let package = package_name(&app_path);
     let crate_dir = options
@@ -93,9 +110,14 @@ pub fn build(app: &App, app_path: &Path, source: &str, options: &BuildOptions) -
         .clone()
         .unwrap_or_else(|| cache_dir().join("crates").join(&package));
     let runtime = runtime_path();
-    let runtime = runtime.canonicalize().map_err(io_error("find turbo-runtime at", &runtime))?;
+    let runtime = runtime
+        .canonicalize()
+        .map_err(io_error("find turbo-runtime at", &runtime))?;
     let app_dir = app_path.parent().unwrap_or(Path::new("/"));
-    let source_file = app_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let source_file = app_path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let files = emit::emit_crate(
         app,
         &CrateOptions {
@@ -113,7 +135,11 @@ pub fn build(app: &App, app_path: &Path, source: &str, options: &BuildOptions) -
     if !lockfile.exists() {
         write_if_changed(&lockfile, LOCKFILE)?;
     }
-    eprintln!("turbo: generated {} routes into {}", app.routes.len(), crate_dir.display());
+    eprintln!(
+        "turbo: generated {} routes into {}",
+        app.routes.len(),
+        crate_dir.display()
+    );
     if options.emit_only {
         return Ok(crate_dir);
     }

@@ -165,7 +165,10 @@ impl Diagnostic {
         Diagnostic {
             code,
             message: message.into(),
-            primary: Label { span, message: String::new() },
+            primary: Label {
+                span,
+                message: String::new(),
+            },
             secondary: Vec::new(),
             help: None,
         }
@@ -177,7 +180,10 @@ impl Diagnostic {
     }
 
     pub fn secondary(mut self, span: Span, message: impl Into<String>) -> Self {
-        self.secondary.push(Label { span, message: message.into() });
+        self.secondary.push(Label {
+            span,
+            message: message.into(),
+        });
         self
     }
 
@@ -250,7 +256,11 @@ pub fn render_text(file: &SourceFile, diagnostic: &Diagnostic, color: bool) -> S
     if let Some(help) = &diagnostic.help {
         message = message.footer(Level::Help.title(help));
     }
-    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
     format!("{}\n", renderer.render(message))
 }
 
@@ -261,7 +271,13 @@ fn lone_cr_as_lf(text: &str) -> std::borrow::Cow<'_, str> {
     let bytes = text.as_bytes();
     let converted: String = text
         .char_indices()
-        .map(|(i, c)| if c == '\r' && bytes.get(i + 1) != Some(&b'\n') { '\n' } else { c })
+        .map(|(i, c)| {
+            if c == '\r' && bytes.get(i + 1) != Some(&b'\n') {
+                '\n'
+            } else {
+                c
+            }
+        })
         .collect();
     std::borrow::Cow::Owned(converted)
 }

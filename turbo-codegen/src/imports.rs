@@ -12,19 +12,26 @@ pub const PROVIDED: &[(&str, &[&str])] = &[
     ("fastapi.applications", &["FastAPI"]),
     ("fastapi.encoders", &["jsonable_encoder"]),
     ("fastapi.exceptions", &["HTTPException"]),
-    ("turboapi", &["FastAPI", "HTTPException", "TurboAPI", "jsonable_encoder"]),
+    (
+        "turboapi",
+        &["FastAPI", "HTTPException", "TurboAPI", "jsonable_encoder"],
+    ),
     ("turboapi.applications", &["FastAPI", "TurboAPI"]),
     ("turboapi.encoders", &["jsonable_encoder"]),
     ("turboapi.exceptions", &["HTTPException"]),
 ];
 
-const BUILTIN_TYPES: &[&str] = &["str", "int", "float", "bool", "bytes", "list", "dict", "set", "tuple"];
+const BUILTIN_TYPES: &[&str] = &[
+    "str", "int", "float", "bool", "bytes", "list", "dict", "set", "tuple",
+];
 
 /// `fastapi` or `turboapi` if `qualified` names an application class.
 pub fn application_framework(qualified: &str) -> Option<&'static str> {
     match qualified {
         "fastapi.FastAPI" | "fastapi.applications.FastAPI" => Some("fastapi"),
-        "turboapi.FastAPI" | "turboapi.TurboAPI" | "turboapi.applications.FastAPI"
+        "turboapi.FastAPI"
+        | "turboapi.TurboAPI"
+        | "turboapi.applications.FastAPI"
         | "turboapi.applications.TurboAPI" => Some("turboapi"),
         _ => None,
     }
@@ -79,9 +86,13 @@ impl Imports {
                         if name == "*" {
                             if is_framework_module(module) {
                                 diags.push(
-                                    Diagnostic::new(Code::UnknownFastapiName, span_of(alias), format!("`from {module} import *`"))
-                                        .label("turbo needs to see which names are used")
-                                        .help(format!("import names explicitly: `from {module} import FastAPI`")),
+                                    Diagnostic::new(
+                                        Code::UnknownFastapiName,
+                                        span_of(alias),
+                                        format!("`from {module} import *`"),
+                                    )
+                                    .label("turbo needs to see which names are used")
+                                    .help(format!("import names explicitly: `from {module} import FastAPI`")),
                                 );
                             }
                             continue;
@@ -98,7 +109,9 @@ impl Imports {
                             );
                         }
                         let local = alias.asname.as_ref().map_or(name, |a| a.as_str());
-                        imports.bindings.insert(local.to_owned(), format!("{module}.{name}"));
+                        imports
+                            .bindings
+                            .insert(local.to_owned(), format!("{module}.{name}"));
                     }
                 }
                 _ => {}
@@ -148,20 +161,28 @@ fn provided_names(module: &str) -> String {
 fn check_module(module: &str, span: crate::source::Span, diags: &mut Diagnostics) -> bool {
     if module == "starlette" || module.starts_with("starlette.") {
         diags.push(
-            Diagnostic::new(Code::UnsupportedModule, span, format!("turbo does not provide `{module}`"))
-                .label("Starlette's request handling does not run inside a turbo server")
-                .help("import the FastAPI equivalent instead, e.g. `from fastapi import HTTPException`"),
+            Diagnostic::new(
+                Code::UnsupportedModule,
+                span,
+                format!("turbo does not provide `{module}`"),
+            )
+            .label("Starlette's request handling does not run inside a turbo server")
+            .help("import the FastAPI equivalent instead, e.g. `from fastapi import HTTPException`"),
         );
         return false;
     }
     if is_framework_module(module) && !PROVIDED.iter().any(|(m, _)| *m == module) {
         diags.push(
-            Diagnostic::new(Code::UnknownFastapiName, span, format!("turbo does not provide the module `{module}` yet"))
-                .label("not available in turbo's FastAPI-compatible package")
-                .help(format!(
-                    "available modules: {}",
-                    PROVIDED.iter().map(|(m, _)| *m).collect::<Vec<_>>().join(", ")
-                )),
+            Diagnostic::new(
+                Code::UnknownFastapiName,
+                span,
+                format!("turbo does not provide the module `{module}` yet"),
+            )
+            .label("not available in turbo's FastAPI-compatible package")
+            .help(format!(
+                "available modules: {}",
+                PROVIDED.iter().map(|(m, _)| *m).collect::<Vec<_>>().join(", ")
+            )),
         );
         return false;
     }

@@ -44,7 +44,11 @@ pub struct PathTemplate {
 impl PathTemplate {
     pub fn params(&self) -> impl Iterator<Item = (&str, Convertor, Span)> {
         self.pieces.iter().filter_map(|piece| match piece {
-            PathPiece::Param { name, convertor, span } => Some((name.as_str(), *convertor, *span)),
+            PathPiece::Param {
+                name,
+                convertor,
+                span,
+            } => Some((name.as_str(), *convertor, *span)),
             PathPiece::Literal(_) => None,
         })
     }
@@ -58,7 +62,11 @@ impl PathTemplate {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum PathPiece {
     Literal(String),
-    Param { name: String, convertor: Convertor, span: Span },
+    Param {
+        name: String,
+        convertor: Convertor,
+        span: Span,
+    },
 }
 
 /// Starlette's path convertors.

@@ -58,13 +58,24 @@ pub fn check(name: &str, bytes: &[u8]) -> Checked {
         Err(error) => {
             let file = SourceFile::new(name, String::from_utf8_lossy(bytes).into_owned());
             let offset = String::from_utf8_lossy(&bytes[..error.valid_up_to()]).len();
-            let end = file.text[offset..].chars().next().map_or(offset, |c| offset + c.len_utf8());
+            let end = file.text[offset..]
+                .chars()
+                .next()
+                .map_or(offset, |c| offset + c.len_utf8());
             diags.push(
-                Diagnostic::new(Code::InvalidUtf8, Span::new(offset, end), "the file is not valid UTF-8")
-                    .label("invalid byte sequence")
-                    .help("save the file as UTF-8, as Python 3 expects"),
+                Diagnostic::new(
+                    Code::InvalidUtf8,
+                    Span::new(offset, end),
+                    "the file is not valid UTF-8",
+                )
+                .label("invalid byte sequence")
+                .help("save the file as UTF-8, as Python 3 expects"),
             );
-            return Checked { file, app: None, diagnostics: diags.into_sorted() };
+            return Checked {
+                file,
+                app: None,
+                diagnostics: diags.into_sorted(),
+            };
         }
     };
     let file = SourceFile::new(name, text);
@@ -81,7 +92,11 @@ pub fn check(name: &str, bytes: &[u8]) -> Checked {
             app
         }
     };
-    Checked { file, app, diagnostics: diags.into_sorted() }
+    Checked {
+        file,
+        app,
+        diagnostics: diags.into_sorted(),
+    }
 }
 
 /// `app` for `path/to/app.py`.

@@ -80,7 +80,13 @@ const DOCS_OPTIONS: &[&str] = &["openapi_url", "docs_url", "redoc_url"];
 pub fn lower(file: &SourceFile, module: &str, stmts: &[py::Stmt], diags: &mut Diagnostics) -> Option<App> {
     let imports = Imports::collect(stmts, diags);
     let mut app = find_app(file, module, stmts, &imports, diags)?;
-    let mut lowerer = Lowerer { file, imports: &imports, app_variable: &app.variable, diags, routes: Vec::new() };
+    let mut lowerer = Lowerer {
+        file,
+        imports: &imports,
+        app_variable: &app.variable,
+        diags,
+        routes: Vec::new(),
+    };
     lowerer.module(stmts);
     app.routes = lowerer.routes;
     Some(app)
@@ -133,9 +139,13 @@ fn find_app(
     }
     if found.is_none() {
         diags.push(
-            Diagnostic::new(Code::NoApp, Span::new(0, 0), format!("no application object in {}", file.name))
-                .label("expected `app = FastAPI()` at module level")
-                .help("create the app at module level: `from fastapi import FastAPI` then `app = FastAPI()`"),
+            Diagnostic::new(
+                Code::NoApp,
+                Span::new(0, 0),
+                format!("no application object in {}", file.name),
+            )
+            .label("expected `app = FastAPI()` at module level")
+            .help("create the app at module level: `from fastapi import FastAPI` then `app = FastAPI()`"),
         );
     }
     found
@@ -144,18 +154,26 @@ fn find_app(
 fn check_app_options(call: &py::ExprCall, diags: &mut Diagnostics) {
     for arg in &call.args {
         diags.push(
-            Diagnostic::new(Code::UnsupportedAppOption, span_of(arg), "positional argument to FastAPI()")
-                .label("turbo reads FastAPI() options by keyword only")
-                .help("pass options by keyword, e.g. `FastAPI(title=\"...\")`"),
+            Diagnostic::new(
+                Code::UnsupportedAppOption,
+                span_of(arg),
+                "positional argument to FastAPI()",
+            )
+            .label("turbo reads FastAPI() options by keyword only")
+            .help("pass options by keyword, e.g. `FastAPI(title=\"...\")`"),
         );
     }
     let mut docs_disabled = 0;
     for keyword in &call.keywords {
         let Some(name) = &keyword.arg else {
             diags.push(
-                Diagnostic::new(Code::UnsupportedAppOption, span_of(keyword), "`**options` in FastAPI()")
-                    .label("turbo cannot see these options")
-                    .help("pass each option by name"),
+                Diagnostic::new(
+                    Code::UnsupportedAppOption,
+                    span_of(keyword),
+                    "`**options` in FastAPI()",
+                )
+                .label("turbo cannot see these options")
+                .help("pass each option by name"),
             );
             continue;
         };
@@ -169,7 +187,9 @@ fn check_app_options(call: &py::ExprCall, diags: &mut Diagnostics) {
             }
             continue;
         }
-        if name == "debug" && matches!(&keyword.value, py::Expr::Constant(c) if matches!(c.value, py::Constant::Bool(false))) {
+        if name == "debug"
+            && matches!(&keyword.value, py::Expr::Constant(c) if matches!(c.value, py::Constant::Bool(false)))
+        {
             continue;
         }
         diags.push(
@@ -203,7 +223,11 @@ fn is_none(expr: &py::Expr) -> bool {
 enum DecoratorKind<'a> {
     /// `@app.get(...)` and friends, with the methods it implies (empty for
     /// `api_route`, which names them in `methods=`).
-    Route { call: &'a py::ExprCall, methods: Vec<String>, attribute: &'a str },
+    Route {
+        call: &'a py::ExprCall,
+        methods: Vec<String>,
+        attribute: &'a str,
+    },
     /// `@app.something_else(...)`.
     OtherAppMethod(&'a str),
     Foreign,
@@ -222,20 +246,38 @@ impl Lowerer<'_> {
         for stmt in stmts {
             match stmt {
                 py::Stmt::FunctionDef(def) => {
-                    self.function(&def.name, &def.args, &def.decorator_list, def.returns.as_deref(), false, span_of(stmt));
+                    self.function(
+                        &def.name,
+                        &def.args,
+                        &def.decorator_list,
+                        def.returns.as_deref(),
+                        false,
+                        span_of(stmt),
+                    );
                     self.nested(&def.body, "a function");
                 }
                 py::Stmt::AsyncFunctionDef(def) => {
-                    self.function(&def.name, &def.args, &def.decorator_list, def.returns.as_deref(), true, span_of(stmt));
+                    self.function(
+                        &def.name,
+                        &def.args,
+                        &def.decorator_list,
+                        def.returns.as_deref(),
+                        true,
+                        span_of(stmt),
+                    );
                     self.nested(&def.body, "a function");
                 }
                 py::Stmt::ClassDef(class) => {
                     for decorator in &class.decorator_list {
                         if let DecoratorKind::Route { .. } = self.decorator_kind(decorator) {
                             self.diags.push(
-                                Diagnostic::new(Code::RouteOnNonFunction, span_of(decorator), "route decorator on a class")
-                                    .label("FastAPI routes are functions")
-                                    .help("decorate a `def` or `async def` function"),
+                                Diagnostic::new(
+                                    Code::RouteOnNonFunction,
+                                    span_of(decorator),
+                                    "route decorator on a class",
+                                )
+                                .label("FastAPI routes are functions")
+                                .help("decorate a `def` or `async def` function"),
                             );
                         }
                     }
@@ -259,10 +301,18 @@ impl Lowerer<'_> {
             return DecoratorKind::Foreign;
         };
         if attribute == "api_route" {
-            return DecoratorKind::Route { call, methods: Vec::new(), attribute };
+            return DecoratorKind::Route {
+                call,
+                methods: Vec::new(),
+                attribute,
+            };
         }
         match ROUTE_DECORATORS.iter().find(|(name, _)| *name == attribute) {
-            Some((_, method)) => DecoratorKind::Route { call, methods: vec![(*method).to_owned()], attribute },
+            Some((_, method)) => DecoratorKind::Route {
+                call,
+                methods: vec![(*method).to_owned()],
+                attribute,
+            },
             None => DecoratorKind::OtherAppMethod(attribute),
         }
     }
@@ -271,7 +321,9 @@ impl Lowerer<'_> {
     fn app_attribute<'e>(&self, expr: &'e py::Expr) -> Option<&'e str> {
         match expr {
             py::Expr::Attribute(attribute) => match &*attribute.value {
-                py::Expr::Name(name) if name.id.as_str() == self.app_variable => Some(attribute.attr.as_str()),
+                py::Expr::Name(name) if name.id.as_str() == self.app_variable => {
+                    Some(attribute.attr.as_str())
+                }
                 _ => None,
             },
             _ => None,
@@ -288,14 +340,22 @@ impl Lowerer<'_> {
         def_span: Span,
     ) {
         let kinds: Vec<_> = decorators.iter().map(|d| (d, self.decorator_kind(d))).collect();
-        let is_route = kinds.iter().any(|(_, kind)| matches!(kind, DecoratorKind::Route { .. }));
+        let is_route = kinds
+            .iter()
+            .any(|(_, kind)| matches!(kind, DecoratorKind::Route { .. }));
         for (decorator, kind) in &kinds {
             match kind {
-                DecoratorKind::OtherAppMethod(attribute) => self.unsupported_app_feature(attribute, span_of(*decorator)),
+                DecoratorKind::OtherAppMethod(attribute) => {
+                    self.unsupported_app_feature(attribute, span_of(*decorator))
+                }
                 DecoratorKind::Foreign if is_route => self.diags.push(
-                    Diagnostic::new(Code::ExtraDecorator, span_of(*decorator), "another decorator on a route handler")
-                        .label("turbo cannot see what this decorator does to the handler")
-                        .help("remove it, or move its logic into the handler body"),
+                    Diagnostic::new(
+                        Code::ExtraDecorator,
+                        span_of(*decorator),
+                        "another decorator on a route handler",
+                    )
+                    .label("turbo cannot see what this decorator does to the handler")
+                    .help("remove it, or move its logic into the handler body"),
                 ),
                 _ => {}
             }
@@ -307,7 +367,12 @@ impl Lowerer<'_> {
         let handler = self.handler(name.as_str(), name_span, args, returns, is_async);
         // Python applies decorators bottom-up, so the lowest registers first.
         for (decorator, kind) in kinds.iter().rev() {
-            if let DecoratorKind::Route { call, methods, attribute } = kind {
+            if let DecoratorKind::Route {
+                call,
+                methods,
+                attribute,
+            } = kind
+            {
                 if let Some(route) = self.route(decorator, call, methods.clone(), attribute, &handler) {
                     self.routes.push(route);
                 }
@@ -338,17 +403,25 @@ impl Lowerer<'_> {
     ) -> Handler {
         for arg in &args.posonlyargs {
             self.diags.push(
-                Diagnostic::new(Code::UnsupportedParamKind, span_of(&arg.def), "positional-only parameter in a route handler")
-                    .label("FastAPI passes parameters by keyword")
-                    .help("remove the `/` from the signature"),
+                Diagnostic::new(
+                    Code::UnsupportedParamKind,
+                    span_of(&arg.def),
+                    "positional-only parameter in a route handler",
+                )
+                .label("FastAPI passes parameters by keyword")
+                .help("remove the `/` from the signature"),
             );
         }
         for (arg, what) in [(&args.vararg, "*args"), (&args.kwarg, "**kwargs")] {
             if let Some(arg) = arg {
                 self.diags.push(
-                    Diagnostic::new(Code::UnsupportedParamKind, span_of(&**arg), format!("`{what}` in a route handler"))
-                        .label("FastAPI cannot fill this parameter")
-                        .help("declare each parameter by name"),
+                    Diagnostic::new(
+                        Code::UnsupportedParamKind,
+                        span_of(&**arg),
+                        format!("`{what}` in a route handler"),
+                    )
+                    .label("FastAPI cannot fill this parameter")
+                    .help("declare each parameter by name"),
                 );
             }
         }
@@ -374,7 +447,13 @@ impl Lowerer<'_> {
             }
         }
         let line = self.file.line_column(span.start as usize).line;
-        Handler { name: name.to_owned(), is_async, span, line, params }
+        Handler {
+            name: name.to_owned(),
+            is_async,
+            span,
+            line,
+            params,
+        }
     }
 
     /// A handler parameter. Its source is settled per route (a name in the
@@ -434,7 +513,9 @@ impl Lowerer<'_> {
                     format!("turbo cannot extract a parameter annotated `{written}` yet"),
                 )
                 .label("not a type turbo extracts")
-                .help("path and query parameters may be `str`, `int`, `float`, `bool`, or one of them `| None`"),
+                .help(
+                    "path and query parameters may be `str`, `int`, `float`, `bool`, or one of them `| None`",
+                ),
             );
         }
         ty.map(|ty| (ty, false))
@@ -507,9 +588,13 @@ impl Lowerer<'_> {
         let mut path_expr = call.args.first();
         for extra in call.args.iter().skip(1) {
             self.diags.push(
-                Diagnostic::new(Code::UnknownRouteOption, span_of(extra), "unexpected positional argument")
-                    .label(format!("`{attribute}` takes the path, then keyword arguments"))
-                    .help("pass options by keyword"),
+                Diagnostic::new(
+                    Code::UnknownRouteOption,
+                    span_of(extra),
+                    "unexpected positional argument",
+                )
+                .label(format!("`{attribute}` takes the path, then keyword arguments"))
+                .help("pass options by keyword"),
             );
         }
         let mut status_code = 200;
@@ -517,9 +602,13 @@ impl Lowerer<'_> {
         for keyword in &call.keywords {
             let Some(name) = keyword.arg.as_ref().map(|n| n.as_str()) else {
                 self.diags.push(
-                    Diagnostic::new(Code::DynamicRoute, span_of(keyword), "`**options` in a route decorator")
-                        .label("turbo cannot see these options")
-                        .help("pass each option by name"),
+                    Diagnostic::new(
+                        Code::DynamicRoute,
+                        span_of(keyword),
+                        "`**options` in a route decorator",
+                    )
+                    .label("turbo cannot see these options")
+                    .help("pass each option by name"),
                 );
                 ok = false;
                 continue;
@@ -544,7 +633,9 @@ impl Lowerer<'_> {
                             format!("`{name}=` is not supported by turbo yet"),
                         )
                         .label("this option changes the response")
-                        .help(format!("remove `{name}=` from the decorator, or keep serving this route with uvicorn")),
+                        .help(format!(
+                            "remove `{name}=` from the decorator, or keep serving this route with uvicorn"
+                        )),
                     );
                     ok = false;
                 }
@@ -567,9 +658,16 @@ impl Lowerer<'_> {
         }
         let Some(path_expr) = path_expr else {
             self.diags.push(
-                Diagnostic::new(Code::DynamicRoute, decorator_span, "route decorator without a path")
-                    .label("expected a path such as \"/items\"")
-                    .help(format!("write the path as the first argument: @{}.{attribute}(\"/path\")", self.app_variable)),
+                Diagnostic::new(
+                    Code::DynamicRoute,
+                    decorator_span,
+                    "route decorator without a path",
+                )
+                .label("expected a path such as \"/items\"")
+                .help(format!(
+                    "write the path as the first argument: @{}.{attribute}(\"/path\")",
+                    self.app_variable
+                )),
             );
             return None;
         };
@@ -581,7 +679,13 @@ impl Lowerer<'_> {
                 param.source = Source::Path;
             }
         }
-        ok.then_some(Route { methods, path, status_code, handler, span: decorator_span })
+        ok.then_some(Route {
+            methods,
+            path,
+            status_code,
+            handler,
+            span: decorator_span,
+        })
     }
 
     fn status_code(&mut self, value: &py::Expr) -> Option<u16> {
@@ -593,17 +697,25 @@ impl Lowerer<'_> {
             Some(code @ 100..=599) => Some(code as u16),
             Some(_) => {
                 self.diags.push(
-                    Diagnostic::new(Code::InvalidStatusCode, span_of(value), "status code outside 100..=599")
-                        .label("not an HTTP status code")
-                        .help("use a status code between 100 and 599"),
+                    Diagnostic::new(
+                        Code::InvalidStatusCode,
+                        span_of(value),
+                        "status code outside 100..=599",
+                    )
+                    .label("not an HTTP status code")
+                    .help("use a status code between 100 and 599"),
                 );
                 None
             }
             None => {
                 self.diags.push(
-                    Diagnostic::new(Code::InvalidStatusCode, span_of(value), "status_code must be an integer literal")
-                        .label("turbo cannot evaluate this")
-                        .help("write the number, e.g. `status_code=201`"),
+                    Diagnostic::new(
+                        Code::InvalidStatusCode,
+                        span_of(value),
+                        "status_code must be an integer literal",
+                    )
+                    .label("turbo cannot evaluate this")
+                    .help("write the number, e.g. `status_code=201`"),
                 );
                 None
             }
@@ -617,9 +729,13 @@ impl Lowerer<'_> {
             py::Expr::Set(set) => &set.elts,
             _ => {
                 self.diags.push(
-                    Diagnostic::new(Code::DynamicRoute, span_of(value), "methods must be a list of string literals")
-                        .label("turbo cannot evaluate this")
-                        .help("write the methods, e.g. `methods=[\"GET\", \"POST\"]`"),
+                    Diagnostic::new(
+                        Code::DynamicRoute,
+                        span_of(value),
+                        "methods must be a list of string literals",
+                    )
+                    .label("turbo cannot evaluate this")
+                    .help("write the methods, e.g. `methods=[\"GET\", \"POST\"]`"),
                 );
                 return None;
             }
@@ -632,9 +748,16 @@ impl Lowerer<'_> {
                     let upper = method.to_ascii_uppercase();
                     if !crate::validate::KNOWN_METHODS.contains(&upper.as_str()) {
                         self.diags.push(
-                            Diagnostic::new(Code::UnknownMethod, span_of(element), format!("unknown HTTP method `{method}`"))
-                                .label("not an HTTP method")
-                                .help(format!("use one of {}", crate::validate::KNOWN_METHODS.join(", "))),
+                            Diagnostic::new(
+                                Code::UnknownMethod,
+                                span_of(element),
+                                format!("unknown HTTP method `{method}`"),
+                            )
+                            .label("not an HTTP method")
+                            .help(format!(
+                                "use one of {}",
+                                crate::validate::KNOWN_METHODS.join(", ")
+                            )),
                         );
                         ok = false;
                     } else if !methods.contains(&upper) {
@@ -643,9 +766,13 @@ impl Lowerer<'_> {
                 }
                 _ => {
                     self.diags.push(
-                        Diagnostic::new(Code::DynamicRoute, span_of(element), "method must be a string literal")
-                            .label("turbo cannot evaluate this")
-                            .help("write the method name, e.g. \"GET\""),
+                        Diagnostic::new(
+                            Code::DynamicRoute,
+                            span_of(element),
+                            "method must be a string literal",
+                        )
+                        .label("turbo cannot evaluate this")
+                        .help("write the method name, e.g. \"GET\""),
                     );
                     ok = false;
                 }
@@ -657,9 +784,13 @@ impl Lowerer<'_> {
     fn path_template(&mut self, expr: &py::Expr) -> Option<PathTemplate> {
         let Some(Literal::Str(raw)) = literal(expr) else {
             self.diags.push(
-                Diagnostic::new(Code::DynamicRoute, span_of(expr), "route path is not a string literal")
-                    .label("turbo cannot evaluate this path without running Python")
-                    .help("write the path as a plain string literal, e.g. \"/items/{item_id}\""),
+                Diagnostic::new(
+                    Code::DynamicRoute,
+                    span_of(expr),
+                    "route path is not a string literal",
+                )
+                .label("turbo cannot evaluate this path without running Python")
+                .help("write the path as a plain string literal, e.g. \"/items/{item_id}\""),
             );
             return None;
         };
@@ -669,7 +800,11 @@ impl Lowerer<'_> {
             Some(start) => literal_span.sub(start + offset, len),
             None => literal_span,
         };
-        crate::path_template::parse(&raw, at, self.diags).map(|pieces| PathTemplate { raw, pieces, span: literal_span })
+        crate::path_template::parse(&raw, at, self.diags).map(|pieces| PathTemplate {
+            raw,
+            pieces,
+            span: literal_span,
+        })
     }
 
     fn top_level_call(&mut self, expr: &py::Expr) {
@@ -678,9 +813,13 @@ impl Lowerer<'_> {
         if let py::Expr::Call(inner) = &*call.func {
             if let DecoratorKind::Route { .. } = self.decorator_kind(&py::Expr::Call(inner.clone())) {
                 self.diags.push(
-                    Diagnostic::new(Code::DynamicRoute, span_of(expr), "route registered by calling the decorator")
-                        .label("turbo reads routes from `@app.<method>(...)` decorators")
-                        .help("decorate the handler's `def` instead"),
+                    Diagnostic::new(
+                        Code::DynamicRoute,
+                        span_of(expr),
+                        "route registered by calling the decorator",
+                    )
+                    .label("turbo reads routes from `@app.<method>(...)` decorators")
+                    .help("decorate the handler's `def` instead"),
                 );
                 return;
             }
@@ -699,11 +838,18 @@ impl Lowerer<'_> {
             ),
             _ => (
                 Code::UnsupportedAppFeature,
-                format!("`{}.{attribute}` is not supported by turbo yet", self.app_variable),
+                format!(
+                    "`{}.{attribute}` is not supported by turbo yet",
+                    self.app_variable
+                ),
                 "remove it, or keep serving this app with uvicorn until turbo supports it".to_owned(),
             ),
         };
-        self.diags.push(Diagnostic::new(code, span, message).label("turbo cannot compile this").help(help));
+        self.diags.push(
+            Diagnostic::new(code, span, message)
+                .label("turbo cannot compile this")
+                .help(help),
+        );
     }
 
     /// Statements below the top level: any route registered there depends on
@@ -719,9 +865,13 @@ impl Lowerer<'_> {
             for decorator in decorators {
                 if let DecoratorKind::Route { .. } = self.decorator_kind(decorator) {
                     self.diags.push(
-                        Diagnostic::new(Code::DynamicRoute, span_of(decorator), format!("route registered inside {place}"))
-                            .label("whether and how often this runs depends on code turbo does not run")
-                            .help("declare routes at module level"),
+                        Diagnostic::new(
+                            Code::DynamicRoute,
+                            span_of(decorator),
+                            format!("route registered inside {place}"),
+                        )
+                        .label("whether and how often this runs depends on code turbo does not run")
+                        .help("declare routes at module level"),
                     );
                 }
             }
@@ -785,7 +935,9 @@ impl Lowerer<'_> {
 
 /// `if __name__ == "__main__":` — does not run when the server imports the app.
 fn is_main_guard(test: &py::Expr) -> bool {
-    let py::Expr::Compare(compare) = test else { return false };
+    let py::Expr::Compare(compare) = test else {
+        return false;
+    };
     matches!(&*compare.left, py::Expr::Name(n) if n.id.as_str() == "__name__")
         && compare.comparators.len() == 1
         && matches!(literal(&compare.comparators[0]), Some(Literal::Str(s)) if s == "__main__")
@@ -817,7 +969,11 @@ pub fn literal(expr: &py::Expr) -> Option<Literal> {
 fn inner_offset(source: &str, raw: &str) -> Option<usize> {
     let quote_at = source.find(['"', '\''])?;
     let quote = &source[quote_at..];
-    let quote_len = if quote.starts_with("\"\"\"") || quote.starts_with("'''") { 3 } else { 1 };
+    let quote_len = if quote.starts_with("\"\"\"") || quote.starts_with("'''") {
+        3
+    } else {
+        1
+    };
     let start = quote_at + quote_len;
     let end = source.len().checked_sub(quote_len)?;
     (start <= end && &source[start..end] == raw).then_some(start)

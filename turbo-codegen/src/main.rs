@@ -90,11 +90,28 @@ impl Color {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Check { app, format, deny_warnings, color } => run_check(&app, format, deny_warnings, color),
+        Command::Check {
+            app,
+            format,
+            deny_warnings,
+            color,
+        } => run_check(&app, format, deny_warnings, color),
         Command::Routes { app, format } => run_routes(&app, format),
-        Command::Build { app, output, crate_dir, emit_only, color } => {
-            run_build(&app, BuildOptions { output, crate_dir, emit_only }, color)
-        }
+        Command::Build {
+            app,
+            output,
+            crate_dir,
+            emit_only,
+            color,
+        } => run_build(
+            &app,
+            BuildOptions {
+                output,
+                crate_dir,
+                emit_only,
+            },
+            color,
+        ),
     }
 }
 
@@ -113,17 +130,32 @@ fn print_diagnostics(checked: &Checked, format: DiagnosticFormat, color: Color) 
     match format {
         DiagnosticFormat::Text => {
             for diagnostic in &checked.diagnostics {
-                out.push_str(&diagnostics::render_text(&checked.file, diagnostic, color.enabled()));
+                out.push_str(&diagnostics::render_text(
+                    &checked.file,
+                    diagnostic,
+                    color.enabled(),
+                ));
             }
-            let errors = checked.diagnostics.iter().filter(|d| d.severity() == Severity::Error).count();
+            let errors = checked
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity() == Severity::Error)
+                .count();
             let warnings = checked.diagnostics.len() - errors;
             if !checked.diagnostics.is_empty() {
-                out.push_str(&format!("{}: {errors} error(s), {warnings} warning(s)\n", checked.file.name));
+                out.push_str(&format!(
+                    "{}: {errors} error(s), {warnings} warning(s)\n",
+                    checked.file.name
+                ));
             }
             eprint!("{out}");
         }
         DiagnosticFormat::Json => {
-            let json: Vec<_> = checked.diagnostics.iter().map(|d| diagnostics::to_json(&checked.file, d)).collect();
+            let json: Vec<_> = checked
+                .diagnostics
+                .iter()
+                .map(|d| diagnostics::to_json(&checked.file, d))
+                .collect();
             let text = serde_json::to_string_pretty(&json).expect("diagnostics serialize");
             println!("{text}");
         }

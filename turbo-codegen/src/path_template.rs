@@ -9,11 +9,16 @@ pub const MAX_PARAMS: usize = 16;
 
 /// Parses `raw` into literal and parameter pieces. `at(offset, len)` maps a
 /// range of `raw` to a source span. Reports every problem; `None` if any.
-pub fn parse(raw: &str, at: impl Fn(usize, usize) -> Span, diags: &mut Diagnostics) -> Option<Vec<PathPiece>> {
+pub fn parse(
+    raw: &str,
+    at: impl Fn(usize, usize) -> Span,
+    diags: &mut Diagnostics,
+) -> Option<Vec<PathPiece>> {
     let mut ok = true;
-    let error = |diags: &mut Diagnostics, code: Code, span: Span, message: String, label: &str, help: &str| {
-        diags.push(Diagnostic::new(code, span, message).label(label).help(help));
-    };
+    let error =
+        |diags: &mut Diagnostics, code: Code, span: Span, message: String, label: &str, help: &str| {
+            diags.push(Diagnostic::new(code, span, message).label(label).help(help));
+        };
     if !raw.starts_with('/') {
         error(
             diags,
@@ -35,7 +40,7 @@ pub fn parse(raw: &str, at: impl Fn(usize, usize) -> Span, diags: &mut Diagnosti
         let here = offset + open_or_close;
         if rest[open_or_close..].starts_with('}') {
             error(
-            diags,
+                diags,
                 Code::InvalidPath,
                 at(here, 1),
                 "unbalanced `}` in path".to_owned(),
@@ -52,7 +57,7 @@ pub fn parse(raw: &str, at: impl Fn(usize, usize) -> Span, diags: &mut Diagnosti
         let reopen = after.find('{');
         let Some(close) = close.filter(|c| reopen.is_none_or(|r| *c < r)) else {
             error(
-            diags,
+                diags,
                 Code::InvalidPath,
                 at(here, 1),
                 "unbalanced `{` in path".to_owned(),
@@ -71,7 +76,10 @@ pub fn parse(raw: &str, at: impl Fn(usize, usize) -> Span, diags: &mut Diagnosti
             None => (inside, None),
         };
         let valid_name = !name.is_empty()
-            && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && name
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
             && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !valid_name {
             let message = if name.is_empty() {
@@ -80,7 +88,7 @@ pub fn parse(raw: &str, at: impl Fn(usize, usize) -> Span, diags: &mut Diagnosti
                 format!("`{name}` is not a valid path parameter name")
             };
             error(
-            diags,
+                diags,
                 Code::InvalidPath,
                 span,
                 message,
@@ -97,7 +105,7 @@ pub fn parse(raw: &str, at: impl Fn(usize, usize) -> Span, diags: &mut Diagnosti
             Some("uuid") => Some(Convertor::Uuid),
             Some(other) => {
                 error(
-            diags,
+                    diags,
                     Code::UnknownConvertor,
                     span,
                     format!("unknown path convertor `{other}`"),
@@ -111,10 +119,14 @@ pub fn parse(raw: &str, at: impl Fn(usize, usize) -> Span, diags: &mut Diagnosti
         if valid_name {
             if let Some((_, first)) = names.iter().find(|(n, _)| n == name) {
                 diags.push(
-                    Diagnostic::new(Code::DuplicatePathParam, span, format!("path parameter `{name}` appears twice"))
-                        .label("second use")
-                        .secondary(*first, "first use")
-                        .help("give each path parameter its own name"),
+                    Diagnostic::new(
+                        Code::DuplicatePathParam,
+                        span,
+                        format!("path parameter `{name}` appears twice"),
+                    )
+                    .label("second use")
+                    .secondary(*first, "first use")
+                    .help("give each path parameter its own name"),
                 );
                 ok = false;
             }
@@ -124,7 +136,11 @@ pub fn parse(raw: &str, at: impl Fn(usize, usize) -> Span, diags: &mut Diagnosti
             if !literal.is_empty() {
                 pieces.push(PathPiece::Literal(std::mem::take(&mut literal)));
             }
-            pieces.push(PathPiece::Param { name: name.to_owned(), convertor, span });
+            pieces.push(PathPiece::Param {
+                name: name.to_owned(),
+                convertor,
+                span,
+            });
         }
         offset = here + close + 2;
         rest = &raw[offset..];
@@ -135,15 +151,24 @@ pub fn parse(raw: &str, at: impl Fn(usize, usize) -> Span, diags: &mut Diagnosti
     }
     if names.len() > MAX_PARAMS {
         diags.push(
-            Diagnostic::new(Code::TooManyPathParams, at(0, raw.len()), format!("{} path parameters", names.len()))
-                .label(format!("turbo supports up to {MAX_PARAMS} per path"))
-                .help("move some values to query parameters"),
+            Diagnostic::new(
+                Code::TooManyPathParams,
+                at(0, raw.len()),
+                format!("{} path parameters", names.len()),
+            )
+            .label(format!("turbo supports up to {MAX_PARAMS} per path"))
+            .help("move some values to query parameters"),
         );
         ok = false;
     }
     let last_param = pieces.iter().rposition(|p| matches!(p, PathPiece::Param { .. }));
     for (index, piece) in pieces.iter().enumerate() {
-        if let PathPiece::Param { convertor: Convertor::Path, span, name } = piece {
+        if let PathPiece::Param {
+            convertor: Convertor::Path,
+            span,
+            name,
+        } = piece
+        {
             if Some(index) != last_param || index + 1 != pieces.len() {
                 diags.push(
                     Diagnostic::new(
@@ -152,7 +177,9 @@ pub fn parse(raw: &str, at: impl Fn(usize, usize) -> Span, diags: &mut Diagnosti
                         format!("`{{{name}:path}}` is not at the end of the path"),
                     )
                     .label("matches any text, slashes included")
-                    .help("put the `:path` parameter last, or make sure what follows it cannot be part of it"),
+                    .help(
+                        "put the `:path` parameter last, or make sure what follows it cannot be part of it",
+                    ),
                 );
             }
         }

@@ -80,8 +80,18 @@ pub fn table(app: &App, file: &SourceFile) -> String {
                 })
                 .collect::<Vec<_>>()
                 .join(", ");
-            let handler = if entry.is_async { format!("async {}", entry.handler) } else { entry.handler.to_owned() };
-            [entry.methods.join(","), entry.path.to_owned(), handler, params, format!("{}:{}", entry.file, entry.line)]
+            let handler = if entry.is_async {
+                format!("async {}", entry.handler)
+            } else {
+                entry.handler.to_owned()
+            };
+            [
+                entry.methods.join(","),
+                entry.path.to_owned(),
+                handler,
+                params,
+                format!("{}:{}", entry.file, entry.line),
+            ]
         })
         .collect();
     let headers = ["METHOD", "PATH", "HANDLER", "PARAMETERS", "LOCATION"];

@@ -12,7 +12,10 @@ pub struct Span {
 
 impl Span {
     pub fn new(start: usize, end: usize) -> Self {
-        Span { start: start as u32, end: end as u32 }
+        Span {
+            start: start as u32,
+            end: end as u32,
+        }
     }
 
     pub fn range(self) -> std::ops::Range<usize> {
@@ -61,7 +64,11 @@ impl SourceFile {
             }
             i += 1;
         }
-        SourceFile { name: name.into(), text, line_starts }
+        SourceFile {
+            name: name.into(),
+            text,
+            line_starts,
+        }
     }
 
     /// Line and character column of a byte offset (clamped into the file
@@ -73,7 +80,10 @@ impl SourceFile {
         }
         let line = self.line_starts.partition_point(|start| *start <= offset) - 1;
         let column = self.text[self.line_starts[line]..offset].chars().count() + 1;
-        LineColumn { line: line + 1, column }
+        LineColumn {
+            line: line + 1,
+            column,
+        }
     }
 
     pub fn snippet(&self, span: Span) -> &str {

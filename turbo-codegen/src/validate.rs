@@ -10,7 +10,9 @@ use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::ir::{App, Convertor, Literal, Param, ParamType, Route, Source};
 use crate::source::Span;
 
-pub const KNOWN_METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE"];
+pub const KNOWN_METHODS: &[&str] = &[
+    "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE",
+];
 
 pub fn validate(app: &App, diags: &mut Diagnostics) {
     duplicate_routes(app, diags);
@@ -37,7 +39,13 @@ fn duplicate_routes(app: &App, diags: &mut Diagnostics) {
                         format!("duplicate route {method} {}", route.path.raw),
                     )
                     .label(format!("`{}` is never called for {method}", route.handler.name))
-                    .secondary(first.path.span, format!("`{}` serves {method} {} first", first.handler.name, first.path.raw))
+                    .secondary(
+                        first.path.span,
+                        format!(
+                            "`{}` serves {method} {} first",
+                            first.handler.name, first.path.raw
+                        ),
+                    )
                     .help("remove one of the routes, or change its path or method"),
                 ),
                 None => {
@@ -55,11 +63,17 @@ fn path_params_have_handler_params(route: &Route, diags: &mut Diagnostics) {
                 Diagnostic::new(
                     Code::MissingPathParam,
                     span,
-                    format!("path parameter `{name}` has no parameter in `{}`", route.handler.name),
+                    format!(
+                        "path parameter `{name}` has no parameter in `{}`",
+                        route.handler.name
+                    ),
                 )
                 .label("captured here but never passed to the handler")
                 .secondary(route.handler.span, "handler defined here")
-                .help(format!("add `{name}` to the signature of `{}`", route.handler.name)),
+                .help(format!(
+                    "add `{name}` to the signature of `{}`",
+                    route.handler.name
+                )),
             );
         }
     }
@@ -71,9 +85,13 @@ fn param_is_extractable(route: &Route, param: &Param, diags: &mut Diagnostics) {
     let annotation = param.annotation_span.unwrap_or(param.span);
     match param.source {
         Source::Query if param.ty == ParamType::Uuid => diags.push(
-            Diagnostic::new(Code::UnsupportedAnnotation, annotation, "UUID query parameters are not supported by turbo yet")
-                .label("turbo cannot validate a UUID from a query string yet")
-                .help("take a `str` and convert it in the handler, or use a `{name:uuid}` path parameter"),
+            Diagnostic::new(
+                Code::UnsupportedAnnotation,
+                annotation,
+                "UUID query parameters are not supported by turbo yet",
+            )
+            .label("turbo cannot validate a UUID from a query string yet")
+            .help("take a `str` and convert it in the handler, or use a `{name:uuid}` path parameter"),
         ),
         Source::Query => {}
         Source::Path => {
@@ -131,21 +149,26 @@ fn convertor_value(convertor: Convertor) -> &'static str {
 /// usual way to mark a parameter optional.
 fn default_fits_type(param: &Param, diags: &mut Diagnostics) {
     let Some(default) = &param.default else { return };
-    let fits = match (param.ty, default) {
-        (_, Literal::None) | (ParamType::Any, _) => true,
-        (ParamType::Str, Literal::Str(_)) => true,
-        (ParamType::Int, Literal::Int(_)) => true,
-        (ParamType::Float, Literal::Float(_) | Literal::Int(_)) => true,
-        (ParamType::Bool, Literal::Bool(_)) => true,
-        _ => false,
-    };
+    let fits = matches!(
+        (param.ty, default),
+        (_, Literal::None)
+            | (ParamType::Any, _)
+            | (ParamType::Str, Literal::Str(_))
+            | (ParamType::Int, Literal::Int(_))
+            | (ParamType::Float, Literal::Float(_) | Literal::Int(_))
+            | (ParamType::Bool, Literal::Bool(_))
+    );
     if !fits {
         let span: Span = param.default_span.unwrap_or(param.span);
         diags.push(
             Diagnostic::new(
                 Code::DefaultTypeMismatch,
                 span,
-                format!("default `{}` does not fit the type `{}`", default.python(), param.type_label()),
+                format!(
+                    "default `{}` does not fit the type `{}`",
+                    default.python(),
+                    param.type_label()
+                ),
             )
             .label("FastAPI passes defaults through without validating them")
             .secondary(param.annotation_span.unwrap_or(param.span), "declared type")

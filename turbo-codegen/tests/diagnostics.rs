@@ -5,14 +5,16 @@
 //! the JSON are snapshotted with insta. Invariants that must hold for any
 //! input are asserted on every fixture.
 
-
 use turbo_codegen::diagnostics::{render_text, to_json, Severity};
 use turbo_codegen::{check, Checked};
 
 fn expected_codes(bytes: &[u8]) -> Vec<String> {
     let text = String::from_utf8_lossy(bytes);
     let first = text.lines().next().unwrap_or("").split('\r').next().unwrap_or("");
-    let spec = first.strip_prefix("# expect:").expect("fixture starts with `# expect:`").trim();
+    let spec = first
+        .strip_prefix("# expect:")
+        .expect("fixture starts with `# expect:`")
+        .trim();
     if spec == "clean" {
         return Vec::new();
     }
@@ -27,15 +29,25 @@ fn assert_invariants(checked: &Checked) {
     for diagnostic in &checked.diagnostics {
         for label in std::iter::once(&diagnostic.primary).chain(&diagnostic.secondary) {
             let (start, end) = (label.span.start as usize, label.span.end as usize);
-            assert!(start <= end && end <= text.len(), "label {start}..{end} outside the file");
-            assert!(text.is_char_boundary(start) && text.is_char_boundary(end), "label not on char boundaries");
+            assert!(
+                start <= end && end <= text.len(),
+                "label {start}..{end} outside the file"
+            );
+            assert!(
+                text.is_char_boundary(start) && text.is_char_boundary(end),
+                "label not on char boundaries"
+            );
         }
         let key = (diagnostic.primary.span, diagnostic.code);
         if let Some(previous) = previous {
             assert!(previous <= key, "diagnostics are not sorted by position");
         }
         previous = Some(key);
-        assert!(diagnostic.help.is_some(), "{} has no help line", diagnostic.code.id());
+        assert!(
+            diagnostic.help.is_some(),
+            "{} has no help line",
+            diagnostic.code.id()
+        );
     }
 }
 
@@ -47,11 +59,22 @@ fn fixtures() {
         let checked = check(&name, &bytes);
         assert_invariants(&checked);
 
-        let mut codes: Vec<String> = checked.diagnostics.iter().map(|d| d.code.id().to_owned()).collect();
+        let mut codes: Vec<String> = checked
+            .diagnostics
+            .iter()
+            .map(|d| d.code.id().to_owned())
+            .collect();
         codes.sort();
         assert_eq!(codes, expected_codes(&bytes), "codes reported for {name}");
-        let has_errors = checked.diagnostics.iter().any(|d| d.severity() == Severity::Error);
-        assert_eq!(checked.emittable().is_some(), !has_errors && checked.app.is_some(), "{name}");
+        let has_errors = checked
+            .diagnostics
+            .iter()
+            .any(|d| d.severity() == Severity::Error);
+        assert_eq!(
+            checked.emittable().is_some(),
+            !has_errors && checked.app.is_some(),
+            "{name}"
+        );
 
         let rendered: String = checked
             .diagnostics
@@ -59,7 +82,11 @@ fn fixtures() {
             .map(|d| render_text(&checked.file, d, false))
             .collect();
         insta::assert_snapshot!("text", rendered);
-        let json: Vec<_> = checked.diagnostics.iter().map(|d| to_json(&checked.file, d)).collect();
+        let json: Vec<_> = checked
+            .diagnostics
+            .iter()
+            .map(|d| to_json(&checked.file, d))
+            .collect();
         insta::assert_json_snapshot!("json", json);
     });
 }
@@ -83,7 +110,11 @@ fn hostile_inputs_never_panic() {
     for bytes in inputs {
         let checked = check("hostile.py", &bytes);
         assert_invariants(&checked);
-        assert!(!checked.diagnostics.is_empty(), "no diagnostic for {:?}", String::from_utf8_lossy(&bytes));
+        assert!(
+            !checked.diagnostics.is_empty(),
+            "no diagnostic for {:?}",
+            String::from_utf8_lossy(&bytes)
+        );
     }
 }
 

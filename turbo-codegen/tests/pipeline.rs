@@ -7,7 +7,10 @@ use turbo_codegen::emit::{emit_crate, CrateOptions};
 use turbo_codegen::{check, routes};
 
 fn example(name: &str) -> (PathBuf, Vec<u8>) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples").join(name).join("app.py");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples")
+        .join(name)
+        .join("app.py");
     let bytes = std::fs::read(&path).unwrap();
     (path, bytes)
 }
@@ -17,7 +20,9 @@ fn example_route_manifests() {
     for name in ["hello", "items", "async_app"] {
         let (_, bytes) = example(name);
         let checked = check(&format!("examples/{name}/app.py"), &bytes);
-        let app = checked.emittable().unwrap_or_else(|| panic!("{name} has errors: {:?}", checked.diagnostics));
+        let app = checked
+            .emittable()
+            .unwrap_or_else(|| panic!("{name} has errors: {:?}", checked.diagnostics));
         insta::assert_snapshot!(format!("routes_{name}"), routes::json(app, &checked.file));
     }
 }
@@ -93,28 +98,54 @@ fn cli_exit_codes() {
 
     // Warnings pass unless denied.
     assert_eq!(turbo(&["check", "tests/fixtures/docs_not_served.py"]).0, 0);
-    assert_eq!(turbo(&["check", "--deny-warnings", "tests/fixtures/docs_not_served.py"]).0, 1);
+    assert_eq!(
+        turbo(&["check", "--deny-warnings", "tests/fixtures/docs_not_served.py"]).0,
+        1
+    );
 
     assert_eq!(turbo(&["check", "does/not/exist.py"]).0, 2);
     assert_eq!(turbo(&["check"]).0, 2);
     assert_eq!(turbo(&["frobnicate"]).0, 2);
     // Nothing is generated for an app with errors.
-    let (code, _, stderr) = turbo(&["build", "tests/fixtures/duplicate_route.py", "-o", "/nonexistent/server"]);
+    let (code, _, stderr) = turbo(&[
+        "build",
+        "tests/fixtures/duplicate_route.py",
+        "-o",
+        "/nonexistent/server",
+    ]);
     assert_eq!(code, 1);
     assert!(stderr.contains("error[TB201]") && !stderr.contains("generated"));
 }
 
 #[test]
 fn cli_json_and_github_formats() {
-    let (code, stdout, _) = turbo(&["check", "--format", "json", "tests/fixtures/unsupported_param_kind.py"]);
+    let (code, stdout, _) = turbo(&[
+        "check",
+        "--format",
+        "json",
+        "tests/fixtures/unsupported_param_kind.py",
+    ]);
     assert_eq!(code, 1);
     let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    let codes: Vec<&str> = json.as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+    let codes: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
     assert_eq!(codes, ["TB304", "TB304", "TB304"]);
 
-    let (code, stdout, _) = turbo(&["check", "--format", "github", "tests/fixtures/missing_path_param.py"]);
+    let (code, stdout, _) = turbo(&[
+        "check",
+        "--format",
+        "github",
+        "tests/fixtures/missing_path_param.py",
+    ]);
     assert_eq!(code, 1);
-    assert!(stdout.starts_with("::error title=TB301,file=tests/fixtures/missing_path_param.py,line=6,col=18"), "{stdout}");
+    assert!(
+        stdout.starts_with("::error title=TB301,file=tests/fixtures/missing_path_param.py,line=6,col=18"),
+        "{stdout}"
+    );
 }
 
 #[test]

@@ -24,7 +24,10 @@ impl Loc {
         Loc { source: "path", name }
     }
     pub const fn query(name: &'static str) -> Self {
-        Loc { source: "query", name }
+        Loc {
+            source: "query",
+            name,
+        }
     }
 }
 
@@ -376,7 +379,10 @@ mod tests {
             assert_eq!(parse_int(raw), expected, "{raw:?}");
         }
         assert_eq!(parse_int(&"1".repeat(4301)), TooLong);
-        assert_eq!(parse_int(&format!(" {} ", "1".repeat(4300))), Big("1".repeat(4300)));
+        assert_eq!(
+            parse_int(&format!(" {} ", "1".repeat(4300))),
+            Big("1".repeat(4300))
+        );
     }
 
     #[test]

@@ -81,7 +81,10 @@ impl Encoder {
                 // Its output is plain data, but a subclass of str/int/float
                 // would come straight back here: write those with json.dumps'
                 // rules instead of recursing.
-                Encoder { mode: Mode::DumpsOnly }.value(&plain, out, depth + 1)
+                Encoder {
+                    mode: Mode::DumpsOnly,
+                }
+                .value(&plain, out, depth + 1)
             }
             Mode::DumpsOnly => {
                 // json.dumps: isinstance checks in this order.

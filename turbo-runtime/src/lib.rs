@@ -38,9 +38,9 @@ pub mod __private {
     pub use crate::request::Request;
     pub use crate::response::{invoke, Outcome};
     pub use crate::routing::{segments, Router};
-    pub use crate::template::{match_pieces, Captures, Convertor, Piece};
     pub use crate::server::serve;
     pub use crate::spec::{AppSpec, HandlerSpec, RouteSpec};
+    pub use crate::template::{match_pieces, Captures, Convertor, Piece};
     pub use phf;
     pub use pyo3::{Bound, PyAny, Python};
 }

@@ -10,18 +10,34 @@ use std::ffi::CString;
 use std::path::Path;
 use std::sync::{Mutex, OnceLock};
 
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyCFunction, PyDict, PyList, PyTuple};
-use pyo3::intern;
 
 use crate::spec::AppSpec;
 
 /// The `turboapi` package, compiled into every server: (module, is package, source).
 const EMBEDDED_PACKAGE: &[(&str, bool, &str)] = &[
-    ("turboapi", true, include_str!("../../python/turboapi/__init__.py")),
-    ("turboapi.applications", false, include_str!("../../python/turboapi/applications.py")),
-    ("turboapi.encoders", false, include_str!("../../python/turboapi/encoders.py")),
-    ("turboapi.exceptions", false, include_str!("../../python/turboapi/exceptions.py")),
+    (
+        "turboapi",
+        true,
+        include_str!("../../python/turboapi/__init__.py"),
+    ),
+    (
+        "turboapi.applications",
+        false,
+        include_str!("../../python/turboapi/applications.py"),
+    ),
+    (
+        "turboapi.encoders",
+        false,
+        include_str!("../../python/turboapi/encoders.py"),
+    ),
+    (
+        "turboapi.exceptions",
+        false,
+        include_str!("../../python/turboapi/exceptions.py"),
+    ),
 ];
 
 const BOOTSTRAP: &str = include_str!("bootstrap.py");
@@ -43,7 +59,9 @@ struct Loaded {
 static LOADED: OnceLock<Loaded> = OnceLock::new();
 
 fn loaded() -> &'static Loaded {
-    LOADED.get().expect("python::load runs before the server accepts requests")
+    LOADED
+        .get()
+        .expect("python::load runs before the server accepts requests")
 }
 
 /// Initialises CPython on the calling thread and imports the app.
@@ -79,7 +97,9 @@ fn load_attached(py: Python<'_>, spec: &AppSpec, app_dir: &Path) -> Result<(), L
         c"<turbo>/bootstrap.py",
         c"_turbo_bootstrap",
     )?;
-    let package = bootstrap.getattr("install_package")?.call1((EMBEDDED_PACKAGE.to_vec(),))?;
+    let package = bootstrap
+        .getattr("install_package")?
+        .call1((EMBEDDED_PACKAGE.to_vec(),))?;
     let site_dirs: Vec<&str> = BUILD_SITE_DIRS.split(';').filter(|d| !d.is_empty()).collect();
     let app_dir = app_dir.to_string_lossy().into_owned();
     let loaded = bootstrap.getattr("load_app")?.call1((
@@ -150,18 +170,16 @@ pub fn jsonable_encoder<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, P
 /// Whether `err` is an `HTTPException` (the app's or a subclass).
 pub fn http_exception<'py>(py: Python<'py>, err: &PyErr) -> Option<Bound<'py, PyAny>> {
     let class = loaded().http_exception.bind(py);
-    err.is_instance(py, class).then(|| err.value(py).clone().into_any())
+    err.is_instance(py, class)
+        .then(|| err.value(py).clone().into_any())
 }
 
 /// Runs `coroutine` on the asyncio loop thread; the receiver yields its
 /// outcome once it has finished.
-pub fn submit_coroutine(
-    coroutine: &Bound<'_, PyAny>,
-) -> PyResult<tokio::sync::oneshot::Receiver<Py<PyAny>>> {
+pub fn submit_coroutine(coroutine: &Bound<'_, PyAny>) -> PyResult<tokio::sync::oneshot::Receiver<Py<PyAny>>> {
     let py = coroutine.py();
     let loaded = loaded();
-    let (Some(event_loop), Some(submit)) = (&loaded.event_loop, &loaded.run_coroutine_threadsafe)
-    else {
+    let (Some(event_loop), Some(submit)) = (&loaded.event_loop, &loaded.run_coroutine_threadsafe) else {
         return Err(pyo3::exceptions::PyRuntimeError::new_err(
             "a coroutine was returned by a handler compiled as `def`",
         ));

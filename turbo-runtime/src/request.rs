@@ -52,7 +52,9 @@ impl Request {
     }
 
     pub fn host(&self) -> Option<&str> {
-        self.headers.get(hyper::header::HOST).and_then(|v| v.to_str().ok())
+        self.headers
+            .get(hyper::header::HOST)
+            .and_then(|v| v.to_str().ok())
     }
 
     pub fn local_addr(&self) -> SocketAddr {

@@ -113,7 +113,11 @@ impl Outcome {
     pub fn rejected(py: Python<'_>, route: &RouteSpec, mut errors: ValidationErrors) -> Outcome {
         match errors.take_internal() {
             Some(err) => {
-                python::log_exception(py, &format!("cannot convert the parameters of {}", route.path), &err);
+                python::log_exception(
+                    py,
+                    &format!("cannot convert the parameters of {}", route.path),
+                    &err,
+                );
                 Outcome::Ready(internal_error())
             }
             None => Outcome::Ready(validation_failed(errors)),
@@ -155,10 +159,7 @@ pub fn invoke<'py, A: PyCallArgs<'py>>(
 }
 
 /// A keyword-argument dict for keyword-only handler parameters.
-fn kwargs<'py>(
-    py: Python<'py>,
-    items: &[(&'static str, Bound<'py, PyAny>)],
-) -> PyResult<Bound<'py, PyDict>> {
+fn kwargs<'py>(py: Python<'py>, items: &[(&'static str, Bound<'py, PyAny>)]) -> PyResult<Bound<'py, PyDict>> {
     let dict = PyDict::new(py);
     for (name, value) in items {
         dict.set_item(PyString::intern(py, name), value)?;
@@ -184,7 +185,11 @@ pub fn render_exception(py: Python<'_>, route: &RouteSpec, err: PyErr) -> Respon
         match http_exception_response(py, &exc) {
             Ok(response) => return response,
             Err(render_err) => {
-                python::log_exception(py, &format!("invalid HTTPException raised in {}", route.path), &render_err);
+                python::log_exception(
+                    py,
+                    &format!("invalid HTTPException raised in {}", route.path),
+                    &render_err,
+                );
                 return internal_error();
             }
         }

@@ -33,7 +33,7 @@ pub struct Router {
 
 /// The result of routing one request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Found {
+pub enum Resolution {
     /// This route handles the request.
     Route(u16),
     /// The path matched this route, but not its methods: 405.
@@ -43,22 +43,21 @@ pub enum Found {
 
 impl Router {
     /// Resolves `method` and the percent-decoded `path`.
-    pub fn find(&self, method: &str, path: &str, captures: &mut Captures) -> Found {
+    pub fn find(&self, method: &str, path: &str, captures: &mut Captures) -> Resolution {
         let mut partial = None;
-        let mut consider = |route: u16| -> Option<Found> {
+        let mut consider = |route: u16| -> Option<Resolution> {
             if self.routes[route as usize].methods.contains(&method) {
-                Some(Found::Route(route))
+                Some(Resolution::Route(route))
             } else {
                 partial.get_or_insert(route);
                 None
             }
         };
-        if path.ends_with('\n') {
+        if let Some(trimmed) = path.strip_suffix('\n') {
             // Python's `$` also matches before a final newline, so Starlette
             // routes "/items\n" to "/items". Rare enough for a linear scan.
             for route in 0..self.routes.len() as u16 {
                 captures.clear();
-                let trimmed = &path[..path.len() - 1];
                 if (self.matcher)(route, path, captures) || {
                     captures.clear();
                     (self.matcher)(route, trimmed, captures)
@@ -89,7 +88,7 @@ impl Router {
             }
         }
         captures.clear();
-        partial.map_or(Found::NotFound, Found::MethodNotAllowed)
+        partial.map_or(Resolution::NotFound, Resolution::MethodNotAllowed)
     }
 
     /// Starlette's `redirect_slashes`: the path with its trailing slash
@@ -103,7 +102,7 @@ impl Router {
             None => format!("{path}/"),
         };
         let mut captures = Captures::default();
-        (self.find(method, &toggled, &mut captures) != Found::NotFound).then_some(toggled)
+        (self.find(method, &toggled, &mut captures) != Resolution::NotFound).then_some(toggled)
     }
 }
 
@@ -122,7 +121,11 @@ pub fn segments(path: &str) -> impl Iterator<Item = (usize, &str)> {
 /// replaced by U+FFFD (uvicorn uses `urllib.parse.unquote`).
 pub fn decode_path(raw: &str) -> Cow<'_, str> {
     if raw.contains('%') {
-        Cow::Owned(percent_encoding::percent_decode_str(raw).decode_utf8_lossy().into_owned())
+        Cow::Owned(
+            percent_encoding::percent_decode_str(raw)
+                .decode_utf8_lossy()
+                .into_owned(),
+        )
     } else {
         Cow::Borrowed(raw)
     }
@@ -168,10 +171,18 @@ mod tests {
     fn redirect_location_quotes_like_starlette() {
         let local: SocketAddr = "127.0.0.1:8000".parse().unwrap();
         assert_eq!(
-            redirect_location(Some("testserver"), local, "/items/caf\u{e9} x/", Some("a=1&b=%20")),
+            redirect_location(
+                Some("testserver"),
+                local,
+                "/items/caf\u{e9} x/",
+                Some("a=1&b=%20")
+            ),
             "http://testserver/items/caf%C3%A9%20x/?a=1&b=%20"
         );
-        assert_eq!(redirect_location(None, local, "/x", None), "http://127.0.0.1:8000/x");
+        assert_eq!(
+            redirect_location(None, local, "/x", None),
+            "http://127.0.0.1:8000/x"
+        );
     }
 
     #[test]

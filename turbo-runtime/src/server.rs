@@ -23,9 +23,9 @@ use tokio::net::TcpListener;
 use crate::python;
 use crate::request::Request;
 use crate::response::{self, Outcome, Response};
-use crate::routing::{self, Found, Router};
-use crate::template::Captures;
+use crate::routing::{self, Resolution, Router};
 use crate::spec::{fnv1a, AppSpec};
+use crate::template::Captures;
 
 /// Calls the handler of a route: generated per app.
 pub type Dispatch = for<'py> fn(Python<'py>, u16, &Request, &Captures) -> Outcome;
@@ -57,7 +57,10 @@ struct Server {
 /// Entry point of every generated server's `main`.
 pub fn serve(app: &'static AppSpec, router: &'static Router, dispatch: Dispatch) -> ExitCode {
     let options = Options::parse();
-    let app_dir = options.app_dir.clone().unwrap_or_else(|| PathBuf::from(app.app_dir));
+    let app_dir = options
+        .app_dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(app.app_dir));
     warn_if_stale(app, &app_dir);
     if let Err(message) = python::load(app, &app_dir) {
         eprintln!("turbo: error: {message}");
@@ -70,7 +73,11 @@ pub fn serve(app: &'static AppSpec, router: &'static Router, dispatch: Dispatch)
             return ExitCode::FAILURE;
         }
     };
-    let server: &'static Server = Box::leak(Box::new(Server { app, router, dispatch }));
+    let server: &'static Server = Box::leak(Box::new(Server {
+        app,
+        router,
+        dispatch,
+    }));
     let local = tokio::task::LocalSet::new();
     match local.block_on(&runtime, run(server, options)) {
         Ok(()) => ExitCode::SUCCESS,
@@ -177,8 +184,11 @@ async fn handle(
     let _ = body.collect().await;
     let request = Request::new(parts, local);
     let mut captures = Captures::default();
-    let response = match server.router.find(request.method(), request.path(), &mut captures) {
-        Found::Route(route) => {
+    let response = match server
+        .router
+        .find(request.method(), request.path(), &mut captures)
+    {
+        Resolution::Route(route) => {
             let dispatched = std::panic::catch_unwind(AssertUnwindSafe(|| {
                 Python::attach(|py| (server.dispatch)(py, route, &request, &captures))
             }));
@@ -194,10 +204,10 @@ async fn handle(
                 }
             }
         }
-        Found::MethodNotAllowed(route) => {
+        Resolution::MethodNotAllowed(route) => {
             response::method_not_allowed(&server.router.routes[route as usize])
         }
-        Found::NotFound => match server.router.slash_redirect(request.method(), request.path()) {
+        Resolution::NotFound => match server.router.slash_redirect(request.method(), request.path()) {
             Some(path) => response::redirect(&routing::redirect_location(
                 request.host(),
                 request.local_addr(),

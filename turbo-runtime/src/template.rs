@@ -74,9 +74,7 @@ impl Convertor {
             Convertor::Path => true,
             Convertor::Int => !b.is_empty() && b.iter().all(u8::is_ascii_digit),
             Convertor::Float => match text.split_once('.') {
-                Some((int, frac)) => {
-                    Convertor::Int.accepts(int) && Convertor::Int.accepts(frac)
-                }
+                Some((int, frac)) => Convertor::Int.accepts(int) && Convertor::Int.accepts(frac),
                 None => Convertor::Int.accepts(text),
             },
             Convertor::Uuid => uuid_prefix_len(b) == Some(b.len()),
@@ -90,9 +88,15 @@ impl Convertor {
         match self {
             Convertor::Str => {
                 let run = b.iter().position(|c| *c == b'/').unwrap_or(b.len());
-                (1..=run).rev().filter(|end| text.is_char_boundary(*end)).collect()
+                (1..=run)
+                    .rev()
+                    .filter(|end| text.is_char_boundary(*end))
+                    .collect()
             }
-            Convertor::Path => (0..=b.len()).rev().filter(|end| text.is_char_boundary(*end)).collect(),
+            Convertor::Path => (0..=b.len())
+                .rev()
+                .filter(|end| text.is_char_boundary(*end))
+                .collect(),
             Convertor::Int => {
                 let run = b.iter().take_while(|c| c.is_ascii_digit()).count();
                 (1..=run).rev().collect()
@@ -167,7 +171,6 @@ fn match_from(pieces: &[Piece<'_>], path: &str, at: usize, captures: &mut Captur
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,7 +184,12 @@ mod tests {
     #[test]
     fn greedy_backtracking_like_python_regex() {
         use Piece::*;
-        let two = [Literal("/"), Param(Convertor::Str), Literal("-"), Param(Convertor::Str)];
+        let two = [
+            Literal("/"),
+            Param(Convertor::Str),
+            Literal("-"),
+            Param(Convertor::Str),
+        ];
         assert_eq!(captured(&two, "/a-b-c"), Some(vec!["a-b".into(), "c".into()]));
         assert_eq!(captured(&two, "/abc"), None);
         let json = [Literal("/items/"), Param(Convertor::Str), Literal(".json")];
@@ -210,5 +218,4 @@ mod tests {
         assert!(!Convertor::Uuid.accepts("123e4567-e89b-12d3-a456-42661417400"));
         assert!(!Convertor::Uuid.accepts("123e4567--e89b-12d3-a456-426614174000"));
     }
-
 }

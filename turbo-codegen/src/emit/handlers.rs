@@ -55,19 +55,31 @@ fn route_function(index: usize, route: &Route, source_file: &str) -> TokenStream
         .iter()
         .enumerate()
         .filter(|(_, p)| p.source == Source::Path)
-        .chain(params.iter().enumerate().filter(|(_, p)| p.source == Source::Query));
+        .chain(
+            params
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.source == Source::Query),
+        );
     let extractions = order.map(|(i, param)| {
         let name = var(i);
         let call = extract_call(route, param);
         quote! { let #name = #call; }
     });
     let is_async = route.handler.is_async;
-    let positional: Vec<_> = (0..params.len()).filter(|i| !params[*i].keyword_only).map(var).collect();
-    let keyword = params.iter().enumerate().filter(|(_, p)| p.keyword_only).map(|(i, p)| {
-        let name = &p.name;
-        let value = var(i);
-        quote! { (#name, #value) }
-    });
+    let positional: Vec<_> = (0..params.len())
+        .filter(|i| !params[*i].keyword_only)
+        .map(var)
+        .collect();
+    let keyword = params
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.keyword_only)
+        .map(|(i, p)| {
+            let name = &p.name;
+            let value = var(i);
+            quote! { (#name, #value) }
+        });
     let all: Vec<_> = (0..params.len()).map(var).collect();
     let unpack = if all.is_empty() {
         quote! {}
@@ -81,8 +93,16 @@ fn route_function(index: usize, route: &Route, source_file: &str) -> TokenStream
     let route_index = index;
     // Name only what the route uses, so generated code compiles without warnings.
     let uses_path = params.iter().any(|p| p.source == Source::Path);
-    let request = if params.is_empty() { quote!(_request) } else { quote!(request) };
-    let captures = if uses_path { quote!(captures) } else { quote!(_captures) };
+    let request = if params.is_empty() {
+        quote!(_request)
+    } else {
+        quote!(request)
+    };
+    let captures = if uses_path {
+        quote!(captures)
+    } else {
+        quote!(_captures)
+    };
     let errors = if params.is_empty() {
         quote! {}
     } else {

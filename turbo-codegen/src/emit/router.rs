@@ -13,7 +13,11 @@ use crate::ir::{App, Convertor, PathPiece, Route};
 use crate::shared_template::{self as matching, Captures, Piece};
 
 pub fn tokens(app: &App) -> TokenStream {
-    let routes = app.routes.iter().enumerate().map(|(index, route)| route_spec(index, route));
+    let routes = app
+        .routes
+        .iter()
+        .enumerate()
+        .map(|(index, route)| route_spec(index, route));
     let route_count = app.routes.len();
     let templated: Vec<u16> = (0..app.routes.len() as u16)
         .filter(|i| !app.routes[*i as usize].path.is_static())
