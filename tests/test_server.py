@@ -29,7 +29,7 @@ def raw_request(address: str, payload: bytes) -> bytes:
 def test_banner_names_address_and_route_count(built):
     server = Server(built("items"))
     try:
-        assert "serving 24 routes" in server.banner
+        assert "serving 25 routes" in server.banner
         assert server.client.get("/").status_code == 200
     finally:
         code, _ = server.stop()

@@ -140,6 +140,12 @@ def not_json():
     return {"value": float("nan")}
 
 
+@app.get("/optional-required")
+def optional_required(x: Optional[int], y: Optional[str] = "default"):
+    # Optional without a default is still required (pydantic v2, FastAPI).
+    return {"x": x, "y": y}
+
+
 @app.get("/keyword-only")
 def keyword_only(*, first: str, second: int = 2):
     return {"first": first, "second": second}

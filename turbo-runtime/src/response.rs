@@ -2,7 +2,7 @@
 
 use bytes::Bytes;
 use http_body_util::Full;
-use hyper::header::{HeaderName, HeaderValue, ALLOW, CONTENT_TYPE, LOCATION};
+use hyper::header::{HeaderName, HeaderValue, ALLOW, CONTENT_LENGTH, CONTENT_TYPE, LOCATION};
 use hyper::StatusCode;
 use pyo3::call::PyCallArgs;
 use pyo3::intern;
@@ -31,13 +31,23 @@ fn status(code: u16) -> StatusCode {
 /// A `JSONResponse`: `content-length` and `content-type: application/json`,
 /// or no body at all for 1xx, 204 and 304 (FastAPI keeps the content type).
 pub fn json(code: u16, body: Vec<u8>) -> Response {
-    let mut response = hyper::Response::new(Full::new(Bytes::from(if body_allowed(code) {
-        body
-    } else {
-        Vec::new()
-    })));
+    let allowed = body_allowed(code);
+    let mut response = with_body(if allowed { body } else { Vec::new() }, allowed);
     *response.status_mut() = status(code);
     response.headers_mut().insert(CONTENT_TYPE, JSON);
+    response
+}
+
+/// A response with `content-length` set explicitly, as Starlette sets it:
+/// hyper would leave it out of a HEAD response with an empty body.
+fn with_body(body: Vec<u8>, content_length: bool) -> Response {
+    let length = body.len();
+    let mut response = hyper::Response::new(Full::new(Bytes::from(body)));
+    if content_length {
+        response
+            .headers_mut()
+            .insert(CONTENT_LENGTH, HeaderValue::from(length));
+    }
     response
 }
 
@@ -55,7 +65,7 @@ pub fn method_not_allowed(route: &RouteSpec) -> Response {
 
 /// Starlette's `RedirectResponse`: 307, a `location`, an empty body.
 pub fn redirect(location: &str) -> Response {
-    let mut response = hyper::Response::new(Full::new(Bytes::new()));
+    let mut response = with_body(Vec::new(), true);
     *response.status_mut() = StatusCode::TEMPORARY_REDIRECT;
     if let Ok(value) = HeaderValue::from_str(location) {
         response.headers_mut().insert(LOCATION, value);
@@ -65,7 +75,7 @@ pub fn redirect(location: &str) -> Response {
 
 /// What uvicorn sends when the app raised: 500, plain text.
 pub fn internal_error() -> Response {
-    let mut response = hyper::Response::new(Full::new(Bytes::from_static(b"Internal Server Error")));
+    let mut response = with_body(b"Internal Server Error".to_vec(), true);
     *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
     response.headers_mut().insert(
         CONTENT_TYPE,

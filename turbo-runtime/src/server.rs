@@ -15,7 +15,7 @@ use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use pyo3::Python;
 use tokio::net::TcpListener;
@@ -131,7 +131,8 @@ async fn run(server: &'static Server, options: Options) -> Result<(), String> {
                 };
                 let _ = stream.set_nodelay(true);
                 let local = stream.local_addr().unwrap_or(address);
-                let connection = http1::Builder::new().serve_connection(
+                // The timer enables hyper's 30 s limit on reading request heads.
+                let connection = http1::Builder::new().timer(TokioTimer::new()).serve_connection(
                     TokioIo::new(stream),
                     service_fn(move |request| handle(server, request, local)),
                 );
@@ -179,9 +180,14 @@ async fn handle(
     request: hyper::Request<Incoming>,
     local: SocketAddr,
 ) -> Result<Response, std::convert::Infallible> {
-    let (parts, body) = request.into_parts();
-    // Drain the body so the connection can be reused (no route reads bodies yet).
-    let _ = body.collect().await;
+    let (parts, mut body) = request.into_parts();
+    // No route reads a body yet. Drain it frame by frame (never buffering a
+    // large upload) so the connection can carry the next request.
+    while let Some(frame) = body.frame().await {
+        if frame.is_err() {
+            break;
+        }
+    }
     let request = Request::new(parts, local);
     let mut captures = Captures::default();
     let response = match server

@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""Benchmark: turbo vs FastAPI on uvicorn vs a pure-hyper endpoint.
+
+All three serve the routes of bench/app.py. Runs are interleaved (each
+round measures every system once, in rotating order) so drift on the
+machine hits all systems alike; the report gives medians and ratios. Every
+response is checked for status and body by bench/check.lua; a run with a
+single bad response fails the benchmark. The server is pinned to one core
+and wrk to the other.
+
+Usage: python3 bench/run.py [--rounds 5] [--duration 10] [--skip-cold-build]
+Needs: wrk, taskset, uvicorn[standard] (uvloop, httptools), fastapi.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+SERVER_CPU = "1"
+WRK_CPU = "0"
+
+ENDPOINTS = {
+    "sync": ("/items/42?q=hello", '{"item_id":42,"q":"hello"}'),
+    "async": ("/async/items/42?q=hello", '{"item_id":42,"q":"hello"}'),
+    "root": ("/", '{"message":"Hello, World"}'),
+}
+
+
+def run(cmd, **kwargs):
+    return subprocess.run(cmd, check=True, **kwargs)
+
+
+def build_turbo_cli() -> Path:
+    run(["cargo", "build", "--release", "--quiet", "-p", "turbo-codegen"], cwd=ROOT)
+    return ROOT / "target" / "release" / "turbo"
+
+
+def timed_build(turbo: Path, output: Path, env: dict) -> float:
+    start = time.monotonic()
+    run([str(turbo), "build", str(BENCH / "app.py"), "-o", str(output)], env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.monotonic() - start
+
+
+def build_times(turbo: Path, skip_cold: bool) -> dict:
+    """Cold: empty cache (all dependencies compile). Warm: the app edited,
+    only the generated crate recompiles."""
+    times = {}
+    if not skip_cold:
+        with tempfile.TemporaryDirectory() as cache:
+            env = dict(os.environ, TURBO_CACHE_DIR=cache)
+            times["cold_build_s"] = round(timed_build(turbo, Path(cache) / "server", env), 1)
+    env = dict(os.environ)
+    out = BENCH / ".turbo-bench-server"
+    timed_build(turbo, out, env)  # make sure the cache is warm
+    original = (BENCH / "app.py").read_text()
+    try:
+        warm = []
+        for i in range(3):
+            (BENCH / "app.py").write_text(original + f"\n# edit {i}\n")
+            warm.append(timed_build(turbo, out, env))
+    finally:
+        (BENCH / "app.py").write_text(original)
+    timed_build(turbo, out, env)  # the server for the load test matches app.py
+    times["warm_build_s"] = round(statistics.median(warm), 2)
+    return times
+
+
+def build_hyper_baseline() -> Path:
+    target = Path(os.environ.get("TURBO_CACHE_DIR", Path.home() / ".cache" / "turbo")) / "target"
+    run(["cargo", "build", "--release", "--quiet", "--manifest-path", str(BENCH / "hyper_baseline" / "Cargo.toml"),
+         "--target-dir", str(target)])
+    return target / "release" / "hyper-baseline"
+
+
+def start(cmd, cwd=None) -> subprocess.Popen:
+    process = subprocess.Popen(["taskset", "-c", SERVER_CPU, *cmd], cwd=cwd,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return process
+
+
+def wait_ready(port: int, path: str = "/"):
+    import urllib.request
+
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=1).read()
+            return
+        except Exception:
+            time.sleep(0.05)
+    raise RuntimeError(f"server on port {port} did not start")
+
+
+def wrk(port: int, endpoint: str, duration: int) -> float:
+    path, body = ENDPOINTS[endpoint]
+    env = dict(os.environ, EXPECT_STATUS="200", EXPECT_BODY=body)
+    out = subprocess.run(
+        ["taskset", "-c", WRK_CPU, "wrk", "-t1", "-c50", f"-d{duration}s", "-s", str(BENCH / "check.lua"),
+         f"http://127.0.0.1:{port}{path}"],
+        check=True, capture_output=True, text=True, env=env,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    checked, bad = map(int, re.search(r"CHECKED (\d+) BAD (\d+)", out).groups())
+    errors = re.search(r"Socket errors: .*|Non-2xx or 3xx responses: \d+", out)
+    if bad or checked == 0 or errors:
+        raise RuntimeError(f"port {port} {endpoint}: {bad} bad of {checked} responses\n{out}")
+    return rps
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--skip-cold-build", action="store_true")
+    parser.add_argument("--endpoints", default="sync,async,root")
+    args = parser.parse_args()
+    endpoints = args.endpoints.split(",")
+
+    turbo = build_turbo_cli()
+    print("measuring turbo build times ...", flush=True)
+    times = build_times(turbo, args.skip_cold_build)
+    print(json.dumps(times), flush=True)
+    hyper = build_hyper_baseline()
+
+    systems = {"turbo": 18101, "fastapi": 18102, "hyper": 18103}
+    processes = [
+        start([str(BENCH / ".turbo-bench-server"), "--port", str(systems["turbo"])]),
+        start([sys.executable, "-m", "uvicorn", "app:app", "--port", str(systems["fastapi"]), "--workers", "1",
+               "--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning"], cwd=BENCH),
+        start([str(hyper), str(systems["hyper"])]),
+    ]
+    try:
+        for port in systems.values():
+            wait_ready(port)
+        results = {endpoint: {name: [] for name in systems} for endpoint in endpoints}
+        names = list(systems)
+        for round_index in range(args.rounds):
+            order = names[round_index % len(names):] + names[:round_index % len(names)]
+            for endpoint in endpoints:
+                for name in order:
+                    rps = wrk(systems[name], endpoint, args.duration)
+                    results[endpoint][name].append(rps)
+                    print(f"round {round_index + 1} {endpoint:5} {name:8} {rps:10.0f} req/s", flush=True)
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait()
+
+    report = {"build": times, "wrk": "wrk -t1 -c50 -d%ds, server on CPU %s, wrk on CPU %s" % (
+        args.duration, SERVER_CPU, WRK_CPU), "rounds": args.rounds, "endpoints": {}}
+    print("\nendpoint  turbo      fastapi    hyper      turbo/fastapi  turbo/hyper")
+    for endpoint in endpoints:
+        medians = {name: statistics.median(values) for name, values in results[endpoint].items()}
+        ratio_fastapi = medians["turbo"] / medians["fastapi"]
+        ratio_hyper = medians["turbo"] / medians["hyper"]
+        report["endpoints"][endpoint] = {
+            "path": ENDPOINTS[endpoint][0],
+            "median_rps": {k: round(v) for k, v in medians.items()},
+            "runs": {k: [round(v) for v in vs] for k, vs in results[endpoint].items()},
+            "turbo_vs_fastapi": round(ratio_fastapi, 2),
+            "turbo_vs_hyper": round(ratio_hyper, 3),
+        }
+        print(f"{endpoint:8}  {medians['turbo']:9.0f}  {medians['fastapi']:9.0f}  {medians['hyper']:9.0f}  "
+              f"{ratio_fastapi:13.1f}x  {ratio_hyper:10.3f}x")
+    (BENCH / "results.json").write_text(json.dumps(report, indent=2) + "\n")
+    print(f"\nwrote {BENCH / 'results.json'}")
+
+
+if __name__ == "__main__":
+    main()
