@@ -176,3 +176,31 @@ SCALAR_INPUTS = [
 def test_scalar_parsing_matches_pydantic(reference, server, raw):
     for param in ["times", "ratio", "upper"]:
         assert_same(reference("items"), server("items"), "GET", f"/echo?text=t&{param}={raw}")
+
+
+MODELS_CASES = [
+    ("GET", "/model"),
+    ("GET", "/models"),
+    ("GET", "/models?count=0"),
+    ("GET", "/models?count=5"),
+    ("GET", "/nested"),
+    ("GET", "/dataclass"),
+    ("GET", "/types"),
+    ("GET", "/keys"),
+    ("GET", "/scalars/str"),
+    ("GET", "/scalars/int"),
+    ("GET", "/scalars/big"),
+    ("GET", "/scalars/float"),
+    ("GET", "/scalars/true"),
+    ("GET", "/scalars/none"),
+    ("GET", "/scalars/list"),
+    ("GET", "/scalars/empty"),
+    ("GET", "/scalars/other"),
+    ("GET", "/unserializable"),
+    ("GET", "/infinity"),
+]
+
+
+@pytest.mark.parametrize("method,url", MODELS_CASES)
+def test_return_values_match_fastapi(reference, server, method, url):
+    assert_same(reference("models"), server("models"), method, url)

@@ -7,6 +7,8 @@ import socket
 import subprocess
 import time
 
+import pytest
+
 from conftest import EXAMPLES, Server
 
 
@@ -24,6 +26,16 @@ def raw_request(address: str, payload: bytes) -> bytes:
                 break
             chunks.append(chunk)
         return b"".join(chunks)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.iterdir() if (p / "app.py").exists()))
+def test_every_example_builds_and_serves(built, name):
+    server = Server(built(name))
+    try:
+        assert server.client.get("/definitely/not/a/route").status_code == 404
+    finally:
+        code, stderr = server.stop()
+    assert code == 0, stderr
 
 
 def test_banner_names_address_and_route_count(built):

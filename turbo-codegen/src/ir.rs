@@ -59,7 +59,7 @@ impl PathTemplate {
 }
 
 #[derive(Debug, Clone, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum PathPiece {
     Literal(String),
     Param {

@@ -15,9 +15,21 @@ fn example(name: &str) -> (PathBuf, Vec<u8>) {
     (path, bytes)
 }
 
+/// Every directory under examples/, so a new example is covered by default.
+fn example_names() -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
 #[test]
 fn example_route_manifests() {
-    for name in ["hello", "items", "async_app"] {
+    for name in example_names() {
+        let name = name.as_str();
         let (_, bytes) = example(name);
         let checked = check(&format!("examples/{name}/app.py"), &bytes);
         let app = checked
@@ -46,9 +58,17 @@ fn generate(name: &str) -> std::collections::BTreeMap<String, String> {
 
 #[test]
 fn generated_crate_is_deterministic() {
-    for name in ["hello", "items", "async_app"] {
-        assert_eq!(generate(name), generate(name), "{name}: two emissions differ");
+    for name in example_names() {
+        assert_eq!(generate(&name), generate(&name), "{name}: two emissions differ");
     }
+}
+
+/// The whole IR, spans included, of the example that uses every feature.
+#[test]
+fn items_ir_snapshot() {
+    let (_, bytes) = example("items");
+    let checked = check("app.py", &bytes);
+    insta::assert_json_snapshot!("items_ir", checked.emittable().unwrap());
 }
 
 #[test]
