@@ -120,10 +120,6 @@ ITEMS_CASES = [
 ]
 
 
-@pytest.mark.parametrize("method,url", ITEMS_CASES)
-def test_items_app_matches_fastapi(reference, server, method, url):
-    assert_same(reference("items"), server("items"), method, url)
-
 
 HELLO_CASES = [
     ("GET", "/"),
@@ -137,10 +133,6 @@ HELLO_CASES = [
     ("GET", "/missing"),
 ]
 
-
-@pytest.mark.parametrize("method,url", HELLO_CASES)
-def test_turboapi_app_matches_fastapi(reference, server, method, url):
-    assert_same(reference("hello"), server("hello"), method, url)
 
 
 ASYNC_CASES = [
@@ -156,10 +148,6 @@ ASYNC_CASES = [
     ("GET", "/sync?x=1e-7"),
 ]
 
-
-@pytest.mark.parametrize("method,url", ASYNC_CASES)
-def test_async_app_matches_fastapi(reference, server, method, url):
-    assert_same(reference("async_app"), server("async_app"), method, url)
 
 
 # pydantic's lax parsing of strings, fed through query parameters of each type.
@@ -201,6 +189,11 @@ MODELS_CASES = [
 ]
 
 
-@pytest.mark.parametrize("method,url", MODELS_CASES)
-def test_return_values_match_fastapi(reference, server, method, url):
-    assert_same(reference("models"), server("models"), method, url)
+CASES = {"items": ITEMS_CASES, "hello": HELLO_CASES, "async_app": ASYNC_CASES, "models": MODELS_CASES}
+
+
+@pytest.mark.parametrize(
+    "example,method,url", [(example, method, url) for example, cases in CASES.items() for method, url in cases]
+)
+def test_example_matches_fastapi(reference, server, example, method, url):
+    assert_same(reference(example), server(example), method, url)

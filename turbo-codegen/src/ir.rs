@@ -69,26 +69,12 @@ pub enum PathPiece {
     },
 }
 
-/// Starlette's path convertors.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Convertor {
-    Str,
-    Path,
-    Int,
-    Float,
-    Uuid,
-}
+/// Starlette's path convertors: the runtime's own type (see `shared_template`).
+pub use crate::shared_template::Convertor;
 
-impl Convertor {
-    pub fn name(self) -> &'static str {
-        match self {
-            Convertor::Str => "str",
-            Convertor::Path => "path",
-            Convertor::Int => "int",
-            Convertor::Float => "float",
-            Convertor::Uuid => "uuid",
-        }
+impl Serialize for Convertor {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
     }
 }
 

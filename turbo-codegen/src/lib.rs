@@ -21,7 +21,7 @@ pub mod validate;
 /// Starlette's template matching, the very file the runtime compiles.
 #[path = "../../turbo-runtime/src/template.rs"]
 #[allow(dead_code)]
-mod shared_template;
+pub mod shared_template;
 
 use diagnostics::{Code, Diagnostic, Diagnostics};
 use ir::App;

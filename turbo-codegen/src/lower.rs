@@ -219,6 +219,40 @@ fn is_none(expr: &py::Expr) -> bool {
     matches!(expr, py::Expr::Constant(c) if matches!(c.value, py::Constant::None))
 }
 
+/// `def` and `async def`, which the syntax tree keeps as two node types.
+struct FunctionDef<'a> {
+    name: &'a str,
+    args: &'a py::Arguments,
+    decorators: &'a [py::Expr],
+    returns: Option<&'a py::Expr>,
+    body: &'a [py::Stmt],
+    is_async: bool,
+}
+
+impl<'a> FunctionDef<'a> {
+    fn of(stmt: &'a py::Stmt) -> Option<Self> {
+        Some(match stmt {
+            py::Stmt::FunctionDef(def) => FunctionDef {
+                name: def.name.as_str(),
+                args: &def.args,
+                decorators: &def.decorator_list,
+                returns: def.returns.as_deref(),
+                body: &def.body,
+                is_async: false,
+            },
+            py::Stmt::AsyncFunctionDef(def) => FunctionDef {
+                name: def.name.as_str(),
+                args: &def.args,
+                decorators: &def.decorator_list,
+                returns: def.returns.as_deref(),
+                body: &def.body,
+                is_async: true,
+            },
+            _ => return None,
+        })
+    }
+}
+
 /// What a decorator is, as far as routing is concerned.
 enum DecoratorKind<'a> {
     /// `@app.get(...)` and friends, with the methods it implies (empty for
@@ -245,27 +279,10 @@ impl Lowerer<'_> {
     fn module(&mut self, stmts: &[py::Stmt]) {
         for stmt in stmts {
             match stmt {
-                py::Stmt::FunctionDef(def) => {
-                    self.function(
-                        &def.name,
-                        &def.args,
-                        &def.decorator_list,
-                        def.returns.as_deref(),
-                        false,
-                        span_of(stmt),
-                    );
-                    self.nested(&def.body, "a function");
-                }
-                py::Stmt::AsyncFunctionDef(def) => {
-                    self.function(
-                        &def.name,
-                        &def.args,
-                        &def.decorator_list,
-                        def.returns.as_deref(),
-                        true,
-                        span_of(stmt),
-                    );
-                    self.nested(&def.body, "a function");
+                py::Stmt::FunctionDef(_) | py::Stmt::AsyncFunctionDef(_) => {
+                    let def = FunctionDef::of(stmt).expect("a function statement");
+                    self.function(&def, span_of(stmt));
+                    self.nested(def.body, "a function");
                 }
                 py::Stmt::ClassDef(class) => {
                     for decorator in &class.decorator_list {
@@ -297,6 +314,11 @@ impl Lowerer<'_> {
             }
             return DecoratorKind::Foreign;
         };
+        self.call_kind(call)
+    }
+
+    /// What a call used as a decorator is: `app.get(...)` is a route.
+    fn call_kind<'d>(&self, call: &'d py::ExprCall) -> DecoratorKind<'d> {
         let Some(attribute) = self.app_attribute(&call.func) else {
             return DecoratorKind::Foreign;
         };
@@ -330,16 +352,12 @@ impl Lowerer<'_> {
         }
     }
 
-    fn function(
-        &mut self,
-        name: &py::Identifier,
-        args: &py::Arguments,
-        decorators: &[py::Expr],
-        returns: Option<&py::Expr>,
-        is_async: bool,
-        def_span: Span,
-    ) {
-        let kinds: Vec<_> = decorators.iter().map(|d| (d, self.decorator_kind(d))).collect();
+    fn function(&mut self, def: &FunctionDef<'_>, def_span: Span) {
+        let kinds: Vec<_> = def
+            .decorators
+            .iter()
+            .map(|d| (d, self.decorator_kind(d)))
+            .collect();
         let is_route = kinds
             .iter()
             .any(|(_, kind)| matches!(kind, DecoratorKind::Route { .. }));
@@ -363,8 +381,8 @@ impl Lowerer<'_> {
         if !is_route {
             return;
         }
-        let name_span = self.name_span(def_span, name.as_str(), is_async);
-        let handler = self.handler(name.as_str(), name_span, args, returns, is_async);
+        let name_span = self.name_span(def_span, def.name, def.is_async);
+        let handler = self.handler(def.name, name_span, def.args, def.returns, def.is_async);
         // Python applies decorators bottom-up, so the lowest registers first.
         for (decorator, kind) in kinds.iter().rev() {
             if let DecoratorKind::Route {
@@ -811,7 +829,7 @@ impl Lowerer<'_> {
         let py::Expr::Call(call) = expr else { return };
         // `app.get("/x")(handler)`: a route registered without decorator syntax.
         if let py::Expr::Call(inner) = &*call.func {
-            if let DecoratorKind::Route { .. } = self.decorator_kind(&py::Expr::Call(inner.clone())) {
+            if let DecoratorKind::Route { .. } = self.call_kind(inner) {
                 self.diags.push(
                     Diagnostic::new(
                         Code::DynamicRoute,
@@ -856,10 +874,9 @@ impl Lowerer<'_> {
     /// control flow turbo does not evaluate.
     fn nested(&mut self, stmts: &[py::Stmt], place: &str) {
         for stmt in stmts {
-            let decorators: &[py::Expr] = match stmt {
-                py::Stmt::FunctionDef(def) => &def.decorator_list,
-                py::Stmt::AsyncFunctionDef(def) => &def.decorator_list,
-                py::Stmt::ClassDef(class) => &class.decorator_list,
+            let decorators: &[py::Expr] = match (stmt, FunctionDef::of(stmt)) {
+                (_, Some(def)) => def.decorators,
+                (py::Stmt::ClassDef(class), _) => &class.decorator_list,
                 _ => &[],
             };
             for decorator in decorators {
@@ -898,8 +915,11 @@ impl Lowerer<'_> {
 
     fn nested_stmt(&mut self, stmt: &py::Stmt) {
         match stmt {
-            py::Stmt::FunctionDef(def) => self.nested(&def.body, "a function"),
-            py::Stmt::AsyncFunctionDef(def) => self.nested(&def.body, "a function"),
+            py::Stmt::FunctionDef(_) | py::Stmt::AsyncFunctionDef(_) => {
+                if let Some(def) = FunctionDef::of(stmt) {
+                    self.nested(def.body, "a function");
+                }
+            }
             py::Stmt::ClassDef(class) => self.nested(&class.body, "a class body"),
             py::Stmt::For(s) => {
                 self.nested(&s.body, "a loop");

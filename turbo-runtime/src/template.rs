@@ -66,6 +66,17 @@ pub enum Convertor {
 }
 
 impl Convertor {
+    /// The name written after the colon in a template.
+    pub fn name(self) -> &'static str {
+        match self {
+            Convertor::Str => "str",
+            Convertor::Path => "path",
+            Convertor::Int => "int",
+            Convertor::Float => "float",
+            Convertor::Uuid => "uuid",
+        }
+    }
+
     /// Whether the whole of `text` matches the convertor's regex.
     pub fn accepts(self, text: &str) -> bool {
         let b = text.as_bytes();

@@ -111,19 +111,9 @@ fn shared_pieces(pieces: &[PathPiece]) -> Vec<Piece<'_>> {
         .iter()
         .map(|piece| match piece {
             PathPiece::Literal(text) => Piece::Literal(text),
-            PathPiece::Param { convertor, .. } => Piece::Param(shared_convertor(*convertor)),
+            PathPiece::Param { convertor, .. } => Piece::Param(*convertor),
         })
         .collect()
-}
-
-fn shared_convertor(convertor: Convertor) -> matching::Convertor {
-    match convertor {
-        Convertor::Str => matching::Convertor::Str,
-        Convertor::Path => matching::Convertor::Path,
-        Convertor::Int => matching::Convertor::Int,
-        Convertor::Float => matching::Convertor::Float,
-        Convertor::Uuid => matching::Convertor::Uuid,
-    }
 }
 
 fn convertor_tokens(convertor: Convertor) -> TokenStream {
