@@ -39,6 +39,9 @@ pub enum Code {
     DynamicRoute,
     UnsupportedAppFeature,
     UnsupportedAppOption,
+    UnknownAppObject,
+    UnreachableRoute,
+    ShadowedRoute,
     MissingPathParam,
     UnsupportedAnnotation,
     UnsupportedDefault,
@@ -50,6 +53,7 @@ pub enum Code {
     UnknownFastapiName,
     UnsupportedModule,
     DocsNotServed,
+    ApiDrift,
 }
 
 impl Code {
@@ -72,6 +76,9 @@ impl Code {
         Code::DynamicRoute,
         Code::UnsupportedAppFeature,
         Code::UnsupportedAppOption,
+        Code::UnknownAppObject,
+        Code::UnreachableRoute,
+        Code::ShadowedRoute,
         Code::MissingPathParam,
         Code::UnsupportedAnnotation,
         Code::UnsupportedDefault,
@@ -83,6 +90,7 @@ impl Code {
         Code::UnknownFastapiName,
         Code::UnsupportedModule,
         Code::DocsNotServed,
+        Code::ApiDrift,
     ];
 
     /// `(id, short name)`.
@@ -106,6 +114,9 @@ impl Code {
             Code::DynamicRoute => ("TB207", "dynamic-route"),
             Code::UnsupportedAppFeature => ("TB208", "unsupported-app-feature"),
             Code::UnsupportedAppOption => ("TB209", "unsupported-app-option"),
+            Code::UnknownAppObject => ("TB210", "unknown-app-object"),
+            Code::UnreachableRoute => ("TB211", "unreachable-route"),
+            Code::ShadowedRoute => ("TB212", "shadowed-route"),
             Code::MissingPathParam => ("TB301", "missing-path-param"),
             Code::UnsupportedAnnotation => ("TB302", "unsupported-annotation"),
             Code::UnsupportedDefault => ("TB303", "unsupported-default"),
@@ -117,6 +128,7 @@ impl Code {
             Code::UnknownFastapiName => ("TB401", "unknown-fastapi-name"),
             Code::UnsupportedModule => ("TB402", "unsupported-module"),
             Code::DocsNotServed => ("TB501", "docs-not-served"),
+            Code::ApiDrift => ("TB601", "api-drift"),
         }
     }
 
@@ -133,7 +145,7 @@ impl Code {
 
     pub fn severity(self) -> Severity {
         match self {
-            Code::DocsNotServed | Code::PathConvertorNotLast => Severity::Warning,
+            Code::DocsNotServed | Code::PathConvertorNotLast | Code::ShadowedRoute => Severity::Warning,
             _ => Severity::Error,
         }
     }

@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 
+use crate::shared_template::{match_pieces, Captures, Piece};
 use crate::source::Span;
 
 #[derive(Debug, Clone, Serialize)]
@@ -55,6 +56,22 @@ impl PathTemplate {
 
     pub fn is_static(&self) -> bool {
         self.params().next().is_none()
+    }
+
+    /// The template in the form the runtime's matcher takes.
+    pub fn shared_pieces(&self) -> Vec<Piece<'_>> {
+        self.pieces
+            .iter()
+            .map(|piece| match piece {
+                PathPiece::Literal(text) => Piece::Literal(text),
+                PathPiece::Param { convertor, .. } => Piece::Param(*convertor),
+            })
+            .collect()
+    }
+
+    /// Whether the template matches `path`, exactly as the server would.
+    pub fn matches(&self, path: &str) -> bool {
+        match_pieces(&self.shared_pieces(), path, &mut Captures::default())
     }
 }
 

@@ -13,8 +13,10 @@ pub mod imports;
 pub mod ir;
 pub mod lower;
 pub mod parse;
+pub mod path_language;
 pub mod path_template;
 pub mod routes;
+pub mod shadowing;
 pub mod source;
 pub mod validate;
 

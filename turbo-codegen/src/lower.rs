@@ -86,6 +86,7 @@ pub fn lower(file: &SourceFile, module: &str, stmts: &[py::Stmt], diags: &mut Di
         app_variable: &app.variable,
         diags,
         routes: Vec::new(),
+        aliases: Vec::new(),
     };
     lowerer.module(stmts);
     app.routes = lowerer.routes;
@@ -264,7 +265,20 @@ enum DecoratorKind<'a> {
     },
     /// `@app.something_else(...)`.
     OtherAppMethod(&'a str),
+    /// `@app.get` without a call.
+    UncalledRoute(&'a str),
+    /// `@router.get(...)` on something that is not the app.
+    ForeignRoute {
+        object: String,
+        attribute: &'a str,
+    },
+    /// `@get(...)` where `get = app.get`.
+    Alias(&'a str),
     Foreign,
+}
+
+fn is_route_attribute(attribute: &str) -> bool {
+    attribute == "api_route" || ROUTE_DECORATORS.iter().any(|(name, _)| *name == attribute)
 }
 
 struct Lowerer<'a> {
@@ -273,6 +287,8 @@ struct Lowerer<'a> {
     app_variable: &'a str,
     diags: &'a mut Diagnostics,
     routes: Vec<Route>,
+    /// Names bound to a route decorator of the app (`get = app.get`).
+    aliases: Vec<String>,
 }
 
 impl Lowerer<'_> {
@@ -301,6 +317,7 @@ impl Lowerer<'_> {
                     self.nested(&class.body, "a class body");
                 }
                 py::Stmt::Expr(expr) => self.top_level_call(&expr.value),
+                py::Stmt::Assign(assign) => self.alias(assign),
                 py::Stmt::If(branch) if is_main_guard(&branch.test) => {}
                 other => self.nested_stmt(other),
             }
@@ -309,10 +326,11 @@ impl Lowerer<'_> {
 
     fn decorator_kind<'d>(&self, decorator: &'d py::Expr) -> DecoratorKind<'d> {
         let py::Expr::Call(call) = decorator else {
-            if let Some(attribute) = self.app_attribute(decorator) {
-                return DecoratorKind::OtherAppMethod(attribute);
-            }
-            return DecoratorKind::Foreign;
+            return match self.app_attribute(decorator) {
+                Some(attribute) if is_route_attribute(attribute) => DecoratorKind::UncalledRoute(attribute),
+                Some(attribute) => DecoratorKind::OtherAppMethod(attribute),
+                None => DecoratorKind::Foreign,
+            };
         };
         self.call_kind(call)
     }
@@ -320,7 +338,18 @@ impl Lowerer<'_> {
     /// What a call used as a decorator is: `app.get(...)` is a route.
     fn call_kind<'d>(&self, call: &'d py::ExprCall) -> DecoratorKind<'d> {
         let Some(attribute) = self.app_attribute(&call.func) else {
-            return DecoratorKind::Foreign;
+            return match &*call.func {
+                py::Expr::Name(name) if self.aliases.iter().any(|a| a == name.id.as_str()) => {
+                    DecoratorKind::Alias(name.id.as_str())
+                }
+                py::Expr::Attribute(attribute) if is_route_attribute(attribute.attr.as_str()) => {
+                    DecoratorKind::ForeignRoute {
+                        object: self.file.snippet(span_of(&*attribute.value)).to_owned(),
+                        attribute: attribute.attr.as_str(),
+                    }
+                }
+                _ => DecoratorKind::Foreign,
+            };
         };
         if attribute == "api_route" {
             return DecoratorKind::Route {
@@ -366,6 +395,40 @@ impl Lowerer<'_> {
                 DecoratorKind::OtherAppMethod(attribute) => {
                     self.unsupported_app_feature(attribute, span_of(*decorator))
                 }
+                DecoratorKind::UncalledRoute(attribute) => self.diags.push(
+                    Diagnostic::new(
+                        Code::DynamicRoute,
+                        span_of(*decorator),
+                        "route decorator without a path",
+                    )
+                    .label("FastAPI registers nothing here: the decorator must be called")
+                    .help(format!("write `@{}.{attribute}(\"/path\")`", self.app_variable)),
+                ),
+                DecoratorKind::ForeignRoute { object, attribute } => self.diags.push(
+                    Diagnostic::new(
+                        Code::UnknownAppObject,
+                        span_of(*decorator),
+                        format!("`@{object}.{attribute}(...)` on something that is not the app"),
+                    )
+                    .label(format!(
+                        "turbo compiles the routes of `{}` only",
+                        self.app_variable
+                    ))
+                    .help(format!(
+                        "routers and other objects are not supported by turbo yet; \
+                         declare the route with `@{}.{attribute}(...)`",
+                        self.app_variable
+                    )),
+                ),
+                DecoratorKind::Alias(name) => self.diags.push(
+                    Diagnostic::new(
+                        Code::DynamicRoute,
+                        span_of(*decorator),
+                        format!("route declared through the alias `{name}`"),
+                    )
+                    .label("turbo cannot follow aliases of route decorators")
+                    .help(format!("use `@{}.<method>(...)` directly", self.app_variable)),
+                ),
                 DecoratorKind::Foreign if is_route => self.diags.push(
                     Diagnostic::new(
                         Code::ExtraDecorator,
@@ -823,6 +886,33 @@ impl Lowerer<'_> {
             pieces,
             span: literal_span,
         })
+    }
+
+    /// `get = app.get`: later `@get(...)` routes cannot be followed.
+    fn alias(&mut self, assign: &py::StmtAssign) {
+        let Some(attribute) = self.app_attribute(&assign.value) else {
+            return;
+        };
+        if !is_route_attribute(attribute) {
+            return;
+        }
+        for target in &assign.targets {
+            if let py::Expr::Name(name) = target {
+                self.aliases.push(name.id.to_string());
+            }
+        }
+        self.diags.push(
+            Diagnostic::new(
+                Code::DynamicRoute,
+                span_of(&*assign.value),
+                format!("`{}.{attribute}` bound to another name", self.app_variable),
+            )
+            .label("routes declared through this alias cannot be followed")
+            .help(format!(
+                "decorate handlers with `@{}.{attribute}(...)` directly",
+                self.app_variable
+            )),
+        );
     }
 
     fn top_level_call(&mut self, expr: &py::Expr) {

@@ -16,6 +16,7 @@ pub const KNOWN_METHODS: &[&str] = &[
 
 pub fn validate(app: &App, diags: &mut Diagnostics) {
     duplicate_routes(app, diags);
+    crate::shadowing::check(app, diags);
     for route in &app.routes {
         path_params_have_handler_params(route, diags);
         for param in &route.handler.params {

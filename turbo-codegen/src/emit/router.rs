@@ -10,8 +10,6 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::ir::{App, Convertor, PathPiece, Route};
-use crate::shared_template::{self as matching, Captures, Piece};
-
 pub fn tokens(app: &App) -> TokenStream {
     let routes = app
         .routes
@@ -86,7 +84,7 @@ fn static_path_map(app: &App) -> TokenStream {
             .routes
             .iter()
             .enumerate()
-            .filter(|(_, route)| template_matches(route, key))
+            .filter(|(_, route)| route.path.matches(key))
             .map(|(index, _)| format!("{index}u16"))
             .collect();
         values.push(format!("&[{}]", candidates.join(", ")));
@@ -98,22 +96,6 @@ fn static_path_map(app: &App) -> TokenStream {
     syn::parse_str::<syn::Expr>(&source)
         .map(|expr| quote! { #expr })
         .expect("phf_codegen emits a valid expression")
-}
-
-/// Whether `route` matches the concrete `path`, by the runtime's rules.
-fn template_matches(route: &Route, path: &str) -> bool {
-    let pieces = shared_pieces(&route.path.pieces);
-    matching::match_pieces(&pieces, path, &mut Captures::default())
-}
-
-fn shared_pieces(pieces: &[PathPiece]) -> Vec<Piece<'_>> {
-    pieces
-        .iter()
-        .map(|piece| match piece {
-            PathPiece::Literal(text) => Piece::Literal(text),
-            PathPiece::Param { convertor, .. } => Piece::Param(*convertor),
-        })
-        .collect()
 }
 
 fn convertor_tokens(convertor: Convertor) -> TokenStream {
