@@ -9,8 +9,10 @@
 pub mod builder;
 pub mod diagnostics;
 pub mod emit;
+pub mod explain;
 pub mod imports;
 pub mod ir;
+pub mod lock;
 pub mod lower;
 pub mod parse;
 pub mod path_language;

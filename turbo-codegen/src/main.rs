@@ -9,8 +9,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use turbo_codegen::builder::{self, BuildOptions};
-use turbo_codegen::diagnostics::{self, Severity};
-use turbo_codegen::{check, routes, Checked};
+use turbo_codegen::diagnostics::{self, Code, Severity};
+use turbo_codegen::{check, explain, lock, routes, Checked};
 
 #[derive(Parser)]
 #[command(name = "turbo", version, about = "Compile FastAPI apps into native servers")]
@@ -29,8 +29,16 @@ enum Command {
         /// Treat warnings as errors.
         #[arg(long)]
         deny_warnings: bool,
+        /// Fail if the routes differ from this manifest (`turbo routes --format json`).
+        #[arg(long, value_name = "ROUTES_LOCK")]
+        locked: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = Color::Auto)]
         color: Color,
+    },
+    /// Explain a diagnostic code, with an example and its fix.
+    Explain {
+        /// A code such as TB211, or its name such as unreachable-route; omit to list all.
+        code: Option<String>,
     },
     /// List the routes turbo compiles.
     Routes {
@@ -94,8 +102,10 @@ fn main() -> ExitCode {
             app,
             format,
             deny_warnings,
+            locked,
             color,
-        } => run_check(&app, format, deny_warnings, color),
+        } => run_check(&app, format, deny_warnings, locked.as_deref(), color),
+        Command::Explain { code } => run_explain(code.as_deref()),
         Command::Routes { app, format } => run_routes(&app, format),
         Command::Build {
             app,
@@ -169,11 +179,42 @@ fn print_diagnostics(checked: &Checked, format: DiagnosticFormat, color: Color) 
     let _ = std::io::stdout().flush();
 }
 
-fn run_check(app: &Path, format: DiagnosticFormat, deny_warnings: bool, color: Color) -> ExitCode {
-    let (checked, _) = match load(app) {
+fn run_check(
+    app: &Path,
+    format: DiagnosticFormat,
+    deny_warnings: bool,
+    locked: Option<&Path>,
+    color: Color,
+) -> ExitCode {
+    let (mut checked, _) = match load(app) {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
+    if let (Some(lock_path), Some(ir)) = (locked, checked.emittable()) {
+        let lock = match std::fs::read_to_string(lock_path) {
+            Ok(lock) => lock,
+            Err(err) => {
+                eprintln!("turbo: error: cannot read {}: {err}", lock_path.display());
+                return ExitCode::from(2);
+            }
+        };
+        let lock_name = lock_path.to_string_lossy();
+        match lock::compare(&lock, ir, &checked.file) {
+            Ok(changes) if changes.is_empty() => {}
+            Ok(changes) => {
+                if matches!(format, DiagnosticFormat::Text) {
+                    eprint!("{}", lock::summary(&changes, &lock_name));
+                }
+                checked
+                    .diagnostics
+                    .extend(lock::diagnostics(&changes, &lock_name, &checked.file.name));
+            }
+            Err(message) => {
+                eprintln!("turbo: error: {}: {message}", lock_path.display());
+                return ExitCode::from(2);
+            }
+        }
+    }
     print_diagnostics(&checked, format, color);
     let failed = checked.has_errors() || (deny_warnings && !checked.diagnostics.is_empty());
     if failed {
@@ -184,6 +225,32 @@ fn run_check(app: &Path, format: DiagnosticFormat, deny_warnings: bool, color: C
             eprintln!("{}: {routes} routes OK", checked.file.name);
         }
         ExitCode::SUCCESS
+    }
+}
+
+fn run_explain(code: Option<&str>) -> ExitCode {
+    match code {
+        None => {
+            for code in Code::ALL {
+                let (id, name) = code.info();
+                let severity = match code.severity() {
+                    Severity::Error => "error",
+                    Severity::Warning => "warning",
+                };
+                println!("{id}  {name:32} {severity}");
+            }
+            ExitCode::SUCCESS
+        }
+        Some(id) => match explain::explain(id) {
+            Some(text) => {
+                print!("{text}");
+                ExitCode::SUCCESS
+            }
+            None => {
+                eprintln!("turbo: error: no diagnostic code `{id}`; `turbo explain` lists them");
+                ExitCode::from(2)
+            }
+        },
     }
 }
 

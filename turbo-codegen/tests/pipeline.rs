@@ -179,3 +179,58 @@ fn cli_routes() {
     assert_eq!(json[1]["params"][1]["name"], "excited");
     assert_eq!(json[1]["params"][1]["default"]["value"], false);
 }
+
+#[test]
+fn cli_explain() {
+    let (code, stdout, _) = turbo(&["explain", "TB211"]);
+    assert_eq!(code, 0);
+    assert!(stdout.starts_with("TB211 (unreachable-route), error"), "{stdout}");
+    assert!(stdout.contains("Fix:"));
+    let (code, stdout, _) = turbo(&["explain"]);
+    assert_eq!(code, 0);
+    assert!(stdout
+        .lines()
+        .any(|l| l.starts_with("TB212  shadowed-route") && l.ends_with("warning")));
+    assert_eq!(turbo(&["explain", "TB999"]).0, 2);
+}
+
+#[test]
+fn cli_locked_api_gate() {
+    let dir = std::env::temp_dir().join(format!("turbo-lock-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let lock = dir.join("routes.lock");
+    let (code, manifest, _) = turbo(&["routes", "--format", "json", "../examples/hello/app.py"]);
+    assert_eq!(code, 0);
+    std::fs::write(&lock, manifest).unwrap();
+    let lock_arg = lock.to_string_lossy().into_owned();
+
+    let (code, _, stderr) = turbo(&["check", "../examples/hello/app.py", "--locked", &lock_arg]);
+    assert_eq!(code, 0, "{stderr}");
+
+    // The same routes with a parameter's type changed and a route removed.
+    let source = std::fs::read_to_string("../examples/hello/app.py").unwrap();
+    let changed = source
+        .replace("user_id: int", "user_id: str")
+        .replace("@app.get(\"/\")\n", "@app.post(\"/\")\n");
+    let app = dir.join("app.py");
+    std::fs::write(&app, changed).unwrap();
+    let (code, _, stderr) = turbo(&["check", &app.to_string_lossy(), "--locked", &lock_arg]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("the API changed: 2 breaking, 1 other change(s)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("- GET /"), "{stderr}");
+    assert!(
+        stderr.contains("parameter `user_id` type int → str  (breaking)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("error[TB601]"));
+
+    std::fs::write(&lock, "not a manifest").unwrap();
+    assert_eq!(
+        turbo(&["check", "../examples/hello/app.py", "--locked", &lock_arg]).0,
+        2
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
