@@ -123,36 +123,69 @@ impl Nfa {
         }
     }
 
-    fn closure(&self, states: &mut [bool]) {
-        let mut stack: Vec<usize> = (0..states.len()).filter(|s| states[*s]).collect();
+    fn closure(&self, states: &mut StateSet) {
+        let mut stack: Vec<usize> = states.iter().collect();
         while let Some(state) = stack.pop() {
             for &next in &self.epsilon[state] {
-                if !states[next] {
-                    states[next] = true;
+                if states.insert(next) {
                     stack.push(next);
                 }
             }
         }
     }
 
-    fn start(&self) -> Vec<bool> {
-        let mut states = vec![false; self.edges.len()];
-        states[0] = true;
+    fn start(&self) -> StateSet {
+        let mut states = StateSet::new(self.edges.len());
+        states.insert(0);
         self.closure(&mut states);
         states
     }
 
-    fn advance(&self, states: &[bool], c: char) -> Vec<bool> {
-        let mut next = vec![false; self.edges.len()];
-        for (state, _) in states.iter().enumerate().filter(|(_, on)| **on) {
+    fn advance(&self, states: &StateSet, c: char) -> StateSet {
+        let mut next = StateSet::new(self.edges.len());
+        for state in states.iter() {
             for (atom, to) in &self.edges[state] {
                 if atom.accepts(c) {
-                    next[*to] = true;
+                    next.insert(*to);
                 }
             }
         }
         self.closure(&mut next);
         next
+    }
+}
+
+/// A set of NFA states as a bitset: cheap to hash and compare.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct StateSet(Vec<u64>);
+
+impl StateSet {
+    fn new(states: usize) -> Self {
+        StateSet(vec![0; states.div_ceil(64)])
+    }
+
+    /// Adds `state`; `true` if it was not there.
+    fn insert(&mut self, state: usize) -> bool {
+        let (word, bit) = (state / 64, 1u64 << (state % 64));
+        let added = self.0[word] & bit == 0;
+        self.0[word] |= bit;
+        added
+    }
+
+    fn contains(&self, state: usize) -> bool {
+        self.0[state / 64] & (1u64 << (state % 64)) != 0
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.iter().all(|word| *word == 0)
+    }
+
+    fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.0.iter().enumerate().flat_map(|(index, word)| {
+            (0..64)
+                .filter(move |bit| word & (1u64 << bit) != 0)
+                .map(move |bit| index * 64 + bit)
+        })
     }
 }
 
@@ -208,7 +241,7 @@ fn alphabet(a: &Nfa, b: &Nfa) -> Vec<char> {
 }
 
 /// A pair of NFA state sets: where the two automata are after some input.
-type Node = (Vec<bool>, Vec<bool>);
+type Node = (StateSet, StateSet);
 /// How the search reached each node: from which node, by which character.
 type Parents = HashMap<Node, Option<(Node, char)>>;
 
@@ -235,8 +268,8 @@ pub fn compare(earlier: &Nfa, later: &Nfa) -> Relation {
         earlier_wider: false,
     };
     while let Some(node) = queue.pop_front() {
-        let in_earlier = node.0[earlier.accept];
-        let in_later = node.1[later.accept];
+        let in_earlier = node.0.contains(earlier.accept);
+        let in_later = node.1.contains(later.accept);
         if in_earlier && in_later && relation.common.is_none() {
             relation.common = Some(witness(&parents, node.clone()));
         }
@@ -251,7 +284,7 @@ pub fn compare(earlier: &Nfa, later: &Nfa) -> Relation {
         }
         for &c in &alphabet {
             let next = (earlier.advance(&node.0, c), later.advance(&node.1, c));
-            let alive = next.0.iter().any(|s| *s) || next.1.iter().any(|s| *s);
+            let alive = !next.0.is_empty() || !next.1.is_empty();
             if alive && !parents.contains_key(&next) {
                 parents.insert(next.clone(), Some((node.clone(), c)));
                 queue.push_back(next);

@@ -17,7 +17,7 @@
 use std::collections::HashMap;
 
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
-use crate::ir::{App, ParamType, Route};
+use crate::ir::{App, ParamType, PathPiece, Route};
 use crate::path_language::{compare, Nfa, Relation};
 use crate::shared_template::{match_pieces, Captures};
 
@@ -114,6 +114,7 @@ fn relate(
     later_nfa: Option<&Nfa>,
 ) -> Option<Relation> {
     match (earlier_nfa, later_nfa) {
+        (Some(_), Some(_)) if literal_ends_conflict(earlier, later) => None,
         (Some(a), Some(b)) => Some(compare(a, b)),
         // Static later route: caught entirely if the earlier template matches it.
         (Some(_), None) => {
@@ -128,6 +129,30 @@ fn relate(
         // (equal static paths are duplicates, reported elsewhere).
         (None, _) => None,
     }
+}
+
+/// Every path a template matches starts with the literal text before its
+/// first parameter and ends with the text after its last. If one template's
+/// prefix (or suffix) is not a prefix (suffix) of the other's, no path
+/// matches both: the common case, decided without building automata.
+fn literal_ends_conflict(a: &Route, b: &Route) -> bool {
+    let ((a_first, a_last), (b_first, b_last)) = (literal_ends(a), literal_ends(b));
+    let prefixes_agree = a_first.starts_with(b_first) || b_first.starts_with(a_first);
+    let suffixes_agree = a_last.ends_with(b_last) || b_last.ends_with(a_last);
+    !(prefixes_agree && suffixes_agree)
+}
+
+/// The literal text before the first and after the last parameter.
+fn literal_ends(route: &Route) -> (&str, &str) {
+    let first = match route.path.pieces.first() {
+        Some(PathPiece::Literal(text)) => text.as_str(),
+        _ => "",
+    };
+    let last = match route.path.pieces.last() {
+        Some(PathPiece::Literal(text)) if route.path.pieces.len() > 1 => text.as_str(),
+        _ => "",
+    };
+    (first, last)
 }
 
 fn describe(route: &Route, methods: &[&str]) -> String {
