@@ -7,8 +7,9 @@
 
 pub use rustpython_parser::ast as py;
 use rustpython_parser::ast::Ranged;
+use rustpython_parser::lexer::LexicalErrorType;
 use rustpython_parser::text_size::TextRange;
-use rustpython_parser::Parse;
+use rustpython_parser::{Parse, ParseErrorType};
 
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{SourceFile, Span};
@@ -17,6 +18,22 @@ use crate::source::{SourceFile, Span};
 /// the parser: the error is returned as a located diagnostic.
 pub fn parse_module(file: &SourceFile) -> Result<Vec<py::Stmt>, Diagnostic> {
     py::Suite::parse(&file.text, &file.name).map_err(|error| {
+        if matches!(
+            error.error,
+            ParseErrorType::Eof | ParseErrorType::Lexical(LexicalErrorType::Eof)
+        ) {
+            // The parser reports no useful offset at the end of input:
+            // point at the last character of the file instead.
+            let text = file.text.trim_end();
+            let start = text.char_indices().last().map_or(0, |(i, _)| i);
+            return Diagnostic::new(
+                Code::SyntaxError,
+                Span::new(start, text.len()),
+                "unexpected end of file",
+            )
+            .label("the file ends here, inside an unclosed bracket, string or block")
+            .help("close every `(`, `[`, `{` and string before the end of the file");
+        }
         let offset = u32::from(error.offset) as usize;
         let offset = offset.min(file.text.len());
         let end = file.text[offset..]

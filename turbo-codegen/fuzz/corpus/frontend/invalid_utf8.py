@@ -1,0 +1,2 @@
+# expect: TB002
+x = "café"

@@ -1,0 +1,4 @@
+# expect: TB003
+import fastapi
+
+server = object()
