@@ -233,7 +233,33 @@ impl Diagnostics {
 }
 
 /// Renders one diagnostic like rustc and ruff do.
+///
+/// The snippet renderer has failed on hostile input before (found by
+/// fuzzing), so a panic inside it falls back to the header, location and
+/// help without the source excerpt: `turbo check` never crashes on a file.
 pub fn render_text(file: &SourceFile, diagnostic: &Diagnostic, color: bool) -> String {
+    std::panic::catch_unwind(|| render_snippet(file, diagnostic, color)).unwrap_or_else(|_| {
+        let start = file.line_column(diagnostic.primary.span.start as usize);
+        let severity = match diagnostic.severity() {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut text = format!(
+            "{severity}[{}]: {}\n --> {}:{}:{}\n",
+            diagnostic.code.id(),
+            diagnostic.message,
+            file.name,
+            start.line,
+            start.column
+        );
+        if let Some(help) = &diagnostic.help {
+            text.push_str(&format!("  = help: {help}\n"));
+        }
+        text
+    })
+}
+
+fn render_snippet(file: &SourceFile, diagnostic: &Diagnostic, color: bool) -> String {
     let level = match diagnostic.severity() {
         Severity::Error => Level::Error,
         Severity::Warning => Level::Warning,
@@ -251,8 +277,10 @@ pub fn render_text(file: &SourceFile, diagnostic: &Diagnostic, color: bool) -> S
         start..end
     };
     // Python also ends lines at a lone `\r`; the renderer only knows `\n`.
+    // Control characters become spaces: their display width confuses the
+    // renderer, and escape sequences must not reach the user's terminal.
     // Same length, so every span stays valid.
-    let text = lone_cr_as_lf(&file.text);
+    let text = printable(&file.text);
     let mut snippet = Snippet::source(&text).origin(&file.name).fold(true).annotation(
         level
             .span(clamp(diagnostic.primary.span))
@@ -276,19 +304,19 @@ pub fn render_text(file: &SourceFile, diagnostic: &Diagnostic, color: bool) -> S
     format!("{}\n", renderer.render(message))
 }
 
-fn lone_cr_as_lf(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains('\r') {
+fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let needs_change = |c: char| c.is_ascii_control() && c != '\n' && c != '\t';
+    if !text.contains(needs_change) {
         return std::borrow::Cow::Borrowed(text);
     }
     let bytes = text.as_bytes();
     let converted: String = text
         .char_indices()
-        .map(|(i, c)| {
-            if c == '\r' && bytes.get(i + 1) != Some(&b'\n') {
-                '\n'
-            } else {
-                c
-            }
+        .map(|(i, c)| match c {
+            '\r' if bytes.get(i + 1) == Some(&b'\n') => c,
+            '\r' => '\n',
+            c if needs_change(c) => ' ',
+            c => c,
         })
         .collect();
     std::borrow::Cow::Owned(converted)

@@ -142,3 +142,20 @@ fn line_and_column_count_characters() {
     assert_eq!((json.start.line, json.start.column), (3, 14));
     assert_eq!((json.end.line, json.end.column), (3, 17));
 }
+
+/// Found by cargo-fuzz: form feeds before a long run of invalid bytes made
+/// the snippet renderer's margin arithmetic overflow.
+#[test]
+fn control_characters_and_long_lines_render() {
+    let mut source = b"from fastapi import FastAPI\n\napp = FastAPI()\n  ".to_vec();
+    source.extend(std::iter::repeat_n(0x0c, 40));
+    source.extend(std::iter::repeat_n(0xd0, 80));
+    source.extend(std::iter::repeat_n(0x0c, 80));
+    source.extend(b"\x1b[31m re\n");
+    let checked = check("controls.py", &source);
+    assert_eq!(checked.diagnostics.len(), 1);
+    let rendered = render_text(&checked.file, &checked.diagnostics[0], false);
+    assert!(rendered.contains("error[TB002]"), "{rendered}");
+    assert!(rendered.contains("controls.py:4:43"), "{rendered}");
+    assert!(!rendered.contains('\x1b'), "escape sequences reach the terminal");
+}
