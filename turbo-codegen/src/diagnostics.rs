@@ -289,10 +289,8 @@ fn render_snippet(file: &SourceFile, diagnostic: &Diagnostic, color: bool) -> St
     for label in &diagnostic.secondary {
         snippet = snippet.annotation(Level::Info.span(clamp(label.span)).label(&label.message));
     }
-    let mut message = level
-        .title(&diagnostic.message)
-        .id(diagnostic.code.id())
-        .snippet(snippet);
+    let title = escape_controls(&diagnostic.message);
+    let mut message = level.title(&title).id(diagnostic.code.id()).snippet(snippet);
     if let Some(help) = &diagnostic.help {
         message = message.footer(Level::Help.title(help));
     }
@@ -301,7 +299,53 @@ fn render_snippet(file: &SourceFile, diagnostic: &Diagnostic, color: bool) -> St
     } else {
         Renderer::plain()
     };
+    let labels = std::iter::once(&diagnostic.primary).chain(&diagnostic.secondary);
+    let widest = labels
+        .filter_map(|label| label_inside_indentation(&text, label.span))
+        .max();
+    let renderer = match widest {
+        Some(line_len) => renderer.term_width(line_len.max(DEFAULT_TERM_WIDTH) + 16),
+        None => renderer,
+    };
     format!("{}\n", renderer.render(message))
+}
+
+/// annotate-snippets' own default.
+const DEFAULT_TERM_WIDTH: usize = 140;
+
+/// The renderer trims long lines around their labels, and its arithmetic
+/// underflows when a label sits inside a long run of indentation (found by
+/// fuzzing: a stray byte at the start of a 200-space line). For such a
+/// label, the length of its line in characters, so the line can be shown
+/// untrimmed.
+fn label_inside_indentation(text: &str, span: Span) -> Option<usize> {
+    let start = (span.start as usize).min(text.len());
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let line = &text[line_start..line_end];
+    let indentation = line.chars().take_while(|c| c.is_whitespace()).count();
+    let column = text[line_start..start].chars().count();
+    (column <= indentation).then(|| line.chars().count())
+}
+
+/// Control characters in a message (the parser echoes unexpected tokens)
+/// are written as escapes, never sent raw to the terminal.
+fn escape_controls(message: &str) -> std::borrow::Cow<'_, str> {
+    if !message.contains(|c: char| c.is_control()) {
+        return std::borrow::Cow::Borrowed(message);
+    }
+    std::borrow::Cow::Owned(
+        message
+            .chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_unicode().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
 }
 
 fn printable(text: &str) -> std::borrow::Cow<'_, str> {

@@ -159,3 +159,16 @@ fn control_characters_and_long_lines_render() {
     assert!(rendered.contains("controls.py:4:43"), "{rendered}");
     assert!(!rendered.contains('\x1b'), "escape sequences reach the terminal");
 }
+
+/// Found by cargo-fuzz: a syntax error inside a long run of indentation
+/// made the renderer's trimming arithmetic underflow; messages with raw
+/// control characters are escaped.
+#[test]
+fn labels_inside_long_indentation_render() {
+    let mut source = vec![0u8; 160];
+    source.extend(b"\"\"\"A\"\"\" + x\n");
+    let checked = check("indent.py", &source);
+    let rendered = render_text(&checked.file, &checked.diagnostics[0], false);
+    assert!(rendered.starts_with("error[TB001]: Got unexpected token \\u{0}"), "{rendered}");
+    assert!(rendered.contains("indent.py:1:2"), "{rendered}");
+}
