@@ -93,6 +93,9 @@ pub fn check(name: &str, bytes: &[u8]) -> Checked {
             if let Some(app) = &app {
                 validate::validate(app, &mut diags);
             }
+            for error in parse::compile_errors(stmts) {
+                diags.push(error);
+            }
             app
         }
     };

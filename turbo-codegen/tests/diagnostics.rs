@@ -169,6 +169,9 @@ fn labels_inside_long_indentation_render() {
     source.extend(b"\"\"\"A\"\"\" + x\n");
     let checked = check("indent.py", &source);
     let rendered = render_text(&checked.file, &checked.diagnostics[0], false);
-    assert!(rendered.starts_with("error[TB001]: Got unexpected token \\u{0}"), "{rendered}");
+    assert!(
+        rendered.starts_with("error[TB001]: Got unexpected token \\u{0}"),
+        "{rendered}"
+    );
     assert!(rendered.contains("indent.py:1:2"), "{rendered}");
 }

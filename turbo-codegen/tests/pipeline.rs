@@ -234,3 +234,25 @@ fn cli_locked_api_gate() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `turbo check` exits 1 exactly for fixtures with an error, 0 otherwise.
+#[test]
+fn cli_exit_code_on_every_fixture() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&fixtures)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.sort();
+    for path in paths {
+        let bytes = std::fs::read(&path).unwrap();
+        let has_errors = check("fixture.py", &bytes).has_errors();
+        let (code, _, stderr) = turbo(&["check", &path.to_string_lossy()]);
+        assert_eq!(
+            code,
+            if has_errors { 1 } else { 0 },
+            "{}: {stderr}",
+            path.display()
+        );
+    }
+}

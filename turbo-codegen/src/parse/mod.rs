@@ -5,6 +5,8 @@
 //! swapping the parser means rewriting this file and the tree walk in
 //! `lower`, nothing else.
 
+mod compile_rules;
+
 pub use rustpython_parser::ast as py;
 use rustpython_parser::ast::Ranged;
 use rustpython_parser::lexer::LexicalErrorType;
@@ -44,6 +46,12 @@ pub fn parse_module(file: &SourceFile) -> Result<Vec<py::Stmt>, Diagnostic> {
             .label("Python cannot parse this")
             .help("fix the syntax error; turbo reads the file as Python 3 does")
     })
+}
+
+/// Syntax errors Python's compiler reports after parsing (`return` outside
+/// a function and the like), in source order.
+pub fn compile_errors(stmts: Vec<py::Stmt>) -> Vec<Diagnostic> {
+    compile_rules::check(stmts)
 }
 
 pub fn span(range: TextRange) -> Span {
