@@ -175,3 +175,20 @@ fn labels_inside_long_indentation_render() {
     );
     assert!(rendered.contains("indent.py:1:2"), "{rendered}");
 }
+
+/// Inputs that crashed the front end under cargo-fuzz, kept as they were found.
+#[test]
+fn fuzz_regressions() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_regressions");
+    let mut count = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        let checked = check("regression.py", &bytes);
+        assert_invariants(&checked);
+        for diagnostic in &checked.diagnostics {
+            render_text(&checked.file, diagnostic, false);
+        }
+        count += 1;
+    }
+    assert!(count > 0);
+}

@@ -36,8 +36,12 @@ pub fn parse_module(file: &SourceFile) -> Result<Vec<py::Stmt>, Diagnostic> {
             .label("the file ends here, inside an unclosed bracket, string or block")
             .help("close every `(`, `[`, `{` and string before the end of the file");
         }
-        let offset = u32::from(error.offset) as usize;
-        let offset = offset.min(file.text.len());
+        // The parser's offset can fall inside a multi-byte character (found
+        // by fuzzing): step back to the character's start.
+        let mut offset = (u32::from(error.offset) as usize).min(file.text.len());
+        while !file.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
         let end = file.text[offset..]
             .chars()
             .next()
