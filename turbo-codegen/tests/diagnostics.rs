@@ -192,3 +192,14 @@ fn fuzz_regressions() {
     }
     assert!(count > 0);
 }
+
+#[test]
+fn columns_with_tabs_and_crlf() {
+    let source = "from fastapi import FastAPI\r\napp = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)\r\n@app.get('/x')\r\ndef f(\ta: int = 'no'):\r\n\treturn a\r\n";
+    let checked = check("tabs.py", source.as_bytes());
+    let json = to_json(&checked.file, &checked.diagnostics[0]);
+    assert_eq!(json.code, "TB305");
+    // `def f(` is 6 characters, then a tab (one character), `a: int = `.
+    assert_eq!((json.start.line, json.start.column), (4, 17));
+    assert_eq!((json.end.line, json.end.column), (4, 21));
+}
