@@ -299,33 +299,33 @@ fn render_snippet(file: &SourceFile, diagnostic: &Diagnostic, color: bool) -> St
     } else {
         Renderer::plain()
     };
+    // annotate-snippets trims lines wider than its terminal width, and that
+    // arithmetic underflows on inputs cargo-fuzz found (labels inside long
+    // indentation, tabs, control characters). Sizing the width to the
+    // longest annotated line means it never trims: a pathological long line
+    // is shown whole, and the renderer never reaches that code.
     let labels = std::iter::once(&diagnostic.primary).chain(&diagnostic.secondary);
-    let widest = labels
-        .filter_map(|label| label_inside_indentation(&text, label.span))
-        .max();
-    let renderer = match widest {
-        Some(line_len) => renderer.term_width(line_len.max(DEFAULT_TERM_WIDTH) + 16),
-        None => renderer,
-    };
+    let longest = labels
+        .map(|label| line_length(&text, label.span))
+        .max()
+        .unwrap_or(0);
+    let renderer = renderer.term_width(longest.max(DEFAULT_TERM_WIDTH) + 16);
     format!("{}\n", renderer.render(message))
 }
 
 /// annotate-snippets' own default.
 const DEFAULT_TERM_WIDTH: usize = 140;
 
-/// The renderer trims long lines around their labels, and its arithmetic
-/// underflows when a label sits inside a long run of indentation (found by
-/// fuzzing: a stray byte at the start of a 200-space line). For such a
-/// label, the length of its line in characters, so the line can be shown
-/// untrimmed.
-fn label_inside_indentation(text: &str, span: Span) -> Option<usize> {
+/// The length in characters of the line a span starts on.
+fn line_length(text: &str, span: Span) -> usize {
     let start = (span.start as usize).min(text.len());
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    let line = &text[line_start..line_end];
-    let indentation = line.chars().take_while(|c| c.is_whitespace()).count();
-    let column = text[line_start..start].chars().count();
-    (column <= indentation).then(|| line.chars().count())
+    // Tabs are displayed four columns wide.
+    text[line_start..line_end]
+        .chars()
+        .map(|c| if c == '\t' { 4 } else { 1 })
+        .sum()
 }
 
 /// Control characters in a message (the parser echoes unexpected tokens)
