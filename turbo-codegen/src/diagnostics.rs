@@ -259,6 +259,12 @@ pub fn render_text(file: &SourceFile, diagnostic: &Diagnostic, color: bool) -> S
     })
 }
 
+/// [`render_text`] without the fallback: a renderer panic propagates.
+/// For tests and fuzzing, which must see such panics.
+pub fn render_text_strict(file: &SourceFile, diagnostic: &Diagnostic, color: bool) -> String {
+    render_snippet(file, diagnostic, color)
+}
+
 fn render_snippet(file: &SourceFile, diagnostic: &Diagnostic, color: bool) -> String {
     let level = match diagnostic.severity() {
         Severity::Error => Level::Error,
@@ -301,31 +307,23 @@ fn render_snippet(file: &SourceFile, diagnostic: &Diagnostic, color: bool) -> St
     };
     // annotate-snippets trims lines wider than its terminal width, and that
     // arithmetic underflows on inputs cargo-fuzz found (labels inside long
-    // indentation, tabs, control characters). Sizing the width to the
-    // longest annotated line means it never trims: a pathological long line
-    // is shown whole, and the renderer never reaches that code.
-    let labels = std::iter::once(&diagnostic.primary).chain(&diagnostic.secondary);
-    let longest = labels
-        .map(|label| line_length(&text, label.span))
-        .max()
-        .unwrap_or(0);
-    let renderer = renderer.term_width(longest.max(DEFAULT_TERM_WIDTH) + 16);
+    // indentation, tabs, control characters). A width no line of the file
+    // can exceed means it never trims: a pathological long line is shown
+    // whole, and the renderer never reaches that code.
+    let renderer = renderer.term_width(widest_line(&text).max(DEFAULT_TERM_WIDTH) + 16);
     format!("{}\n", renderer.render(message))
 }
 
 /// annotate-snippets' own default.
 const DEFAULT_TERM_WIDTH: usize = 140;
 
-/// The length in characters of the line a span starts on.
-fn line_length(text: &str, span: Span) -> usize {
-    let start = (span.start as usize).min(text.len());
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    // Tabs are displayed four columns wide.
-    text[line_start..line_end]
-        .chars()
-        .map(|c| if c == '\t' { 4 } else { 1 })
-        .sum()
+/// An upper bound of the display width of the file's widest line: two
+/// columns per character (wide characters), four per tab.
+fn widest_line(text: &str) -> usize {
+    text.split('\n')
+        .map(|line| line.chars().map(|c| if c == '\t' { 4 } else { 2 }).sum::<usize>())
+        .max()
+        .unwrap_or(0)
 }
 
 /// Control characters in a message (the parser echoes unexpected tokens)

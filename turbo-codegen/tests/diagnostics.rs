@@ -5,7 +5,7 @@
 //! the JSON are snapshotted with insta. Invariants that must hold for any
 //! input are asserted on every fixture.
 
-use turbo_codegen::diagnostics::{render_text, to_json, Severity};
+use turbo_codegen::diagnostics::{render_text, render_text_strict, to_json, Severity};
 use turbo_codegen::{check, Checked};
 
 fn expected_codes(bytes: &[u8]) -> Vec<String> {
@@ -154,7 +154,7 @@ fn control_characters_and_long_lines_render() {
     source.extend(b"\x1b[31m re\n");
     let checked = check("controls.py", &source);
     assert_eq!(checked.diagnostics.len(), 1);
-    let rendered = render_text(&checked.file, &checked.diagnostics[0], false);
+    let rendered = render_text_strict(&checked.file, &checked.diagnostics[0], false);
     assert!(rendered.contains("error[TB002]"), "{rendered}");
     assert!(rendered.contains("controls.py:4:43"), "{rendered}");
     assert!(!rendered.contains('\x1b'), "escape sequences reach the terminal");
@@ -186,7 +186,7 @@ fn fuzz_regressions() {
         let checked = check("regression.py", &bytes);
         assert_invariants(&checked);
         for diagnostic in &checked.diagnostics {
-            render_text(&checked.file, diagnostic, false);
+            render_text_strict(&checked.file, diagnostic, false);
         }
         count += 1;
     }

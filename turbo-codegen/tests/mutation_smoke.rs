@@ -4,7 +4,7 @@
 //! target in `turbo-codegen/fuzz` runs the same checks for longer.
 
 use turbo_codegen::check;
-use turbo_codegen::diagnostics::{render_text, to_json};
+use turbo_codegen::diagnostics::{render_text_strict, to_json};
 
 /// xorshift64*: deterministic, so a failure reproduces from its iteration.
 struct Rng(u64);
@@ -119,7 +119,7 @@ fn mutated_apps_never_break_the_front_end() {
                     "iteration {iteration}: label off a character boundary"
                 );
             }
-            let _ = render_text(&checked.file, diagnostic, false);
+            let _ = render_text_strict(&checked.file, diagnostic, false);
             let _ = to_json(&checked.file, diagnostic);
         }
     }

@@ -6,7 +6,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use turbo_codegen::diagnostics::{render_github, render_text, to_json};
+use turbo_codegen::diagnostics::{render_github, render_text_strict, to_json};
 use turbo_codegen::{check, routes};
 
 fuzz_target!(|data: &[u8]| {
@@ -22,7 +22,7 @@ fuzz_target!(|data: &[u8]| {
         let key = (diagnostic.primary.span, diagnostic.code);
         assert!(previous.is_none_or(|p| p <= key));
         previous = Some(key);
-        let _ = render_text(&checked.file, diagnostic, false);
+        let _ = render_text_strict(&checked.file, diagnostic, false);
         let _ = render_github(&checked.file, diagnostic);
         serde_json::to_string(&to_json(&checked.file, diagnostic)).expect("diagnostics serialize");
     }
