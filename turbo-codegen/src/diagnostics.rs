@@ -317,11 +317,16 @@ fn render_snippet(file: &SourceFile, diagnostic: &Diagnostic, color: bool) -> St
 /// annotate-snippets' own default.
 const DEFAULT_TERM_WIDTH: usize = 140;
 
-/// An upper bound of the display width of the file's widest line: two
-/// columns per character (wide characters), four per tab.
+/// An upper bound of every width the renderer computes for the file's
+/// lines: it measures some in display columns (tabs four, wide characters
+/// two) and some in bytes, so each character counts as the larger.
 fn widest_line(text: &str) -> usize {
     text.split('\n')
-        .map(|line| line.chars().map(|c| if c == '\t' { 4 } else { 2 }).sum::<usize>())
+        .map(|line| {
+            line.chars()
+                .map(|c| if c == '\t' { 4 } else { c.len_utf8().max(2) })
+                .sum::<usize>()
+        })
         .max()
         .unwrap_or(0)
 }
