@@ -1,1 +1,0 @@
-# expect: TB301from fastapi import FastAPIapp = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)@app.get("/été/{annee}/{year}")def été(annee: int):	return 1

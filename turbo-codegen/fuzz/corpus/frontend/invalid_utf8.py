@@ -1,2 +1,0 @@
-# expect: TB002
-x = "café"

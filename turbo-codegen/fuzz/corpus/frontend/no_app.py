@@ -1,4 +1,0 @@
-# expect: TB003
-import fastapi
-
-server = object()
