@@ -226,10 +226,15 @@ impl Diagnostics {
 
     /// Sorted by position, then code, for stable output.
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {
-        self.items
-            .sort_by(|a, b| (a.primary.span, a.code, &a.message).cmp(&(b.primary.span, b.code, &b.message)));
+        sort(&mut self.items);
         self.items
     }
+}
+
+/// The order diagnostics are reported in: by position, then code, then message.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics
+        .sort_by(|a, b| (a.primary.span, a.code, &a.message).cmp(&(b.primary.span, b.code, &b.message)));
 }
 
 /// Renders one diagnostic like rustc and ruff do.

@@ -208,6 +208,7 @@ fn run_check(
                 checked
                     .diagnostics
                     .extend(lock::diagnostics(&changes, &lock_name, &checked.file.name));
+                diagnostics::sort(&mut checked.diagnostics);
             }
             Err(message) => {
                 eprintln!("turbo: error: {}: {message}", lock_path.display());

@@ -226,6 +226,31 @@ fn cli_locked_api_gate() {
         "{stderr}"
     );
     assert!(stderr.contains("error[TB601]"));
+    let (_, json, _) = turbo(&[
+        "check",
+        "--format",
+        "json",
+        &app.to_string_lossy(),
+        "--locked",
+        &lock_arg,
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let positions: Vec<(u64, u64)> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["start"]["line"].as_u64().unwrap(),
+                d["start"]["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        positions.windows(2).all(|w| w[0] <= w[1]),
+        "not sorted: {positions:?}"
+    );
+    assert_eq!(json[0]["message"], "API change: GET / removed (breaking)");
 
     std::fs::write(&lock, "not a manifest").unwrap();
     assert_eq!(
