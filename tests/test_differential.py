@@ -11,9 +11,9 @@ import pytest
 MEANINGFUL_HEADERS = ["content-type", "content-length", "location", "x-error", "retry-after"]
 
 
-def assert_same(reference, server, method: str, url: str):
-    expected = reference.request(method, url)
-    actual = server.client.request(method, url)
+def assert_same(reference, server, method: str, url: str, content: bytes | None = None, headers: dict | None = None):
+    expected = reference.request(method, url, content=content, headers=headers)
+    actual = server.client.request(method, url, content=content, headers=headers)
     where = f"{method} {url}"
     assert actual.status_code == expected.status_code, f"{where}: status {actual.content!r}"
     assert actual.content == expected.content, where
@@ -197,3 +197,45 @@ CASES = {"items": ITEMS_CASES, "hello": HELLO_CASES, "async_app": ASYNC_CASES, "
 )
 def test_example_matches_fastapi(reference, server, example, method, url):
     assert_same(reference(example), server(example), method, url)
+
+
+JSON = {"content-type": "application/json"}
+ITEM = b'{"name": "hammer", "price": 9.5, "quantity": 2, "tags": [{"name": "tools"}]}'
+
+BODY_CASES = [
+    ("POST", "/items", ITEM, JSON),
+    ("POST", "/items", b'{"name": "saw", "price": 12}', JSON),
+    ("POST", "/items", b'{"name": "saw", "price": 12, "extra": true}', JSON),  # extra fields ignored
+    ("POST", "/items", b'{"price": -1, "quantity": "many", "tags": [{"name": ""}, {"name": "x" * 11}]}', JSON),
+    ("POST", "/items", b'{"name": "x", "price": 1, "tags": [{"name": "aaaaaaaaaaa"}, {}]}', JSON),
+    ("POST", "/items", b'{"name": 5, "price": "1e3", "quantity": 1.5}', JSON),
+    ("POST", "/items", b'{"name": "broken", ', JSON),  # json_invalid with its position
+    ("POST", "/items", b"[1, 2]", JSON),
+    ("POST", "/items", b"null", JSON),
+    ("POST", "/items", b'"just a string"', JSON),
+    ("POST", "/items", b"", JSON),  # no body: missing
+    ("POST", "/items", None, None),
+    ("POST", "/items", ITEM, None),  # no content-type: not JSON
+    ("POST", "/items", ITEM, {"content-type": "text/plain"}),
+    ("POST", "/items", ITEM, {"content-type": "application/json; charset=utf-8"}),
+    ("POST", "/items", ITEM, {"content-type": "application/vnd.api+json"}),
+    ("POST", "/items", ITEM, {"content-type": "application/x-www-form-urlencoded"}),
+    ("POST", "/items", b'{"name": "\xff"}', JSON),
+    ("POST", "/items", b'\xff\xfe', JSON),  # undecodable: 400
+    ("POST", "/items", '{"name": "caf\u00e9 \u2603", "price": 1}'.encode(), JSON),
+    ("PUT", "/items/7?notify=yes", ITEM, JSON),
+    ("PUT", "/items/abc?notify=maybe", b'{"price": 0}', JSON),  # path, query and body errors together
+    ("PUT", "/items/abc", b"{oops", JSON),  # invalid JSON wins over everything else
+    ("PUT", "/items/0", ITEM, JSON),
+    ("POST", "/special", b'{"name": "s", "price": 1, "code": "ABC"}', JSON),
+    ("POST", "/special", b'{"name": "s", "price": 1, "code": "abcd"}', JSON),  # string_pattern_mismatch
+    ("POST", "/optional", None, None),
+    ("POST", "/optional", b"null", JSON),
+    ("POST", "/optional", ITEM, JSON),
+    ("POST", "/optional", b'{"price": 1}', JSON),
+]
+
+
+@pytest.mark.parametrize("method,url,content,headers", BODY_CASES)
+def test_bodies_match_fastapi(reference, server, method, url, content, headers):
+    assert_same(reference("bodies"), server("bodies"), method, url, content, headers)

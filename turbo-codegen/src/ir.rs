@@ -119,6 +119,8 @@ pub struct Param {
     pub default: Option<Literal>,
     pub default_span: Option<Span>,
     pub annotation_span: Option<Span>,
+    /// For [`ParamType::Model`]: the pydantic model class's name.
+    pub model: Option<String>,
 }
 
 impl Param {
@@ -128,7 +130,7 @@ impl Param {
 
     /// The annotation as FastAPI users write it, for tables and messages.
     pub fn type_label(&self) -> String {
-        let base = self.ty.name();
+        let base = self.model.as_deref().unwrap_or(self.ty.name());
         if self.optional {
             format!("{base} | None")
         } else {
@@ -142,6 +144,8 @@ impl Param {
 pub enum Source {
     Path,
     Query,
+    /// The request body (a pydantic model).
+    Body,
 }
 
 impl Source {
@@ -149,6 +153,7 @@ impl Source {
         match self {
             Source::Path => "path",
             Source::Query => "query",
+            Source::Body => "body",
         }
     }
 }
@@ -165,6 +170,8 @@ pub enum ParamType {
     Uuid,
     /// No annotation: FastAPI passes the string through.
     Any,
+    /// A pydantic model defined in the app: the request body.
+    Model,
 }
 
 impl ParamType {
@@ -176,6 +183,7 @@ impl ParamType {
             ParamType::Bool => "bool",
             ParamType::Uuid => "UUID",
             ParamType::Any => "Any",
+            ParamType::Model => "model",
         }
     }
 }

@@ -87,6 +87,7 @@ pub fn lower(file: &SourceFile, module: &str, stmts: &[py::Stmt], diags: &mut Di
         diags,
         routes: Vec::new(),
         aliases: Vec::new(),
+        models: model_classes(stmts, &imports),
     };
     lowerer.module(stmts);
     app.routes = lowerer.routes;
@@ -289,6 +290,8 @@ struct Lowerer<'a> {
     routes: Vec<Route>,
     /// Names bound to a route decorator of the app (`get = app.get`).
     aliases: Vec<String>,
+    /// Module-level classes that subclass pydantic's `BaseModel`.
+    models: Vec<String>,
 }
 
 impl Lowerer<'_> {
@@ -554,10 +557,22 @@ impl Lowerer<'_> {
             None => (None, None),
             Some(default) => (Some(self.default(default)?), Some(span_of(&**default))),
         };
+        let model = arg
+            .def
+            .annotation
+            .as_deref()
+            .and_then(|a| self.model_name(a))
+            .map(str::to_owned);
         Some(Param {
+            model,
             name,
             span: name_span,
-            source: Source::Query,
+            // FastAPI reads a model-typed parameter from the body.
+            source: if ty == ParamType::Model {
+                Source::Body
+            } else {
+                Source::Query
+            },
             keyword_only,
             ty,
             optional,
@@ -567,13 +582,17 @@ impl Lowerer<'_> {
         })
     }
 
-    /// `int`, `str | None`, `Optional[float]`, `Union[bool, None]`, `UUID`, ...
+    /// `int`, `str | None`, `Optional[float]`, `Union[bool, None]`, `UUID`,
+    /// a pydantic model of the module, ...
     fn annotation(&mut self, annotation: &py::Expr) -> Option<(ParamType, bool)> {
         if let Some((inner, optional)) = self.optional_inner(annotation) {
             if optional {
                 let (ty, _) = self.annotation(inner)?;
                 return Some((ty, true));
             }
+        }
+        if self.model_name(annotation).is_some() {
+            return Some((ParamType::Model, false));
         }
         let resolved = self.imports.resolve(annotation);
         let ty = match resolved.as_deref() {
@@ -600,6 +619,18 @@ impl Lowerer<'_> {
             );
         }
         ty.map(|ty| (ty, false))
+    }
+
+    /// The model class an annotation names, looking through `| None`.
+    fn model_name<'e>(&self, annotation: &'e py::Expr) -> Option<&'e str> {
+        match annotation {
+            py::Expr::Name(name) if self.models.iter().any(|m| m == name.id.as_str()) => {
+                Some(name.id.as_str())
+            }
+            _ => self
+                .optional_inner(annotation)
+                .and_then(|(inner, _)| self.model_name(inner)),
+        }
     }
 
     /// For `X | None`, `None | X`, `Optional[X]`, `Union[X, None]`: `(X, true)`.
@@ -1041,6 +1072,25 @@ impl Lowerer<'_> {
             _ => {}
         }
     }
+}
+
+/// Module-level classes deriving (directly or through each other) from
+/// `pydantic.BaseModel`, in definition order.
+fn model_classes(stmts: &[py::Stmt], imports: &Imports) -> Vec<String> {
+    let mut models: Vec<String> = Vec::new();
+    for stmt in stmts {
+        let py::Stmt::ClassDef(class) = stmt else { continue };
+        let is_model = class.bases.iter().any(|base| {
+            matches!(
+                imports.resolve(base).as_deref(),
+                Some("pydantic.BaseModel" | "pydantic.main.BaseModel")
+            ) || matches!(base, py::Expr::Name(name) if models.iter().any(|m| m == name.id.as_str()))
+        });
+        if is_model {
+            models.push(class.name.to_string());
+        }
+    }
+    models
 }
 
 /// `if __name__ == "__main__":` — does not run when the server imports the app.

@@ -19,6 +19,7 @@ pub fn validate(app: &App, diags: &mut Diagnostics) {
     crate::shadowing::check(app, diags);
     for route in &app.routes {
         path_params_have_handler_params(route, diags);
+        at_most_one_body_param(route, diags);
         for param in &route.handler.params {
             param_is_extractable(route, param, diags);
             default_fits_type(param, diags);
@@ -94,7 +95,7 @@ fn param_is_extractable(route: &Route, param: &Param, diags: &mut Diagnostics) {
             .label("turbo cannot validate a UUID from a query string yet")
             .help("take a `str` and convert it in the handler, or use a `{name:uuid}` path parameter"),
         ),
-        Source::Query => {}
+        Source::Query | Source::Body => {}
         Source::Path => {
             let convertor = route
                 .path
@@ -127,7 +128,28 @@ fn param_is_extractable(route: &Route, param: &Param, diags: &mut Diagnostics) {
     }
 }
 
+/// FastAPI embeds several body parameters under their names; not yet here.
+fn at_most_one_body_param(route: &Route, diags: &mut Diagnostics) {
+    let mut body = route.handler.params.iter().filter(|p| p.source == Source::Body);
+    let Some(first) = body.next() else { return };
+    for extra in body {
+        diags.push(
+            Diagnostic::new(
+                Code::UnsupportedAnnotation,
+                extra.annotation_span.unwrap_or(extra.span),
+                format!("a second body parameter `{}`", extra.name),
+            )
+            .label("FastAPI would expect a JSON object with one key per body parameter")
+            .secondary(first.span, "first body parameter")
+            .help("several body parameters are not supported by turbo yet: combine them into one model"),
+        );
+    }
+}
+
 fn convertor_fits(convertor: Convertor, ty: ParamType) -> bool {
+    if ty == ParamType::Model {
+        return false;
+    }
     match convertor {
         Convertor::Str | Convertor::Path => ty != ParamType::Uuid,
         Convertor::Int => matches!(ty, ParamType::Int | ParamType::Float | ParamType::Any),

@@ -21,7 +21,7 @@ mod template;
 /// compile with a clear message instead of misbehaving.
 #[doc(hidden)]
 pub mod __private {
-    pub const API_VERSION: u32 = 1;
+    pub const API_VERSION: u32 = 2;
 
     /// Fails compilation of a generated crate made for another API version.
     pub const fn assert_api_version(expected: u32) {
@@ -33,13 +33,13 @@ pub mod __private {
 
     pub use crate::extract::{Fallback, Loc, ValidationErrors};
     pub mod extract {
-        pub use crate::extract::{bool, float, int, str, uuid};
+        pub use crate::extract::{body, bool, float, int, read_body, str, uuid};
     }
     pub use crate::request::Request;
     pub use crate::response::{invoke, Outcome};
     pub use crate::routing::{segments, Router};
     pub use crate::server::serve;
-    pub use crate::spec::{AppSpec, HandlerSpec, RouteSpec};
+    pub use crate::spec::{AppSpec, BodyParamSpec, HandlerSpec, RouteSpec};
     pub use crate::template::{match_pieces, Captures, Convertor, Piece};
     pub use phf;
     pub use pyo3::{Bound, PyAny, Python};

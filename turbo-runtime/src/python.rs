@@ -24,6 +24,11 @@ const EMBEDDED_PACKAGE: &[(&str, bool, &str)] = &[
         include_str!("../../python/turboapi/__init__.py"),
     ),
     (
+        "turboapi._body",
+        false,
+        include_str!("../../python/turboapi/_body.py"),
+    ),
+    (
         "turboapi.applications",
         false,
         include_str!("../../python/turboapi/applications.py"),
@@ -51,6 +56,10 @@ struct Loaded {
     handlers: Vec<Py<PyAny>>,
     http_exception: Py<PyAny>,
     jsonable_encoder: Py<PyAny>,
+    /// `turboapi._body.read`.
+    read_body: Py<PyAny>,
+    /// One `turboapi._body.BodyParam` per [`AppSpec::body_params`] entry.
+    body_params: Vec<Py<PyAny>>,
     /// The asyncio loop thread's loop, only when some handler is `async def`.
     event_loop: Option<Py<PyAny>>,
     run_coroutine_threadsafe: Option<Py<PyAny>>,
@@ -144,7 +153,21 @@ fn load_attached(py: Python<'_>, spec: &AppSpec, app_dir: &Path) -> Result<(), L
     } else {
         (None, None)
     };
+    let body = py.import("turboapi._body")?;
+    let app_module = py.import(spec.module)?;
+    let typing_optional = py.import("typing")?.getattr("Optional")?;
+    let mut body_params = Vec::with_capacity(spec.body_params.len());
+    for param in spec.body_params {
+        let mut annotation = app_module.getattr(param.model)?;
+        if param.optional {
+            annotation = typing_optional.get_item(annotation)?;
+        }
+        let param = body.getattr("BodyParam")?.call1((annotation, param.required))?;
+        body_params.push(param.unbind());
+    }
     let loaded = Loaded {
+        read_body: body.getattr("read")?.unbind(),
+        body_params,
         handlers,
         http_exception: package.getattr("HTTPException")?.unbind(),
         jsonable_encoder: package.getattr("jsonable_encoder")?.unbind(),
@@ -160,6 +183,24 @@ fn load_attached(py: Python<'_>, spec: &AppSpec, app_dir: &Path) -> Result<(), L
 /// The handler of route `index`, as registered by the app at import.
 pub fn handler(py: Python<'_>, index: usize) -> &Bound<'_, PyAny> {
     loaded().handlers[index].bind(py)
+}
+
+/// `turboapi._body.read(body, content_type)`.
+pub fn read_body<'py>(
+    py: Python<'py>,
+    body: &[u8],
+    content_type: Option<String>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let body = pyo3::types::PyBytes::new(py, body);
+    loaded().read_body.bind(py).call1((body, content_type))
+}
+
+/// `BodyParam.validate(value)` of body parameter `index`: (value, errors).
+pub fn validate_body<'py>(index: usize, value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let py = value.py();
+    loaded().body_params[index]
+        .bind(py)
+        .call_method1(intern!(py, "validate"), (value,))
 }
 
 /// `turboapi.jsonable_encoder(value)`: the slow path of the JSON encoder.

@@ -7,8 +7,6 @@ use std::net::SocketAddr;
 use hyper::http::request::Parts;
 use hyper::HeaderMap;
 
-use crate::routing;
-
 /// One HTTP request, with the path percent-decoded once up front and the
 /// query string parsed on first use (routes without query parameters never
 /// pay for it).
@@ -19,11 +17,13 @@ pub struct Request {
     query: OnceCell<Vec<(String, String)>>,
     headers: HeaderMap,
     local: SocketAddr,
+    /// The body, read only for routes with a body parameter.
+    body: bytes::Bytes,
 }
 
 impl Request {
-    pub fn new(parts: Parts, local: SocketAddr) -> Self {
-        let path = routing::decode_path(parts.uri.path()).into_owned();
+    /// `path` is the percent-decoded path the router matched.
+    pub fn new(parts: Parts, path: String, local: SocketAddr, body: bytes::Bytes) -> Self {
         Request {
             raw_query: parts.uri.query().map(str::to_owned),
             method: parts.method,
@@ -31,6 +31,7 @@ impl Request {
             query: OnceCell::new(),
             headers: parts.headers,
             local,
+            body,
         }
     }
 
@@ -55,6 +56,17 @@ impl Request {
         self.headers
             .get(hyper::header::HOST)
             .and_then(|v| v.to_str().ok())
+    }
+
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// The `content-type` header, as Starlette decodes it (Latin-1).
+    pub fn content_type(&self) -> Option<String> {
+        self.headers
+            .get(hyper::header::CONTENT_TYPE)
+            .map(|value| value.as_bytes().iter().map(|b| *b as char).collect())
     }
 
     pub fn local_addr(&self) -> SocketAddr {

@@ -73,6 +73,14 @@ pub fn redirect(location: &str) -> Response {
     response
 }
 
+/// FastAPI's `HTTPException(400, detail)` response.
+pub fn bad_request(detail: &str) -> Response {
+    let mut body = b"{\"detail\":".to_vec();
+    crate::json::write_str(&mut body, detail);
+    body.push(b'}');
+    json(400, body)
+}
+
 /// What uvicorn sends when the app raised: 500, plain text.
 pub fn internal_error() -> Response {
     let mut response = with_body(b"Internal Server Error".to_vec(), true);
@@ -120,18 +128,17 @@ impl Outcome {
 impl Outcome {
     /// The request's parameters did not validate: FastAPI's 422, or a 500
     /// if converting them failed inside Python.
-    pub fn rejected(py: Python<'_>, route: &RouteSpec, mut errors: ValidationErrors) -> Outcome {
+    pub fn rejected(py: Python<'_>, mut errors: ValidationErrors) -> Outcome {
         match errors.take_internal() {
-            Some(err) => {
-                python::log_exception(
-                    py,
-                    &format!("cannot convert the parameters of {}", route.path),
-                    &err,
-                );
-                Outcome::Ready(internal_error())
-            }
+            Some(err) => Outcome::python_error(py, "cannot convert the request parameters", &err),
             None => Outcome::Ready(validation_failed(errors)),
         }
+    }
+
+    /// A Python error inside turbo's own request handling: logged, 500.
+    pub fn python_error(py: Python<'_>, context: &str, err: &PyErr) -> Outcome {
+        python::log_exception(py, context, err);
+        Outcome::Ready(internal_error())
     }
 
     /// A route index the generated dispatcher does not know: a bug in turbo.

@@ -181,14 +181,28 @@ async fn handle(
     local: SocketAddr,
 ) -> Result<Response, std::convert::Infallible> {
     let (parts, mut body) = request.into_parts();
-    // No route reads a body yet. Drain it frame by frame (never buffering a
-    // large upload) so the connection can carry the next request.
-    while let Some(frame) = body.frame().await {
-        if frame.is_err() {
-            break;
+    let path = routing::decode_path(parts.uri.path()).into_owned();
+    let mut captures = Captures::default();
+    let resolution = server.router.find(parts.method.as_str(), &path, &mut captures);
+    let reads_body =
+        matches!(resolution, Resolution::Route(route) if server.router.routes[route as usize].reads_body);
+    let body = if reads_body {
+        match body.collect().await {
+            Ok(collected) => collected.to_bytes(),
+            // The client went away or sent a broken body.
+            Err(_) => return Ok(response::bad_request("There was an error parsing the body")),
         }
-    }
-    let request = Request::new(parts, local);
+    } else {
+        // Drain it frame by frame (never buffering a large upload) so the
+        // connection can carry the next request.
+        while let Some(frame) = body.frame().await {
+            if frame.is_err() {
+                break;
+            }
+        }
+        bytes::Bytes::new()
+    };
+    let request = Request::new(parts, path, local, body);
     let mut captures = Captures::default();
     let response = match server
         .router

@@ -16,6 +16,19 @@ pub struct AppSpec {
     pub source_hash: u64,
     /// One entry per route decorator, in the order the app registers them.
     pub handlers: &'static [HandlerSpec],
+    /// Body parameters of all routes; generated code refers to them by index.
+    pub body_params: &'static [BodyParamSpec],
+}
+
+/// A request-body parameter annotated with a pydantic model of the app.
+#[derive(Debug)]
+pub struct BodyParamSpec {
+    /// The model class, a module-level name in the app module.
+    pub model: &'static str,
+    /// Annotated `Model | None`: JSON `null` is accepted.
+    pub optional: bool,
+    /// No default: an empty body is a `missing` error.
+    pub required: bool,
 }
 
 /// What the compiler saw of one handler function.
@@ -40,6 +53,8 @@ pub struct RouteSpec {
     pub status_code: u16,
     /// Index into [`AppSpec::handlers`].
     pub handler: usize,
+    /// The route has a body parameter: the server reads the request body.
+    pub reads_body: bool,
 }
 
 /// FNV-1a, 64 bit: a stable hash of the app source shared by the compiler

@@ -11,11 +11,22 @@ use quote::{format_ident, quote};
 use crate::ir::{App, Convertor, Literal, Param, ParamType, Route, Source};
 
 pub fn tokens(app: &App, source_file: &str) -> TokenStream {
-    let functions = app
+    let mut body_index = 0;
+    let functions: Vec<TokenStream> = app
         .routes
         .iter()
         .enumerate()
-        .map(|(index, route)| route_function(index, route, source_file));
+        .map(|(index, route)| {
+            let function = route_function(index, route, source_file, body_index);
+            body_index += route
+                .handler
+                .params
+                .iter()
+                .filter(|p| p.source == Source::Body)
+                .count();
+            function
+        })
+        .collect();
     let arms = (0..app.routes.len()).map(|index| {
         let id = index as u16;
         let function = format_ident!("route_{}", index);
@@ -39,7 +50,9 @@ pub fn tokens(app: &App, source_file: &str) -> TokenStream {
     }
 }
 
-fn route_function(index: usize, route: &Route, source_file: &str) -> TokenStream {
+/// `body_index`: the index of this route's body parameter, if it has one,
+/// in `AppSpec::body_params`.
+fn route_function(index: usize, route: &Route, source_file: &str, body_index: usize) -> TokenStream {
     let function = format_ident!("route_{}", index);
     let doc = format!(
         " {} {} → `{}` ({}:{})",
@@ -51,21 +64,26 @@ fn route_function(index: usize, route: &Route, source_file: &str) -> TokenStream
     );
     let params = &route.handler.params;
     let var = |i: usize| format_ident!("arg{}", i);
-    let order = params
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.source == Source::Path)
-        .chain(
-            params
-                .iter()
-                .enumerate()
-                .filter(|(_, p)| p.source == Source::Query),
-        );
+    let by_source = |source: Source| params.iter().enumerate().filter(move |(_, p)| p.source == source);
+    let order = by_source(Source::Path)
+        .chain(by_source(Source::Query))
+        .chain(by_source(Source::Body));
     let extractions = order.map(|(i, param)| {
         let name = var(i);
-        let call = extract_call(route, param);
+        let call = extract_call(route, param, body_index);
         quote! { let #name = #call; }
     });
+    // FastAPI reads (and JSON-decodes) the body before validating anything.
+    let read_body = if params.iter().any(|p| p.source == Source::Body) {
+        quote! {
+            let body = match rt::extract::read_body(py, request) {
+                Ok(body) => body,
+                Err(outcome) => return *outcome,
+            };
+        }
+    } else {
+        quote! {}
+    };
     let is_async = route.handler.is_async;
     let positional: Vec<_> = (0..params.len())
         .filter(|i| !params[*i].keyword_only)
@@ -86,7 +104,7 @@ fn route_function(index: usize, route: &Route, source_file: &str) -> TokenStream
     } else {
         quote! {
             let (#(Some(#all),)*) = (#(#all,)*) else {
-                return rt::Outcome::rejected(py, route, errors);
+                return rt::Outcome::rejected(py, errors);
             };
         }
     };
@@ -117,6 +135,7 @@ fn route_function(index: usize, route: &Route, source_file: &str) -> TokenStream
         ) -> rt::Outcome {
             let route = &ROUTES[#route_index];
             #errors
+            #read_body
             #(#extractions)*
             #unpack
             rt::invoke(py, route, #is_async, (#(#positional,)*), &[#(#keyword),*])
@@ -124,9 +143,10 @@ fn route_function(index: usize, route: &Route, source_file: &str) -> TokenStream
     }
 }
 
-fn extract_call(route: &Route, param: &Param) -> TokenStream {
+fn extract_call(route: &Route, param: &Param, body_index: usize) -> TokenStream {
     let name = &param.name;
     match param.source {
+        Source::Body => quote! { rt::extract::body(&body, #body_index, &mut errors) },
         Source::Path => {
             let (position, convertor) = route
                 .path
@@ -158,7 +178,8 @@ fn extract_call(route: &Route, param: &Param) -> TokenStream {
 
 fn extractor(ty: ParamType) -> TokenStream {
     match ty {
-        ParamType::Str | ParamType::Any | ParamType::Uuid => quote!(str),
+        // Models are bodies, extracted by `rt::extract::body`.
+        ParamType::Str | ParamType::Any | ParamType::Uuid | ParamType::Model => quote!(str),
         ParamType::Int => quote!(int),
         ParamType::Float => quote!(float),
         ParamType::Bool => quote!(bool),

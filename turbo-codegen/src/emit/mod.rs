@@ -15,7 +15,7 @@ use quote::quote;
 use crate::ir::App;
 
 /// Version of `turbo_runtime::__private` this emitter targets.
-pub const RUNTIME_API_VERSION: u32 = 1;
+pub const RUNTIME_API_VERSION: u32 = 2;
 
 const CARGO_TOML_TEMPLATE: &str = include_str!("../../../templates/Cargo.toml.in");
 
@@ -83,6 +83,17 @@ pub fn main_rs(app: &App, options: &CrateOptions<'_>) -> String {
         let line = route.handler.line as u32;
         quote! { rt::HandlerSpec { name: #name, is_async: #is_async, line: #line } }
     });
+    let body_params = app
+        .routes
+        .iter()
+        .flat_map(|route| &route.handler.params)
+        .filter(|param| param.source == crate::ir::Source::Body)
+        .map(|param| {
+            let model = param.model.as_deref().unwrap_or_default();
+            let optional = param.optional;
+            let required = param.required();
+            quote! { rt::BodyParamSpec { model: #model, optional: #optional, required: #required } }
+        });
     let router = router::tokens(app);
     let handlers = handlers::tokens(app, options.source_file);
     let tokens = quote! {
@@ -100,6 +111,7 @@ pub fn main_rs(app: &App, options: &CrateOptions<'_>) -> String {
             source_file: #source_file,
             source_hash: #source_hash,
             handlers: &[#(#handler_specs),*],
+            body_params: &[#(#body_params),*],
         };
 
         fn main() -> std::process::ExitCode {

@@ -58,6 +58,11 @@ fn route_spec(index: usize, route: &Route) -> TokenStream {
     let allow = route.methods.join(", ");
     let path = &route.path.raw;
     let status = route.status_code;
+    let reads_body = route
+        .handler
+        .params
+        .iter()
+        .any(|p| p.source == crate::ir::Source::Body);
     quote! {
         rt::RouteSpec {
             methods: &[#(#methods),*],
@@ -65,6 +70,7 @@ fn route_spec(index: usize, route: &Route) -> TokenStream {
             path: #path,
             status_code: #status,
             handler: #index,
+            reads_body: #reads_body,
         }
     }
 }
