@@ -239,3 +239,33 @@ BODY_CASES = [
 @pytest.mark.parametrize("method,url,content,headers", BODY_CASES)
 def test_bodies_match_fastapi(reference, server, method, url, content, headers):
     assert_same(reference("bodies"), server("bodies"), method, url, content, headers)
+
+
+PARAM_CASES = [
+    ("GET", "/search?q=shoes", None),
+    ("GET", "/search?q=shoes&p=3&page-size=50&exact=yes&lang=de", None),
+    ("GET", "/search?q=shoes&page=3&size=50", None),  # the Python names are not the keys
+    ("GET", "/search?p=x&page-size=y&exact=maybe", None),  # errors carry the aliases
+    ("GET", "/search", None),
+    ("GET", "/items/5?detail=full", None),
+    ("GET", "/items/five", None),
+    ("GET", "/headers", {"user-agent": "tester/1.0"}),
+    ("GET", "/headers", {"user-agent": "t", "x-token": "42", "raw_name": "r", "x-custom": "c", "accept-language": "fr"}),
+    ("GET", "/headers", {"User-Agent": "t", "X-Token": "nope"}),
+    ("GET", "/headers", {"user-agent": "t", "raw-name": "dash", "user_agent": "underscore"}),
+    ("GET", "/headers", [("user-agent", "first"), ("user-agent", "second"), ("x-token", "1"), ("x-token", "2")]),
+    ("GET", "/cookies", {"cookie": "session=abc"}),
+    ("GET", "/cookies", {"cookie": "session=abc; count=3; my-cookie=\"q\\\"w\\101\"; flag=on"}),
+    ("GET", "/cookies", {"cookie": "count=x; session=a; session=b; flag=2"}),
+    ("GET", "/cookies", {"cookie": "nosession; =v; ; session"}),
+    ("GET", "/cookies", None),
+    ("GET", "/cookies", [("cookie", "session=first"), ("cookie", "session=second")]),
+    ("GET", "/mixed/1?q=2", {"x-level": "3", "cookie": "tracker=1.5"}),
+    ("GET", "/mixed/x?q=y", {"x-level": "z", "cookie": "tracker=w"}),  # path, query, header, cookie errors in order
+    ("GET", "/mixed/1", None),
+]
+
+
+@pytest.mark.parametrize("method,url,headers", PARAM_CASES)
+def test_declared_params_match_fastapi(reference, server, method, url, headers):
+    assert_same(reference("params"), server("params"), method, url, None, headers)

@@ -168,3 +168,14 @@ def test_async_handlers_run_concurrently(server):
     elapsed = time.monotonic() - start
     assert results == [200] * 8
     assert elapsed < 2.0, f"8 concurrent 300 ms sleeps took {elapsed:.2f}s"
+
+
+def test_header_bytes_are_decoded_as_latin1_like_uvicorn(server):
+    """Starlette decodes raw header bytes as Latin-1. (FastAPI's TestClient
+    re-encodes non-ASCII header values, so this is checked against what
+    uvicorn answered for the same bytes: "caf\u00c3\u00a9 \u00ff".)"""
+    srv = server("params")
+    payload = b"GET /headers HTTP/1.1\r\nHost: x\r\nUser-Agent: caf\xc3\xa9 \xff\r\nConnection: close\r\n\r\n"
+    response = raw_request(srv.address, payload)
+    body = response.split(b"\r\n\r\n", 1)[1]
+    assert body.startswith('{"ua":"caf\u00c3\u00a9 \u00ff"'.encode()), body

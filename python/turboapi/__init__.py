@@ -13,6 +13,7 @@ turbo-codegen and a test keeps the two equal).
 from .applications import FastAPI, TurboAPI
 from .encoders import jsonable_encoder
 from .exceptions import HTTPException
+from .params import Cookie, Header, Path, Query
 
-__all__ = ["FastAPI", "HTTPException", "TurboAPI", "jsonable_encoder"]
+__all__ = ["Cookie", "FastAPI", "HTTPException", "Header", "Path", "Query", "TurboAPI", "jsonable_encoder"]
 __version__ = "0.1.0"

@@ -175,6 +175,14 @@ fn entry(code: Code) -> (&'static str, &'static str, &'static str) {
             "@app.get(\"/items\")\n@functools.lru_cache\ndef items(): ...",
             "Move the logic into the handler, or into a helper it calls.",
         ),
+        Code::UnsupportedParamOption => (
+            "`Query()`, `Path()`, `Header()` or `Cookie()` is given an option turbo does not implement yet \
+             (constraints such as gt or min_length, default_factory, validation aliases), or is used in a \
+             way FastAPI refuses (a default inside `Annotated`, `Query()` for a path parameter). \
+             default, alias, convert_underscores and documentation options are supported.",
+            "def read(limit: int = Query(10, ge=1)): ...",
+            "def read(limit: int = Query(10)): ...   # and check the bound in the handler",
+        ),
         Code::UnknownFastapiName => (
             "The module imports a name from fastapi that turbo's FastAPI-compatible package does not \
              provide yet. Inside a turbo server, `fastapi` is that package, so the import would fail.",

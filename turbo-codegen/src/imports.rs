@@ -8,17 +8,31 @@ use crate::parse::{py, span_of};
 /// Every `fastapi`/`turboapi` module and name the `turboapi` package
 /// provides. A test keeps this equal to the package's `__all__`.
 pub const PROVIDED: &[(&str, &[&str])] = &[
-    ("fastapi", &["FastAPI", "HTTPException"]),
+    (
+        "fastapi",
+        &["Cookie", "FastAPI", "HTTPException", "Header", "Path", "Query"],
+    ),
     ("fastapi.applications", &["FastAPI"]),
     ("fastapi.encoders", &["jsonable_encoder"]),
     ("fastapi.exceptions", &["HTTPException"]),
+    ("fastapi.params", &[]),
     (
         "turboapi",
-        &["FastAPI", "HTTPException", "TurboAPI", "jsonable_encoder"],
+        &[
+            "Cookie",
+            "FastAPI",
+            "HTTPException",
+            "Header",
+            "Path",
+            "Query",
+            "TurboAPI",
+            "jsonable_encoder",
+        ],
     ),
     ("turboapi.applications", &["FastAPI", "TurboAPI"]),
     ("turboapi.encoders", &["jsonable_encoder"]),
     ("turboapi.exceptions", &["HTTPException"]),
+    ("turboapi.params", &[]),
 ];
 
 const BUILTIN_TYPES: &[&str] = &[

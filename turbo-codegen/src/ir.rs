@@ -108,7 +108,12 @@ pub struct Handler {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Param {
+    /// The Python parameter name.
     pub name: String,
+    /// The name in the request (query key, header, cookie), as FastAPI
+    /// derives it (alias, underscores to dashes for headers); also the
+    /// second element of an error's `loc`.
+    pub key: String,
     pub span: Span,
     pub source: Source,
     /// Must be passed by keyword (declared after `*`).
@@ -144,6 +149,8 @@ impl Param {
 pub enum Source {
     Path,
     Query,
+    Header,
+    Cookie,
     /// The request body (a pydantic model).
     Body,
 }
@@ -153,6 +160,8 @@ impl Source {
         match self {
             Source::Path => "path",
             Source::Query => "query",
+            Source::Header => "header",
+            Source::Cookie => "cookie",
             Source::Body => "body",
         }
     }

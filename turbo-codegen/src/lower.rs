@@ -255,6 +255,19 @@ impl<'a> FunctionDef<'a> {
     }
 }
 
+/// A parameter function call: where it reads from, and the call.
+type Marker<'e> = (Source, &'e py::ExprCall);
+
+/// What a parameter function declared.
+struct MarkerInfo<'e> {
+    source: Source,
+    /// The default expression, `None` when required.
+    default: Option<&'e py::Expr>,
+    alias: Option<String>,
+    /// Header only: `user_agent` is read from `user-agent`.
+    convert_underscores: bool,
+}
+
 /// What a decorator is, as far as routing is concerned.
 enum DecoratorKind<'a> {
     /// `@app.get(...)` and friends, with the methods it implies (empty for
@@ -546,33 +559,69 @@ impl Lowerer<'_> {
         let name = arg.def.arg.to_string();
         let span = span(arg.def.range);
         let name_span = span.sub(0, name.len());
-        let (ty, optional, annotation_span) = match &arg.def.annotation {
+        // `x: Annotated[int, Query(...)] = 1` or `x: int = Query(1)`.
+        let (annotation, annotated_marker) = match arg.def.annotation.as_deref() {
+            Some(annotation) => self.split_annotated(annotation)?,
+            None => (None, None),
+        };
+        let default_marker = arg.default.as_deref().and_then(|d| self.marker(d));
+        if let (Some(_), Some((_, call))) = (annotated_marker, default_marker) {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::UnsupportedParamOption,
+                    span_of(call),
+                    "two parameter declarations",
+                )
+                .label("FastAPI refuses a parameter function both in `Annotated` and as the default")
+                .help("keep one of them"),
+            );
+            return None;
+        }
+        let marker = annotated_marker.or(default_marker);
+        let (ty, optional, annotation_span) = match annotation {
             None => (ParamType::Any, false, None),
             Some(annotation) => {
                 let (ty, optional) = self.annotation(annotation)?;
-                (ty, optional, Some(span_of(&**annotation)))
+                (ty, optional, Some(span_of(annotation)))
             }
         };
-        let (default, default_span) = match &arg.default {
-            None => (None, None),
-            Some(default) => (Some(self.default(default)?), Some(span_of(&**default))),
+        let marker_info = match marker {
+            Some((source, call)) => Some(self.marker_options(source, call, annotated_marker.is_some())?),
+            None => None,
         };
-        let model = arg
-            .def
-            .annotation
-            .as_deref()
-            .and_then(|a| self.model_name(a))
-            .map(str::to_owned);
+        let default_expr = match (&marker_info, default_marker) {
+            // The default is the marker's own `default` (or first argument).
+            (Some(info), Some(_)) => info.default,
+            _ => arg.default.as_deref(),
+        };
+        let (default, default_span) = match default_expr {
+            None => (None, None),
+            Some(default) => (Some(self.default(default)?), Some(span_of(default))),
+        };
+        let model = annotation.and_then(|a| self.model_name(a)).map(str::to_owned);
+        let source = match (&marker_info, ty) {
+            (Some(info), _) => info.source,
+            // FastAPI reads a model-typed parameter from the body.
+            (None, ParamType::Model) => Source::Body,
+            (None, _) => Source::Query,
+        };
+        let key = match &marker_info {
+            Some(MarkerInfo {
+                alias: Some(alias), ..
+            }) => alias.clone(),
+            Some(MarkerInfo {
+                source: Source::Header,
+                convert_underscores: true,
+                ..
+            }) => name.replace('_', "-"),
+            _ => name.clone(),
+        };
         Some(Param {
             model,
+            key,
             name,
             span: name_span,
-            // FastAPI reads a model-typed parameter from the body.
-            source: if ty == ParamType::Model {
-                Source::Body
-            } else {
-                Source::Query
-            },
+            source,
             keyword_only,
             ty,
             optional,
@@ -580,6 +629,173 @@ impl Lowerer<'_> {
             default_span,
             annotation_span,
         })
+    }
+
+    /// `Annotated[T, Query(...)]` → (T, the marker); anything else as is.
+    fn split_annotated<'e>(
+        &mut self,
+        annotation: &'e py::Expr,
+    ) -> Option<(Option<&'e py::Expr>, Option<Marker<'e>>)> {
+        let py::Expr::Subscript(subscript) = annotation else {
+            return Some((Some(annotation), None));
+        };
+        if !matches!(
+            self.imports.resolve(&subscript.value).as_deref(),
+            Some("typing.Annotated" | "typing_extensions.Annotated")
+        ) {
+            return Some((Some(annotation), None));
+        }
+        let py::Expr::Tuple(tuple) = &*subscript.slice else {
+            return Some((Some(annotation), None));
+        };
+        let (inner, metadata) = tuple.elts.split_first()?;
+        let mut marker = None;
+        for item in metadata {
+            match self.marker(item) {
+                Some(found) if marker.is_none() => marker = Some(found),
+                _ => {
+                    self.diags.push(
+                        Diagnostic::new(
+                            Code::UnsupportedAnnotation,
+                            span_of(item),
+                            "unsupported `Annotated` metadata",
+                        )
+                        .label("turbo reads one Query(), Path(), Header() or Cookie() here")
+                        .help("remove the other metadata, or keep this route on uvicorn for now"),
+                    );
+                    return None;
+                }
+            }
+        }
+        Some((Some(inner), marker))
+    }
+
+    /// `Query(...)`, `Path(...)`, `Header(...)` or `Cookie(...)` from fastapi/turboapi.
+    fn marker<'e>(&self, expr: &'e py::Expr) -> Option<Marker<'e>> {
+        let py::Expr::Call(call) = expr else { return None };
+        let resolved = self.imports.resolve(&call.func)?;
+        let (module, function) = resolved.rsplit_once('.')?;
+        if !matches!(
+            module,
+            "fastapi" | "turboapi" | "fastapi.params" | "turboapi.params"
+        ) {
+            return None;
+        }
+        let source = match function {
+            "Query" => Source::Query,
+            "Path" => Source::Path,
+            "Header" => Source::Header,
+            "Cookie" => Source::Cookie,
+            _ => return None,
+        };
+        Some((source, call))
+    }
+
+    /// The options of a parameter function that turbo serves exactly.
+    fn marker_options<'e>(
+        &mut self,
+        source: Source,
+        call: &'e py::ExprCall,
+        in_annotated: bool,
+    ) -> Option<MarkerInfo<'e>> {
+        const DOCUMENTATION: &[&str] = &[
+            "title",
+            "description",
+            "deprecated",
+            "include_in_schema",
+            "example",
+            "examples",
+            "openapi_examples",
+            "json_schema_extra",
+        ];
+        let mut info = MarkerInfo {
+            source,
+            default: call.args.first(),
+            alias: None,
+            convert_underscores: true,
+        };
+        let mut ok = true;
+        for extra in call.args.iter().skip(1) {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::UnsupportedParamOption,
+                    span_of(extra),
+                    "unexpected positional argument",
+                )
+                .label("parameter functions take the default, then keyword arguments")
+                .help("pass options by keyword"),
+            );
+            ok = false;
+        }
+        for keyword in &call.keywords {
+            let name = keyword.arg.as_ref().map_or("**", |n| n.as_str());
+            match name {
+                "default" => info.default = Some(&keyword.value),
+                "alias" => match literal(&keyword.value) {
+                    Some(Literal::Str(alias)) => info.alias = Some(alias),
+                    _ => {
+                        self.diags.push(
+                            Diagnostic::new(
+                                Code::UnsupportedParamOption,
+                                span_of(&keyword.value),
+                                "alias must be a string literal",
+                            )
+                            .label("turbo cannot evaluate this")
+                            .help("write the alias as a string, e.g. alias=\"item-query\""),
+                        );
+                        ok = false;
+                    }
+                },
+                "convert_underscores" if source == Source::Header => match literal(&keyword.value) {
+                    Some(Literal::Bool(convert)) => info.convert_underscores = convert,
+                    _ => {
+                        self.diags.push(
+                            Diagnostic::new(
+                                Code::UnsupportedParamOption,
+                                span_of(&keyword.value),
+                                "convert_underscores must be True or False",
+                            )
+                            .label("turbo cannot evaluate this")
+                            .help("write convert_underscores=False"),
+                        );
+                        ok = false;
+                    }
+                },
+                _ if DOCUMENTATION.contains(&name) => {}
+                _ => {
+                    self.diags.push(
+                        Diagnostic::new(
+                            Code::UnsupportedParamOption,
+                            span_of(keyword),
+                            format!("`{name}=` in a parameter declaration is not supported by turbo yet"),
+                        )
+                        .label("turbo does not apply this option yet")
+                        .help("supported: default, alias, convert_underscores (Header) and documentation options"),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        if in_annotated && info.default.is_some() {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::UnsupportedParamOption,
+                    span_of(call),
+                    "a default inside `Annotated`",
+                )
+                .label("FastAPI refuses this at start-up")
+                .help("give the default after `=`: `x: Annotated[int, Query()] = 1`"),
+            );
+            ok = false;
+        }
+        // `Query(...)` (Ellipsis) means required.
+        if info
+            .default
+            .is_some_and(|d| matches!(d, py::Expr::Constant(c) if matches!(c.value, py::Constant::Ellipsis)))
+        {
+            info.default = None;
+        }
+        ok.then_some(info)
     }
 
     /// `int`, `str | None`, `Optional[float]`, `Union[bool, None]`, `UUID`,
@@ -788,7 +1004,36 @@ impl Lowerer<'_> {
         let path_names: Vec<&str> = path.params().map(|(name, _, _)| name).collect();
         for param in &mut handler.params {
             if path_names.contains(&param.name.as_str()) {
+                if !matches!(param.source, Source::Query | Source::Path | Source::Body)
+                    || param.key != param.name
+                {
+                    // Declared as a header/cookie or with an alias: FastAPI
+                    // still takes the path value, which is surely unintended.
+                    self.diags.push(
+                        Diagnostic::new(
+                            Code::UnsupportedParamOption,
+                            param.span,
+                            format!("`{}` is in the path but declared otherwise", param.name),
+                        )
+                        .label("a path parameter must be a plain parameter or `Path()` without alias")
+                        .help("rename the parameter, or declare it with `Path()`"),
+                    );
+                }
                 param.source = Source::Path;
+            } else if param.source == Source::Path {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::MissingPathParam,
+                        param.span,
+                        format!(
+                            "`{}` is declared with `Path()` but the path has no `{{{}}}`",
+                            param.name, param.name
+                        ),
+                    )
+                    .label("FastAPI would never fill this parameter")
+                    .help(format!("add `{{{}}}` to the path, or use `Query()`", param.name)),
+                );
+                ok = false;
             }
         }
         ok.then_some(Route {

@@ -44,7 +44,8 @@ pub fn entries<'a>(app: &'a App, file: &'a SourceFile) -> Vec<RouteEntry<'a>> {
                 .params
                 .iter()
                 .map(|param| ParamEntry {
-                    name: &param.name,
+                    // The name clients send: the alias, or the header name.
+                    name: &param.key,
                     source: param.source.name(),
                     ty: param.type_label(),
                     required: param.required(),

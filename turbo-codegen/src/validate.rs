@@ -86,7 +86,16 @@ fn path_params_have_handler_params(route: &Route, diags: &mut Diagnostics) {
 fn param_is_extractable(route: &Route, param: &Param, diags: &mut Diagnostics) {
     let annotation = param.annotation_span.unwrap_or(param.span);
     match param.source {
-        Source::Query if param.ty == ParamType::Uuid => diags.push(
+        Source::Query | Source::Header | Source::Cookie if param.ty == ParamType::Model => diags.push(
+            Diagnostic::new(
+                Code::UnsupportedAnnotation,
+                annotation,
+                format!("a model read from the {}", param.source.name()),
+            )
+            .label("parameter models are not supported by turbo yet")
+            .help("declare each field as its own parameter"),
+        ),
+        Source::Query | Source::Header | Source::Cookie if param.ty == ParamType::Uuid => diags.push(
             Diagnostic::new(
                 Code::UnsupportedAnnotation,
                 annotation,
@@ -95,7 +104,7 @@ fn param_is_extractable(route: &Route, param: &Param, diags: &mut Diagnostics) {
             .label("turbo cannot validate a UUID from a query string yet")
             .help("take a `str` and convert it in the handler, or use a `{name:uuid}` path parameter"),
         ),
-        Source::Query | Source::Body => {}
+        Source::Query | Source::Header | Source::Cookie | Source::Body => {}
         Source::Path => {
             let convertor = route
                 .path

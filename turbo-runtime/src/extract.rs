@@ -31,6 +31,18 @@ impl Loc {
             name,
         }
     }
+    pub const fn header(name: &'static str) -> Self {
+        Loc {
+            source: "header",
+            name,
+        }
+    }
+    pub const fn cookie(name: &'static str) -> Self {
+        Loc {
+            source: "cookie",
+            name,
+        }
+    }
 }
 
 /// What a handler receives when the parameter is absent.

@@ -39,6 +39,11 @@ const EMBEDDED_PACKAGE: &[(&str, bool, &str)] = &[
         include_str!("../../python/turboapi/encoders.py"),
     ),
     (
+        "turboapi.params",
+        false,
+        include_str!("../../python/turboapi/params.py"),
+    ),
+    (
         "turboapi.exceptions",
         false,
         include_str!("../../python/turboapi/exceptions.py"),

@@ -15,6 +15,7 @@ pub struct Request {
     path: String,
     raw_query: Option<String>,
     query: OnceCell<Vec<(String, String)>>,
+    cookies: OnceCell<Vec<(String, String)>>,
     headers: HeaderMap,
     local: SocketAddr,
     /// The body, read only for routes with a body parameter.
@@ -29,6 +30,7 @@ impl Request {
             method: parts.method,
             path,
             query: OnceCell::new(),
+            cookies: OnceCell::new(),
             headers: parts.headers,
             local,
             body,
@@ -58,6 +60,28 @@ impl Request {
             .and_then(|v| v.to_str().ok())
     }
 
+    /// The first value of header `name` (any case), decoded as Latin-1 as
+    /// Starlette's `request.headers[name]` gives it.
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers.get(name).map(|value| latin1(value.as_bytes()))
+    }
+
+    /// Cookie `name`: every `Cookie` header parsed by Starlette's
+    /// `cookie_parser`, in order, the last of equal names winning.
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        self.cookies
+            .get_or_init(|| {
+                let headers = self.headers.get_all(hyper::header::COOKIE).iter();
+                headers
+                    .flat_map(|value| parse_cookies(&latin1(value.as_bytes())))
+                    .collect()
+            })
+            .iter()
+            .rev()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
+
     pub fn body(&self) -> &[u8] {
         &self.body
     }
@@ -66,7 +90,7 @@ impl Request {
     pub fn content_type(&self) -> Option<String> {
         self.headers
             .get(hyper::header::CONTENT_TYPE)
-            .map(|value| value.as_bytes().iter().map(|b| *b as char).collect())
+            .map(|value| latin1(value.as_bytes()))
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -83,6 +107,58 @@ impl Request {
             .find(|(key, _)| key == name)
             .map(|(_, value)| value.as_str())
     }
+}
+
+fn latin1(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| *b as char).collect()
+}
+
+/// Starlette's `cookie_parser`: `;`-separated chunks, `key=value` split at
+/// the first `=` (no `=`: an empty key), both stripped, values unquoted
+/// like `http.cookies._unquote`; chunks with neither key nor value dropped.
+pub fn parse_cookies(header: &str) -> Vec<(String, String)> {
+    header
+        .split(';')
+        .filter_map(|chunk| {
+            let (key, value) = chunk.split_once('=').unwrap_or(("", chunk));
+            let (key, value) = (key.trim(), value.trim());
+            (!key.is_empty() || !value.is_empty()).then(|| (key.to_owned(), unquote_cookie(value)))
+        })
+        .collect()
+}
+
+/// `http.cookies._unquote`: a double-quoted value loses its quotes, and
+/// inside, backslash-octal (`\\101`) and backslash-character escapes are decoded.
+fn unquote_cookie(value: &str) -> String {
+    let quoted = value.len() >= 2 && value.starts_with('"') && value.ends_with('"');
+    if !quoted {
+        return value.to_owned();
+    }
+    let chars: Vec<char> = value[1..value.len() - 1].chars().collect();
+    let mut out = String::with_capacity(chars.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] == '\\' && i + 1 < chars.len() {
+            let octal = &chars[i + 1..(i + 4).min(chars.len())];
+            let is_octal = octal.len() == 3
+                && ('0'..='3').contains(&octal[0])
+                && octal[1..].iter().all(|c| ('0'..='7').contains(c));
+            if is_octal {
+                let code = octal
+                    .iter()
+                    .fold(0u32, |acc, c| acc * 8 + c.to_digit(8).unwrap_or(0));
+                out.push(char::from_u32(code).unwrap_or('\u{fffd}'));
+                i += 4;
+            } else {
+                out.push(chars[i + 1]);
+                i += 2;
+            }
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
 }
 
 /// `urllib.parse.parse_qsl(query, keep_blank_values=True)` on the query
@@ -149,6 +225,24 @@ mod tests {
         ];
         let got: Vec<(&str, &str)> = parsed.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         assert_eq!(got, expect);
+    }
+
+    #[test]
+    fn cookies_follow_starlette() {
+        let parsed = parse_cookies(r#"a=1; b = two ; lone; c="q\"w\101"; =v; ; d=x=y; a=last"#);
+        let got: Vec<(&str, &str)> = parsed.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                ("a", "1"),
+                ("b", "two"),
+                ("", "lone"),
+                ("c", "q\"wA"),
+                ("", "v"),
+                ("d", "x=y"),
+                ("a", "last")
+            ]
+        );
     }
 
     #[test]

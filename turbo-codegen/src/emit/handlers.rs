@@ -65,8 +65,11 @@ fn route_function(index: usize, route: &Route, source_file: &str, body_index: us
     let params = &route.handler.params;
     let var = |i: usize| format_ident!("arg{}", i);
     let by_source = |source: Source| params.iter().enumerate().filter(move |(_, p)| p.source == source);
+    // FastAPI's error order: path, query, header, cookie, body.
     let order = by_source(Source::Path)
         .chain(by_source(Source::Query))
+        .chain(by_source(Source::Header))
+        .chain(by_source(Source::Cookie))
         .chain(by_source(Source::Body));
     let extractions = order.map(|(i, param)| {
         let name = var(i);
@@ -166,11 +169,20 @@ fn extract_call(route: &Route, param: &Param, body_index: usize) -> TokenStream 
                 rt::extract::#extractor(py, Some(#raw), rt::Fallback::Required, rt::Loc::path(#name), &mut errors)
             }
         }
-        Source::Query => {
+        Source::Query | Source::Header | Source::Cookie => {
+            let key = &param.key;
             let extractor = extractor(param.ty);
             let fallback = fallback(param.default.as_ref());
+            let (raw, loc) = match param.source {
+                Source::Query => (quote!(request.query(#key)), quote!(rt::Loc::query(#key))),
+                Source::Header => (
+                    quote!(request.header(#key).as_deref()),
+                    quote!(rt::Loc::header(#key)),
+                ),
+                _ => (quote!(request.cookie(#key)), quote!(rt::Loc::cookie(#key))),
+            };
             quote! {
-                rt::extract::#extractor(py, request.query(#name), #fallback, rt::Loc::query(#name), &mut errors)
+                rt::extract::#extractor(py, #raw, #fallback, #loc, &mut errors)
             }
         }
     }

@@ -1,0 +1,56 @@
+"""Parameter declarations: `Query()`, `Path()`, `Header()`, `Cookie()`.
+
+turbo reads these from the source at compile time (default, alias,
+convert_underscores and documentation options); at run time the server
+passes every argument explicitly, so these objects only carry what was
+written, like FastAPI's `FieldInfo` markers.
+"""
+
+from typing import Any
+
+_UNSET: Any = ...
+
+
+class Param:
+    """What a parameter function was called with."""
+
+    in_ = ""
+
+    def __init__(self, default: Any = _UNSET, **options: Any) -> None:
+        self.default = default
+        self.options = options
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.default!r})"
+
+
+class QueryParam(Param):
+    in_ = "query"
+
+
+class PathParam(Param):
+    in_ = "path"
+
+
+class HeaderParam(Param):
+    in_ = "header"
+
+
+class CookieParam(Param):
+    in_ = "cookie"
+
+
+def Query(default: Any = _UNSET, **options: Any) -> Any:  # noqa: N802 - FastAPI's name
+    return QueryParam(default, **options)
+
+
+def Path(default: Any = _UNSET, **options: Any) -> Any:  # noqa: N802
+    return PathParam(default, **options)
+
+
+def Header(default: Any = _UNSET, **options: Any) -> Any:  # noqa: N802
+    return HeaderParam(default, **options)
+
+
+def Cookie(default: Any = _UNSET, **options: Any) -> Any:  # noqa: N802
+    return CookieParam(default, **options)
