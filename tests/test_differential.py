@@ -269,3 +269,44 @@ PARAM_CASES = [
 @pytest.mark.parametrize("method,url,headers", PARAM_CASES)
 def test_declared_params_match_fastapi(reference, server, method, url, headers):
     assert_same(reference("params"), server("params"), method, url, None, headers)
+
+
+BOUND_CASES = [
+    ("/bounded/AB", None),
+    ("/bounded/ABCD?page=100&step=45&ratio=1&scale=-2.5&huge=1e20&name=abc&word=abc", None),
+    ("/bounded/A", None),  # too short
+    ("/bounded/ABCDE", None),  # too long
+    ("/bounded/abc", None),  # pattern
+    ("/bounded/%C3%89%C3%89", None),  # two characters, four bytes, not A-Z
+    ("/bounded/AB?page=0", None),
+    ("/bounded/AB?page=101", None),
+    ("/bounded/AB?page=1.0", None),
+    ("/bounded/AB?page=99999999999999999999999", None),
+    ("/bounded/AB?page=-99999999999999999999999", None),
+    ("/bounded/AB?step=0", None),
+    ("/bounded/AB?step=50", None),
+    ("/bounded/AB?step=7", None),  # multiple_of is checked first
+    ("/bounded/AB?step=-5", None),
+    ("/bounded/AB?ratio=0", None),
+    ("/bounded/AB?ratio=1.0000001", None),
+    ("/bounded/AB?ratio=nan", None),
+    ("/bounded/AB?ratio=inf", None),
+    ("/bounded/AB?scale=-3", None),
+    ("/bounded/AB?scale=0.3", None),
+    ("/bounded/AB?scale=1.5000000001", None),  # within pydantic's 1e-9 tolerance
+    ("/bounded/AB?scale=1.50001", None),
+    ("/bounded/AB?huge=1e21", None),
+    ("/bounded/AB?name=", None),
+    ("/bounded/AB?name=abcd", None),
+    ("/bounded/AB?name=%F0%9F%98%80%F0%9F%98%80%F0%9F%98%80", None),  # three characters
+    ("/bounded/AB?word=ABC", None),
+    ("/bounded/AB?word=a1", None),
+    ("/bounded/x?page=0&step=3&ratio=2&scale=0.1&name=toolong&word=X", {"x-version": "9", "cookie": "theme=darkness"}),
+    ("/bounded/AB", {"x-version": "0"}),
+    ("/bounded/AB", {"x-version": "two"}),
+]
+
+
+@pytest.mark.parametrize("url,headers", BOUND_CASES)
+def test_constraints_match_fastapi(reference, server, url, headers):
+    assert_same(reference("params"), server("params"), "GET", url, None, headers)

@@ -48,3 +48,20 @@ def cookies(
 @app.get("/mixed/{item_id}")
 def mixed(item_id: int, q: int = Query(...), x_level: int = Header(), tracker: float = Cookie()):
     return {"item_id": item_id, "q": q, "level": x_level, "tracker": tracker}
+
+
+@app.get("/bounded/{code}")
+def bounded(
+    code: Annotated[str, Path(min_length=2, max_length=4, pattern="^[A-Z]+$")],
+    page: int = Query(1, ge=1, le=100),
+    step: Annotated[int, Query(gt=0, lt=50, multiple_of=5)] = 5,
+    ratio: float = Query(0.5, gt=0, le=1),
+    scale: Annotated[float, Query(ge=-2.5, multiple_of=0.5)] = 1.0,
+    huge: float = Query(0, le=1e20),
+    name: Optional[str] = Query(None, min_length=1, max_length=3),
+    word: str = Query("ok", regex="^[a-z]+$"),
+    x_version: int = Header(1, ge=1, le=3),
+    theme: Annotated[str, Cookie(max_length=5)] = "light",
+):
+    return {"code": code, "page": page, "step": step, "ratio": ratio, "scale": scale, "huge": huge,
+            "name": name, "word": word, "version": x_version, "theme": theme}

@@ -126,6 +126,44 @@ pub struct Param {
     pub annotation_span: Option<Span>,
     /// For [`ParamType::Model`]: the pydantic model class's name.
     pub model: Option<String>,
+    /// `ge=`, `max_length=`, ... from `Query()` and friends.
+    pub constraints: Constraints,
+}
+
+/// Constraints declared on a parameter, as written.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Constraints {
+    pub multiple_of: Option<Literal>,
+    pub le: Option<Literal>,
+    pub lt: Option<Literal>,
+    pub ge: Option<Literal>,
+    pub gt: Option<Literal>,
+    pub min_length: Option<usize>,
+    pub max_length: Option<usize>,
+    pub pattern: Option<String>,
+    /// Where the first constraint is written, for diagnostics.
+    #[serde(skip)]
+    pub span: Option<Span>,
+}
+
+impl Constraints {
+    pub fn numeric(&self) -> [(&'static str, Option<&Literal>); 5] {
+        [
+            ("multiple_of", self.multiple_of.as_ref()),
+            ("le", self.le.as_ref()),
+            ("lt", self.lt.as_ref()),
+            ("ge", self.ge.as_ref()),
+            ("gt", self.gt.as_ref()),
+        ]
+    }
+
+    pub fn has_numeric(&self) -> bool {
+        self.numeric().iter().any(|(_, value)| value.is_some())
+    }
+
+    pub fn has_string(&self) -> bool {
+        self.min_length.is_some() || self.max_length.is_some() || self.pattern.is_some()
+    }
 }
 
 impl Param {

@@ -8,7 +8,7 @@
 
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::imports::{self, Imports};
-use crate::ir::{App, Handler, Literal, Param, ParamType, PathTemplate, Route, Source};
+use crate::ir::{App, Constraints, Handler, Literal, Param, ParamType, PathTemplate, Route, Source};
 use crate::parse::{py, span, span_of};
 use crate::source::{SourceFile, Span};
 
@@ -266,6 +266,7 @@ struct MarkerInfo<'e> {
     alias: Option<String>,
     /// Header only: `user_agent` is read from `user-agent`.
     convert_underscores: bool,
+    constraints: Constraints,
 }
 
 /// What a decorator is, as far as routing is concerned.
@@ -599,6 +600,10 @@ impl Lowerer<'_> {
             Some(default) => (Some(self.default(default)?), Some(span_of(default))),
         };
         let model = annotation.and_then(|a| self.model_name(a)).map(str::to_owned);
+        let constraints = marker_info
+            .as_ref()
+            .map(|info| info.constraints.clone())
+            .unwrap_or_default();
         let source = match (&marker_info, ty) {
             (Some(info), _) => info.source,
             // FastAPI reads a model-typed parameter from the body.
@@ -617,6 +622,7 @@ impl Lowerer<'_> {
             _ => name.clone(),
         };
         Some(Param {
+            constraints,
             model,
             key,
             name,
@@ -713,6 +719,7 @@ impl Lowerer<'_> {
             default: call.args.first(),
             alias: None,
             convert_underscores: true,
+            constraints: Constraints::default(),
         };
         let mut ok = true;
         for extra in call.args.iter().skip(1) {
@@ -761,6 +768,93 @@ impl Lowerer<'_> {
                         ok = false;
                     }
                 },
+                "multiple_of" | "le" | "lt" | "ge" | "gt" => {
+                    let value =
+                        literal(&keyword.value).filter(|v| matches!(v, Literal::Int(_) | Literal::Float(_)));
+                    let Some(value) = value else {
+                        self.diags.push(
+                            Diagnostic::new(
+                                Code::UnsupportedParamOption,
+                                span_of(&keyword.value),
+                                format!("`{name}=` must be a number literal"),
+                            )
+                            .label("turbo cannot evaluate this")
+                            .help(format!("write the bound, e.g. {name}=1")),
+                        );
+                        ok = false;
+                        continue;
+                    };
+                    info.constraints.span.get_or_insert(span_of(keyword));
+                    let slot = match name {
+                        "multiple_of" => &mut info.constraints.multiple_of,
+                        "le" => &mut info.constraints.le,
+                        "lt" => &mut info.constraints.lt,
+                        "ge" => &mut info.constraints.ge,
+                        _ => &mut info.constraints.gt,
+                    };
+                    *slot = Some(value);
+                }
+                "min_length" | "max_length" => {
+                    let value = match literal(&keyword.value) {
+                        Some(Literal::Int(digits)) => digits.parse::<usize>().ok(),
+                        _ => None,
+                    };
+                    let Some(value) = value else {
+                        self.diags.push(
+                            Diagnostic::new(
+                                Code::UnsupportedParamOption,
+                                span_of(&keyword.value),
+                                format!("`{name}=` must be a non-negative integer literal"),
+                            )
+                            .label("turbo cannot evaluate this")
+                            .help(format!("write the length, e.g. {name}=3")),
+                        );
+                        ok = false;
+                        continue;
+                    };
+                    info.constraints.span.get_or_insert(span_of(keyword));
+                    if name == "min_length" {
+                        info.constraints.min_length = Some(value);
+                    } else {
+                        info.constraints.max_length = Some(value);
+                    }
+                }
+                "pattern" | "regex" => match literal(&keyword.value) {
+                    Some(Literal::Str(pattern)) => match regex::Regex::new(&pattern) {
+                        Ok(_) => {
+                            info.constraints.span.get_or_insert(span_of(keyword));
+                            info.constraints.pattern = Some(pattern);
+                        }
+                        Err(error) => {
+                            let reason = error.to_string().lines().last().unwrap_or("").trim().to_owned();
+                            self.diags.push(
+                                Diagnostic::new(
+                                    Code::UnsupportedParamOption,
+                                    span_of(&keyword.value),
+                                    "pattern that pydantic's regex engine rejects",
+                                )
+                                .label(reason)
+                                .help(
+                                    "pydantic compiles patterns with Rust's regex crate (no look-around, no \
+                                     backreferences); FastAPI fails at start-up with this one",
+                                ),
+                            );
+                            ok = false;
+                        }
+                    },
+                    _ => {
+                        self.diags.push(
+                            Diagnostic::new(
+                                Code::UnsupportedParamOption,
+                                span_of(&keyword.value),
+                                "pattern must be a string literal",
+                            )
+                            .label("turbo cannot evaluate this")
+                            .help("write the pattern as a string, e.g. pattern=\"^[a-z]+$\""),
+                        );
+                        ok = false;
+                    }
+                },
                 _ if DOCUMENTATION.contains(&name) => {}
                 _ => {
                     self.diags.push(
@@ -770,7 +864,8 @@ impl Lowerer<'_> {
                             format!("`{name}=` in a parameter declaration is not supported by turbo yet"),
                         )
                         .label("turbo does not apply this option yet")
-                        .help("supported: default, alias, convert_underscores (Header) and documentation options"),
+                        .help("supported: default, alias, convert_underscores (Header), gt, ge, lt, le, multiple_of, \
+                             min_length, max_length, pattern and documentation options"),
                     );
                     ok = false;
                 }

@@ -21,6 +21,7 @@ pub fn validate(app: &App, diags: &mut Diagnostics) {
         path_params_have_handler_params(route, diags);
         at_most_one_body_param(route, diags);
         for param in &route.handler.params {
+            constraints_fit_type(param, diags);
             param_is_extractable(route, param, diags);
             default_fits_type(param, diags);
         }
@@ -134,6 +135,40 @@ fn param_is_extractable(route: &Route, param: &Param, diags: &mut Diagnostics) {
                 );
             }
         }
+    }
+}
+
+/// Numeric bounds apply to int and float parameters (int ones must be
+/// integers that fit 64 bits), lengths and patterns to str parameters.
+fn constraints_fit_type(param: &Param, diags: &mut Diagnostics) {
+    let constraints = &param.constraints;
+    let Some(span) = constraints.span else { return };
+    let int_bound_out_of_range = constraints.numeric().iter().any(|(_, value)| match value {
+        Some(Literal::Int(digits)) => digits.parse::<i64>().is_err(),
+        Some(_) => true,
+        None => false,
+    });
+    let problem = if constraints.has_numeric() && !matches!(param.ty, ParamType::Int | ParamType::Float) {
+        Some(format!(
+            "numeric bounds on a parameter of type `{}`",
+            param.type_label()
+        ))
+    } else if constraints.has_string() && param.ty != ParamType::Str {
+        Some(format!(
+            "length or pattern bounds on a parameter of type `{}`",
+            param.type_label()
+        ))
+    } else if param.ty == ParamType::Int && int_bound_out_of_range {
+        Some("bounds of an `int` parameter must be integers between -2**63 and 2**63-1".to_owned())
+    } else {
+        None
+    };
+    if let Some(problem) = problem {
+        diags.push(
+            Diagnostic::new(Code::UnsupportedParamOption, span, problem)
+                .label("turbo does not apply this combination")
+                .help("use gt/ge/lt/le/multiple_of on int or float parameters, min_length/max_length/pattern on str ones"),
+        );
     }
 }
 

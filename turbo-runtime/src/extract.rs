@@ -10,6 +10,7 @@
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyFloat, PyInt, PyString};
 
+use crate::constraints::{check_float, check_int, check_str, FloatBounds, IntBounds, IntValue, StrBounds};
 use crate::json::write_str;
 use crate::request::Request;
 use crate::response::Outcome;
@@ -116,6 +117,26 @@ impl ValidationErrors {
         body
     }
 
+    /// An error with pydantic's `ctx`: `{ctx_key: ctx_json}`.
+    pub fn push_with_ctx(
+        &mut self,
+        kind: &str,
+        loc: Loc,
+        msg: &str,
+        input: Option<&str>,
+        ctx_key: &str,
+        ctx_json: &str,
+    ) {
+        self.push(kind, loc, msg, input);
+        // Reopen the entry just written to add its ctx.
+        self.json.pop();
+        self.json.extend_from_slice(b",\"ctx\":{");
+        write_str(&mut self.json, ctx_key);
+        self.json.push(b':');
+        self.json.extend_from_slice(ctx_json.as_bytes());
+        self.json.extend_from_slice(b"}}");
+    }
+
     pub fn push(&mut self, kind: &str, loc: Loc, msg: &str, input: Option<&str>) {
         if self.count > 0 {
             self.json.push(b',');
@@ -192,12 +213,16 @@ pub fn str<'py>(
     raw: Option<&str>,
     fallback: Fallback,
     loc: Loc,
+    bounds: &StrBounds,
     errors: &mut ValidationErrors,
 ) -> Extracted<'py> {
     let raw = match present_or_fallback(py, raw, fallback, loc, errors) {
         Ok(raw) => raw,
         Err(done) => return done,
     };
+    if !check_str(raw, bounds, loc, errors) {
+        return None;
+    }
     Some(PyString::new(py, raw).into_any())
 }
 
@@ -206,6 +231,7 @@ pub fn int<'py>(
     raw: Option<&str>,
     fallback: Fallback,
     loc: Loc,
+    bounds: &IntBounds,
     errors: &mut ValidationErrors,
 ) -> Extracted<'py> {
     let raw = match present_or_fallback(py, raw, fallback, loc, errors) {
@@ -213,8 +239,14 @@ pub fn int<'py>(
         Err(done) => return done,
     };
     match parse_int(raw) {
-        ParsedInt::Small(value) => Some(value.into_pyobject(py).ok()?.into_any()),
-        ParsedInt::Big(digits) => errors.internal(big_int(py, &digits)),
+        ParsedInt::Small(value) => {
+            check_int(IntValue::Small(value), bounds, raw, loc, errors).then_some(())?;
+            Some(value.into_pyobject(py).ok()?.into_any())
+        }
+        ParsedInt::Big(digits) => {
+            check_int(IntValue::Big(&digits), bounds, raw, loc, errors).then_some(())?;
+            errors.internal(big_int(py, &digits))
+        }
         ParsedInt::TooLong => {
             errors.push(
                 "int_parsing_size",
@@ -241,6 +273,7 @@ pub fn float<'py>(
     raw: Option<&str>,
     fallback: Fallback,
     loc: Loc,
+    bounds: &FloatBounds,
     errors: &mut ValidationErrors,
 ) -> Extracted<'py> {
     let raw = match present_or_fallback(py, raw, fallback, loc, errors) {
@@ -248,7 +281,10 @@ pub fn float<'py>(
         Err(done) => return done,
     };
     match parse_float(raw) {
-        Some(value) => Some(PyFloat::new(py, value).into_any()),
+        Some(value) => {
+            check_float(value, bounds, raw, loc, errors).then_some(())?;
+            Some(PyFloat::new(py, value).into_any())
+        }
         None => {
             errors.push(
                 "float_parsing",

@@ -5,6 +5,7 @@
 //! [`__private`], the versioned contract between the emitter and the
 //! runtime. See ARCHITECTURE.md for the request path.
 
+mod constraints;
 mod extract;
 mod json;
 mod python;
@@ -21,7 +22,7 @@ mod template;
 /// compile with a clear message instead of misbehaving.
 #[doc(hidden)]
 pub mod __private {
-    pub const API_VERSION: u32 = 2;
+    pub const API_VERSION: u32 = 3;
 
     /// Fails compilation of a generated crate made for another API version.
     pub const fn assert_api_version(expected: u32) {
@@ -31,6 +32,7 @@ pub mod __private {
         );
     }
 
+    pub use crate::constraints::{FloatBounds, IntBounds, Pattern, StrBounds};
     pub use crate::extract::{Fallback, Loc, ValidationErrors};
     pub mod extract {
         pub use crate::extract::{body, bool, float, int, read_body, str, uuid};

@@ -8,7 +8,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::ir::{App, Convertor, Literal, Param, ParamType, Route, Source};
+use crate::ir::{App, Constraints, Convertor, Literal, Param, ParamType, Route, Source};
 
 pub fn tokens(app: &App, source_file: &str) -> TokenStream {
     let mut body_index = 0;
@@ -159,14 +159,16 @@ fn extract_call(route: &Route, param: &Param, body_index: usize) -> TokenStream 
                 .map(|(i, (_, convertor, _))| (i, convertor))
                 .expect("validation guarantees the path has this parameter");
             let raw = quote! { captures.get(request.path(), #position) };
-            let extractor = match (convertor, param.ty) {
+            let ty = match (convertor, param.ty) {
                 (Convertor::Uuid, _) => return quote! { rt::extract::uuid(py, #raw, &mut errors) },
-                (Convertor::Int, ParamType::Any) => quote!(int),
-                (Convertor::Float, ParamType::Any) => quote!(float),
-                (_, ty) => extractor(ty),
+                (Convertor::Int, ParamType::Any) => ParamType::Int,
+                (Convertor::Float, ParamType::Any) => ParamType::Float,
+                (_, ty) => ty,
             };
+            let extractor = extractor(ty);
+            let bounds = bounds(ty, &param.constraints);
             quote! {
-                rt::extract::#extractor(py, Some(#raw), rt::Fallback::Required, rt::Loc::path(#name), &mut errors)
+                rt::extract::#extractor(py, Some(#raw), rt::Fallback::Required, rt::Loc::path(#name), #bounds &mut errors)
             }
         }
         Source::Query | Source::Header | Source::Cookie => {
@@ -181,10 +183,71 @@ fn extract_call(route: &Route, param: &Param, body_index: usize) -> TokenStream 
                 ),
                 _ => (quote!(request.cookie(#key)), quote!(rt::Loc::cookie(#key))),
             };
+            let bounds = bounds(param.ty, &param.constraints);
             quote! {
-                rt::extract::#extractor(py, #raw, #fallback, #loc, &mut errors)
+                rt::extract::#extractor(py, #raw, #fallback, #loc, #bounds &mut errors)
             }
         }
+    }
+}
+
+/// The bounds argument of an int/float/str extractor (with its trailing
+/// comma), as a static: patterns cache their compiled regex in it.
+fn bounds(ty: ParamType, constraints: &Constraints) -> TokenStream {
+    let number = |value: Option<&Literal>, float: bool| match value {
+        None => quote!(None),
+        Some(Literal::Int(digits)) if !float => {
+            let value: i64 = digits.parse().expect("validation keeps int bounds within i64");
+            quote!(Some(#value))
+        }
+        Some(Literal::Int(digits)) => {
+            let bits = digits.parse::<f64>().unwrap_or(f64::NAN).to_bits();
+            quote!(Some(f64::from_bits(#bits)))
+        }
+        Some(Literal::Float(value)) => {
+            let bits = value.to_bits();
+            quote!(Some(f64::from_bits(#bits)))
+        }
+        Some(_) => quote!(None),
+    };
+    let numeric = |kind: TokenStream, float: bool| {
+        if !constraints.has_numeric() {
+            return quote!(&rt::#kind::NONE,);
+        }
+        let [multiple_of, le, lt, ge, gt] = constraints.numeric().map(|(_, value)| number(value, float));
+        quote! {{
+            static BOUNDS: rt::#kind = rt::#kind {
+                multiple_of: #multiple_of, le: #le, lt: #lt, ge: #ge, gt: #gt,
+            };
+            &BOUNDS
+        },}
+    };
+    match ty {
+        ParamType::Int => numeric(quote!(IntBounds), false),
+        ParamType::Float => numeric(quote!(FloatBounds), true),
+        ParamType::Str | ParamType::Any | ParamType::Uuid | ParamType::Model if constraints.has_string() => {
+            let length = |value: Option<usize>| match value {
+                Some(n) => quote!(Some(#n)),
+                None => quote!(None),
+            };
+            let (min_length, max_length) = (length(constraints.min_length), length(constraints.max_length));
+            let (pattern_static, pattern) = match &constraints.pattern {
+                Some(source) => (
+                    quote! { static PATTERN: rt::Pattern = rt::Pattern::new(#source); },
+                    quote!(Some(&PATTERN)),
+                ),
+                None => (quote!(), quote!(None)),
+            };
+            quote! {{
+                #pattern_static
+                static BOUNDS: rt::StrBounds = rt::StrBounds {
+                    min_length: #min_length, max_length: #max_length, pattern: #pattern,
+                };
+                &BOUNDS
+            },}
+        }
+        ParamType::Str | ParamType::Any | ParamType::Uuid | ParamType::Model => quote!(&rt::StrBounds::NONE,),
+        ParamType::Bool => quote!(),
     }
 }
 
