@@ -2,7 +2,7 @@
 
 from typing import List, Optional
 
-from fastapi import FastAPI, HTTPException
+from fastapi import FastAPI, HTTPException, status
 from pydantic import BaseModel, Field
 
 app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
@@ -24,7 +24,7 @@ class SpecialItem(Item):
     code: str = Field(pattern=r"^[A-Z]{3}$")
 
 
-@app.post("/items", status_code=201)
+@app.post("/items", status_code=status.HTTP_201_CREATED)
 def create_item(item: Item):
     return {"created": item, "total": item.price * item.quantity}
 
@@ -32,7 +32,7 @@ def create_item(item: Item):
 @app.put("/items/{item_id}")
 def update_item(item_id: int, item: Item, notify: bool = False):
     if item_id == 0:
-        raise HTTPException(status_code=404, detail="no item 0")
+        raise HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail="no item 0")
     return {"item_id": item_id, "name": item.name, "tags": [t.name for t in item.tags], "notify": notify}
 
 

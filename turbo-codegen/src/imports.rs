@@ -16,6 +16,7 @@ pub const PROVIDED: &[(&str, &[&str])] = &[
     ("fastapi.encoders", &["jsonable_encoder"]),
     ("fastapi.exceptions", &["HTTPException"]),
     ("fastapi.params", &[]),
+    ("fastapi.status", &[]),
     (
         "turboapi",
         &[
@@ -33,6 +34,7 @@ pub const PROVIDED: &[(&str, &[&str])] = &[
     ("turboapi.encoders", &["jsonable_encoder"]),
     ("turboapi.exceptions", &["HTTPException"]),
     ("turboapi.params", &[]),
+    ("turboapi.status", &[]),
 ];
 
 const BUILTIN_TYPES: &[&str] = &[

@@ -12,6 +12,9 @@ use crate::ir::{App, Constraints, Handler, Literal, Param, ParamType, PathTempla
 use crate::parse::{py, span, span_of};
 use crate::source::{SourceFile, Span};
 
+/// turbo's `status` module: `NAME = code` lines, read to resolve constants.
+const STATUS_MODULE: &str = include_str!("../../python/turboapi/status.py");
+
 /// Route decorators of the application object and the methods they imply.
 const ROUTE_DECORATORS: &[(&str, &str)] = &[
     ("get", "GET"),
@@ -1143,7 +1146,7 @@ impl Lowerer<'_> {
     fn status_code(&mut self, value: &py::Expr) -> Option<u16> {
         let code = match literal(value) {
             Some(Literal::Int(digits)) => digits.parse::<i64>().ok(),
-            _ => None,
+            _ => self.status_constant(value),
         };
         match code {
             Some(code @ 100..=599) => Some(code as u16),
@@ -1167,11 +1170,25 @@ impl Lowerer<'_> {
                         "status_code must be an integer literal",
                     )
                     .label("turbo cannot evaluate this")
-                    .help("write the number, e.g. `status_code=201`"),
+                    .help("write the number, e.g. `status_code=201`, or a `status.HTTP_...` constant"),
                 );
                 None
             }
         }
+    }
+
+    /// `status.HTTP_201_CREATED` from `fastapi.status` (or turbo's): its code.
+    fn status_constant(&self, value: &py::Expr) -> Option<i64> {
+        let resolved = self.imports.resolve(value)?;
+        let (module, name) = resolved.rsplit_once('.')?;
+        if !matches!(module, "fastapi.status" | "turboapi.status") {
+            return None;
+        }
+        STATUS_MODULE
+            .lines()
+            .filter_map(|line| line.split_once(" = "))
+            .find(|(constant, _)| *constant == name)
+            .and_then(|(_, code)| code.trim().parse().ok())
     }
 
     fn methods(&mut self, value: &py::Expr) -> Option<Vec<String>> {

@@ -44,6 +44,11 @@ const EMBEDDED_PACKAGE: &[(&str, bool, &str)] = &[
         include_str!("../../python/turboapi/params.py"),
     ),
     (
+        "turboapi.status",
+        false,
+        include_str!("../../python/turboapi/status.py"),
+    ),
+    (
         "turboapi.exceptions",
         false,
         include_str!("../../python/turboapi/exceptions.py"),
