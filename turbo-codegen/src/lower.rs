@@ -1148,6 +1148,24 @@ impl Lowerer<'_> {
             Some(Literal::Int(digits)) => digits.parse::<i64>().ok(),
             _ => self.status_constant(value),
         };
+        let unknown_constant = self
+            .imports
+            .resolve(value)
+            .filter(|name| name.starts_with("fastapi.status.") || name.starts_with("turboapi.status."))
+            .filter(|_| code.is_none());
+        if let Some(name) = unknown_constant {
+            let constant = name.rsplit('.').next().unwrap_or_default().to_owned();
+            self.diags.push(
+                Diagnostic::new(
+                    Code::InvalidStatusCode,
+                    span_of(value),
+                    format!("`status` has no constant `{constant}`"),
+                )
+                .label("Python raises AttributeError when importing the app")
+                .help("check the spelling: constants are named like HTTP_201_CREATED"),
+            );
+            return None;
+        }
         match code {
             Some(code @ 100..=599) => Some(code as u16),
             Some(_) => {
