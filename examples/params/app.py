@@ -1,7 +1,7 @@
 """Query(), Path(), Header() and Cookie() in both of FastAPI's spellings:
 an unmodified FastAPI app."""
 
-from typing import Annotated, Optional
+from typing import Annotated, List, Optional
 
 from fastapi import Cookie, FastAPI, Header, Path, Query
 
@@ -65,3 +65,14 @@ def bounded(
 ):
     return {"code": code, "page": page, "step": step, "ratio": ratio, "scale": scale, "huge": huge,
             "name": name, "word": word, "version": x_version, "theme": theme}
+
+
+@app.get("/lists")
+def lists(
+    tags: list[str] = Query([]),
+    ids: Annotated[Optional[List[int]], Query(alias="id")] = None,
+    need: list[float] = Query(),
+    flags: list[bool] = Query(["yes", 0]),
+    x_tag: list[str] = Header(None),
+):
+    return {"tags": tags, "ids": ids, "need": need, "flags": flags, "x_tag": x_tag}

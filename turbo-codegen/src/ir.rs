@@ -121,6 +121,8 @@ pub struct Param {
     pub ty: ParamType,
     /// `X | None` / `Optional[X]`.
     pub optional: bool,
+    /// `list[X]`: every value sent under the name; `ty` is the element type.
+    pub list: bool,
     pub default: Option<Literal>,
     pub default_span: Option<Span>,
     pub annotation_span: Option<Span>,
@@ -173,7 +175,12 @@ impl Param {
 
     /// The annotation as FastAPI users write it, for tables and messages.
     pub fn type_label(&self) -> String {
-        let base = self.model.as_deref().unwrap_or(self.ty.name());
+        let element = self.model.as_deref().unwrap_or(self.ty.name());
+        let base = if self.list {
+            format!("list[{element}]")
+        } else {
+            element.to_owned()
+        };
         if self.optional {
             format!("{base} | None")
         } else {
@@ -245,6 +252,7 @@ pub enum Literal {
     Int(String),
     Float(f64),
     Str(String),
+    List(Vec<Literal>),
 }
 
 impl Literal {
@@ -257,6 +265,10 @@ impl Literal {
             Literal::Int(digits) => digits.clone(),
             Literal::Float(value) => format!("{value:?}"),
             Literal::Str(text) => format!("{text:?}"),
+            Literal::List(items) => format!(
+                "[{}]",
+                items.iter().map(Literal::python).collect::<Vec<_>>().join(", ")
+            ),
         }
     }
 }

@@ -582,12 +582,19 @@ impl Lowerer<'_> {
             return None;
         }
         let marker = annotated_marker.or(default_marker);
-        let (ty, optional, annotation_span) = match annotation {
-            None => (ParamType::Any, false, None),
-            Some(annotation) => {
-                let (ty, optional) = self.annotation(annotation)?;
-                (ty, optional, Some(span_of(annotation)))
-            }
+        let (ty, optional, list, annotation_span) = match annotation {
+            None => (ParamType::Any, false, false, None),
+            Some(annotation) => match self.list_element(annotation) {
+                // `list[int]`, `List[str] | None`: the element type.
+                Some((element, optional)) => {
+                    let (ty, _) = self.annotation(element)?;
+                    (ty, optional, true, Some(span_of(annotation)))
+                }
+                None => {
+                    let (ty, optional) = self.annotation(annotation)?;
+                    (ty, optional, false, Some(span_of(annotation)))
+                }
+            },
         };
         let marker_info = match marker {
             Some((source, call)) => Some(self.marker_options(source, call, annotated_marker.is_some())?),
@@ -609,8 +616,9 @@ impl Lowerer<'_> {
             .unwrap_or_default();
         let source = match (&marker_info, ty) {
             (Some(info), _) => info.source,
-            // FastAPI reads a model-typed parameter from the body.
+            // FastAPI reads a model-typed (or list-typed) parameter from the body.
             (None, ParamType::Model) => Source::Body,
+            (None, _) if list => Source::Body,
             (None, _) => Source::Query,
         };
         let key = match &marker_info {
@@ -625,6 +633,7 @@ impl Lowerer<'_> {
             _ => name.clone(),
         };
         Some(Param {
+            list,
             constraints,
             model,
             key,
@@ -933,6 +942,21 @@ impl Lowerer<'_> {
             );
         }
         ty.map(|ty| (ty, false))
+    }
+
+    /// For `list[X]`, `List[X]` (optionally `| None`): `(X, optional)`.
+    fn list_element<'e>(&self, annotation: &'e py::Expr) -> Option<(&'e py::Expr, bool)> {
+        let (inner, optional) = match self.optional_inner(annotation) {
+            Some((inner, true)) => (inner, true),
+            _ => (annotation, false),
+        };
+        let py::Expr::Subscript(subscript) = inner else {
+            return None;
+        };
+        match self.imports.resolve(&subscript.value).as_deref() {
+            Some("builtins.list" | "typing.List") => Some((&subscript.slice, optional)),
+            _ => None,
+        }
     }
 
     /// The model class an annotation names, looking through `| None`.
@@ -1489,6 +1513,12 @@ pub fn literal(expr: &py::Expr) -> Option<Literal> {
             py::Constant::Str(s) => Some(Literal::Str(s.clone())),
             _ => None,
         },
+        py::Expr::List(list) => list
+            .elts
+            .iter()
+            .map(literal)
+            .collect::<Option<Vec<_>>>()
+            .map(Literal::List),
         py::Expr::UnaryOp(unary) if matches!(unary.op, py::UnaryOp::USub) => match literal(&unary.operand)? {
             Literal::Int(digits) if !digits.starts_with('-') => Some(Literal::Int(format!("-{digits}"))),
             Literal::Float(f) => Some(Literal::Float(-f)),

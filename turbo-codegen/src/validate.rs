@@ -22,6 +22,7 @@ pub fn validate(app: &App, diags: &mut Diagnostics) {
         at_most_one_body_param(route, diags);
         for param in &route.handler.params {
             constraints_fit_type(param, diags);
+            list_is_supported(param, diags);
             param_is_extractable(route, param, diags);
             default_fits_type(param, diags);
         }
@@ -172,6 +173,45 @@ fn constraints_fit_type(param: &Param, diags: &mut Diagnostics) {
     }
 }
 
+/// `list[T]` is read from repeated query keys or headers when declared
+/// with `Query()`/`Header()`; without one, FastAPI reads it from the body.
+fn list_is_supported(param: &Param, diags: &mut Diagnostics) {
+    if !param.list {
+        return;
+    }
+    let at = param.annotation_span.unwrap_or(param.span);
+    let problem = match (param.source, param.ty) {
+        (
+            Source::Query | Source::Header,
+            ParamType::Str | ParamType::Int | ParamType::Float | ParamType::Bool,
+        ) => {
+            if param.constraints.span.is_some() {
+                Some((
+                    "constraints on a list parameter",
+                    "turbo does not apply list constraints yet",
+                ))
+            } else {
+                None
+            }
+        }
+        (Source::Query | Source::Header, _) => Some((
+            "a list of this type",
+            "list elements may be str, int, float or bool",
+        )),
+        _ => Some((
+            "a list parameter without `Query()` or `Header()`",
+            "FastAPI reads it from the request body, which turbo does not support for lists yet",
+        )),
+    };
+    if let Some((message, label)) = problem {
+        diags.push(
+            Diagnostic::new(Code::UnsupportedAnnotation, at, message)
+                .label(label)
+                .help("declare it as `list[int] = Query([])` (or `Header`) with str, int, float or bool elements"),
+        );
+    }
+}
+
 /// FastAPI embeds several body parameters under their names; not yet here.
 fn at_most_one_body_param(route: &Route, diags: &mut Diagnostics) {
     let mut body = route.handler.params.iter().filter(|p| p.source == Source::Body);
@@ -216,6 +256,21 @@ fn convertor_value(convertor: Convertor) -> &'static str {
 /// usual way to mark a parameter optional.
 fn default_fits_type(param: &Param, diags: &mut Diagnostics) {
     let Some(default) = &param.default else { return };
+    if param.list {
+        // FastAPI passes list defaults as written; a non-list is surely a mistake.
+        if !matches!(default, Literal::None | Literal::List(_)) {
+            diags.push(
+                Diagnostic::new(
+                    Code::DefaultTypeMismatch,
+                    param.default_span.unwrap_or(param.span),
+                    format!("default `{}` of a list parameter", default.python()),
+                )
+                .label("not a list")
+                .help("use a list literal such as `[]`, or `None`"),
+            );
+        }
+        return;
+    }
     let fits = matches!(
         (param.ty, default),
         (_, Literal::None)

@@ -20,28 +20,35 @@ use crate::response::Outcome;
 pub struct Loc {
     pub source: &'static str,
     pub name: &'static str,
+    /// The position in a list parameter (`["query", "ids", 1]`).
+    pub index: Option<usize>,
 }
 
 impl Loc {
+    const fn new(source: &'static str, name: &'static str) -> Self {
+        Loc {
+            source,
+            name,
+            index: None,
+        }
+    }
     pub const fn path(name: &'static str) -> Self {
-        Loc { source: "path", name }
+        Loc::new("path", name)
     }
     pub const fn query(name: &'static str) -> Self {
-        Loc {
-            source: "query",
-            name,
-        }
+        Loc::new("query", name)
     }
     pub const fn header(name: &'static str) -> Self {
-        Loc {
-            source: "header",
-            name,
-        }
+        Loc::new("header", name)
     }
     pub const fn cookie(name: &'static str) -> Self {
+        Loc::new("cookie", name)
+    }
+    /// The same place, one element of a list.
+    pub const fn at(self, index: usize) -> Self {
         Loc {
-            source: "cookie",
-            name,
+            index: Some(index),
+            ..self
         }
     }
 }
@@ -58,6 +65,8 @@ pub enum Fallback {
     BigInt(&'static str),
     Float(f64),
     Str(&'static str),
+    /// A list literal (a fresh list per request, as FastAPI deep-copies it).
+    List(&'static [Fallback]),
 }
 
 impl Fallback {
@@ -70,6 +79,13 @@ impl Fallback {
             Fallback::BigInt(digits) => big_int(py, digits)?,
             Fallback::Float(f) => PyFloat::new(py, f).into_any(),
             Fallback::Str(s) => PyString::new(py, s).into_any(),
+            Fallback::List(items) => {
+                let mut values = Vec::with_capacity(items.len());
+                for item in items.iter() {
+                    values.push((*item).to_python(py)?.unwrap_or_else(|| py.None().into_bound(py)));
+                }
+                pyo3::types::PyList::new(py, values)?.into_any()
+            }
         }))
     }
 }
@@ -149,6 +165,10 @@ impl ValidationErrors {
         write_str(out, loc.source);
         out.push(b',');
         write_str(out, loc.name);
+        if let Some(index) = loc.index {
+            out.push(b',');
+            out.extend_from_slice(index.to_string().as_bytes());
+        }
         out.extend_from_slice(b"],\"msg\":");
         write_str(out, msg);
         out.extend_from_slice(b",\"input\":");
@@ -320,6 +340,53 @@ pub fn bool<'py>(
             None
         }
     }
+}
+
+/// The element type of a `list[T]` parameter.
+#[derive(Clone, Copy, Debug)]
+pub enum ListItem {
+    Str,
+    Int,
+    Float,
+    Bool,
+}
+
+/// A `list[T]` query or header parameter: every value sent under the name,
+/// each parsed as `T` (errors carry the index); none sent means absent.
+pub fn list<'py, S: AsRef<str>>(
+    py: Python<'py>,
+    values: &[S],
+    item: ListItem,
+    fallback: Fallback,
+    loc: Loc,
+    errors: &mut ValidationErrors,
+) -> Extracted<'py> {
+    if values.is_empty() {
+        return match present_or_fallback(py, None, fallback, loc, errors) {
+            Ok(_) => None,
+            Err(done) => done,
+        };
+    }
+    let mut items = Vec::with_capacity(values.len());
+    let mut complete = true;
+    for (index, value) in values.iter().enumerate() {
+        let raw = Some(value.as_ref());
+        let at = loc.at(index);
+        let parsed = match item {
+            ListItem::Str => str(py, raw, Fallback::Required, at, &StrBounds::NONE, errors),
+            ListItem::Int => int(py, raw, Fallback::Required, at, &IntBounds::NONE, errors),
+            ListItem::Float => float(py, raw, Fallback::Required, at, &FloatBounds::NONE, errors),
+            ListItem::Bool => bool(py, raw, Fallback::Required, at, errors),
+        };
+        match parsed {
+            Some(parsed) => items.push(parsed),
+            None => complete = false,
+        }
+    }
+    if !complete {
+        return None;
+    }
+    errors.internal(pyo3::types::PyList::new(py, items).map(Bound::into_any))
 }
 
 /// A `{name:uuid}` path value (already matched by the convertor), as the

@@ -66,6 +66,25 @@ impl Request {
         self.headers.get(name).map(|value| latin1(value.as_bytes()))
     }
 
+    /// Every value of header `name`, in order (`headers.getlist(name)`).
+    pub fn header_all(&self, name: &str) -> Vec<String> {
+        self.headers
+            .get_all(name)
+            .iter()
+            .map(|value| latin1(value.as_bytes()))
+            .collect()
+    }
+
+    /// Every value of query parameter `name`, in order (`getlist`).
+    pub fn query_all(&self, name: &str) -> Vec<&str> {
+        self.query
+            .get_or_init(|| parse_query(self.raw_query.as_deref().unwrap_or("")))
+            .iter()
+            .filter(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+            .collect()
+    }
+
     /// Cookie `name`: every `Cookie` header parsed by Starlette's
     /// `cookie_parser`, in order, the last of equal names winning.
     pub fn cookie(&self, name: &str) -> Option<&str> {

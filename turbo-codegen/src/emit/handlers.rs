@@ -171,6 +171,21 @@ fn extract_call(route: &Route, param: &Param, body_index: usize) -> TokenStream 
                 rt::extract::#extractor(py, Some(#raw), rt::Fallback::Required, rt::Loc::path(#name), #bounds &mut errors)
             }
         }
+        Source::Query | Source::Header if param.list => {
+            let key = &param.key;
+            let item = match param.ty {
+                ParamType::Int => quote!(rt::extract::ListItem::Int),
+                ParamType::Float => quote!(rt::extract::ListItem::Float),
+                ParamType::Bool => quote!(rt::extract::ListItem::Bool),
+                _ => quote!(rt::extract::ListItem::Str),
+            };
+            let fallback = fallback(param.default.as_ref());
+            let (values, loc) = match param.source {
+                Source::Query => (quote!(&request.query_all(#key)), quote!(rt::Loc::query(#key))),
+                _ => (quote!(&request.header_all(#key)), quote!(rt::Loc::header(#key))),
+            };
+            quote! { rt::extract::list(py, #values, #item, #fallback, #loc, &mut errors) }
+        }
         Source::Query | Source::Header | Source::Cookie => {
             let key = &param.key;
             let extractor = extractor(param.ty);
@@ -276,5 +291,9 @@ fn fallback(default: Option<&Literal>) -> TokenStream {
             quote!(rt::Fallback::Float(f64::from_bits(#bits)))
         }
         Some(Literal::Str(text)) => quote!(rt::Fallback::Str(#text)),
+        Some(Literal::List(items)) => {
+            let items = items.iter().map(|item| fallback(Some(item)));
+            quote!(rt::Fallback::List(&[#(#items),*]))
+        }
     }
 }
