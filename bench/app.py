@@ -1,7 +1,10 @@
 """The benchmark app: an unmodified FastAPI app, served by FastAPI/uvicorn
 and compiled by turbo. The pure-hyper baseline serves the same routes."""
 
-from fastapi import FastAPI
+from typing import Annotated
+
+from fastapi import FastAPI, Query
+from pydantic import BaseModel
 
 app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
 
@@ -19,3 +22,23 @@ def read_item(item_id: int, q: str | None = None):
 @app.get("/async/items/{item_id}")
 async def read_item_async(item_id: int, q: str | None = None):
     return {"item_id": item_id, "q": q}
+
+
+class Item(BaseModel):
+    name: str
+    price: float
+    quantity: int = 1
+
+
+@app.post("/items")
+def create_item(item: Item):
+    return item
+
+
+@app.get("/search")
+def search(
+    q: Annotated[str, Query(min_length=1, max_length=50)],
+    page: Annotated[int, Query(ge=1, le=1000)] = 1,
+    size: Annotated[int, Query(ge=1, le=100)] = 10,
+):
+    return {"q": q, "page": page, "size": size}

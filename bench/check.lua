@@ -1,6 +1,14 @@
 -- wrk script: every response must have the expected status and body.
 -- Mismatches are counted per thread and reported at the end.
 local expected_status = tonumber(os.getenv("EXPECT_STATUS") or "200")
+-- POST endpoints: method and JSON body from the environment.
+if os.getenv("METHOD") then
+  wrk.method = os.getenv("METHOD")
+end
+if os.getenv("REQUEST_BODY") then
+  wrk.body = os.getenv("REQUEST_BODY")
+  wrk.headers["Content-Type"] = "application/json"
+end
 local expected_body = os.getenv("EXPECT_BODY")
 local threads = {}
 

@@ -33,7 +33,12 @@ ENDPOINTS = {
     "sync": ("/items/42?q=hello", '{"item_id":42,"q":"hello"}'),
     "async": ("/async/items/42?q=hello", '{"item_id":42,"q":"hello"}'),
     "root": ("/", '{"message":"Hello, World"}'),
+    "query3": ("/search?q=shoes&page=3&size=20", '{"q":"shoes","page":3,"size":20}'),
+    "model": ("/items", '{"name":"hammer","price":9.5,"quantity":2}'),
 }
+
+# Endpoints sent as POST with a JSON body.
+REQUEST_BODIES = {"model": '{"name": "hammer", "price": 9.5, "quantity": 2}'}
 
 
 def run(cmd, **kwargs):
@@ -104,6 +109,8 @@ def wait_ready(port: int, path: str = "/"):
 def wrk(port: int, endpoint: str, duration: int) -> float:
     path, body = ENDPOINTS[endpoint]
     env = dict(os.environ, EXPECT_STATUS="200", EXPECT_BODY=body)
+    if endpoint in REQUEST_BODIES:
+        env.update(METHOD="POST", REQUEST_BODY=REQUEST_BODIES[endpoint])
     out = subprocess.run(
         ["taskset", "-c", WRK_CPU, "wrk", "-t1", "-c50", f"-d{duration}s", "-s", str(BENCH / "check.lua"),
          f"http://127.0.0.1:{port}{path}"],
@@ -122,7 +129,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--skip-cold-build", action="store_true")
-    parser.add_argument("--endpoints", default="sync,async,root")
+    parser.add_argument("--endpoints", default="sync,async,root,query3,model")
     args = parser.parse_args()
     endpoints = args.endpoints.split(",")
 

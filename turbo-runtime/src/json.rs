@@ -75,6 +75,12 @@ impl Encoder {
     fn other(&self, obj: &Bound<'_, PyAny>, out: &mut Vec<u8>, depth: usize) -> PyResult<()> {
         match self.mode {
             Mode::Jsonable => {
+                // A pydantic model: `jsonable_encoder` calls
+                // `model_dump(mode="json", by_alias=True)` and then only walks the
+                // plain result (dropping `_sa` keys), which this encoder does.
+                if let Some(dumped) = python::model_dump(obj)? {
+                    return self.value(&dumped, out, depth + 1);
+                }
                 // `jsonable_encoder` (Python) knows every type FastAPI knows:
                 // models, dataclasses, enums, datetimes, UUIDs, sets, ...
                 let plain = python::jsonable_encoder(obj)?;

@@ -68,6 +68,8 @@ struct Loaded {
     jsonable_encoder: Py<PyAny>,
     /// `turboapi._body.read`.
     read_body: Py<PyAny>,
+    /// `pydantic.BaseModel`, if the app imported pydantic.
+    base_model: Option<Py<PyAny>>,
     /// One `turboapi._body.BodyParam` per [`AppSpec::body_params`] entry.
     body_params: Vec<Py<PyAny>>,
     /// The asyncio loop thread's loop, only when some handler is `async def`.
@@ -175,7 +177,17 @@ fn load_attached(py: Python<'_>, spec: &AppSpec, app_dir: &Path) -> Result<(), L
         let param = body.getattr("BodyParam")?.call1((annotation, param.required))?;
         body_params.push(param.unbind());
     }
+    let base_model = py
+        .import("sys")?
+        .getattr("modules")?
+        .call_method1("get", ("pydantic",))?;
+    let base_model = if base_model.is_none() {
+        None
+    } else {
+        Some(base_model.getattr("BaseModel")?.unbind())
+    };
     let loaded = Loaded {
+        base_model,
         read_body: body.getattr("read")?.unbind(),
         body_params,
         handlers,
@@ -211,6 +223,23 @@ pub fn validate_body<'py>(index: usize, value: &Bound<'py, PyAny>) -> PyResult<B
     loaded().body_params[index]
         .bind(py)
         .call_method1(intern!(py, "validate"), (value,))
+}
+
+/// `value.model_dump(mode="json", by_alias=True)` if `value` is a pydantic model.
+pub fn model_dump<'py>(value: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let py = value.py();
+    let Some(base_model) = &loaded().base_model else {
+        return Ok(None);
+    };
+    if !value.is_instance(base_model.bind(py))? {
+        return Ok(None);
+    }
+    let kwargs = PyDict::new(py);
+    kwargs.set_item(intern!(py, "mode"), intern!(py, "json"))?;
+    kwargs.set_item(intern!(py, "by_alias"), true)?;
+    value
+        .call_method(intern!(py, "model_dump"), (), Some(&kwargs))
+        .map(Some)
 }
 
 /// `turboapi.jsonable_encoder(value)`: the slow path of the JSON encoder.

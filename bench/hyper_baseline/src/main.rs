@@ -1,4 +1,6 @@
-//! Serves `/` and `/items/{item_id}?q=` with the JSON the bench app returns.
+//! Serves the bench app's routes with the JSON it returns: `/`,
+//! `/items/{item_id}?q=`, `/search?q=&page=&size=` (with its bounds) and
+//! `POST /items` (a JSON body parsed and re-serialized with serde).
 
 use std::convert::Infallible;
 
@@ -17,8 +19,46 @@ fn json(status: StatusCode, body: String) -> Response<Full<Bytes>> {
     response
 }
 
+#[derive(serde::Deserialize, serde::Serialize)]
+struct Item {
+    name: String,
+    price: f64,
+    #[serde(default = "one")]
+    quantity: i64,
+}
+
+fn one() -> i64 {
+    1
+}
+
+fn query_value<'a>(query: &'a str, key: &str) -> Option<&'a str> {
+    query.split('&').filter_map(|pair| pair.split_once('=')).find(|(k, _)| *k == key).map(|(_, v)| v)
+}
+
+fn search(query: &str) -> Response<Full<Bytes>> {
+    let q = query_value(query, "q").filter(|q| !q.is_empty() && q.len() <= 50);
+    let page = query_value(query, "page").map_or(Some(1), |p| p.parse::<i64>().ok().filter(|p| (1..=1000).contains(p)));
+    let size = query_value(query, "size").map_or(Some(10), |s| s.parse::<i64>().ok().filter(|s| (1..=100).contains(s)));
+    match (q, page, size) {
+        (Some(q), Some(page), Some(size)) => {
+            json(StatusCode::OK, format!(r#"{{"q":"{q}","page":{page},"size":{size}}}"#))
+        }
+        _ => json(StatusCode::UNPROCESSABLE_ENTITY, r#"{"detail":"invalid"}"#.to_owned()),
+    }
+}
+
+fn create_item(body: &[u8]) -> Response<Full<Bytes>> {
+    match serde_json::from_slice::<Item>(body) {
+        Ok(item) => json(StatusCode::OK, serde_json::to_string(&item).unwrap_or_default()),
+        Err(_) => json(StatusCode::UNPROCESSABLE_ENTITY, r#"{"detail":"invalid"}"#.to_owned()),
+    }
+}
+
 fn route(request: &Request<hyper::body::Incoming>) -> Response<Full<Bytes>> {
     let path = request.uri().path();
+    if path == "/search" {
+        return search(request.uri().query().unwrap_or(""));
+    }
     if path == "/" {
         return json(StatusCode::OK, r#"{"message":"Hello, World"}"#.to_owned());
     }
@@ -47,7 +87,14 @@ fn main() {
             let (stream, _) = listener.accept().await.unwrap();
             let _ = stream.set_nodelay(true);
             tokio::spawn(async move {
-                let service = service_fn(|request| async move { Ok::<_, Infallible>(route(&request)) });
+                let service = service_fn(|request: Request<hyper::body::Incoming>| async move {
+                    if request.method() == hyper::Method::POST && request.uri().path() == "/items" {
+                        use http_body_util::BodyExt;
+                        let body = request.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+                        return Ok::<_, Infallible>(create_item(&body));
+                    }
+                    Ok::<_, Infallible>(route(&request))
+                });
                 let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
             });
         }
