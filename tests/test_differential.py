@@ -328,3 +328,22 @@ LIST_CASES = [
 @pytest.mark.parametrize("url,headers", LIST_CASES)
 def test_list_params_match_fastapi(reference, server, url, headers):
     assert_same(reference("params"), server("params"), "GET", url, None, headers)
+
+
+CHOICE_CASES = [
+    ("/paint/red", None),
+    ("/paint/green?size=2&plain=b&mode=slow", None),
+    ("/paint/blue?size=3&plain=c&mode=x&one=y&number=3", None),  # every error type, in order
+    ("/paint/RED?size=1.0", None),  # enums match exactly; int enums parse the int
+    ("/paint/red?size=x&number=1", None),  # int literals never match text
+    ("/paint/%20red", None),
+    ("/paint/red?size=+2&plain=", None),
+    ("/theme", None),
+    ("/theme?accent-color=green", {"x-mode": "dark"}),
+    ("/theme?accent=green&accent-color=pink", {"x-mode": "DARK"}),
+]
+
+
+@pytest.mark.parametrize("url,headers", CHOICE_CASES)
+def test_enum_and_literal_params_match_fastapi(reference, server, url, headers):
+    assert_same(reference("choices"), server("choices"), "GET", url, None, headers)

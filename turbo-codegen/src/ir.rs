@@ -130,6 +130,10 @@ pub struct Param {
     pub model: Option<String>,
     /// `ge=`, `max_length=`, ... from `Query()` and friends.
     pub constraints: Constraints,
+    /// For [`ParamType::Choice`]: the allowed values, and the `Enum` class
+    /// (`None` for `Literal[...]`).
+    pub choices: Vec<Literal>,
+    pub enum_class: Option<String>,
 }
 
 /// Constraints declared on a parameter, as written.
@@ -175,7 +179,20 @@ impl Param {
 
     /// The annotation as FastAPI users write it, for tables and messages.
     pub fn type_label(&self) -> String {
-        let element = self.model.as_deref().unwrap_or(self.ty.name());
+        let literal_label = format!(
+            "Literal[{}]",
+            self.choices
+                .iter()
+                .map(Literal::python)
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let element = match (&self.model, &self.enum_class, self.ty) {
+            (Some(model), _, _) => model.as_str(),
+            (_, Some(class), _) => class.as_str(),
+            (_, _, ParamType::Choice) => literal_label.as_str(),
+            _ => self.ty.name(),
+        };
         let base = if self.list {
             format!("list[{element}]")
         } else {
@@ -226,6 +243,8 @@ pub enum ParamType {
     Any,
     /// A pydantic model defined in the app: the request body.
     Model,
+    /// An `Enum` class of the app, or `Literal[...]`: one of `Param::choices`.
+    Choice,
 }
 
 impl ParamType {
@@ -238,6 +257,7 @@ impl ParamType {
             ParamType::Uuid => "UUID",
             ParamType::Any => "Any",
             ParamType::Model => "model",
+            ParamType::Choice => "choice",
         }
     }
 }

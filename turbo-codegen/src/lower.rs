@@ -91,6 +91,8 @@ pub fn lower(file: &SourceFile, module: &str, stmts: &[py::Stmt], diags: &mut Di
         routes: Vec::new(),
         aliases: Vec::new(),
         models: model_classes(stmts, &imports),
+        enums: enum_classes(stmts, &imports),
+        choices: None,
     };
     lowerer.module(stmts);
     app.routes = lowerer.routes;
@@ -309,6 +311,10 @@ struct Lowerer<'a> {
     aliases: Vec<String>,
     /// Module-level classes that subclass pydantic's `BaseModel`.
     models: Vec<String>,
+    /// Module-level `Enum` classes whose members are literals: name → (member, value).
+    enums: Vec<(String, Vec<(String, Literal)>)>,
+    /// For the parameter being lowered: what its `Choice` type allows.
+    choices: Option<(Vec<Literal>, Option<String>)>,
 }
 
 impl Lowerer<'_> {
@@ -560,6 +566,7 @@ impl Lowerer<'_> {
     /// A handler parameter. Its source is settled per route (a name in the
     /// path template is a path parameter), so it starts as a query parameter.
     fn param(&mut self, arg: &py::ArgWithDefault, keyword_only: bool) -> Option<Param> {
+        self.choices = None;
         let name = arg.def.arg.to_string();
         let span = span(arg.def.range);
         let name_span = span.sub(0, name.len());
@@ -610,6 +617,7 @@ impl Lowerer<'_> {
             Some(default) => (Some(self.default(default)?), Some(span_of(default))),
         };
         let model = annotation.and_then(|a| self.model_name(a)).map(str::to_owned);
+        let (choices, enum_class) = self.choices.take().unwrap_or_default();
         let constraints = marker_info
             .as_ref()
             .map(|info| info.constraints.clone())
@@ -633,6 +641,8 @@ impl Lowerer<'_> {
             _ => name.clone(),
         };
         Some(Param {
+            choices,
+            enum_class,
             list,
             constraints,
             model,
@@ -917,6 +927,32 @@ impl Lowerer<'_> {
         if self.model_name(annotation).is_some() {
             return Some((ParamType::Model, false));
         }
+        if let py::Expr::Name(name) = annotation {
+            if let Some((class, members)) = self.enums.iter().find(|(class, _)| class == name.id.as_str()) {
+                let values = members.iter().map(|(_, value)| value.clone()).collect();
+                self.choices = Some((values, Some(class.clone())));
+                return Some((ParamType::Choice, false));
+            }
+        }
+        if let py::Expr::Subscript(subscript) = annotation {
+            if matches!(
+                self.imports.resolve(&subscript.value).as_deref(),
+                Some("typing.Literal" | "typing_extensions.Literal")
+            ) {
+                let items: Vec<&py::Expr> = match &*subscript.slice {
+                    py::Expr::Tuple(tuple) => tuple.elts.iter().collect(),
+                    single => vec![single],
+                };
+                let values: Option<Vec<Literal>> = items
+                    .iter()
+                    .map(|item| literal(item).filter(|v| matches!(v, Literal::Str(_) | Literal::Int(_))))
+                    .collect();
+                if let Some(values) = values {
+                    self.choices = Some((values, None));
+                    return Some((ParamType::Choice, false));
+                }
+            }
+        }
         let resolved = self.imports.resolve(annotation);
         let ty = match resolved.as_deref() {
             Some("builtins.str") => Some(ParamType::Str),
@@ -1004,6 +1040,19 @@ impl Lowerer<'_> {
     }
 
     fn default(&mut self, default: &py::Expr) -> Option<Literal> {
+        // `Color.RED`: the member's value (the server turns it back into the member).
+        if let py::Expr::Attribute(attribute) = default {
+            if let py::Expr::Name(class) = &*attribute.value {
+                let member = self
+                    .enums
+                    .iter()
+                    .find(|(name, _)| name == class.id.as_str())
+                    .and_then(|(_, members)| members.iter().find(|(m, _)| m == attribute.attr.as_str()));
+                if let Some((_, value)) = member {
+                    return Some(value.clone());
+                }
+            }
+        }
         let literal = literal(default);
         if literal.is_none() {
             let written = self.file.snippet(span_of(default)).to_owned();
@@ -1490,6 +1539,44 @@ fn model_classes(stmts: &[py::Stmt], imports: &Imports) -> Vec<String> {
         }
     }
     models
+}
+
+/// Module-level `Enum` classes (`str`/`int` mixins, `IntEnum`, `StrEnum`)
+/// whose members are all `NAME = literal` with str or int values.
+fn enum_classes(stmts: &[py::Stmt], imports: &Imports) -> Vec<(String, Vec<(String, Literal)>)> {
+    let mut enums = Vec::new();
+    for stmt in stmts {
+        let py::Stmt::ClassDef(class) = stmt else { continue };
+        let is_enum = class.bases.iter().any(|base| {
+            matches!(
+                imports.resolve(base).as_deref(),
+                Some("enum.Enum" | "enum.IntEnum" | "enum.StrEnum")
+            )
+        });
+        if !is_enum {
+            continue;
+        }
+        let mut values = Vec::new();
+        let mut plain = true;
+        for member in &class.body {
+            match member {
+                py::Stmt::Assign(assign) if assign.targets.len() == 1 => {
+                    match (&assign.targets[0], literal(&assign.value)) {
+                        (py::Expr::Name(member), Some(value @ (Literal::Str(_) | Literal::Int(_)))) => {
+                            values.push((member.id.to_string(), value))
+                        }
+                        _ => plain = false,
+                    }
+                }
+                py::Stmt::Pass(_) | py::Stmt::Expr(_) => {}
+                _ => plain = false,
+            }
+        }
+        if plain && !values.is_empty() {
+            enums.push((class.name.to_string(), values));
+        }
+    }
+    enums
 }
 
 /// `if __name__ == "__main__":` — does not run when the server imports the app.

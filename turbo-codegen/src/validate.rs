@@ -23,6 +23,7 @@ pub fn validate(app: &App, diags: &mut Diagnostics) {
         for param in &route.handler.params {
             constraints_fit_type(param, diags);
             list_is_supported(param, diags);
+            choices_are_supported(param, diags);
             param_is_extractable(route, param, diags);
             default_fits_type(param, diags);
         }
@@ -212,6 +213,47 @@ fn list_is_supported(param: &Param, diags: &mut Diagnostics) {
     }
 }
 
+/// Enum and Literal parameters: plain values turbo can compare and print
+/// exactly as pydantic does.
+fn choices_are_supported(param: &Param, diags: &mut Diagnostics) {
+    // Lists of choices are reported by `list_is_supported`.
+    if param.ty != ParamType::Choice || param.list {
+        return;
+    }
+    let at = param.annotation_span.unwrap_or(param.span);
+    let has_int = param.choices.iter().any(|c| matches!(c, Literal::Int(_)));
+    let has_str = param.choices.iter().any(|c| matches!(c, Literal::Str(_)));
+    let plain_text = param.choices.iter().all(|c| match c {
+        Literal::Str(text) => !text.contains(['\'', '"', '\\']) && !text.chars().any(char::is_control),
+        Literal::Int(digits) => digits.parse::<i64>().is_ok(),
+        _ => false,
+    });
+    let problem = if param.source == Source::Body {
+        Some("a body of enum values")
+    } else if param.enum_class.is_some() && has_int && has_str {
+        Some("an enum mixing str and int values")
+    } else if !plain_text {
+        Some("choice values with quotes, backslashes, control characters or out-of-range ints")
+    } else if param.constraints.span.is_some() {
+        Some("constraints on an enum or literal parameter")
+    } else {
+        None
+    };
+    if let Some(problem) = problem {
+        diags.push(
+            Diagnostic::new(
+                Code::UnsupportedAnnotation,
+                at,
+                format!("{problem} is not supported by turbo yet"),
+            )
+            .label("turbo cannot extract this parameter exactly yet")
+            .help(
+                "use plain str or int values, one per member, on a path, query, header or cookie parameter",
+            ),
+        );
+    }
+}
+
 /// FastAPI embeds several body parameters under their names; not yet here.
 fn at_most_one_body_param(route: &Route, diags: &mut Diagnostics) {
     let mut body = route.handler.params.iter().filter(|p| p.source == Source::Body);
@@ -267,6 +309,20 @@ fn default_fits_type(param: &Param, diags: &mut Diagnostics) {
                 )
                 .label("not a list")
                 .help("use a list literal such as `[]`, or `None`"),
+            );
+        }
+        return;
+    }
+    if param.ty == ParamType::Choice {
+        if !matches!(default, Literal::None) && !param.choices.contains(default) {
+            diags.push(
+                Diagnostic::new(
+                    Code::DefaultTypeMismatch,
+                    param.default_span.unwrap_or(param.span),
+                    format!("default `{}` is not one of the allowed values", default.python()),
+                )
+                .label("FastAPI passes defaults through without validating them")
+                .help("use one of the declared values, or `None`"),
             );
         }
         return;

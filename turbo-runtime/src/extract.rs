@@ -389,6 +389,84 @@ pub fn list<'py, S: AsRef<str>>(
     errors.internal(pyo3::types::PyList::new(py, items).map(Bound::into_any))
 }
 
+/// One allowed value of an `Enum` or `Literal[...]` parameter.
+#[derive(Clone, Copy, Debug)]
+pub enum ChoiceValue {
+    Str(&'static str),
+    Int(i64),
+}
+
+/// The values an `Enum` class or a `Literal[...]` allows.
+#[derive(Debug)]
+pub struct Choices {
+    pub values: &'static [ChoiceValue],
+    /// Index into `AppSpec::enum_classes`; `None` for `Literal[...]`.
+    pub enum_class: Option<usize>,
+    /// pydantic's rendering of the values: `'red' or 'green'`.
+    pub expected: &'static str,
+}
+
+/// An `Enum` or `Literal[...]` parameter, matched as pydantic matches a
+/// string: exactly for str values; int enums parse the text as an int
+/// first; int literals never match text. The handler gets the enum member
+/// (or the literal value); a default is passed through the enum class.
+pub fn choice<'py>(
+    py: Python<'py>,
+    raw: Option<&str>,
+    fallback: Fallback,
+    loc: Loc,
+    choices: &Choices,
+    errors: &mut ValidationErrors,
+) -> Extracted<'py> {
+    let value = match raw {
+        Some(raw) => {
+            let found = choices.values.iter().find(|value| match value {
+                ChoiceValue::Str(text) => *text == raw,
+                ChoiceValue::Int(number) => {
+                    choices.enum_class.is_some() && parse_int(raw) == ParsedInt::Small(*number)
+                }
+            });
+            match found {
+                Some(value) => errors.internal(match value {
+                    ChoiceValue::Str(text) => Ok(PyString::new(py, text).into_any()),
+                    ChoiceValue::Int(number) => Ok(PyInt::new(py, *number).into_any()),
+                })?,
+                None => {
+                    let (kind, expected) = (
+                        if choices.enum_class.is_some() {
+                            "enum"
+                        } else {
+                            "literal_error"
+                        },
+                        choices.expected,
+                    );
+                    let mut ctx = Vec::new();
+                    write_str(&mut ctx, expected);
+                    errors.push_with_ctx(
+                        kind,
+                        loc,
+                        &format!("Input should be {expected}"),
+                        Some(raw),
+                        "expected",
+                        &String::from_utf8(ctx).unwrap_or_default(),
+                    );
+                    return None;
+                }
+            }
+        }
+        None => match present_or_fallback(py, None, fallback, loc, errors) {
+            Ok(_) => return None,
+            Err(None) => return None,
+            Err(Some(default)) if default.is_none() => return Some(default),
+            Err(Some(default)) => default,
+        },
+    };
+    match choices.enum_class {
+        None => Some(value),
+        Some(index) => errors.internal(crate::python::enum_class(py, index).call1((value,))),
+    }
+}
+
 /// A `{name:uuid}` path value (already matched by the convertor), as the
 /// `uuid.UUID` Starlette's convertor produces.
 pub fn uuid<'py>(py: Python<'py>, raw: &str, errors: &mut ValidationErrors) -> Extracted<'py> {

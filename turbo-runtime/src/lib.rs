@@ -22,7 +22,7 @@ mod template;
 /// compile with a clear message instead of misbehaving.
 #[doc(hidden)]
 pub mod __private {
-    pub const API_VERSION: u32 = 4;
+    pub const API_VERSION: u32 = 5;
 
     /// Fails compilation of a generated crate made for another API version.
     pub const fn assert_api_version(expected: u32) {
@@ -35,7 +35,9 @@ pub mod __private {
     pub use crate::constraints::{FloatBounds, IntBounds, Pattern, StrBounds};
     pub use crate::extract::{Fallback, Loc, ValidationErrors};
     pub mod extract {
-        pub use crate::extract::{body, bool, float, int, list, read_body, str, uuid, ListItem};
+        pub use crate::extract::{
+            body, bool, choice, float, int, list, read_body, str, uuid, ChoiceValue, Choices, ListItem,
+        };
     }
     pub use crate::request::Request;
     pub use crate::response::{invoke, Outcome};

@@ -68,6 +68,8 @@ struct Loaded {
     jsonable_encoder: Py<PyAny>,
     /// `turboapi._body.read`.
     read_body: Py<PyAny>,
+    /// The `Enum` classes of [`AppSpec::enum_classes`], from the app module.
+    enum_classes: Vec<Py<PyAny>>,
     /// `pydantic.BaseModel`, if the app imported pydantic.
     base_model: Option<Py<PyAny>>,
     /// One `turboapi._body.BodyParam` per [`AppSpec::body_params`] entry.
@@ -186,7 +188,13 @@ fn load_attached(py: Python<'_>, spec: &AppSpec, app_dir: &Path) -> Result<(), L
     } else {
         Some(base_model.getattr("BaseModel")?.unbind())
     };
+    let enum_classes = spec
+        .enum_classes
+        .iter()
+        .map(|name| app_module.getattr(*name).map(Bound::unbind))
+        .collect::<PyResult<Vec<_>>>()?;
     let loaded = Loaded {
+        enum_classes,
         base_model,
         read_body: body.getattr("read")?.unbind(),
         body_params,
@@ -223,6 +231,11 @@ pub fn validate_body<'py>(index: usize, value: &Bound<'py, PyAny>) -> PyResult<B
     loaded().body_params[index]
         .bind(py)
         .call_method1(intern!(py, "validate"), (value,))
+}
+
+/// `Enum` class `index` of the app.
+pub fn enum_class(py: Python<'_>, index: usize) -> &Bound<'_, PyAny> {
+    loaded().enum_classes[index].bind(py)
 }
 
 /// `value.model_dump(mode="json", by_alias=True)` if `value` is a pydantic model.

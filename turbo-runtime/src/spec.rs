@@ -18,6 +18,8 @@ pub struct AppSpec {
     pub handlers: &'static [HandlerSpec],
     /// Body parameters of all routes; generated code refers to them by index.
     pub body_params: &'static [BodyParamSpec],
+    /// `Enum` classes used by parameters, module-level names in the app.
+    pub enum_classes: &'static [&'static str],
 }
 
 /// A request-body parameter annotated with a pydantic model of the app.

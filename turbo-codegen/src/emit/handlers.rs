@@ -10,14 +10,68 @@ use quote::{format_ident, quote};
 
 use crate::ir::{App, Constraints, Convertor, Literal, Param, ParamType, Route, Source};
 
+/// The `Enum` classes parameters use, in first-use order: `AppSpec::enum_classes`.
+pub fn enum_classes(app: &App) -> Vec<String> {
+    let mut classes: Vec<String> = Vec::new();
+    for param in app.routes.iter().flat_map(|route| &route.handler.params) {
+        if let Some(class) = &param.enum_class {
+            if !classes.contains(class) {
+                classes.push(class.clone());
+            }
+        }
+    }
+    classes
+}
+
+/// `&rt::extract::Choices { ... }` for an Enum or Literal parameter.
+fn choices(param: &Param, enum_classes: &[String]) -> TokenStream {
+    let values = param.choices.iter().map(|value| match value {
+        Literal::Int(digits) => {
+            let number: i64 = digits.parse().unwrap_or_default();
+            quote!(rt::extract::ChoiceValue::Int(#number))
+        }
+        Literal::Str(text) => quote!(rt::extract::ChoiceValue::Str(#text)),
+        _ => quote!(rt::extract::ChoiceValue::Str("")),
+    });
+    // pydantic's `'a', 'b' or 'c'`.
+    let shown: Vec<String> = param
+        .choices
+        .iter()
+        .map(|value| match value {
+            Literal::Str(text) => format!("'{text}'"),
+            other => other.python(),
+        })
+        .collect();
+    let expected = match shown.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => shown.join(""),
+    };
+    let class = match &param.enum_class {
+        Some(class) => {
+            let index = enum_classes.iter().position(|c| c == class).unwrap_or_default();
+            quote!(Some(#index))
+        }
+        None => quote!(None),
+    };
+    quote! {{
+        static CHOICES: rt::extract::Choices = rt::extract::Choices {
+            values: &[#(#values),*],
+            enum_class: #class,
+            expected: #expected,
+        };
+        &CHOICES
+    }}
+}
+
 pub fn tokens(app: &App, source_file: &str) -> TokenStream {
+    let enum_classes = enum_classes(app);
     let mut body_index = 0;
     let functions: Vec<TokenStream> = app
         .routes
         .iter()
         .enumerate()
         .map(|(index, route)| {
-            let function = route_function(index, route, source_file, body_index);
+            let function = route_function(index, route, source_file, body_index, &enum_classes);
             body_index += route
                 .handler
                 .params
@@ -52,7 +106,13 @@ pub fn tokens(app: &App, source_file: &str) -> TokenStream {
 
 /// `body_index`: the index of this route's body parameter, if it has one,
 /// in `AppSpec::body_params`.
-fn route_function(index: usize, route: &Route, source_file: &str, body_index: usize) -> TokenStream {
+fn route_function(
+    index: usize,
+    route: &Route,
+    source_file: &str,
+    body_index: usize,
+    enum_classes: &[String],
+) -> TokenStream {
     let function = format_ident!("route_{}", index);
     let doc = format!(
         " {} {} → `{}` ({}:{})",
@@ -73,7 +133,7 @@ fn route_function(index: usize, route: &Route, source_file: &str, body_index: us
         .chain(by_source(Source::Body));
     let extractions = order.map(|(i, param)| {
         let name = var(i);
-        let call = extract_call(route, param, body_index);
+        let call = extract_call(route, param, body_index, enum_classes);
         quote! { let #name = #call; }
     });
     // FastAPI reads (and JSON-decodes) the body before validating anything.
@@ -146,7 +206,7 @@ fn route_function(index: usize, route: &Route, source_file: &str, body_index: us
     }
 }
 
-fn extract_call(route: &Route, param: &Param, body_index: usize) -> TokenStream {
+fn extract_call(route: &Route, param: &Param, body_index: usize, enum_classes: &[String]) -> TokenStream {
     let name = &param.name;
     match param.source {
         Source::Body => quote! { rt::extract::body(&body, #body_index, &mut errors) },
@@ -159,6 +219,12 @@ fn extract_call(route: &Route, param: &Param, body_index: usize) -> TokenStream 
                 .map(|(i, (_, convertor, _))| (i, convertor))
                 .expect("validation guarantees the path has this parameter");
             let raw = quote! { captures.get(request.path(), #position) };
+            if param.ty == ParamType::Choice {
+                let choices = choices(param, enum_classes);
+                return quote! {
+                    rt::extract::choice(py, Some(#raw), rt::Fallback::Required, rt::Loc::path(#name), #choices, &mut errors)
+                };
+            }
             let ty = match (convertor, param.ty) {
                 (Convertor::Uuid, _) => return quote! { rt::extract::uuid(py, #raw, &mut errors) },
                 (Convertor::Int, ParamType::Any) => ParamType::Int,
@@ -185,6 +251,20 @@ fn extract_call(route: &Route, param: &Param, body_index: usize) -> TokenStream 
                 _ => (quote!(&request.header_all(#key)), quote!(rt::Loc::header(#key))),
             };
             quote! { rt::extract::list(py, #values, #item, #fallback, #loc, &mut errors) }
+        }
+        Source::Query | Source::Header | Source::Cookie if param.ty == ParamType::Choice => {
+            let key = &param.key;
+            let fallback = fallback(param.default.as_ref());
+            let (raw, loc) = match param.source {
+                Source::Query => (quote!(request.query(#key)), quote!(rt::Loc::query(#key))),
+                Source::Header => (
+                    quote!(request.header(#key).as_deref()),
+                    quote!(rt::Loc::header(#key)),
+                ),
+                _ => (quote!(request.cookie(#key)), quote!(rt::Loc::cookie(#key))),
+            };
+            let choices = choices(param, enum_classes);
+            quote! { rt::extract::choice(py, #raw, #fallback, #loc, #choices, &mut errors) }
         }
         Source::Query | Source::Header | Source::Cookie => {
             let key = &param.key;
@@ -240,7 +320,9 @@ fn bounds(ty: ParamType, constraints: &Constraints) -> TokenStream {
     match ty {
         ParamType::Int => numeric(quote!(IntBounds), false),
         ParamType::Float => numeric(quote!(FloatBounds), true),
-        ParamType::Str | ParamType::Any | ParamType::Uuid | ParamType::Model if constraints.has_string() => {
+        ParamType::Str | ParamType::Any | ParamType::Uuid | ParamType::Model | ParamType::Choice
+            if constraints.has_string() =>
+        {
             let length = |value: Option<usize>| match value {
                 Some(n) => quote!(Some(#n)),
                 None => quote!(None),
@@ -261,7 +343,9 @@ fn bounds(ty: ParamType, constraints: &Constraints) -> TokenStream {
                 &BOUNDS
             },}
         }
-        ParamType::Str | ParamType::Any | ParamType::Uuid | ParamType::Model => quote!(&rt::StrBounds::NONE,),
+        ParamType::Str | ParamType::Any | ParamType::Uuid | ParamType::Model | ParamType::Choice => {
+            quote!(&rt::StrBounds::NONE,)
+        }
         ParamType::Bool => quote!(),
     }
 }
@@ -269,7 +353,9 @@ fn bounds(ty: ParamType, constraints: &Constraints) -> TokenStream {
 fn extractor(ty: ParamType) -> TokenStream {
     match ty {
         // Models are bodies, extracted by `rt::extract::body`.
-        ParamType::Str | ParamType::Any | ParamType::Uuid | ParamType::Model => quote!(str),
+        ParamType::Str | ParamType::Any | ParamType::Uuid | ParamType::Model | ParamType::Choice => {
+            quote!(str)
+        }
         ParamType::Int => quote!(int),
         ParamType::Float => quote!(float),
         ParamType::Bool => quote!(bool),

@@ -15,7 +15,7 @@ use quote::quote;
 use crate::ir::App;
 
 /// Version of `turbo_runtime::__private` this emitter targets.
-pub const RUNTIME_API_VERSION: u32 = 4;
+pub const RUNTIME_API_VERSION: u32 = 5;
 
 const CARGO_TOML_TEMPLATE: &str = include_str!("../../../templates/Cargo.toml.in");
 
@@ -94,6 +94,7 @@ pub fn main_rs(app: &App, options: &CrateOptions<'_>) -> String {
             let required = param.required();
             quote! { rt::BodyParamSpec { model: #model, optional: #optional, required: #required } }
         });
+    let enum_classes = handlers::enum_classes(app);
     let router = router::tokens(app);
     let handlers = handlers::tokens(app, options.source_file);
     let tokens = quote! {
@@ -112,6 +113,7 @@ pub fn main_rs(app: &App, options: &CrateOptions<'_>) -> String {
             source_hash: #source_hash,
             handlers: &[#(#handler_specs),*],
             body_params: &[#(#body_params),*],
+            enum_classes: &[#(#enum_classes),*],
         };
 
         fn main() -> std::process::ExitCode {
