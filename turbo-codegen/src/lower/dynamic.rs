@@ -1,0 +1,164 @@
+//! Constructs turbo cannot follow without running Python: decorator
+//! aliases, routes added by calls, routes inside functions, loops and if
+//! blocks, and app features turbo does not compile yet. Each is reported.
+
+use super::{is_route_attribute, DecoratorKind, FunctionDef, Lowerer};
+use crate::diagnostics::{Code, Diagnostic};
+use crate::parse::{py, span_of};
+use crate::source::Span;
+
+impl Lowerer<'_> {
+    /// `get = app.get`: later `@get(...)` routes cannot be followed.
+    pub(super) fn alias(&mut self, assign: &py::StmtAssign) {
+        let Some(attribute) = self.app_attribute(&assign.value) else {
+            return;
+        };
+        if !is_route_attribute(attribute) {
+            return;
+        }
+        for target in &assign.targets {
+            if let py::Expr::Name(name) = target {
+                self.aliases.push(name.id.to_string());
+            }
+        }
+        self.diags.push(
+            Diagnostic::new(
+                Code::DynamicRoute,
+                span_of(&*assign.value),
+                format!("`{}.{attribute}` bound to another name", self.app_variable),
+            )
+            .label("routes declared through this alias cannot be followed")
+            .help(format!(
+                "decorate handlers with `@{}.{attribute}(...)` directly",
+                self.app_variable
+            )),
+        );
+    }
+
+    pub(super) fn top_level_call(&mut self, expr: &py::Expr) {
+        let py::Expr::Call(call) = expr else { return };
+        // `app.get("/x")(handler)`: a route registered without decorator syntax.
+        if let py::Expr::Call(inner) = &*call.func {
+            if let DecoratorKind::Route { .. } = self.call_kind(inner) {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::DynamicRoute,
+                        span_of(expr),
+                        "route registered by calling the decorator",
+                    )
+                    .label("turbo reads routes from `@app.<method>(...)` decorators")
+                    .help("decorate the handler's `def` instead"),
+                );
+                return;
+            }
+        }
+        if let Some(attribute) = self.app_attribute(&call.func) {
+            self.unsupported_app_feature(attribute, span_of(expr));
+        }
+    }
+
+    pub(super) fn unsupported_app_feature(&mut self, attribute: &str, span: Span) {
+        let (code, message, help) = match attribute {
+            "add_api_route" | "add_route" | "api_route" | "route" => (
+                Code::DynamicRoute,
+                format!("route added with `{}.{attribute}(...)`", self.app_variable),
+                "declare the route with a decorator: @app.get(\"/path\")".to_owned(),
+            ),
+            _ => (
+                Code::UnsupportedAppFeature,
+                format!(
+                    "`{}.{attribute}` is not supported by turbo yet",
+                    self.app_variable
+                ),
+                "remove it, or keep serving this app with uvicorn until turbo supports it".to_owned(),
+            ),
+        };
+        self.diags.push(
+            Diagnostic::new(code, span, message)
+                .label("turbo cannot compile this")
+                .help(help),
+        );
+    }
+
+    /// Statements below the top level: any route registered there depends on
+    /// control flow turbo does not evaluate.
+    pub(super) fn nested(&mut self, stmts: &[py::Stmt], place: &str) {
+        for stmt in stmts {
+            let decorators: &[py::Expr] = match (stmt, FunctionDef::of(stmt)) {
+                (_, Some(def)) => def.decorators,
+                (py::Stmt::ClassDef(class), _) => &class.decorator_list,
+                _ => &[],
+            };
+            for decorator in decorators {
+                if let DecoratorKind::Route { .. } = self.decorator_kind(decorator) {
+                    self.diags.push(
+                        Diagnostic::new(
+                            Code::DynamicRoute,
+                            span_of(decorator),
+                            format!("route registered inside {place}"),
+                        )
+                        .label("whether and how often this runs depends on code turbo does not run")
+                        .help("declare routes at module level"),
+                    );
+                }
+            }
+            if let py::Stmt::Expr(expr) = stmt {
+                if let py::Expr::Call(call) = &*expr.value {
+                    if self.app_attribute(&call.func).is_some() || matches!(&*call.func, py::Expr::Call(_)) {
+                        if let Some(attribute) = self.app_attribute(&call.func) {
+                            self.diags.push(
+                                Diagnostic::new(
+                                    Code::DynamicRoute,
+                                    span_of(stmt),
+                                    format!("`{}.{attribute}(...)` inside {place}", self.app_variable),
+                                )
+                                .label("turbo cannot follow this")
+                                .help("configure the app at module level"),
+                            );
+                        }
+                    }
+                }
+            }
+            self.nested_stmt(stmt);
+        }
+    }
+
+    pub(super) fn nested_stmt(&mut self, stmt: &py::Stmt) {
+        match stmt {
+            py::Stmt::FunctionDef(_) | py::Stmt::AsyncFunctionDef(_) => {
+                if let Some(def) = FunctionDef::of(stmt) {
+                    self.nested(def.body, "a function");
+                }
+            }
+            py::Stmt::ClassDef(class) => self.nested(&class.body, "a class body"),
+            py::Stmt::For(s) => {
+                self.nested(&s.body, "a loop");
+                self.nested(&s.orelse, "a loop");
+            }
+            py::Stmt::AsyncFor(s) => {
+                self.nested(&s.body, "a loop");
+                self.nested(&s.orelse, "a loop");
+            }
+            py::Stmt::While(s) => {
+                self.nested(&s.body, "a loop");
+                self.nested(&s.orelse, "a loop");
+            }
+            py::Stmt::If(s) => {
+                self.nested(&s.body, "an if block");
+                self.nested(&s.orelse, "an if block");
+            }
+            py::Stmt::With(s) => self.nested(&s.body, "a with block"),
+            py::Stmt::AsyncWith(s) => self.nested(&s.body, "a with block"),
+            py::Stmt::Try(s) => {
+                self.nested(&s.body, "a try block");
+                for handler in &s.handlers {
+                    let py::ExceptHandler::ExceptHandler(h) = handler;
+                    self.nested(&h.body, "a try block");
+                }
+                self.nested(&s.orelse, "a try block");
+                self.nested(&s.finalbody, "a try block");
+            }
+            _ => {}
+        }
+    }
+}

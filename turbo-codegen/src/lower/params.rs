@@ -1,0 +1,535 @@
+//! Handler parameters: annotations, `Query()`/`Path()`/`Header()`/`Cookie()`
+//! declarations (both spellings), constraints and defaults.
+
+use super::{is_none, literal, Lowerer};
+use crate::diagnostics::{Code, Diagnostic};
+use crate::ir::{Constraints, Literal, Param, ParamType, Source};
+use crate::parse::{py, span, span_of};
+
+/// A parameter function call: where it reads from, and the call.
+type Marker<'e> = (Source, &'e py::ExprCall);
+
+/// What a parameter function declared.
+struct MarkerInfo<'e> {
+    source: Source,
+    /// The default expression, `None` when required.
+    default: Option<&'e py::Expr>,
+    alias: Option<String>,
+    /// Header only: `user_agent` is read from `user-agent`.
+    convert_underscores: bool,
+    constraints: Constraints,
+}
+
+impl Lowerer<'_> {
+    /// A handler parameter. Its source is settled per route (a name in the
+    /// path template is a path parameter), so it starts as a query parameter.
+    pub(super) fn param(&mut self, arg: &py::ArgWithDefault, keyword_only: bool) -> Option<Param> {
+        self.choices = None;
+        let name = arg.def.arg.to_string();
+        let span = span(arg.def.range);
+        let name_span = span.sub(0, name.len());
+        // `x: Annotated[int, Query(...)] = 1` or `x: int = Query(1)`.
+        let (annotation, annotated_marker) = match arg.def.annotation.as_deref() {
+            Some(annotation) => self.split_annotated(annotation)?,
+            None => (None, None),
+        };
+        let default_marker = arg.default.as_deref().and_then(|d| self.marker(d));
+        if let (Some(_), Some((_, call))) = (annotated_marker, default_marker) {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::UnsupportedParamOption,
+                    span_of(call),
+                    "two parameter declarations",
+                )
+                .label("FastAPI refuses a parameter function both in `Annotated` and as the default")
+                .help("keep one of them"),
+            );
+            return None;
+        }
+        let marker = annotated_marker.or(default_marker);
+        let (ty, optional, list, annotation_span) = match annotation {
+            None => (ParamType::Any, false, false, None),
+            Some(annotation) => match self.list_element(annotation) {
+                // `list[int]`, `List[str] | None`: the element type.
+                Some((element, optional)) => {
+                    let (ty, _) = self.annotation(element)?;
+                    (ty, optional, true, Some(span_of(annotation)))
+                }
+                None => {
+                    let (ty, optional) = self.annotation(annotation)?;
+                    (ty, optional, false, Some(span_of(annotation)))
+                }
+            },
+        };
+        let marker_info = match marker {
+            Some((source, call)) => Some(self.marker_options(source, call, annotated_marker.is_some())?),
+            None => None,
+        };
+        let default_expr = match (&marker_info, default_marker) {
+            // The default is the marker's own `default` (or first argument).
+            (Some(info), Some(_)) => info.default,
+            _ => arg.default.as_deref(),
+        };
+        let (default, default_span) = match default_expr {
+            None => (None, None),
+            Some(default) => (Some(self.default(default)?), Some(span_of(default))),
+        };
+        let model = annotation.and_then(|a| self.model_name(a)).map(str::to_owned);
+        let (choices, enum_class) = self.choices.take().unwrap_or_default();
+        let constraints = marker_info
+            .as_ref()
+            .map(|info| info.constraints.clone())
+            .unwrap_or_default();
+        let source = match (&marker_info, ty) {
+            (Some(info), _) => info.source,
+            // FastAPI reads a model-typed (or list-typed) parameter from the body.
+            (None, ParamType::Model) => Source::Body,
+            (None, _) if list => Source::Body,
+            (None, _) => Source::Query,
+        };
+        let key = match &marker_info {
+            Some(MarkerInfo {
+                alias: Some(alias), ..
+            }) => alias.clone(),
+            Some(MarkerInfo {
+                source: Source::Header,
+                convert_underscores: true,
+                ..
+            }) => name.replace('_', "-"),
+            _ => name.clone(),
+        };
+        Some(Param {
+            choices,
+            enum_class,
+            list,
+            constraints,
+            model,
+            key,
+            name,
+            span: name_span,
+            source,
+            keyword_only,
+            ty,
+            optional,
+            default,
+            default_span,
+            annotation_span,
+        })
+    }
+
+    /// `Annotated[T, Query(...)]` → (T, the marker); anything else as is.
+    fn split_annotated<'e>(
+        &mut self,
+        annotation: &'e py::Expr,
+    ) -> Option<(Option<&'e py::Expr>, Option<Marker<'e>>)> {
+        let py::Expr::Subscript(subscript) = annotation else {
+            return Some((Some(annotation), None));
+        };
+        if !matches!(
+            self.imports.resolve(&subscript.value).as_deref(),
+            Some("typing.Annotated" | "typing_extensions.Annotated")
+        ) {
+            return Some((Some(annotation), None));
+        }
+        let py::Expr::Tuple(tuple) = &*subscript.slice else {
+            return Some((Some(annotation), None));
+        };
+        let (inner, metadata) = tuple.elts.split_first()?;
+        let mut marker = None;
+        for item in metadata {
+            match self.marker(item) {
+                Some(found) if marker.is_none() => marker = Some(found),
+                _ => {
+                    self.diags.push(
+                        Diagnostic::new(
+                            Code::UnsupportedAnnotation,
+                            span_of(item),
+                            "unsupported `Annotated` metadata",
+                        )
+                        .label("turbo reads one Query(), Path(), Header() or Cookie() here")
+                        .help("remove the other metadata, or keep this route on uvicorn for now"),
+                    );
+                    return None;
+                }
+            }
+        }
+        Some((Some(inner), marker))
+    }
+
+    /// `Query(...)`, `Path(...)`, `Header(...)` or `Cookie(...)` from fastapi/turboapi.
+    fn marker<'e>(&self, expr: &'e py::Expr) -> Option<Marker<'e>> {
+        let py::Expr::Call(call) = expr else { return None };
+        let resolved = self.imports.resolve(&call.func)?;
+        let (module, function) = resolved.rsplit_once('.')?;
+        if !matches!(
+            module,
+            "fastapi" | "turboapi" | "fastapi.params" | "turboapi.params"
+        ) {
+            return None;
+        }
+        let source = match function {
+            "Query" => Source::Query,
+            "Path" => Source::Path,
+            "Header" => Source::Header,
+            "Cookie" => Source::Cookie,
+            _ => return None,
+        };
+        Some((source, call))
+    }
+
+    /// The options of a parameter function that turbo serves exactly.
+    fn marker_options<'e>(
+        &mut self,
+        source: Source,
+        call: &'e py::ExprCall,
+        in_annotated: bool,
+    ) -> Option<MarkerInfo<'e>> {
+        const DOCUMENTATION: &[&str] = &[
+            "title",
+            "description",
+            "deprecated",
+            "include_in_schema",
+            "example",
+            "examples",
+            "openapi_examples",
+            "json_schema_extra",
+        ];
+        let mut info = MarkerInfo {
+            source,
+            default: call.args.first(),
+            alias: None,
+            convert_underscores: true,
+            constraints: Constraints::default(),
+        };
+        let mut ok = true;
+        for extra in call.args.iter().skip(1) {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::UnsupportedParamOption,
+                    span_of(extra),
+                    "unexpected positional argument",
+                )
+                .label("parameter functions take the default, then keyword arguments")
+                .help("pass options by keyword"),
+            );
+            ok = false;
+        }
+        for keyword in &call.keywords {
+            let name = keyword.arg.as_ref().map_or("**", |n| n.as_str());
+            match name {
+                "default" => info.default = Some(&keyword.value),
+                "alias" => match literal(&keyword.value) {
+                    Some(Literal::Str(alias)) => info.alias = Some(alias),
+                    _ => {
+                        self.diags.push(
+                            Diagnostic::new(
+                                Code::UnsupportedParamOption,
+                                span_of(&keyword.value),
+                                "alias must be a string literal",
+                            )
+                            .label("turbo cannot evaluate this")
+                            .help("write the alias as a string, e.g. alias=\"item-query\""),
+                        );
+                        ok = false;
+                    }
+                },
+                "convert_underscores" if source == Source::Header => match literal(&keyword.value) {
+                    Some(Literal::Bool(convert)) => info.convert_underscores = convert,
+                    _ => {
+                        self.diags.push(
+                            Diagnostic::new(
+                                Code::UnsupportedParamOption,
+                                span_of(&keyword.value),
+                                "convert_underscores must be True or False",
+                            )
+                            .label("turbo cannot evaluate this")
+                            .help("write convert_underscores=False"),
+                        );
+                        ok = false;
+                    }
+                },
+                "multiple_of" | "le" | "lt" | "ge" | "gt" => {
+                    let value =
+                        literal(&keyword.value).filter(|v| matches!(v, Literal::Int(_) | Literal::Float(_)));
+                    let Some(value) = value else {
+                        self.diags.push(
+                            Diagnostic::new(
+                                Code::UnsupportedParamOption,
+                                span_of(&keyword.value),
+                                format!("`{name}=` must be a number literal"),
+                            )
+                            .label("turbo cannot evaluate this")
+                            .help(format!("write the bound, e.g. {name}=1")),
+                        );
+                        ok = false;
+                        continue;
+                    };
+                    info.constraints.span.get_or_insert(span_of(keyword));
+                    let slot = match name {
+                        "multiple_of" => &mut info.constraints.multiple_of,
+                        "le" => &mut info.constraints.le,
+                        "lt" => &mut info.constraints.lt,
+                        "ge" => &mut info.constraints.ge,
+                        _ => &mut info.constraints.gt,
+                    };
+                    *slot = Some(value);
+                }
+                "min_length" | "max_length" => {
+                    let value = match literal(&keyword.value) {
+                        Some(Literal::Int(digits)) => digits.parse::<usize>().ok(),
+                        _ => None,
+                    };
+                    let Some(value) = value else {
+                        self.diags.push(
+                            Diagnostic::new(
+                                Code::UnsupportedParamOption,
+                                span_of(&keyword.value),
+                                format!("`{name}=` must be a non-negative integer literal"),
+                            )
+                            .label("turbo cannot evaluate this")
+                            .help(format!("write the length, e.g. {name}=3")),
+                        );
+                        ok = false;
+                        continue;
+                    };
+                    info.constraints.span.get_or_insert(span_of(keyword));
+                    if name == "min_length" {
+                        info.constraints.min_length = Some(value);
+                    } else {
+                        info.constraints.max_length = Some(value);
+                    }
+                }
+                "pattern" | "regex" => match literal(&keyword.value) {
+                    Some(Literal::Str(pattern)) => match regex::Regex::new(&pattern) {
+                        Ok(_) => {
+                            info.constraints.span.get_or_insert(span_of(keyword));
+                            info.constraints.pattern = Some(pattern);
+                        }
+                        Err(error) => {
+                            let reason = error.to_string().lines().last().unwrap_or("").trim().to_owned();
+                            self.diags.push(
+                                Diagnostic::new(
+                                    Code::UnsupportedParamOption,
+                                    span_of(&keyword.value),
+                                    "pattern that pydantic's regex engine rejects",
+                                )
+                                .label(reason)
+                                .help(
+                                    "pydantic compiles patterns with Rust's regex crate (no look-around, no \
+                                     backreferences); FastAPI fails at start-up with this one",
+                                ),
+                            );
+                            ok = false;
+                        }
+                    },
+                    _ => {
+                        self.diags.push(
+                            Diagnostic::new(
+                                Code::UnsupportedParamOption,
+                                span_of(&keyword.value),
+                                "pattern must be a string literal",
+                            )
+                            .label("turbo cannot evaluate this")
+                            .help("write the pattern as a string, e.g. pattern=\"^[a-z]+$\""),
+                        );
+                        ok = false;
+                    }
+                },
+                _ if DOCUMENTATION.contains(&name) => {}
+                _ => {
+                    self.diags.push(
+                        Diagnostic::new(
+                            Code::UnsupportedParamOption,
+                            span_of(keyword),
+                            format!("`{name}=` in a parameter declaration is not supported by turbo yet"),
+                        )
+                        .label("turbo does not apply this option yet")
+                        .help("supported: default, alias, convert_underscores (Header), gt, ge, lt, le, multiple_of, \
+                             min_length, max_length, pattern and documentation options"),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        if in_annotated && info.default.is_some() {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::UnsupportedParamOption,
+                    span_of(call),
+                    "a default inside `Annotated`",
+                )
+                .label("FastAPI refuses this at start-up")
+                .help("give the default after `=`: `x: Annotated[int, Query()] = 1`"),
+            );
+            ok = false;
+        }
+        // `Query(...)` (Ellipsis) means required.
+        if info
+            .default
+            .is_some_and(|d| matches!(d, py::Expr::Constant(c) if matches!(c.value, py::Constant::Ellipsis)))
+        {
+            info.default = None;
+        }
+        ok.then_some(info)
+    }
+
+    /// `int`, `str | None`, `Optional[float]`, `Union[bool, None]`, `UUID`,
+    /// a pydantic model of the module, ...
+    pub(super) fn annotation(&mut self, annotation: &py::Expr) -> Option<(ParamType, bool)> {
+        if let Some((inner, optional)) = self.optional_inner(annotation) {
+            if optional {
+                let (ty, _) = self.annotation(inner)?;
+                return Some((ty, true));
+            }
+        }
+        if self.model_name(annotation).is_some() {
+            return Some((ParamType::Model, false));
+        }
+        if let py::Expr::Name(name) = annotation {
+            if let Some((class, members)) = self.enums.iter().find(|(class, _)| class == name.id.as_str()) {
+                let values = members.iter().map(|(_, value)| value.clone()).collect();
+                self.choices = Some((values, Some(class.clone())));
+                return Some((ParamType::Choice, false));
+            }
+        }
+        if let py::Expr::Subscript(subscript) = annotation {
+            if matches!(
+                self.imports.resolve(&subscript.value).as_deref(),
+                Some("typing.Literal" | "typing_extensions.Literal")
+            ) {
+                let items: Vec<&py::Expr> = match &*subscript.slice {
+                    py::Expr::Tuple(tuple) => tuple.elts.iter().collect(),
+                    single => vec![single],
+                };
+                let values: Option<Vec<Literal>> = items
+                    .iter()
+                    .map(|item| literal(item).filter(|v| matches!(v, Literal::Str(_) | Literal::Int(_))))
+                    .collect();
+                if let Some(values) = values {
+                    self.choices = Some((values, None));
+                    return Some((ParamType::Choice, false));
+                }
+            }
+        }
+        let resolved = self.imports.resolve(annotation);
+        let ty = match resolved.as_deref() {
+            Some("builtins.str") => Some(ParamType::Str),
+            Some("builtins.int") => Some(ParamType::Int),
+            Some("builtins.float") => Some(ParamType::Float),
+            Some("builtins.bool") => Some(ParamType::Bool),
+            Some("uuid.UUID") => Some(ParamType::Uuid),
+            Some("typing.Any") => Some(ParamType::Any),
+            _ => None,
+        };
+        if ty.is_none() {
+            let written = self.file.snippet(span_of(annotation)).to_owned();
+            self.diags.push(
+                Diagnostic::new(
+                    Code::UnsupportedAnnotation,
+                    span_of(annotation),
+                    format!("turbo cannot extract a parameter annotated `{written}` yet"),
+                )
+                .label("not a type turbo extracts")
+                .help(
+                    "path and query parameters may be `str`, `int`, `float`, `bool`, or one of them `| None`",
+                ),
+            );
+        }
+        ty.map(|ty| (ty, false))
+    }
+
+    /// For `list[X]`, `List[X]` (optionally `| None`): `(X, optional)`.
+    fn list_element<'e>(&self, annotation: &'e py::Expr) -> Option<(&'e py::Expr, bool)> {
+        let (inner, optional) = match self.optional_inner(annotation) {
+            Some((inner, true)) => (inner, true),
+            _ => (annotation, false),
+        };
+        let py::Expr::Subscript(subscript) = inner else {
+            return None;
+        };
+        match self.imports.resolve(&subscript.value).as_deref() {
+            Some("builtins.list" | "typing.List") => Some((&subscript.slice, optional)),
+            _ => None,
+        }
+    }
+
+    /// The model class an annotation names, looking through `| None`.
+    pub(super) fn model_name<'e>(&self, annotation: &'e py::Expr) -> Option<&'e str> {
+        match annotation {
+            py::Expr::Name(name) if self.models.iter().any(|m| m == name.id.as_str()) => {
+                Some(name.id.as_str())
+            }
+            _ => self
+                .optional_inner(annotation)
+                .and_then(|(inner, _)| self.model_name(inner)),
+        }
+    }
+
+    /// For `X | None`, `None | X`, `Optional[X]`, `Union[X, None]`: `(X, true)`.
+    fn optional_inner<'e>(&self, annotation: &'e py::Expr) -> Option<(&'e py::Expr, bool)> {
+        match annotation {
+            py::Expr::BinOp(op) if matches!(op.op, py::Operator::BitOr) => {
+                if is_none(&op.right) {
+                    Some((&op.left, true))
+                } else if is_none(&op.left) {
+                    Some((&op.right, true))
+                } else {
+                    None
+                }
+            }
+            py::Expr::Subscript(subscript) => match self.imports.resolve(&subscript.value).as_deref() {
+                Some("typing.Optional") => Some((&subscript.slice, true)),
+                Some("typing.Union") => match &*subscript.slice {
+                    py::Expr::Tuple(tuple) if tuple.elts.len() == 2 => {
+                        if is_none(&tuple.elts[1]) {
+                            Some((&tuple.elts[0], true))
+                        } else if is_none(&tuple.elts[0]) {
+                            Some((&tuple.elts[1], true))
+                        } else {
+                            None
+                        }
+                    }
+                    _ => None,
+                },
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    fn default(&mut self, default: &py::Expr) -> Option<Literal> {
+        // `Color.RED`: the member's value (the server turns it back into the member).
+        if let py::Expr::Attribute(attribute) = default {
+            if let py::Expr::Name(class) = &*attribute.value {
+                let member = self
+                    .enums
+                    .iter()
+                    .find(|(name, _)| name == class.id.as_str())
+                    .and_then(|(_, members)| members.iter().find(|(m, _)| m == attribute.attr.as_str()));
+                if let Some((_, value)) = member {
+                    return Some(value.clone());
+                }
+            }
+        }
+        let literal = literal(default);
+        if literal.is_none() {
+            let written = self.file.snippet(span_of(default)).to_owned();
+            let help = if matches!(default, py::Expr::Call(_)) {
+                "parameter functions such as Query(), Path() and Header() are not supported by turbo yet; \
+                 use a plain literal default"
+            } else {
+                "use a literal default: a string, a number, True, False or None"
+            };
+            self.diags.push(
+                Diagnostic::new(
+                    Code::UnsupportedDefault,
+                    span_of(default),
+                    format!("turbo cannot use `{written}` as a parameter default"),
+                )
+                .label("not a literal")
+                .help(help),
+            );
+        }
+        literal
+    }
+}

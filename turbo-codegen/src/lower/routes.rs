@@ -1,0 +1,302 @@
+//! Route decorators: path template, methods, `status_code` and options.
+
+use super::{
+    inner_offset, is_none, literal, Lowerer, DOC_ONLY_ROUTE_OPTIONS, STATUS_MODULE, UNSUPPORTED_ROUTE_OPTIONS,
+};
+use crate::diagnostics::{Code, Diagnostic};
+use crate::ir::{Handler, Literal, PathTemplate, Route, Source};
+use crate::parse::{py, span_of};
+
+impl Lowerer<'_> {
+    pub(super) fn route(
+        &mut self,
+        decorator: &py::Expr,
+        call: &py::ExprCall,
+        mut methods: Vec<String>,
+        attribute: &str,
+        handler: &Handler,
+    ) -> Option<Route> {
+        let decorator_span = span_of(decorator);
+        let mut path_expr = call.args.first();
+        for extra in call.args.iter().skip(1) {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::UnknownRouteOption,
+                    span_of(extra),
+                    "unexpected positional argument",
+                )
+                .label(format!("`{attribute}` takes the path, then keyword arguments"))
+                .help("pass options by keyword"),
+            );
+        }
+        let mut status_code = 200;
+        let mut ok = true;
+        for keyword in &call.keywords {
+            let Some(name) = keyword.arg.as_ref().map(|n| n.as_str()) else {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::DynamicRoute,
+                        span_of(keyword),
+                        "`**options` in a route decorator",
+                    )
+                    .label("turbo cannot see these options")
+                    .help("pass each option by name"),
+                );
+                ok = false;
+                continue;
+            };
+            match name {
+                "path" if path_expr.is_none() => path_expr = Some(&keyword.value),
+                "status_code" => match self.status_code(&keyword.value) {
+                    Some(code) => status_code = code,
+                    None => ok = false,
+                },
+                "methods" if attribute == "api_route" => match self.methods(&keyword.value) {
+                    Some(list) => methods = list,
+                    None => ok = false,
+                },
+                "response_model" if is_none(&keyword.value) => {}
+                _ if DOC_ONLY_ROUTE_OPTIONS.contains(&name) => {}
+                _ if UNSUPPORTED_ROUTE_OPTIONS.contains(&name) => {
+                    self.diags.push(
+                        Diagnostic::new(
+                            Code::UnsupportedRouteOption,
+                            span_of(keyword),
+                            format!("`{name}=` is not supported by turbo yet"),
+                        )
+                        .label("this option changes the response")
+                        .help(format!(
+                            "remove `{name}=` from the decorator, or keep serving this route with uvicorn"
+                        )),
+                    );
+                    ok = false;
+                }
+                _ => {
+                    self.diags.push(
+                        Diagnostic::new(
+                            Code::UnknownRouteOption,
+                            span_of(keyword),
+                            format!("`{attribute}()` has no keyword argument `{name}`"),
+                        )
+                        .label("unknown option")
+                        .help("check the spelling against FastAPI's path operation parameters"),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        if methods.is_empty() {
+            methods.push("GET".to_owned());
+        }
+        let Some(path_expr) = path_expr else {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::DynamicRoute,
+                    decorator_span,
+                    "route decorator without a path",
+                )
+                .label("expected a path such as \"/items\"")
+                .help(format!(
+                    "write the path as the first argument: @{}.{attribute}(\"/path\")",
+                    self.app_variable
+                )),
+            );
+            return None;
+        };
+        let path = self.path_template(path_expr)?;
+        let mut handler = handler.clone();
+        let path_names: Vec<&str> = path.params().map(|(name, _, _)| name).collect();
+        for param in &mut handler.params {
+            if path_names.contains(&param.name.as_str()) {
+                if !matches!(param.source, Source::Query | Source::Path | Source::Body)
+                    || param.key != param.name
+                {
+                    // Declared as a header/cookie or with an alias: FastAPI
+                    // still takes the path value, which is surely unintended.
+                    self.diags.push(
+                        Diagnostic::new(
+                            Code::UnsupportedParamOption,
+                            param.span,
+                            format!("`{}` is in the path but declared otherwise", param.name),
+                        )
+                        .label("a path parameter must be a plain parameter or `Path()` without alias")
+                        .help("rename the parameter, or declare it with `Path()`"),
+                    );
+                }
+                param.source = Source::Path;
+            } else if param.source == Source::Path {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::MissingPathParam,
+                        param.span,
+                        format!(
+                            "`{}` is declared with `Path()` but the path has no `{{{}}}`",
+                            param.name, param.name
+                        ),
+                    )
+                    .label("FastAPI would never fill this parameter")
+                    .help(format!("add `{{{}}}` to the path, or use `Query()`", param.name)),
+                );
+                ok = false;
+            }
+        }
+        ok.then_some(Route {
+            methods,
+            path,
+            status_code,
+            handler,
+            span: decorator_span,
+        })
+    }
+
+    pub(super) fn status_code(&mut self, value: &py::Expr) -> Option<u16> {
+        let code = match literal(value) {
+            Some(Literal::Int(digits)) => digits.parse::<i64>().ok(),
+            _ => self.status_constant(value),
+        };
+        let unknown_constant = self
+            .imports
+            .resolve(value)
+            .filter(|name| name.starts_with("fastapi.status.") || name.starts_with("turboapi.status."))
+            .filter(|_| code.is_none());
+        if let Some(name) = unknown_constant {
+            let constant = name.rsplit('.').next().unwrap_or_default().to_owned();
+            self.diags.push(
+                Diagnostic::new(
+                    Code::InvalidStatusCode,
+                    span_of(value),
+                    format!("`status` has no constant `{constant}`"),
+                )
+                .label("Python raises AttributeError when importing the app")
+                .help("check the spelling: constants are named like HTTP_201_CREATED"),
+            );
+            return None;
+        }
+        match code {
+            Some(code @ 100..=599) => Some(code as u16),
+            Some(_) => {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::InvalidStatusCode,
+                        span_of(value),
+                        "status code outside 100..=599",
+                    )
+                    .label("not an HTTP status code")
+                    .help("use a status code between 100 and 599"),
+                );
+                None
+            }
+            None => {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::InvalidStatusCode,
+                        span_of(value),
+                        "status_code must be an integer literal",
+                    )
+                    .label("turbo cannot evaluate this")
+                    .help("write the number, e.g. `status_code=201`, or a `status.HTTP_...` constant"),
+                );
+                None
+            }
+        }
+    }
+
+    /// `status.HTTP_201_CREATED` from `fastapi.status` (or turbo's): its code.
+    pub(super) fn status_constant(&self, value: &py::Expr) -> Option<i64> {
+        let resolved = self.imports.resolve(value)?;
+        let (module, name) = resolved.rsplit_once('.')?;
+        if !matches!(module, "fastapi.status" | "turboapi.status") {
+            return None;
+        }
+        STATUS_MODULE
+            .lines()
+            .filter_map(|line| line.split_once(" = "))
+            .find(|(constant, _)| *constant == name)
+            .and_then(|(_, code)| code.trim().parse().ok())
+    }
+
+    pub(super) fn methods(&mut self, value: &py::Expr) -> Option<Vec<String>> {
+        let elements = match value {
+            py::Expr::List(list) => &list.elts,
+            py::Expr::Tuple(tuple) => &tuple.elts,
+            py::Expr::Set(set) => &set.elts,
+            _ => {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::DynamicRoute,
+                        span_of(value),
+                        "methods must be a list of string literals",
+                    )
+                    .label("turbo cannot evaluate this")
+                    .help("write the methods, e.g. `methods=[\"GET\", \"POST\"]`"),
+                );
+                return None;
+            }
+        };
+        let mut methods = Vec::new();
+        let mut ok = true;
+        for element in elements {
+            match literal(element) {
+                Some(Literal::Str(method)) => {
+                    let upper = method.to_ascii_uppercase();
+                    if !crate::validate::KNOWN_METHODS.contains(&upper.as_str()) {
+                        self.diags.push(
+                            Diagnostic::new(
+                                Code::UnknownMethod,
+                                span_of(element),
+                                format!("unknown HTTP method `{method}`"),
+                            )
+                            .label("not an HTTP method")
+                            .help(format!(
+                                "use one of {}",
+                                crate::validate::KNOWN_METHODS.join(", ")
+                            )),
+                        );
+                        ok = false;
+                    } else if !methods.contains(&upper) {
+                        methods.push(upper);
+                    }
+                }
+                _ => {
+                    self.diags.push(
+                        Diagnostic::new(
+                            Code::DynamicRoute,
+                            span_of(element),
+                            "method must be a string literal",
+                        )
+                        .label("turbo cannot evaluate this")
+                        .help("write the method name, e.g. \"GET\""),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        ok.then_some(methods)
+    }
+
+    pub(super) fn path_template(&mut self, expr: &py::Expr) -> Option<PathTemplate> {
+        let Some(Literal::Str(raw)) = literal(expr) else {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::DynamicRoute,
+                    span_of(expr),
+                    "route path is not a string literal",
+                )
+                .label("turbo cannot evaluate this path without running Python")
+                .help("write the path as a plain string literal, e.g. \"/items/{item_id}\""),
+            );
+            return None;
+        };
+        let literal_span = span_of(expr);
+        let inner = inner_offset(self.file.snippet(literal_span), &raw);
+        let at = |offset: usize, len: usize| match inner {
+            Some(start) => literal_span.sub(start + offset, len),
+            None => literal_span,
+        };
+        crate::path_template::parse(&raw, at, self.diags).map(|pieces| PathTemplate {
+            raw,
+            pieces,
+            span: literal_span,
+        })
+    }
+}
