@@ -253,36 +253,33 @@ fn extract_call(route: &Route, param: &Param, body_index: usize, enum_classes: &
             quote! { rt::extract::list(py, #values, #item, #fallback, #loc, &mut errors) }
         }
         Source::Query | Source::Header | Source::Cookie if param.ty == ParamType::Choice => {
-            let key = &param.key;
             let fallback = fallback(param.default.as_ref());
-            let (raw, loc) = match param.source {
-                Source::Query => (quote!(request.query(#key)), quote!(rt::Loc::query(#key))),
-                Source::Header => (
-                    quote!(request.header(#key).as_deref()),
-                    quote!(rt::Loc::header(#key)),
-                ),
-                _ => (quote!(request.cookie(#key)), quote!(rt::Loc::cookie(#key))),
-            };
+            let (raw, loc) = raw_and_loc(param);
             let choices = choices(param, enum_classes);
             quote! { rt::extract::choice(py, #raw, #fallback, #loc, #choices, &mut errors) }
         }
         Source::Query | Source::Header | Source::Cookie => {
-            let key = &param.key;
             let extractor = extractor(param.ty);
             let fallback = fallback(param.default.as_ref());
-            let (raw, loc) = match param.source {
-                Source::Query => (quote!(request.query(#key)), quote!(rt::Loc::query(#key))),
-                Source::Header => (
-                    quote!(request.header(#key).as_deref()),
-                    quote!(rt::Loc::header(#key)),
-                ),
-                _ => (quote!(request.cookie(#key)), quote!(rt::Loc::cookie(#key))),
-            };
+            let (raw, loc) = raw_and_loc(param);
             let bounds = bounds(param.ty, &param.constraints);
             quote! {
                 rt::extract::#extractor(py, #raw, #fallback, #loc, #bounds &mut errors)
             }
         }
+    }
+}
+
+/// Where a query, header or cookie parameter's text comes from, and its `loc`.
+fn raw_and_loc(param: &Param) -> (TokenStream, TokenStream) {
+    let key = &param.key;
+    match param.source {
+        Source::Query => (quote!(request.query(#key)), quote!(rt::Loc::query(#key))),
+        Source::Header => (
+            quote!(request.header(#key).as_deref()),
+            quote!(rt::Loc::header(#key)),
+        ),
+        _ => (quote!(request.cookie(#key)), quote!(rt::Loc::cookie(#key))),
     }
 }
 
