@@ -77,8 +77,7 @@ impl Request {
 
     /// Every value of query parameter `name`, in order (`getlist`).
     pub fn query_all(&self, name: &str) -> Vec<&str> {
-        self.query
-            .get_or_init(|| parse_query(self.raw_query.as_deref().unwrap_or("")))
+        self.query_pairs()
             .iter()
             .filter(|(key, _)| key == name)
             .map(|(_, value)| value.as_str())
@@ -107,9 +106,14 @@ impl Request {
 
     /// The `content-type` header, as Starlette decodes it (Latin-1).
     pub fn content_type(&self) -> Option<String> {
-        self.headers
-            .get(hyper::header::CONTENT_TYPE)
-            .map(|value| latin1(value.as_bytes()))
+        self.header("content-type")
+    }
+
+    /// The query string parsed once, on first use: routes without query
+    /// parameters never pay for it.
+    fn query_pairs(&self) -> &[(String, String)] {
+        self.query
+            .get_or_init(|| parse_query(self.raw_query.as_deref().unwrap_or("")))
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -119,8 +123,7 @@ impl Request {
     /// The last value of query parameter `name`, as Starlette's
     /// `request.query_params[name]` gives it.
     pub fn query(&self, name: &str) -> Option<&str> {
-        self.query
-            .get_or_init(|| parse_query(self.raw_query.as_deref().unwrap_or("")))
+        self.query_pairs()
             .iter()
             .rev()
             .find(|(key, _)| key == name)

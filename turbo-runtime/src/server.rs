@@ -203,11 +203,7 @@ async fn handle(
         bytes::Bytes::new()
     };
     let request = Request::new(parts, path, local, body);
-    let mut captures = Captures::default();
-    let response = match server
-        .router
-        .find(request.method(), request.path(), &mut captures)
-    {
+    let response = match resolution {
         Resolution::Route(route) => {
             let dispatched = std::panic::catch_unwind(AssertUnwindSafe(|| {
                 Python::attach(|py| (server.dispatch)(py, route, &request, &captures))
