@@ -3,8 +3,10 @@
 //! Python-ish tokens), through the whole front end. The coverage-guided
 //! target in `turbo-codegen/fuzz` runs the same checks for longer.
 
+mod common;
+
+use common::assert_invariants;
 use turbo_codegen::check;
-use turbo_codegen::diagnostics::{render_text_strict, to_json};
 
 /// xorshift64*: deterministic, so a failure reproduces from its iteration.
 struct Rng(u64);
@@ -106,21 +108,6 @@ fn mutated_apps_never_break_the_front_end() {
         let seed = &seeds[iteration % seeds.len()];
         let input = mutate(&mut rng, seed);
         let checked = check("mutant.py", &input);
-        let text = &checked.file.text;
-        for diagnostic in &checked.diagnostics {
-            for label in std::iter::once(&diagnostic.primary).chain(&diagnostic.secondary) {
-                let (start, end) = (label.span.start as usize, label.span.end as usize);
-                assert!(
-                    start <= end && end <= text.len(),
-                    "iteration {iteration}: label outside the file"
-                );
-                assert!(
-                    text.is_char_boundary(start) && text.is_char_boundary(end),
-                    "iteration {iteration}: label off a character boundary"
-                );
-            }
-            let _ = render_text_strict(&checked.file, diagnostic, false);
-            let _ = to_json(&checked.file, diagnostic);
-        }
+        assert_invariants(&checked, &format!("iteration {iteration}"));
     }
 }

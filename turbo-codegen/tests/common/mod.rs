@@ -1,0 +1,44 @@
+//! Invariants every input must keep, whatever it is: shared by the fixture
+//! tests, the mutation test and the cargo-fuzz target (`#[path]`).
+
+use turbo_codegen::diagnostics::{render_github, render_text_strict, to_json};
+use turbo_codegen::{routes, Checked};
+
+/// Labels lie inside the file on character boundaries, diagnostics are
+/// sorted and each has a help line, and every output format renders
+/// (strictly: a renderer panic fails). `context` names the input.
+pub fn assert_invariants(checked: &Checked, context: &str) {
+    let text = &checked.file.text;
+    let mut previous = None;
+    for diagnostic in &checked.diagnostics {
+        for label in std::iter::once(&diagnostic.primary).chain(&diagnostic.secondary) {
+            let (start, end) = (label.span.start as usize, label.span.end as usize);
+            assert!(
+                start <= end && end <= text.len(),
+                "{context}: label {start}..{end} outside the file"
+            );
+            assert!(
+                text.is_char_boundary(start) && text.is_char_boundary(end),
+                "{context}: label off a character boundary"
+            );
+        }
+        let key = (diagnostic.primary.span, diagnostic.code);
+        assert!(
+            previous.is_none_or(|p| p <= key),
+            "{context}: diagnostics are not sorted by position"
+        );
+        previous = Some(key);
+        assert!(
+            diagnostic.help.is_some(),
+            "{context}: {} has no help line",
+            diagnostic.code.id()
+        );
+        render_text_strict(&checked.file, diagnostic, false);
+        render_github(&checked.file, diagnostic);
+        serde_json::to_string(&to_json(&checked.file, diagnostic)).expect("diagnostics serialize");
+    }
+    if let Some(app) = checked.emittable() {
+        routes::table(app, &checked.file);
+        routes::json(app, &checked.file);
+    }
+}
