@@ -8,7 +8,16 @@ content-length, custom headers).
 
 import pytest
 
-MEANINGFUL_HEADERS = ["content-type", "content-length", "location", "x-error", "retry-after"]
+MEANINGFUL_HEADERS = [
+    "content-type",
+    "content-length",
+    "location",
+    "x-error",
+    "retry-after",
+    "set-cookie",
+    "x-custom",
+    "x-extra",
+]
 
 
 def assert_same(reference, server, method: str, url: str, content: bytes | None = None, headers: dict | None = None):
@@ -347,3 +356,134 @@ CHOICE_CASES = [
 @pytest.mark.parametrize("url,headers", CHOICE_CASES)
 def test_enum_and_literal_params_match_fastapi(reference, server, url, headers):
     assert_same(reference("choices"), server("choices"), "GET", url, None, headers)
+
+
+PAIR = b'{"item": {"name": "pen", "price": 2}, "user": {"username": "ann"}, "importance": 3}'
+TOKEN = "6f1e2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b"
+
+INPUT_CASES = [
+    # Several body parameters: one JSON object, each under its name.
+    ("PUT", "/items/1", PAIR, JSON),
+    ("PUT", "/items/1", b'{"item": {"name": "pen", "price": 2}, "user": {"username": "ann"}}', JSON),
+    ("PUT", "/items/1", b'{"item": {"name": "pen", "price": -2}, "importance": 0}', JSON),
+    ("PUT", "/items/x", b"{}", JSON),
+    ("PUT", "/items/1", b"[1, 2]", JSON),  # not an object: every field missing
+    ("PUT", "/items/1", b"null", JSON),
+    ("PUT", "/items/1", b'"text"', JSON),
+    ("PUT", "/items/1", None, None),
+    ("PUT", "/items/1", PAIR, None),  # not JSON: each field missing
+    ("PUT", "/items/1", b'{"item": ', JSON),
+    # Body(embed=True), a second optional body value, singular values, aliases.
+    ("POST", "/embedded", b'{"item": {"name": "a", "price": 1}}', JSON),
+    ("POST", "/embedded", b'{"name": "a", "price": 1}', JSON),
+    ("POST", "/optional-second", b'{"item": {"name": "a", "price": 1}}', JSON),
+    ("POST", "/optional-second", b'{"item": {"name": "a", "price": 1}, "note": "too long"}', JSON),
+    ("POST", "/optional-second", b'{"name": "a", "price": 1}', JSON),
+    ("POST", "/single", b"5", JSON),
+    ("POST", "/single", b'"7"', JSON),
+    ("POST", "/single", b'"seven"', JSON),
+    ("POST", "/single", b"5.5", JSON),
+    ("POST", "/single", None, None),
+    ("POST", "/aliased", b'{"item": {"name": "a", "price": 1}, "item-tag": "t"}', JSON),
+    ("POST", "/aliased", b'{"item": {"name": "a", "price": 1}, "tag": "t"}', JSON),
+    # dict, list and dataclass bodies.
+    ("POST", "/dict", b'{"1": 1.5, "2": 3}', JSON),
+    ("POST", "/dict", b'{"one": 1.5}', JSON),
+    ("POST", "/dict", b"[]", JSON),
+    ("POST", "/list", b'[{"name": "a", "price": 1}, {"name": "b", "price": 2}]', JSON),
+    ("POST", "/list", b'[{"name": "a", "price": 1}, {"price": 0}]', JSON),
+    ("POST", "/list", b'{"name": "a"}', JSON),
+    ("POST", "/point", b'{"x": 1, "y": 2}', JSON),
+    ("POST", "/point", b'{"x": "one"}', JSON),
+    ("POST", "/point", b'{"y": 1}', JSON),
+    # Types pydantic validates from text.
+    ("GET", "/when?at=2024-01-02T03:04:05Z", None, None),
+    ("GET", "/when?at=2024-01-02T03:04:05.123456%2B02:00&day=2024-02-29&clock=10:20&wait=P1DT2H", None, None),
+    ("GET", "/when?at=1700000000&wait=90.5&clock=25:00", None, None),
+    ("GET", "/when?at=yesterday&day=2023-02-29&wait=soon", None, None),
+    ("GET", "/when", None, None),
+    ("GET", "/when?at=", None, None),
+    ("GET", f"/money/12.50?ref={TOKEN}", None, None),
+    ("GET", f"/money/1e3?ref={TOKEN.upper()}&raw=bytes", None, None),
+    ("GET", f"/money/abc?ref={TOKEN[:-1]}", None, None),
+    ("GET", "/money/NaN?ref=6f1e2a3b4c5d4e6f8a9b0c1d2e3f4a5b", None, None),
+    ("GET", "/money/1", None, None),
+    ("GET", "/union?value=5", None, None),
+    ("GET", "/union?value=five&flag=true", None, None),
+    ("GET", "/union?value=5.5&flag=2.5", None, None),
+    ("GET", "/union?flag=maybe", None, None),
+    ("GET", "/dates?days=2024-01-01&days=2024-12-31", None, None),
+    ("GET", "/dates?days=2024-13-01", None, None),
+    ("GET", "/dates", None, None),
+    ("GET", "/dates?days=2024-01-01", None, {"cookie": f"session={TOKEN}"}),
+    ("GET", "/dates?days=2024-01-01", None, {"cookie": "session=nope"}),
+    ("GET", "/typed-header", None, {"x-since": "2020-05-05T05:05:05"}),
+    ("GET", "/typed-header", None, {"x-since": "then"}),
+    ("GET", "/typed-header", None, None),
+    # Lists pydantic validates whole: constraints apply to the list.
+    ("GET", "/tags?tag=a&tag=b", None, None),
+    ("GET", "/tags?tag=a&tag=b&tag=c", None, None),
+    ("GET", "/tags?kinds=toy&kinds=tool", None, None),
+    ("GET", "/tags?kinds=toy&kinds=car", None, None),
+    ("GET", "/tags", None, None),
+    # The Request object.
+    ("POST", "/request/ann?a=1&b=2&a=3", b"hello", {"x-tag": "t", "cookie": "c=1; d=2"}),
+    ("POST", "/request/b%C3%A9a", None, None),
+    ("GET", "/request-json", b'{"k": [1, 2]}', JSON),
+    # An injected Response: headers, cookies, status.
+    ("GET", "/response", None, None),
+    ("GET", "/response?status=202", None, None),
+    ("GET", "/response?status=204", None, None),
+    ("POST", "/response-created", None, None),
+]
+
+
+@pytest.mark.parametrize("method,url,content,headers", INPUT_CASES)
+def test_inputs_match_fastapi(reference, server, method, url, content, headers):
+    assert_same(reference("inputs"), server("inputs"), method, url, content, headers)
+
+
+OUTPUT_CASES = [
+    # response_model= and return annotations: validated, filtered, dumped by pydantic.
+    ("POST", "/users", b'{"username": "ann", "password": "pw", "email": "a@x"}', JSON),
+    ("GET", "/users/bob", None, None),
+    ("GET", "/items/foo", None, None),
+    ("GET", "/items/bar", None, None),
+    ("GET", "/items/baz", None, None),
+    ("GET", "/items/nope", None, None),  # the app's HTTPException handler
+    ("GET", "/items/bar/public", None, None),
+    ("GET", "/items/baz/public", None, None),
+    ("GET", "/items/bar/name", None, None),
+    ("GET", "/items/baz/defaults", None, None),
+    ("GET", "/by-alias", None, None),
+    ("GET", "/all", None, None),
+    ("GET", "/broken", None, None),  # fails its response model: 500
+    ("GET", "/plain-list", None, None),
+    ("HEAD", "/items/foo", None, None),
+    # Return values FastAPI's encoder handles.
+    ("GET", "/values", None, None),
+    # Response classes, and responses returned directly.
+    ("GET", "/html", None, None),
+    ("GET", "/text", None, None),
+    ("GET", "/redirect", None, None),
+    ("GET", "/redirect-302", None, None),
+    ("GET", "/json-class", None, None),
+    ("GET", "/direct", None, None),
+    ("GET", "/direct-html", None, None),
+    ("GET", "/raw", None, None),
+    ("GET", "/cookie", None, None),
+    ("GET", "/delete-cookie", None, None),
+    # Exception handlers: a custom class, RequestValidationError, HTTPException.
+    ("GET", "/unicorns/yolo", None, None),
+    ("GET", "/unicorns/ok", None, None),
+    ("GET", "/numbers/x", None, None),
+    ("POST", "/echo", b'{"name": 1}', JSON),
+    ("POST", "/echo", b'{"name": ', JSON),
+    ("GET", "/teapot", None, None),
+    ("GET", "/missing-route", None, None),
+]
+
+
+@pytest.mark.parametrize("method,url,content,headers", OUTPUT_CASES)
+def test_outputs_match_fastapi(reference, server, method, url, content, headers):
+    assert_same(reference("outputs"), server("outputs"), method, url, content, headers)

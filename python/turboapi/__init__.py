@@ -13,7 +13,21 @@ turbo-codegen and a test keeps the two equal).
 from .applications import FastAPI, TurboAPI
 from .encoders import jsonable_encoder
 from .exceptions import HTTPException
-from .params import Cookie, Header, Path, Query
+from .params import Body, Cookie, Header, Path, Query
+from .requests import Request
+from .responses import Response
 
-__all__ = ["Cookie", "FastAPI", "HTTPException", "Header", "Path", "Query", "TurboAPI", "jsonable_encoder"]
+__all__ = [
+    "Body",
+    "Cookie",
+    "FastAPI",
+    "HTTPException",
+    "Header",
+    "Path",
+    "Query",
+    "Request",
+    "Response",
+    "TurboAPI",
+    "jsonable_encoder",
+]
 __version__ = "0.1.0"

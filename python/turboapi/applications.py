@@ -6,7 +6,7 @@ declaration order so the server can pick up the exact function objects
 (and check they are the ones it compiled) without looking names up.
 """
 
-from typing import Any, Callable, List, Optional, Sequence, TypeVar
+from typing import Any, Callable, Dict, List, Optional, Sequence, TypeVar
 
 Handler = TypeVar("Handler", bound=Callable[..., Any])
 
@@ -17,13 +17,28 @@ class FastAPI:
     def __init__(self, **options: Any) -> None:
         self._turbo_options = options
         self._turbo_handlers: List[Callable[..., Any]] = []
+        #: The decorator's keyword arguments per handler (response_model=, ...).
+        self._turbo_route_options: List[Dict[str, Any]] = []
+        #: `@app.exception_handler(...)` registrations: class or status code → handler.
+        self._turbo_exception_handlers: Dict[Any, Callable[..., Any]] = {}
 
     def _route(self, path: str, methods: Sequence[str], **options: Any) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             self._turbo_handlers.append(handler)
+            self._turbo_route_options.append(options)
             return handler
 
         return register
+
+    def exception_handler(self, exc_class_or_status_code: Any) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            self._turbo_exception_handlers[exc_class_or_status_code] = handler
+            return handler
+
+        return register
+
+    def add_exception_handler(self, exc_class_or_status_code: Any, handler: Callable[..., Any]) -> None:
+        self._turbo_exception_handlers[exc_class_or_status_code] = handler
 
     def api_route(self, path: str, *, methods: Optional[Sequence[str]] = None, **options: Any):
         return self._route(path, methods or ["GET"], **options)

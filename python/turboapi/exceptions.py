@@ -1,7 +1,7 @@
 """Exceptions a handler raises to produce an HTTP error response."""
 
 import http
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Sequence
 
 
 class HTTPException(Exception):
@@ -29,3 +29,36 @@ class HTTPException(Exception):
     def __repr__(self) -> str:
         class_name = self.__class__.__name__
         return f"{class_name}(status_code={self.status_code!r}, detail={self.detail!r})"
+
+
+class ValidationException(Exception):
+    """Base of FastAPI's validation errors: `errors()` lists pydantic-style dicts."""
+
+    def __init__(self, errors: Sequence[Any], *, endpoint_ctx: Optional[Dict[str, Any]] = None) -> None:
+        self._errors = errors
+        self.endpoint_ctx = endpoint_ctx
+
+    def errors(self) -> Sequence[Any]:
+        return self._errors
+
+    def __str__(self) -> str:
+        message = f"{len(self._errors)} validation error{'s' if len(self._errors) != 1 else ''}:\n"
+        for err in self._errors:
+            message += f"  {err}\n"
+        return message.rstrip()
+
+
+class RequestValidationError(ValidationException):
+    """The request's parameters did not validate; `body` is what was received."""
+
+    def __init__(self, errors: Sequence[Any], *, body: Any = None, endpoint_ctx: Optional[Dict[str, Any]] = None) -> None:
+        super().__init__(errors, endpoint_ctx=endpoint_ctx)
+        self.body = body
+
+
+class ResponseValidationError(ValidationException):
+    """The handler's return value did not match its response model: a 500."""
+
+    def __init__(self, errors: Sequence[Any], *, body: Any = None, endpoint_ctx: Optional[Dict[str, Any]] = None) -> None:
+        super().__init__(errors, endpoint_ctx=endpoint_ctx)
+        self.body = body

@@ -1,4 +1,4 @@
-"""Parameter declarations: `Query()`, `Path()`, `Header()`, `Cookie()`.
+"""Parameter declarations: `Query()`, `Path()`, `Header()`, `Cookie()`, `Body()`.
 
 turbo reads these from the source at compile time (default, alias,
 convert_underscores and documentation options); at run time the server
@@ -40,6 +40,10 @@ class CookieParam(Param):
     in_ = "cookie"
 
 
+class BodyParam(Param):
+    in_ = "body"
+
+
 def Query(default: Any = _UNSET, **options: Any) -> Any:  # noqa: N802 - FastAPI's name
     return QueryParam(default, **options)
 
@@ -54,3 +58,7 @@ def Header(default: Any = _UNSET, **options: Any) -> Any:  # noqa: N802
 
 def Cookie(default: Any = _UNSET, **options: Any) -> Any:  # noqa: N802
     return CookieParam(default, **options)
+
+
+def Body(default: Any = _UNSET, **options: Any) -> Any:  # noqa: N802
+    return BodyParam(default, **options)

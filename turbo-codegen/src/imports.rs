@@ -10,31 +10,64 @@ use crate::parse::{py, span_of};
 pub const PROVIDED: &[(&str, &[&str])] = &[
     (
         "fastapi",
-        &["Cookie", "FastAPI", "HTTPException", "Header", "Path", "Query"],
-    ),
-    ("fastapi.applications", &["FastAPI"]),
-    ("fastapi.encoders", &["jsonable_encoder"]),
-    ("fastapi.exceptions", &["HTTPException"]),
-    ("fastapi.params", &[]),
-    ("fastapi.status", &[]),
-    (
-        "turboapi",
         &[
+            "Body",
             "Cookie",
             "FastAPI",
             "HTTPException",
             "Header",
             "Path",
             "Query",
+            "Request",
+            "Response",
+        ],
+    ),
+    ("fastapi.applications", &["FastAPI"]),
+    ("fastapi.encoders", &["jsonable_encoder"]),
+    ("fastapi.exceptions", EXCEPTIONS),
+    ("fastapi.params", &[]),
+    ("fastapi.requests", &["Request"]),
+    ("fastapi.responses", RESPONSES),
+    ("fastapi.status", &[]),
+    (
+        "turboapi",
+        &[
+            "Body",
+            "Cookie",
+            "FastAPI",
+            "HTTPException",
+            "Header",
+            "Path",
+            "Query",
+            "Request",
+            "Response",
             "TurboAPI",
             "jsonable_encoder",
         ],
     ),
     ("turboapi.applications", &["FastAPI", "TurboAPI"]),
     ("turboapi.encoders", &["jsonable_encoder"]),
-    ("turboapi.exceptions", &["HTTPException"]),
+    ("turboapi.exceptions", EXCEPTIONS),
     ("turboapi.params", &[]),
+    ("turboapi.requests", &["Request"]),
+    ("turboapi.responses", RESPONSES),
     ("turboapi.status", &[]),
+];
+
+const EXCEPTIONS: &[&str] = &[
+    "HTTPException",
+    "RequestValidationError",
+    "ResponseValidationError",
+    "ValidationException",
+];
+
+const RESPONSES: &[&str] = &[
+    "HTMLResponse",
+    "JSONResponse",
+    "ORJSONResponse",
+    "PlainTextResponse",
+    "RedirectResponse",
+    "Response",
 ];
 
 const BUILTIN_TYPES: &[&str] = &[
@@ -214,14 +247,13 @@ mod tests {
     #[test]
     fn provided_names_match_the_python_package() {
         let init = include_str!("../../python/turboapi/__init__.py");
-        let all = init
-            .lines()
-            .find_map(|line| line.strip_prefix("__all__ = "))
-            .expect("__all__ in turboapi/__init__.py");
+        let start = init.find("__all__ = [").expect("__all__ in turboapi/__init__.py");
+        let all = &init[start + "__all__ = ".len()..];
+        let all = &all[..=all.find(']').expect("__all__ is a list")];
         let mut exported: Vec<&str> = all
             .trim_matches(|c| c == '[' || c == ']')
             .split(',')
-            .map(|s| s.trim().trim_matches('"'))
+            .map(|s| s.trim().trim_matches(|c: char| c == '"' || c.is_whitespace()))
             .filter(|s| !s.is_empty())
             .collect();
         exported.sort();

@@ -19,6 +19,8 @@ pub struct App {
     pub framework: String,
     pub span: Span,
     pub routes: Vec<Route>,
+    /// `FastAPI(default_response_class=...)`, qualified.
+    pub default_response_class: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -28,6 +30,10 @@ pub struct Route {
     pub path: PathTemplate,
     /// `status_code=` of the decorator (FastAPI's default is 200).
     pub status_code: u16,
+    /// The response is built in Python as FastAPI builds it: a response
+    /// model or return annotation, a response class, or an injected
+    /// `Response`. Otherwise the server encodes the return value in Rust.
+    pub python_response: bool,
     pub handler: Handler,
     /// The whole decorator expression.
     pub span: Span,
@@ -104,6 +110,8 @@ pub struct Handler {
     /// 1-based line of the `def`.
     pub line: usize,
     pub params: Vec<Param>,
+    /// The return annotation as written, unless absent or `None`.
+    pub returns: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -134,6 +142,10 @@ pub struct Param {
     /// (`None` for `Literal[...]`).
     pub choices: Vec<Literal>,
     pub enum_class: Option<String>,
+    /// `Body(embed=True)`: the body is an object with this parameter under its key.
+    pub embed: bool,
+    /// The annotation as written (without `Annotated` metadata), for labels.
+    pub annotation_text: Option<String>,
 }
 
 /// Constraints declared on a parameter, as written.
@@ -187,6 +199,11 @@ impl Param {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
+        if self.ty == ParamType::Adapted {
+            if let Some(text) = &self.annotation_text {
+                return text.clone();
+            }
+        }
         let element = match (&self.model, &self.enum_class, self.ty) {
             (Some(model), _, _) => model.as_str(),
             (_, Some(class), _) => class.as_str(),
@@ -213,8 +230,12 @@ pub enum Source {
     Query,
     Header,
     Cookie,
-    /// The request body (a pydantic model).
+    /// The request body (validated by pydantic).
     Body,
+    /// The `Request` object itself.
+    Request,
+    /// The `Response` FastAPI injects for headers, cookies and status.
+    Response,
 }
 
 impl Source {
@@ -225,6 +246,8 @@ impl Source {
             Source::Header => "header",
             Source::Cookie => "cookie",
             Source::Body => "body",
+            Source::Request => "request",
+            Source::Response => "response",
         }
     }
 }
@@ -245,6 +268,9 @@ pub enum ParamType {
     Model,
     /// An `Enum` class of the app, or `Literal[...]`: one of `Param::choices`.
     Choice,
+    /// Validated by pydantic in the server from the handler's own annotation
+    /// (`datetime`, `Decimal`, unions, `dict`/`list` bodies, `Body()` values, ...).
+    Adapted,
 }
 
 impl ParamType {
@@ -258,6 +284,7 @@ impl ParamType {
             ParamType::Any => "Any",
             ParamType::Model => "model",
             ParamType::Choice => "choice",
+            ParamType::Adapted => "pydantic",
         }
     }
 }

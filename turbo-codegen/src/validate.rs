@@ -19,7 +19,6 @@ pub fn validate(app: &App, diags: &mut Diagnostics) {
     crate::shadowing::check(app, diags);
     for route in &app.routes {
         path_params_have_handler_params(route, diags);
-        at_most_one_body_param(route, diags);
         for param in &route.handler.params {
             constraints_fit_type(param, diags);
             list_is_supported(param, diags);
@@ -98,16 +97,12 @@ fn param_is_extractable(route: &Route, param: &Param, diags: &mut Diagnostics) {
             .label("parameter models are not supported by turbo yet")
             .help("declare each field as its own parameter"),
         ),
-        Source::Query | Source::Header | Source::Cookie if param.ty == ParamType::Uuid => diags.push(
-            Diagnostic::new(
-                Code::UnsupportedAnnotation,
-                annotation,
-                "UUID query parameters are not supported by turbo yet",
-            )
-            .label("turbo cannot validate a UUID from a query string yet")
-            .help("take a `str` and convert it in the handler, or use a `{name:uuid}` path parameter"),
-        ),
-        Source::Query | Source::Header | Source::Cookie | Source::Body => {}
+        Source::Query
+        | Source::Header
+        | Source::Cookie
+        | Source::Body
+        | Source::Request
+        | Source::Response => {}
         Source::Path => {
             let convertor = route
                 .path
@@ -145,6 +140,10 @@ fn param_is_extractable(route: &Route, param: &Param, diags: &mut Diagnostics) {
 fn constraints_fit_type(param: &Param, diags: &mut Diagnostics) {
     let constraints = &param.constraints;
     let Some(span) = constraints.span else { return };
+    // pydantic applies these itself, from the declaration.
+    if param.ty == ParamType::Adapted || param.source == Source::Body {
+        return;
+    }
     let int_bound_out_of_range = constraints.numeric().iter().any(|(_, value)| match value {
         Some(Literal::Int(digits)) => digits.parse::<i64>().is_err(),
         Some(_) => true,
@@ -182,6 +181,7 @@ fn list_is_supported(param: &Param, diags: &mut Diagnostics) {
     }
     let at = param.annotation_span.unwrap_or(param.span);
     let problem = match (param.source, param.ty) {
+        (Source::Query | Source::Header, ParamType::Adapted) => None,
         (
             Source::Query | Source::Header,
             ParamType::Str | ParamType::Int | ParamType::Float | ParamType::Bool,
@@ -200,8 +200,8 @@ fn list_is_supported(param: &Param, diags: &mut Diagnostics) {
             "list elements may be str, int, float or bool",
         )),
         _ => Some((
-            "a list parameter without `Query()` or `Header()`",
-            "FastAPI reads it from the request body, which turbo does not support for lists yet",
+            "a list read from a cookie or the path",
+            "FastAPI reads lists from repeated query keys or headers",
         )),
     };
     if let Some((message, label)) = problem {
@@ -250,24 +250,6 @@ fn choices_are_supported(param: &Param, diags: &mut Diagnostics) {
             .help(
                 "use plain str or int values, one per member, on a path, query, header or cookie parameter",
             ),
-        );
-    }
-}
-
-/// FastAPI embeds several body parameters under their names; not yet here.
-fn at_most_one_body_param(route: &Route, diags: &mut Diagnostics) {
-    let mut body = route.handler.params.iter().filter(|p| p.source == Source::Body);
-    let Some(first) = body.next() else { return };
-    for extra in body {
-        diags.push(
-            Diagnostic::new(
-                Code::UnsupportedAnnotation,
-                extra.annotation_span.unwrap_or(extra.span),
-                format!("a second body parameter `{}`", extra.name),
-            )
-            .label("FastAPI would expect a JSON object with one key per body parameter")
-            .secondary(first.span, "first body parameter")
-            .help("several body parameters are not supported by turbo yet: combine them into one model"),
         );
     }
 }
@@ -330,7 +312,7 @@ fn default_fits_type(param: &Param, diags: &mut Diagnostics) {
     let fits = matches!(
         (param.ty, default),
         (_, Literal::None)
-            | (ParamType::Any, _)
+            | (ParamType::Any | ParamType::Adapted, _)
             | (ParamType::Str, Literal::Str(_))
             | (ParamType::Int, Literal::Int(_))
             | (ParamType::Float, Literal::Float(_) | Literal::Int(_))

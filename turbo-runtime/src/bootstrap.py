@@ -49,7 +49,8 @@ def install_package(sources):
 
 
 def load_app(app_dir, module_name, app_variable, site_dirs):
-    """Imports the app module; returns (handlers, coroutine-function flags)."""
+    """Imports the app module; returns the app object and its handlers with
+    their coroutine-function flags, in registration order."""
     for directory in site_dirs:
         if directory and directory not in sys.path and os.path.isdir(directory):
             site.addsitedir(directory)
@@ -64,7 +65,14 @@ def load_app(app_dir, module_name, app_variable, site_dirs):
         )
     import inspect
 
-    return [(handler, inspect.iscoroutinefunction(handler)) for handler in handlers]
+    return app, [(handler, inspect.iscoroutinefunction(handler)) for handler in handlers]
+
+
+def needs_event_loop(app):
+    """Whether an exception handler is a coroutine function (it runs on the loop thread)."""
+    import inspect
+
+    return any(inspect.iscoroutinefunction(h) for h in app._turbo_exception_handlers.values())
 
 
 def start_event_loop():

@@ -12,8 +12,6 @@ use pyo3::types::{PyBool, PyFloat, PyInt, PyString};
 
 use crate::constraints::{check_float, check_int, check_str, FloatBounds, IntBounds, IntValue, StrBounds};
 use crate::json::write_str;
-use crate::request::Request;
-use crate::response::Outcome;
 
 /// Where a parameter comes from, as FastAPI writes it in `loc`.
 #[derive(Clone, Copy, Debug)]
@@ -114,7 +112,7 @@ impl ValidationErrors {
         self.internal.take()
     }
 
-    fn internal<T>(&mut self, result: PyResult<T>) -> Option<T> {
+    pub(crate) fn internal<T>(&mut self, result: PyResult<T>) -> Option<T> {
         match result {
             Ok(value) => Some(value),
             Err(err) => {
@@ -181,7 +179,7 @@ impl ValidationErrors {
 
     /// An error dict FastAPI produced in Python (a body validation error),
     /// written as FastAPI's response writes it: through `jsonable_encoder`.
-    fn push_python(&mut self, error: &Bound<'_, PyAny>) {
+    pub(crate) fn push_python(&mut self, error: &Bound<'_, PyAny>) {
         match crate::json::encode(error, crate::json::Mode::Jsonable) {
             Ok(json) => {
                 if self.count > 0 {
@@ -475,53 +473,6 @@ pub fn uuid<'py>(py: Python<'py>, raw: &str, errors: &mut ValidationErrors) -> E
         .and_then(|module| module.getattr("UUID"))
         .and_then(|class| class.call1((raw,)));
     errors.internal(uuid)
-}
-
-/// Reads the request body as FastAPI does before validating anything: the
-/// decoded JSON (or the raw bytes, or the not-sent marker), or the response
-/// FastAPI gives at that point (422 `json_invalid`, 400 unreadable body).
-pub fn read_body<'py>(py: Python<'py>, request: &Request) -> Result<Bound<'py, PyAny>, Box<Outcome>> {
-    let read = match crate::python::read_body(py, request.body(), request.content_type()) {
-        Ok(read) => read,
-        Err(err) => {
-            return Err(Box::new(Outcome::python_error(
-                py,
-                "cannot read the request body",
-                &err,
-            )))
-        }
-    };
-    let parts: PyResult<(String, Bound<'py, PyAny>)> = read.extract();
-    match parts {
-        Ok((kind, value)) if kind == "ok" => Ok(value),
-        Ok((kind, error)) if kind == "json_invalid" => {
-            let mut errors = ValidationErrors::new();
-            errors.push_python(&error);
-            Err(Box::new(Outcome::rejected(py, errors)))
-        }
-        Ok(_) => Err(Box::new(Outcome::Ready(crate::response::bad_request(
-            "There was an error parsing the body",
-        )))),
-        Err(err) => Err(Box::new(Outcome::python_error(
-            py,
-            "cannot read the request body",
-            &err,
-        ))),
-    }
-}
-
-/// Body parameter `index`, validated by pydantic from what [`read_body`] read.
-pub fn body<'py>(body: &Bound<'py, PyAny>, index: usize, errors: &mut ValidationErrors) -> Extracted<'py> {
-    let validated = crate::python::validate_body(index, body)
-        .and_then(|result| result.extract::<(Bound<'py, PyAny>, Bound<'py, pyo3::types::PyList>)>());
-    let (value, found) = errors.internal(validated)?;
-    if found.is_empty() {
-        return Some(value);
-    }
-    for error in found.iter() {
-        errors.push_python(&error);
-    }
-    None
 }
 
 fn big_int<'py>(py: Python<'py>, digits: &str) -> PyResult<Bound<'py, PyAny>> {

@@ -9,6 +9,7 @@ mod constraints;
 mod extract;
 mod json;
 mod python;
+mod python_params;
 mod request;
 mod response;
 mod routing;
@@ -22,7 +23,7 @@ mod template;
 /// compile with a clear message instead of misbehaving.
 #[doc(hidden)]
 pub mod __private {
-    pub const API_VERSION: u32 = 5;
+    pub const API_VERSION: u32 = 6;
 
     /// Fails compilation of a generated crate made for another API version.
     pub const fn assert_api_version(expected: u32) {
@@ -35,15 +36,14 @@ pub mod __private {
     pub use crate::constraints::{FloatBounds, IntBounds, Pattern, StrBounds};
     pub use crate::extract::{Fallback, Loc, ValidationErrors};
     pub mod extract {
-        pub use crate::extract::{
-            body, bool, choice, float, int, list, read_body, str, uuid, ChoiceValue, Choices, ListItem,
-        };
+        pub use crate::extract::{bool, choice, float, int, list, str, uuid, ChoiceValue, Choices, ListItem};
+        pub use crate::python_params::{adapted, adapted_list, body, read_body, request, sub_response};
     }
     pub use crate::request::Request;
-    pub use crate::response::{invoke, Outcome};
+    pub use crate::response::{invoke, reject, Call, Outcome};
     pub use crate::routing::{segments, Router};
     pub use crate::server::serve;
-    pub use crate::spec::{AppSpec, BodyParamSpec, HandlerSpec, RouteSpec};
+    pub use crate::spec::{AppSpec, BodyPlanSpec, HandlerSpec, ParamFieldSpec, RouteSpec};
     pub use crate::template::{match_pieces, Captures, Convertor, Piece};
     pub use phf;
     pub use pyo3::{Bound, PyAny, Python};

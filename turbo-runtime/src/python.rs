@@ -10,6 +10,7 @@ use std::ffi::CString;
 use std::path::Path;
 use std::sync::{Mutex, OnceLock};
 
+use pyo3::call::PyCallArgs;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyCFunction, PyDict, PyList, PyTuple};
@@ -27,6 +28,26 @@ const EMBEDDED_PACKAGE: &[(&str, bool, &str)] = &[
         "turboapi._body",
         false,
         include_str!("../../python/turboapi/_body.py"),
+    ),
+    (
+        "turboapi._plans",
+        false,
+        include_str!("../../python/turboapi/_plans.py"),
+    ),
+    (
+        "turboapi.datastructures",
+        false,
+        include_str!("../../python/turboapi/datastructures.py"),
+    ),
+    (
+        "turboapi.requests",
+        false,
+        include_str!("../../python/turboapi/requests.py"),
+    ),
+    (
+        "turboapi.responses",
+        false,
+        include_str!("../../python/turboapi/responses.py"),
     ),
     (
         "turboapi.applications",
@@ -72,8 +93,23 @@ struct Loaded {
     enum_classes: Vec<Py<PyAny>>,
     /// `pydantic.BaseModel`, if the app imported pydantic.
     base_model: Option<Py<PyAny>>,
-    /// One `turboapi._body.BodyParam` per [`AppSpec::body_params`] entry.
-    body_params: Vec<Py<PyAny>>,
+    /// One `turboapi._plans.BodyPlan` per [`AppSpec::body_plans`] entry.
+    body_plans: Vec<Py<PyAny>>,
+    /// One `turboapi._plans.ParamField` per [`AppSpec::param_fields`] entry.
+    param_fields: Vec<Py<PyAny>>,
+    /// A `turboapi._plans.ResponsePlan` per handler with `python_response`.
+    response_plans: Vec<Option<Py<PyAny>>>,
+    /// `turboapi._plans.ExceptionHandlers`, if the app registered any.
+    exception_handlers: Option<Py<PyAny>>,
+    /// The app registered a handler for `RequestValidationError`.
+    handles_validation: bool,
+    /// `turboapi.responses.Response`: returned instances bypass encoding.
+    response_class: Py<PyAny>,
+    /// `turboapi._plans.make_request` and `sub_response`.
+    make_request: Py<PyAny>,
+    sub_response: Py<PyAny>,
+    /// `json.loads`, to hand validation errors to an exception handler.
+    json_loads: Py<PyAny>,
     /// The asyncio loop thread's loop, only when some handler is `async def`.
     event_loop: Option<Py<PyAny>>,
     run_coroutine_threadsafe: Option<Py<PyAny>>,
@@ -125,12 +161,10 @@ fn load_attached(py: Python<'_>, spec: &AppSpec, app_dir: &Path) -> Result<(), L
         .call1((EMBEDDED_PACKAGE.to_vec(),))?;
     let site_dirs: Vec<&str> = BUILD_SITE_DIRS.split(';').filter(|d| !d.is_empty()).collect();
     let app_dir = app_dir.to_string_lossy().into_owned();
-    let loaded = bootstrap.getattr("load_app")?.call1((
-        app_dir.as_str(),
-        spec.module,
-        spec.app_variable,
-        site_dirs,
-    ))?;
+    let (app, loaded): (Bound<'_, PyAny>, Bound<'_, PyAny>) = bootstrap
+        .getattr("load_app")?
+        .call1((app_dir.as_str(), spec.module, spec.app_variable, site_dirs))?
+        .extract()?;
     let loaded = loaded.cast::<PyList>().map_err(PyErr::from)?;
 
     if loaded.len() != spec.handlers.len() {
@@ -160,7 +194,8 @@ fn load_attached(py: Python<'_>, spec: &AppSpec, app_dir: &Path) -> Result<(), L
         handlers.push(handler.unbind());
     }
 
-    let (event_loop, run_coroutine_threadsafe) = if spec.handlers.iter().any(|h| h.is_async) {
+    let needs_loop: bool = bootstrap.getattr("needs_event_loop")?.call1((&app,))?.extract()?;
+    let (event_loop, run_coroutine_threadsafe) = if needs_loop || spec.handlers.iter().any(|h| h.is_async) {
         let event_loop = bootstrap.getattr("start_event_loop")?.call0()?;
         let submit = py.import("asyncio")?.getattr("run_coroutine_threadsafe")?;
         (Some(event_loop.unbind()), Some(submit.unbind()))
@@ -168,17 +203,61 @@ fn load_attached(py: Python<'_>, spec: &AppSpec, app_dir: &Path) -> Result<(), L
         (None, None)
     };
     let body = py.import("turboapi._body")?;
+    let plans = py.import("turboapi._plans")?;
     let app_module = py.import(spec.module)?;
-    let typing_optional = py.import("typing")?.getattr("Optional")?;
-    let mut body_params = Vec::with_capacity(spec.body_params.len());
-    for param in spec.body_params {
-        let mut annotation = app_module.getattr(param.model)?;
-        if param.optional {
-            annotation = typing_optional.get_item(annotation)?;
-        }
-        let param = body.getattr("BodyParam")?.call1((annotation, param.required))?;
-        body_params.push(param.unbind());
-    }
+    let handler_of = |index: usize| handlers[index].bind(py);
+    let body_plans = spec
+        .body_plans
+        .iter()
+        .map(|plan| {
+            let names = PyList::new(py, plan.params)?;
+            plans
+                .getattr("BodyPlan")?
+                .call1((handler_of(plan.handler), names))
+                .map(Bound::unbind)
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    let param_fields = spec
+        .param_fields
+        .iter()
+        .map(|field| {
+            plans
+                .getattr("ParamField")?
+                .call1((handler_of(field.handler), field.name, field.source, field.key))
+                .map(Bound::unbind)
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    let route_options = app.getattr("_turbo_route_options")?;
+    let app_options = app.getattr("_turbo_options")?;
+    let response_plans = spec
+        .handlers
+        .iter()
+        .enumerate()
+        .map(|(index, handler)| {
+            if !handler.python_response {
+                return Ok(None);
+            }
+            let options = route_options.get_item(index)?;
+            plans
+                .getattr("ResponsePlan")?
+                .call1((handler_of(index), options, &app_options))
+                .map(|plan| Some(plan.unbind()))
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    let registered = app.getattr("_turbo_exception_handlers")?;
+    let (exception_handlers, handles_validation) = if registered.len()? > 0 {
+        let loop_or_none = match &event_loop {
+            Some(event_loop) => event_loop.bind(py).clone(),
+            None => py.None().into_bound(py),
+        };
+        let handlers = plans
+            .getattr("ExceptionHandlers")?
+            .call1((registered, loop_or_none))?;
+        let handles_validation: bool = handlers.call_method0("handles_validation")?.extract()?;
+        (Some(handlers.unbind()), handles_validation)
+    } else {
+        (None, false)
+    };
     let base_model = py
         .import("sys")?
         .getattr("modules")?
@@ -197,7 +276,15 @@ fn load_attached(py: Python<'_>, spec: &AppSpec, app_dir: &Path) -> Result<(), L
         enum_classes,
         base_model,
         read_body: body.getattr("read")?.unbind(),
-        body_params,
+        body_plans,
+        param_fields,
+        response_plans,
+        exception_handlers,
+        handles_validation,
+        response_class: py.import("turboapi.responses")?.getattr("Response")?.unbind(),
+        make_request: plans.getattr("make_request")?.unbind(),
+        sub_response: plans.getattr("sub_response")?.unbind(),
+        json_loads: py.import("json")?.getattr("loads")?.unbind(),
         handlers,
         http_exception: package.getattr("HTTPException")?.unbind(),
         jsonable_encoder: package.getattr("jsonable_encoder")?.unbind(),
@@ -225,12 +312,60 @@ pub fn read_body<'py>(
     loaded().read_body.bind(py).call1((body, content_type))
 }
 
-/// `BodyParam.validate(value)` of body parameter `index`: (value, errors).
-pub fn validate_body<'py>(index: usize, value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    let py = value.py();
-    loaded().body_params[index]
+/// `BodyPlan.validate(received)` of body plan `index`: (values, errors).
+pub fn validate_body<'py>(index: usize, received: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let py = received.py();
+    loaded().body_plans[index]
         .bind(py)
-        .call_method1(intern!(py, "validate"), (value,))
+        .call_method1(intern!(py, "validate"), (received,))
+}
+
+/// `ParamField.validate(raw)` of parameter field `index`: (value, errors).
+pub fn validate_param<'py>(index: usize, raw: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let py = raw.py();
+    loaded().param_fields[index]
+        .bind(py)
+        .call_method1(intern!(py, "validate"), (raw,))
+}
+
+/// The response plan of handler `index`, if its responses are built in Python.
+pub fn response_plan(py: Python<'_>, index: usize) -> Option<&Bound<'_, PyAny>> {
+    loaded().response_plans[index].as_ref().map(|plan| plan.bind(py))
+}
+
+/// Whether `value` is a `Response` (sent as it is).
+pub fn is_response(value: &Bound<'_, PyAny>) -> bool {
+    value
+        .is_instance(loaded().response_class.bind(value.py()))
+        .unwrap_or(false)
+}
+
+/// The `Response` FastAPI injects into a handler that asks for one.
+pub fn sub_response(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    loaded().sub_response.bind(py).call0()
+}
+
+/// `turboapi._plans.make_request(...)`.
+pub fn make_request<'py>(py: Python<'py>, args: impl PyCallArgs<'py>) -> PyResult<Bound<'py, PyAny>> {
+    loaded().make_request.bind(py).call1(args)
+}
+
+/// The app's exception handlers, if it registered any.
+pub fn exception_handlers(py: Python<'_>) -> Option<&Bound<'_, PyAny>> {
+    loaded().exception_handlers.as_ref().map(|h| h.bind(py))
+}
+
+/// Whether the app handles `RequestValidationError` itself.
+pub fn handles_validation() -> bool {
+    loaded().handles_validation
+}
+
+/// `json.loads(text)`.
+pub fn json_loads<'py>(py: Python<'py>, text: &[u8]) -> PyResult<Bound<'py, PyAny>> {
+    loaded()
+        .json_loads
+        .bind(py)
+        .call1((pyo3::types::PyBytes::new(py, text),))
 }
 
 /// `Enum` class `index` of the app.

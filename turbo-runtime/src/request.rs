@@ -18,13 +18,20 @@ pub struct Request {
     cookies: OnceCell<Vec<(String, String)>>,
     headers: HeaderMap,
     local: SocketAddr,
-    /// The body, read only for routes with a body parameter.
+    peer: Option<SocketAddr>,
+    /// The body, read only for routes with a body or `Request` parameter.
     body: bytes::Bytes,
 }
 
 impl Request {
     /// `path` is the percent-decoded path the router matched.
-    pub fn new(parts: Parts, path: String, local: SocketAddr, body: bytes::Bytes) -> Self {
+    pub fn new(
+        parts: Parts,
+        path: String,
+        local: SocketAddr,
+        peer: Option<SocketAddr>,
+        body: bytes::Bytes,
+    ) -> Self {
         Request {
             raw_query: parts.uri.query().map(str::to_owned),
             method: parts.method,
@@ -33,8 +40,18 @@ impl Request {
             cookies: OnceCell::new(),
             headers: parts.headers,
             local,
+            peer,
             body,
         }
+    }
+
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The client's address (`request.client`).
+    pub fn peer_addr(&self) -> Option<SocketAddr> {
+        self.peer
     }
 
     pub fn method(&self) -> &str {

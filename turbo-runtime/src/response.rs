@@ -7,12 +7,14 @@ use hyper::StatusCode;
 use pyo3::call::PyCallArgs;
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString};
+use pyo3::types::{PyBytes, PyDict, PyString};
 
 use crate::extract::ValidationErrors;
 use crate::json::{self, Mode};
 use crate::python;
+use crate::request::Request;
 use crate::spec::RouteSpec;
+use crate::template::Captures;
 
 pub type Body = Full<Bytes>;
 pub type Response = hyper::Response<Body>;
@@ -96,6 +98,14 @@ pub fn validation_failed(errors: ValidationErrors) -> Response {
     json(422, errors.into_body())
 }
 
+/// One request on its way through a route: what the handler's parameters,
+/// `Request` object and exception handlers are built from.
+pub struct Call<'a> {
+    pub route: &'static RouteSpec,
+    pub request: &'a Request,
+    pub captures: &'a Captures,
+}
+
 /// The outcome of dispatching a request to its handler.
 pub enum Outcome {
     Ready(Response),
@@ -103,35 +113,38 @@ pub enum Outcome {
     Pending {
         route: &'static RouteSpec,
         done: tokio::sync::oneshot::Receiver<Py<PyAny>>,
+        /// The `Response` injected into the handler, if it asked for one.
+        injected: Option<Py<PyAny>>,
     },
 }
 
 impl Outcome {
     /// Waits (without holding the GIL) for a pending coroutine.
-    pub async fn into_response(self) -> Response {
+    pub async fn into_response(self, request: &Request, captures: &Captures) -> Response {
         match self {
             Outcome::Ready(response) => response,
-            Outcome::Pending { route, done } => match done.await {
-                Ok(future) => Python::attach(|py| match python::future_result(py, &future) {
-                    Ok(value) => render_return(py, route, &value),
-                    Err(err) => render_exception(py, route, err),
+            Outcome::Pending {
+                route,
+                done,
+                injected,
+            } => match done.await {
+                Ok(future) => Python::attach(|py| {
+                    let call = Call {
+                        route,
+                        request,
+                        captures,
+                    };
+                    let injected = injected.map(|injected| injected.into_bound(py));
+                    match python::future_result(py, &future) {
+                        Ok(value) => render_return(py, &call, &value, injected.as_ref()),
+                        Err(err) => render_exception(py, &call, err),
+                    }
                 }),
                 Err(_) => {
                     eprintln!("ERROR: the asyncio loop dropped a coroutine of {}", route.path);
                     internal_error()
                 }
             },
-        }
-    }
-}
-
-impl Outcome {
-    /// The request's parameters did not validate: FastAPI's 422, or a 500
-    /// if converting them failed inside Python.
-    pub fn rejected(py: Python<'_>, mut errors: ValidationErrors) -> Outcome {
-        match errors.take_internal() {
-            Some(err) => Outcome::python_error(py, "cannot convert the request parameters", &err),
-            None => Outcome::Ready(validation_failed(errors)),
         }
     }
 
@@ -148,18 +161,55 @@ impl Outcome {
     }
 }
 
+/// The request's parameters did not validate: FastAPI's 422 (or the app's
+/// `RequestValidationError` handler), or a 500 if converting them failed
+/// inside Python. `body` is what FastAPI passes as the exception's `body`.
+pub fn reject(
+    py: Python<'_>,
+    call: &Call<'_>,
+    mut errors: ValidationErrors,
+    body: Option<&Bound<'_, PyAny>>,
+) -> Outcome {
+    if let Some(err) = errors.take_internal() {
+        return Outcome::python_error(py, "cannot convert the request parameters", &err);
+    }
+    let Some(handlers) = python::exception_handlers(py).filter(|_| python::handles_validation()) else {
+        return Outcome::Ready(validation_failed(errors));
+    };
+    let body_json = errors.into_body();
+    let handled = (|| {
+        // `{"detail": [...]}` back into Python: the errors as FastAPI hands them over.
+        let detail = python::json_loads(py, &body_json)?.get_item("detail")?;
+        let request = python_request(py, call)?;
+        let body = match body {
+            Some(body) => body.clone(),
+            None => py.None().into_bound(py),
+        };
+        handlers.call_method1(intern!(py, "handle_validation"), (request, detail, body))
+    })();
+    Outcome::Ready(match handled {
+        Ok(response) if !response.is_none() => from_python(py, call, &response),
+        Ok(_) => json(422, body_json),
+        Err(err) => {
+            python::log_exception(py, "exception in the RequestValidationError handler", &err);
+            internal_error()
+        }
+    })
+}
+
 /// Calls the route's handler with converted arguments and renders what it
 /// returns or raises. `async def` handlers are started here and finish on
 /// the asyncio thread. Generated code calls only this, so where a handler
 /// runs can change without touching generated code.
 pub fn invoke<'py, A: PyCallArgs<'py>>(
     py: Python<'py>,
-    route: &'static RouteSpec,
+    call: &Call<'_>,
     is_async: bool,
     args: A,
     keyword_args: &[(&'static str, Bound<'py, PyAny>)],
+    injected: Option<&Bound<'py, PyAny>>,
 ) -> Outcome {
-    let handler = python::handler(py, route.handler);
+    let handler = python::handler(py, call.route.handler);
     let called = if keyword_args.is_empty() {
         handler.call1(args)
     } else {
@@ -167,11 +217,15 @@ pub fn invoke<'py, A: PyCallArgs<'py>>(
     };
     match called {
         Ok(coroutine) if is_async => match python::submit_coroutine(&coroutine) {
-            Ok(done) => Outcome::Pending { route, done },
-            Err(err) => Outcome::Ready(render_exception(py, route, err)),
+            Ok(done) => Outcome::Pending {
+                route: call.route,
+                done,
+                injected: injected.map(|i| i.clone().unbind()),
+            },
+            Err(err) => Outcome::Ready(render_exception(py, call, err)),
         },
-        Ok(value) => Outcome::Ready(render_return(py, route, &value)),
-        Err(err) => Outcome::Ready(render_exception(py, route, err)),
+        Ok(value) => Outcome::Ready(render_return(py, call, &value, injected)),
+        Err(err) => Outcome::Ready(render_exception(py, call, err)),
     }
 }
 
@@ -184,8 +238,29 @@ fn kwargs<'py>(py: Python<'py>, items: &[(&'static str, Bound<'py, PyAny>)]) -> 
     Ok(dict)
 }
 
-/// The handler's return value as FastAPI's default `JSONResponse`.
-fn render_return(py: Python<'_>, route: &RouteSpec, value: &Bound<'_, PyAny>) -> Response {
+/// The handler's return value: through the route's response plan (response
+/// model, response class, injected `Response`), sent as it is if it is a
+/// `Response`, or else as FastAPI's default `JSONResponse`, encoded in Rust.
+fn render_return(
+    py: Python<'_>,
+    call: &Call<'_>,
+    value: &Bound<'_, PyAny>,
+    injected: Option<&Bound<'_, PyAny>>,
+) -> Response {
+    let route = call.route;
+    if let Some(plan) = python::response_plan(py, route.handler) {
+        let injected = match injected {
+            Some(injected) => injected.clone(),
+            None => py.None().into_bound(py),
+        };
+        return match plan.call_method1(intern!(py, "respond"), (value, injected)) {
+            Ok(response) => from_python(py, call, &response),
+            Err(err) => render_exception(py, call, err),
+        };
+    }
+    if !is_plain_json(value) && python::is_response(value) {
+        return from_python(py, call, value);
+    }
     match json::encode(value, Mode::Jsonable) {
         Ok(body) => json(route.status_code, body),
         Err(err) => {
@@ -195,9 +270,127 @@ fn render_return(py: Python<'_>, route: &RouteSpec, value: &Bound<'_, PyAny>) ->
     }
 }
 
-/// An exception from a handler: `HTTPException` becomes FastAPI's error
-/// response, anything else a logged traceback and a 500.
-pub fn render_exception(py: Python<'_>, route: &RouteSpec, err: PyErr) -> Response {
+/// Values that cannot be a `Response`, checked without an `isinstance` call.
+fn is_plain_json(value: &Bound<'_, PyAny>) -> bool {
+    use pyo3::types::{PyFloat, PyInt, PyList};
+    value.is_exact_instance_of::<PyDict>()
+        || value.is_exact_instance_of::<PyList>()
+        || value.is_exact_instance_of::<PyString>()
+        || value.is_exact_instance_of::<PyInt>()
+        || value.is_exact_instance_of::<PyFloat>()
+        || value.is_none()
+}
+
+/// A `Response` object as Starlette sends it: its status, its raw headers
+/// in order, its body. Anything else where a response was expected is a
+/// 500, as in Starlette.
+fn from_python(py: Python<'_>, call: &Call<'_>, response: &Bound<'_, PyAny>) -> Response {
+    match python_response(py, response) {
+        Ok(response) => response,
+        Err(err) => {
+            python::log_exception(
+                py,
+                &format!("invalid response from the handler of {}", call.route.path),
+                &err,
+            );
+            internal_error()
+        }
+    }
+}
+
+fn python_response(py: Python<'_>, response: &Bound<'_, PyAny>) -> PyResult<Response> {
+    if !python::is_response(response) {
+        return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+            "expected a Response, got {}",
+            response.get_type().name()?
+        )));
+    }
+    let code: u16 = response.getattr(intern!(py, "status_code"))?.extract()?;
+    let body: Vec<u8> = response.getattr(intern!(py, "body"))?.extract()?;
+    let headers: Vec<(Vec<u8>, Vec<u8>)> = response.getattr(intern!(py, "raw_headers"))?.extract()?;
+    let mut built = hyper::Response::new(Full::new(Bytes::from(body)));
+    *built.status_mut() = StatusCode::from_u16(code)
+        .map_err(|_| pyo3::exceptions::PyValueError::new_err(format!("invalid status code {code}")))?;
+    let invalid = |what: &[u8]| {
+        pyo3::exceptions::PyValueError::new_err(format!("invalid header {}", String::from_utf8_lossy(what)))
+    };
+    for (name, value) in headers {
+        let header_name = HeaderName::from_bytes(&name).map_err(|_| invalid(&name))?;
+        let header_value = HeaderValue::from_bytes(&value).map_err(|_| invalid(&value))?;
+        built.headers_mut().append(header_name, header_value);
+    }
+    Ok(built)
+}
+
+/// The `Request` object of a call, for a handler or an exception handler.
+pub fn python_request<'py>(py: Python<'py>, call: &Call<'_>) -> PyResult<Bound<'py, PyAny>> {
+    let request = call.request;
+    let headers: Vec<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> = request
+        .headers()
+        .iter()
+        .map(|(name, value)| {
+            (
+                PyBytes::new(py, name.as_str().as_bytes()),
+                PyBytes::new(py, value.as_bytes()),
+            )
+        })
+        .collect();
+    let path_params: Vec<(&str, &str, &str)> = call
+        .route
+        .path_params
+        .iter()
+        .enumerate()
+        .map(|(index, (name, convertor))| (*name, convertor.name(), call.captures.get(request.path(), index)))
+        .collect();
+    let local = request.local_addr();
+    let server = (local.ip().to_string(), local.port());
+    let client = request
+        .peer_addr()
+        .map(|peer| (peer.ip().to_string(), peer.port()));
+    let body = call.route.reads_body.then(|| PyBytes::new(py, request.body()));
+    python::make_request(
+        py,
+        (
+            request.method(),
+            request.path(),
+            PyBytes::new(py, request.raw_query().unwrap_or("").as_bytes()),
+            headers,
+            client,
+            server,
+            path_params,
+            body,
+        ),
+    )
+}
+
+/// An exception from a handler: the app's exception handler for it if it
+/// registered one; else `HTTPException` becomes FastAPI's error response,
+/// and anything else a logged traceback and a 500.
+pub fn render_exception(py: Python<'_>, call: &Call<'_>, err: PyErr) -> Response {
+    let route = call.route;
+    if let Some(handlers) = python::exception_handlers(py) {
+        let handled = python_request(py, call)
+            .and_then(|request| handlers.call_method1(intern!(py, "handle"), (request, err.value(py))));
+        match handled.and_then(|found| found.extract::<Option<(Bound<'_, PyAny>, bool)>>()) {
+            Ok(None) => {}
+            Ok(Some((response, server_error))) => {
+                // Starlette's ServerErrorMiddleware logs what reaches it
+                // (an `Exception`/500 handler), even when a handler answers.
+                if server_error {
+                    python::log_exception(py, &format!("exception in handler of {}", route.path), &err);
+                }
+                return from_python(py, call, &response);
+            }
+            Err(handler_err) => {
+                python::log_exception(
+                    py,
+                    &format!("exception in the exception handler for {}", route.path),
+                    &handler_err,
+                );
+                return internal_error();
+            }
+        }
+    }
     if let Some(exc) = python::http_exception(py, &err) {
         match http_exception_response(py, &exc) {
             Ok(response) => return response,

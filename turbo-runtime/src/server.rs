@@ -134,7 +134,7 @@ async fn run(server: &'static Server, options: Options) -> Result<(), String> {
                 // The timer enables hyper's 30 s limit on reading request heads.
                 let connection = http1::Builder::new().timer(TokioTimer::new()).serve_connection(
                     TokioIo::new(stream),
-                    service_fn(move |request| handle(server, request, local)),
+                    service_fn(move |request| handle(server, request, local, peer)),
                 );
                 let connection = graceful.watch(connection);
                 tokio::task::spawn_local(async move {
@@ -179,6 +179,7 @@ async fn handle(
     server: &'static Server,
     request: hyper::Request<Incoming>,
     local: SocketAddr,
+    peer: SocketAddr,
 ) -> Result<Response, std::convert::Infallible> {
     let (parts, mut body) = request.into_parts();
     let path = routing::decode_path(parts.uri.path()).into_owned();
@@ -202,14 +203,14 @@ async fn handle(
         }
         bytes::Bytes::new()
     };
-    let request = Request::new(parts, path, local, body);
+    let request = Request::new(parts, path, local, Some(peer), body);
     let response = match resolution {
         Resolution::Route(route) => {
             let dispatched = std::panic::catch_unwind(AssertUnwindSafe(|| {
                 Python::attach(|py| (server.dispatch)(py, route, &request, &captures))
             }));
             match dispatched {
-                Ok(outcome) => outcome.into_response().await,
+                Ok(outcome) => outcome.into_response(&request, &captures).await,
                 Err(_) => {
                     eprintln!(
                         "ERROR: turbo panicked while handling {} {} (a bug in turbo; please report it)",

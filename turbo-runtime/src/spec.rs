@@ -16,21 +16,36 @@ pub struct AppSpec {
     pub source_hash: u64,
     /// One entry per route decorator, in the order the app registers them.
     pub handlers: &'static [HandlerSpec],
-    /// Body parameters of all routes; generated code refers to them by index.
-    pub body_params: &'static [BodyParamSpec],
+    /// Routes with body parameters; generated code refers to them by index.
+    pub body_plans: &'static [BodyPlanSpec],
+    /// Parameters pydantic validates from text; generated code refers to them by index.
+    pub param_fields: &'static [ParamFieldSpec],
     /// `Enum` classes used by parameters, module-level names in the app.
     pub enum_classes: &'static [&'static str],
 }
 
-/// A request-body parameter annotated with a pydantic model of the app.
+/// The body parameters of one handler, validated together as FastAPI's
+/// `request_body_to_args` does (one parameter is the whole body unless
+/// embedded; several are keys of a JSON object).
 #[derive(Debug)]
-pub struct BodyParamSpec {
-    /// The model class, a module-level name in the app module.
-    pub model: &'static str,
-    /// Annotated `Model | None`: JSON `null` is accepted.
-    pub optional: bool,
-    /// No default: an empty body is a `missing` error.
-    pub required: bool,
+pub struct BodyPlanSpec {
+    /// Index into [`AppSpec::handlers`].
+    pub handler: usize,
+    /// Parameter names, in signature order.
+    pub params: &'static [&'static str],
+}
+
+/// A path, query, header or cookie parameter pydantic validates from its
+/// text (`datetime`, `Decimal`, `UUID`, unions, lists of them).
+#[derive(Debug)]
+pub struct ParamFieldSpec {
+    /// Index into [`AppSpec::handlers`].
+    pub handler: usize,
+    pub name: &'static str,
+    /// `path`, `query`, `header` or `cookie`: the first element of an error's `loc`.
+    pub source: &'static str,
+    /// The name in the request: the second element of an error's `loc`.
+    pub key: &'static str,
 }
 
 /// What the compiler saw of one handler function.
@@ -40,6 +55,9 @@ pub struct HandlerSpec {
     pub is_async: bool,
     /// Line of the `def` in the app source.
     pub line: u32,
+    /// Responses are built in Python from the decorator's options (response
+    /// model, response class) or an injected `Response`.
+    pub python_response: bool,
 }
 
 /// One compiled route.
@@ -55,8 +73,10 @@ pub struct RouteSpec {
     pub status_code: u16,
     /// Index into [`AppSpec::handlers`].
     pub handler: usize,
-    /// The route has a body parameter: the server reads the request body.
+    /// The route has a body or `Request` parameter: the server reads the request body.
     pub reads_body: bool,
+    /// Path parameter names and convertors, for `Request.path_params`.
+    pub path_params: &'static [(&'static str, crate::template::Convertor)],
 }
 
 /// FNV-1a, 64 bit: a stable hash of the app source shared by the compiler

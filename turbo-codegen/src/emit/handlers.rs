@@ -63,22 +63,80 @@ fn choices(param: &Param, enum_classes: &[String]) -> TokenStream {
     }}
 }
 
+/// Routes with body parameters, in route order: `AppSpec::body_plans`.
+pub fn body_plans(app: &App) -> Vec<(usize, Vec<&str>)> {
+    app.routes
+        .iter()
+        .enumerate()
+        .filter_map(|(index, route)| {
+            let names: Vec<&str> = route
+                .handler
+                .params
+                .iter()
+                .filter(|p| p.source == Source::Body)
+                .map(|p| p.name.as_str())
+                .collect();
+            (!names.is_empty()).then_some((index, names))
+        })
+        .collect()
+}
+
+/// Whether pydantic validates this parameter from its text in the server.
+fn is_param_field(param: &Param) -> bool {
+    param.ty == ParamType::Adapted
+        && matches!(
+            param.source,
+            Source::Path | Source::Query | Source::Header | Source::Cookie
+        )
+}
+
+/// Parameters pydantic validates from their text, in route and signature
+/// order: `AppSpec::param_fields`.
+pub fn param_fields(app: &App) -> Vec<(usize, &Param)> {
+    app.routes
+        .iter()
+        .enumerate()
+        .flat_map(|(index, route)| {
+            route
+                .handler
+                .params
+                .iter()
+                .filter(|p| is_param_field(p))
+                .map(move |p| (index, p))
+        })
+        .collect()
+}
+
+/// Where a route's Python-side parameters are in the `AppSpec` tables.
+struct Indices {
+    body_plan: Option<usize>,
+    /// Per handler parameter: its `param_fields` index, if it has one.
+    fields: Vec<Option<usize>>,
+}
+
 pub fn tokens(app: &App, source_file: &str) -> TokenStream {
     let enum_classes = enum_classes(app);
-    let mut body_index = 0;
+    let body_plans = body_plans(app);
+    let param_fields = param_fields(app);
     let functions: Vec<TokenStream> = app
         .routes
         .iter()
         .enumerate()
         .map(|(index, route)| {
-            let function = route_function(index, route, source_file, body_index, &enum_classes);
-            body_index += route
-                .handler
-                .params
-                .iter()
-                .filter(|p| p.source == Source::Body)
-                .count();
-            function
+            let indices = Indices {
+                body_plan: body_plans.iter().position(|(route, _)| *route == index),
+                fields: route
+                    .handler
+                    .params
+                    .iter()
+                    .map(|param| {
+                        param_fields
+                            .iter()
+                            .position(|(route, p)| *route == index && std::ptr::eq(*p, param))
+                    })
+                    .collect(),
+            };
+            route_function(index, route, source_file, &indices, &enum_classes)
         })
         .collect();
     let arms = (0..app.routes.len()).map(|index| {
@@ -104,13 +162,11 @@ pub fn tokens(app: &App, source_file: &str) -> TokenStream {
     }
 }
 
-/// `body_index`: the index of this route's body parameter, if it has one,
-/// in `AppSpec::body_params`.
 fn route_function(
     index: usize,
     route: &Route,
     source_file: &str,
-    body_index: usize,
+    indices: &Indices,
     enum_classes: &[String],
 ) -> TokenStream {
     let function = format_ident!("route_{}", index);
@@ -125,27 +181,68 @@ fn route_function(
     let params = &route.handler.params;
     let var = |i: usize| format_ident!("arg{}", i);
     let by_source = |source: Source| params.iter().enumerate().filter(move |(_, p)| p.source == source);
-    // FastAPI's error order: path, query, header, cookie, body.
+    let has_body = params.iter().any(|p| p.source == Source::Body);
+    // FastAPI's error order: path, query, header, cookie, body; `Request`
+    // and `Response` cannot fail.
     let order = by_source(Source::Path)
         .chain(by_source(Source::Query))
         .chain(by_source(Source::Header))
         .chain(by_source(Source::Cookie))
-        .chain(by_source(Source::Body));
-    let extractions = order.map(|(i, param)| {
-        let name = var(i);
-        let call = extract_call(route, param, body_index, enum_classes);
-        quote! { let #name = #call; }
-    });
+        .chain(by_source(Source::Body))
+        .chain(by_source(Source::Request))
+        .chain(by_source(Source::Response));
+    let mut body_position = 0usize;
+    let extractions: Vec<TokenStream> = order
+        .map(|(i, param)| {
+            let name = var(i);
+            match param.source {
+                Source::Body => {
+                    let position = body_position;
+                    body_position += 1;
+                    let validate = if position == 0 {
+                        let plan = indices
+                            .body_plan
+                            .expect("a route with body parameters has a body plan");
+                        quote! { let body_values = rt::extract::body(&body, #plan, &mut errors); }
+                    } else {
+                        quote! {}
+                    };
+                    quote! {
+                        #validate
+                        let #name = body_values.as_ref().map(|values| values[#position].clone());
+                    }
+                }
+                Source::Response => quote! {
+                    let injected = rt::extract::sub_response(py, &mut errors);
+                    let #name = injected.clone();
+                },
+                _ => {
+                    let call = extract_call(route, param, indices.fields[i], enum_classes);
+                    quote! { let #name = #call; }
+                }
+            }
+        })
+        .collect();
     // FastAPI reads (and JSON-decodes) the body before validating anything.
-    let read_body = if params.iter().any(|p| p.source == Source::Body) {
+    let read_body = if has_body {
         quote! {
-            let body = match rt::extract::read_body(py, request) {
+            let body = match rt::extract::read_body(py, &call) {
                 Ok(body) => body,
                 Err(outcome) => return *outcome,
             };
         }
     } else {
         quote! {}
+    };
+    let rejected_body = if has_body {
+        quote!(Some(&body))
+    } else {
+        quote!(None)
+    };
+    let injected = if params.iter().any(|p| p.source == Source::Response) {
+        quote!(injected.as_ref())
+    } else {
+        quote!(None)
     };
     let is_async = route.handler.is_async;
     let positional: Vec<_> = (0..params.len())
@@ -167,23 +264,11 @@ fn route_function(
     } else {
         quote! {
             let (#(Some(#all),)*) = (#(#all,)*) else {
-                return rt::Outcome::rejected(py, errors);
+                return rt::reject(py, &call, errors, #rejected_body);
             };
         }
     };
     let route_index = index;
-    // Name only what the route uses, so generated code compiles without warnings.
-    let uses_path = params.iter().any(|p| p.source == Source::Path);
-    let request = if params.is_empty() {
-        quote!(_request)
-    } else {
-        quote!(request)
-    };
-    let captures = if uses_path {
-        quote!(captures)
-    } else {
-        quote!(_captures)
-    };
     let errors = if params.is_empty() {
         quote! {}
     } else {
@@ -193,23 +278,27 @@ fn route_function(
         #[doc = #doc]
         fn #function<'py>(
             py: rt::Python<'py>,
-            #request: &rt::Request,
-            #captures: &rt::Captures,
+            request: &rt::Request,
+            captures: &rt::Captures,
         ) -> rt::Outcome {
-            let route = &ROUTES[#route_index];
+            let call = rt::Call { route: &ROUTES[#route_index], request, captures };
             #errors
             #read_body
             #(#extractions)*
             #unpack
-            rt::invoke(py, route, #is_async, (#(#positional,)*), &[#(#keyword),*])
+            rt::invoke(py, &call, #is_async, (#(#positional,)*), &[#(#keyword),*], #injected)
         }
     }
 }
 
-fn extract_call(route: &Route, param: &Param, body_index: usize, enum_classes: &[String]) -> TokenStream {
+fn extract_call(route: &Route, param: &Param, field: Option<usize>, enum_classes: &[String]) -> TokenStream {
     let name = &param.name;
+    if let Some(field) = field {
+        return adapted_call(route, param, field);
+    }
     match param.source {
-        Source::Body => quote! { rt::extract::body(&body, #body_index, &mut errors) },
+        Source::Body | Source::Response => unreachable!("extracted by route_function"),
+        Source::Request => quote! { rt::extract::request(py, &call, &mut errors) },
         Source::Path => {
             let (position, convertor) = route
                 .path
@@ -270,6 +359,30 @@ fn extract_call(route: &Route, param: &Param, body_index: usize, enum_classes: &
     }
 }
 
+/// A parameter pydantic validates from its text (`field`: its `param_fields` index).
+fn adapted_call(route: &Route, param: &Param, field: usize) -> TokenStream {
+    let key = &param.key;
+    if param.list {
+        let values = match param.source {
+            Source::Header => quote!(&request.header_all(#key)),
+            _ => quote!(&request.query_all(#key)),
+        };
+        return quote! { rt::extract::adapted_list(py, #values, #field, &mut errors) };
+    }
+    let raw = match param.source {
+        Source::Path => {
+            let position = route
+                .path
+                .params()
+                .position(|(n, _, _)| n == param.name)
+                .expect("validation guarantees the path has this parameter");
+            quote! { Some(captures.get(request.path(), #position)) }
+        }
+        _ => raw_and_loc(param).0,
+    };
+    quote! { rt::extract::adapted(py, #raw, #field, &mut errors) }
+}
+
 /// Where a query, header or cookie parameter's text comes from, and its `loc`.
 fn raw_and_loc(param: &Param) -> (TokenStream, TokenStream) {
     let key = &param.key;
@@ -317,7 +430,12 @@ fn bounds(ty: ParamType, constraints: &Constraints) -> TokenStream {
     match ty {
         ParamType::Int => numeric(quote!(IntBounds), false),
         ParamType::Float => numeric(quote!(FloatBounds), true),
-        ParamType::Str | ParamType::Any | ParamType::Uuid | ParamType::Model | ParamType::Choice
+        ParamType::Str
+        | ParamType::Any
+        | ParamType::Uuid
+        | ParamType::Model
+        | ParamType::Choice
+        | ParamType::Adapted
             if constraints.has_string() =>
         {
             let length = |value: Option<usize>| match value {
@@ -340,19 +458,25 @@ fn bounds(ty: ParamType, constraints: &Constraints) -> TokenStream {
                 &BOUNDS
             },}
         }
-        ParamType::Str | ParamType::Any | ParamType::Uuid | ParamType::Model | ParamType::Choice => {
-            quote!(&rt::StrBounds::NONE,)
-        }
+        ParamType::Str
+        | ParamType::Any
+        | ParamType::Uuid
+        | ParamType::Model
+        | ParamType::Choice
+        | ParamType::Adapted => quote!(&rt::StrBounds::NONE,),
         ParamType::Bool => quote!(),
     }
 }
 
 fn extractor(ty: ParamType) -> TokenStream {
     match ty {
-        // Models are bodies, extracted by `rt::extract::body`.
-        ParamType::Str | ParamType::Any | ParamType::Uuid | ParamType::Model | ParamType::Choice => {
-            quote!(str)
-        }
+        // Models and adapted types never reach here (bodies and param fields).
+        ParamType::Str
+        | ParamType::Any
+        | ParamType::Uuid
+        | ParamType::Model
+        | ParamType::Choice
+        | ParamType::Adapted => quote!(str),
         ParamType::Int => quote!(int),
         ParamType::Float => quote!(float),
         ParamType::Bool => quote!(bool),

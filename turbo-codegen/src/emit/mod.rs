@@ -15,7 +15,7 @@ use quote::quote;
 use crate::ir::App;
 
 /// Version of `turbo_runtime::__private` this emitter targets.
-pub const RUNTIME_API_VERSION: u32 = 5;
+pub const RUNTIME_API_VERSION: u32 = 6;
 
 const CARGO_TOML_TEMPLATE: &str = include_str!("../../../templates/Cargo.toml.in");
 
@@ -81,19 +81,20 @@ pub fn main_rs(app: &App, options: &CrateOptions<'_>) -> String {
         let name = &route.handler.name;
         let is_async = route.handler.is_async;
         let line = route.handler.line as u32;
-        quote! { rt::HandlerSpec { name: #name, is_async: #is_async, line: #line } }
+        let python_response = route.python_response;
+        quote! {
+            rt::HandlerSpec { name: #name, is_async: #is_async, line: #line, python_response: #python_response }
+        }
     });
-    let body_params = app
-        .routes
-        .iter()
-        .flat_map(|route| &route.handler.params)
-        .filter(|param| param.source == crate::ir::Source::Body)
-        .map(|param| {
-            let model = param.model.as_deref().unwrap_or_default();
-            let optional = param.optional;
-            let required = param.required();
-            quote! { rt::BodyParamSpec { model: #model, optional: #optional, required: #required } }
-        });
+    let body_plans = handlers::body_plans(app).into_iter().map(|(handler, names)| {
+        quote! { rt::BodyPlanSpec { handler: #handler, params: &[#(#names),*] } }
+    });
+    let param_fields = handlers::param_fields(app).into_iter().map(|(handler, param)| {
+        let name = &param.name;
+        let source = param.source.name();
+        let key = &param.key;
+        quote! { rt::ParamFieldSpec { handler: #handler, name: #name, source: #source, key: #key } }
+    });
     let enum_classes = handlers::enum_classes(app);
     let router = router::tokens(app);
     let handlers = handlers::tokens(app, options.source_file);
@@ -112,7 +113,8 @@ pub fn main_rs(app: &App, options: &CrateOptions<'_>) -> String {
             source_file: #source_file,
             source_hash: #source_hash,
             handlers: &[#(#handler_specs),*],
-            body_params: &[#(#body_params),*],
+            body_plans: &[#(#body_plans),*],
+            param_fields: &[#(#param_fields),*],
             enum_classes: &[#(#enum_classes),*],
         };
 

@@ -7,7 +7,7 @@
 //! static paths and tries only templated routes for the rest.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
 use crate::ir::{App, Convertor, PathPiece, Route};
 pub fn tokens(app: &App) -> TokenStream {
@@ -62,7 +62,11 @@ fn route_spec(index: usize, route: &Route) -> TokenStream {
         .handler
         .params
         .iter()
-        .any(|p| p.source == crate::ir::Source::Body);
+        .any(|p| matches!(p.source, crate::ir::Source::Body | crate::ir::Source::Request));
+    let path_params = route.path.params().map(|(name, convertor, _)| {
+        let convertor = format_ident!("{}", format!("{convertor:?}"));
+        quote! { (#name, rt::Convertor::#convertor) }
+    });
     quote! {
         rt::RouteSpec {
             methods: &[#(#methods),*],
@@ -71,6 +75,7 @@ fn route_spec(index: usize, route: &Route) -> TokenStream {
             status_code: #status,
             handler: #index,
             reads_body: #reads_body,
+            path_params: &[#(#path_params),*],
         }
     }
 }

@@ -65,8 +65,9 @@ pub(super) fn find_app(
             );
             continue;
         }
-        check_app_options(call, diags);
+        let default_response_class = check_app_options(call, imports, diags);
         found = Some(App {
+            default_response_class,
             module: module.to_owned(),
             variable: name.id.to_string(),
             framework: framework.to_owned(),
@@ -88,7 +89,9 @@ pub(super) fn find_app(
     found
 }
 
-fn check_app_options(call: &py::ExprCall, diags: &mut Diagnostics) {
+/// Reports options turbo cannot serve; returns `default_response_class=` if set.
+fn check_app_options(call: &py::ExprCall, imports: &Imports, diags: &mut Diagnostics) -> Option<String> {
+    let mut default_response_class = None;
     for arg in &call.args {
         diags.push(
             Diagnostic::new(
@@ -124,6 +127,15 @@ fn check_app_options(call: &py::ExprCall, diags: &mut Diagnostics) {
             }
             continue;
         }
+        if name == "default_response_class" {
+            match imports.resolve(&keyword.value) {
+                Some(class) if super::routes::is_response_class(&class) => {
+                    default_response_class = Some(class);
+                    continue;
+                }
+                _ => {}
+            }
+        }
         if name == "debug"
             && matches!(&keyword.value, py::Expr::Constant(c) if matches!(c.value, py::Constant::Bool(false)))
         {
@@ -150,4 +162,5 @@ fn check_app_options(call: &py::ExprCall, diags: &mut Diagnostics) {
             .help("pass `openapi_url=None, docs_url=None, redoc_url=None` to say you do not need them"),
         );
     }
+    default_response_class
 }

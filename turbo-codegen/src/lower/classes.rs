@@ -62,3 +62,26 @@ pub(super) fn enum_classes(stmts: &[py::Stmt], imports: &Imports) -> Vec<(String
     }
     enums
 }
+
+/// Module-level classes decorated with `@dataclass` (stdlib or pydantic's),
+/// with or without arguments.
+pub(super) fn dataclasses(stmts: &[py::Stmt], imports: &Imports) -> Vec<String> {
+    let mut found = Vec::new();
+    for stmt in stmts {
+        let py::Stmt::ClassDef(class) = stmt else { continue };
+        let is_dataclass = class.decorator_list.iter().any(|decorator| {
+            let target = match decorator {
+                py::Expr::Call(call) => &*call.func,
+                other => other,
+            };
+            matches!(
+                imports.resolve(target).as_deref(),
+                Some("dataclasses.dataclass" | "pydantic.dataclasses.dataclass")
+            )
+        });
+        if is_dataclass {
+            found.push(class.name.to_string());
+        }
+    }
+    found
+}

@@ -58,6 +58,10 @@ impl Lowerer<'_> {
     }
 
     pub(super) fn unsupported_app_feature(&mut self, attribute: &str, span: Span) {
+        // The server looks exception handlers up at start-up, as Starlette does.
+        if matches!(attribute, "exception_handler" | "add_exception_handler") {
+            return;
+        }
         let (code, message, help) = match attribute {
             "add_api_route" | "add_route" | "api_route" | "route" => (
                 Code::DynamicRoute,

@@ -52,21 +52,22 @@ const DOC_ONLY_ROUTE_OPTIONS: &[&str] = &[
     "name",
     "openapi_extra",
     "callbacks",
+    "generate_unique_id_function",
 ];
 
 /// Route keyword arguments FastAPI has that change behaviour turbo does not
 /// implement yet.
-const UNSUPPORTED_ROUTE_OPTIONS: &[&str] = &[
-    "response_model",
-    "dependencies",
-    "response_class",
+const UNSUPPORTED_ROUTE_OPTIONS: &[&str] = &["dependencies"];
+
+/// Options that shape how a response model serializes; the server reads
+/// their values from the decorator at start-up.
+const RESPONSE_MODEL_OPTIONS: &[&str] = &[
     "response_model_include",
     "response_model_exclude",
     "response_model_by_alias",
     "response_model_exclude_unset",
     "response_model_exclude_defaults",
     "response_model_exclude_none",
-    "generate_unique_id_function",
 ];
 
 pub fn lower(file: &SourceFile, module: &str, stmts: &[py::Stmt], diags: &mut Diagnostics) -> Option<App> {
@@ -81,10 +82,16 @@ pub fn lower(file: &SourceFile, module: &str, stmts: &[py::Stmt], diags: &mut Di
         aliases: Vec::new(),
         models: classes::model_classes(stmts, &imports),
         enums: classes::enum_classes(stmts, &imports),
+        dataclasses: classes::dataclasses(stmts, &imports),
         choices: None,
     };
     lowerer.module(stmts);
     app.routes = lowerer.routes;
+    if app.default_response_class.is_some() {
+        for route in &mut app.routes {
+            route.python_response = true;
+        }
+    }
     Some(app)
 }
 
@@ -165,6 +172,8 @@ struct Lowerer<'a> {
     models: Vec<String>,
     /// Module-level `Enum` classes whose members are literals: name → (member, value).
     enums: Vec<(String, Vec<(String, Literal)>)>,
+    /// Module-level `@dataclass` classes (request bodies, response models).
+    dataclasses: Vec<String>,
     /// For the parameter being lowered: what its `Choice` type allows.
     choices: Option<(Vec<Literal>, Option<String>)>,
 }
@@ -384,19 +393,20 @@ impl Lowerer<'_> {
                 );
             }
         }
-        if let Some(returns) = returns {
-            if !is_none(returns) {
-                self.diags.push(
-                    Diagnostic::new(
-                        Code::UnsupportedReturnAnnotation,
-                        span_of(returns),
-                        "return annotation on a route handler",
-                    )
-                    .label("FastAPI validates and filters the response with this type (a response model)")
-                    .help("response models are not supported by turbo yet; remove the annotation or use `-> None`"),
-                );
-            }
+        if let Some(stream) = returns.and_then(|r| self.streaming_annotation(r)) {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::UnsupportedReturnAnnotation,
+                    span_of(returns.expect("checked above")),
+                    format!("a handler annotated to return `{stream}`"),
+                )
+                .label("FastAPI streams the items of a generator handler (JSON Lines or server-sent events)")
+                .help("streaming responses are not supported by turbo yet; return a list instead"),
+            );
         }
+        let returns = returns
+            .filter(|returns| !is_none(returns))
+            .map(|returns| self.file.snippet(span_of(returns)).to_owned());
         let mut params = Vec::new();
         let positional = args.args.iter().map(|a| (a, false));
         let keyword_only = args.kwonlyargs.iter().map(|a| (a, true));
@@ -412,7 +422,26 @@ impl Lowerer<'_> {
             span,
             line,
             params,
+            returns,
         }
+    }
+}
+
+impl Lowerer<'_> {
+    /// `Iterator[...]`, `AsyncGenerator[...]` and friends: FastAPI streams these.
+    fn streaming_annotation(&self, returns: &py::Expr) -> Option<String> {
+        let base = match returns {
+            py::Expr::Subscript(subscript) => &*subscript.value,
+            other => other,
+        };
+        let resolved = self.imports.resolve(base)?;
+        let (module, name) = resolved.rsplit_once('.')?;
+        let streaming = matches!(module, "typing" | "collections.abc")
+            && matches!(
+                name,
+                "Iterator" | "AsyncIterator" | "Generator" | "AsyncGenerator" | "Iterable" | "AsyncIterable"
+            );
+        streaming.then(|| name.to_owned())
     }
 }
 

@@ -17,6 +17,8 @@ struct MarkerInfo<'e> {
     alias: Option<String>,
     /// Header only: `user_agent` is read from `user-agent`.
     convert_underscores: bool,
+    /// Body only: `Body(embed=True)`.
+    embed: bool,
     constraints: Constraints,
 }
 
@@ -47,8 +49,37 @@ impl Lowerer<'_> {
             return None;
         }
         let marker = annotated_marker.or(default_marker);
+        if let Some(source) = annotation.and_then(|a| self.injected(a)) {
+            return self.injected_param(arg, source, keyword_only);
+        }
+        let marker_source = marker.map(|(source, _)| source);
+        // FastAPI reads complex types (models, dicts, lists, dataclasses)
+        // without a marker, and anything under `Body()`, from the body;
+        // pydantic validates the whole value.
+        let whole_body = match annotation {
+            Some(annotation) => {
+                marker_source == Some(Source::Body)
+                    || (marker_source.is_none() && self.is_complex(annotation))
+            }
+            None => marker_source == Some(Source::Body),
+        };
         let (ty, optional, list, annotation_span) = match annotation {
             None => (ParamType::Any, false, false, None),
+            Some(annotation) if whole_body => {
+                if !self.known_type(annotation) {
+                    self.unknown_annotation(annotation);
+                    return None;
+                }
+                let ty = if self.model_name(annotation).is_some() {
+                    ParamType::Model
+                } else {
+                    ParamType::Adapted
+                };
+                let optional = self
+                    .optional_inner(annotation)
+                    .is_some_and(|(_, optional)| optional);
+                (ty, optional, false, Some(span_of(annotation)))
+            }
             Some(annotation) => match self.list_element(annotation) {
                 // `list[int]`, `List[str] | None`: the element type.
                 Some((element, optional)) => {
@@ -80,12 +111,24 @@ impl Lowerer<'_> {
             .as_ref()
             .map(|info| info.constraints.clone())
             .unwrap_or_default();
-        let source = match (&marker_info, ty) {
-            (Some(info), _) => info.source,
-            // FastAPI reads a model-typed (or list-typed) parameter from the body.
-            (None, ParamType::Model) => Source::Body,
-            (None, _) if list => Source::Body,
-            (None, _) => Source::Query,
+        let source = match &marker_info {
+            Some(info) => info.source,
+            None if whole_body => Source::Body,
+            None => Source::Query,
+        };
+        let embed = marker_info.as_ref().is_some_and(|info| info.embed);
+        // Lists of other element types, or with constraints (which apply to
+        // the list), are validated whole by pydantic.
+        let ty = if list
+            && matches!(source, Source::Query | Source::Header)
+            && (constraints.span.is_some()
+                || !matches!(
+                    ty,
+                    ParamType::Str | ParamType::Int | ParamType::Float | ParamType::Bool
+                )) {
+            ParamType::Adapted
+        } else {
+            ty
         };
         let key = match &marker_info {
             Some(MarkerInfo {
@@ -99,6 +142,8 @@ impl Lowerer<'_> {
             _ => name.clone(),
         };
         Some(Param {
+            embed,
+            annotation_text: annotation.map(|a| self.file.snippet(span_of(a)).to_owned()),
             choices,
             enum_class,
             list,
@@ -172,6 +217,7 @@ impl Lowerer<'_> {
             "Path" => Source::Path,
             "Header" => Source::Header,
             "Cookie" => Source::Cookie,
+            "Body" => Source::Body,
             _ => return None,
         };
         Some((source, call))
@@ -199,6 +245,7 @@ impl Lowerer<'_> {
             default: call.args.first(),
             alias: None,
             convert_underscores: true,
+            embed: false,
             constraints: Constraints::default(),
         };
         let mut ok = true;
@@ -233,6 +280,23 @@ impl Lowerer<'_> {
                         ok = false;
                     }
                 },
+                "embed" if source == Source::Body => match literal(&keyword.value) {
+                    Some(Literal::Bool(embed)) => info.embed = embed,
+                    _ => {
+                        self.diags.push(
+                            Diagnostic::new(
+                                Code::UnsupportedParamOption,
+                                span_of(&keyword.value),
+                                "embed must be True or False",
+                            )
+                            .label("turbo cannot evaluate this")
+                            .help("write embed=True"),
+                        );
+                        ok = false;
+                    }
+                },
+                // Only documents the body in OpenAPI.
+                "media_type" if source == Source::Body => {}
                 "convert_underscores" if source == Source::Header => match literal(&keyword.value) {
                     Some(Literal::Bool(convert)) => info.convert_underscores = convert,
                     _ => {
@@ -422,20 +486,41 @@ impl Lowerer<'_> {
             _ => None,
         };
         if ty.is_none() {
-            let written = self.file.snippet(span_of(annotation)).to_owned();
+            // `datetime`, `Decimal`, `int | str`, ...: pydantic validates the text.
+            if !self.is_complex(annotation) && self.known_type(annotation) {
+                return Some((ParamType::Adapted, false));
+            }
+            self.unknown_annotation(annotation);
+        }
+        ty.map(|ty| (ty, false))
+    }
+
+    fn unknown_annotation(&mut self, annotation: &py::Expr) {
+        let written = self.file.snippet(span_of(annotation)).to_owned();
+        if self.is_complex(annotation) && self.known_type(annotation) {
             self.diags.push(
                 Diagnostic::new(
                     Code::UnsupportedAnnotation,
                     span_of(annotation),
-                    format!("turbo cannot extract a parameter annotated `{written}` yet"),
+                    format!("`{written}` cannot come from a query, header, cookie or path parameter"),
                 )
-                .label("not a type turbo extracts")
-                .help(
-                    "path and query parameters may be `str`, `int`, `float`, `bool`, or one of them `| None`",
-                ),
+                .label("FastAPI reads only scalars, or lists of them, from there")
+                .help("read it from the body (drop `Query()`/`Header()`), or use a scalar type"),
             );
+            return;
         }
-        ty.map(|ty| (ty, false))
+        self.diags.push(
+            Diagnostic::new(
+                Code::UnsupportedAnnotation,
+                span_of(annotation),
+                format!("turbo cannot extract a parameter annotated `{written}` yet"),
+            )
+            .label("not a type turbo can see statically")
+            .help(
+                "use builtins (str, int, float, bool, bytes, list, dict, ...), typing generics, \
+                 datetime/uuid/decimal types, or models, dataclasses and enums defined in this module",
+            ),
+        );
     }
 
     /// For `list[X]`, `List[X]` (optionally `| None`): `(X, optional)`.
@@ -531,5 +616,188 @@ impl Lowerer<'_> {
             );
         }
         literal
+    }
+}
+
+/// Scalar types pydantic validates from text, by qualified name.
+const SCALAR_TYPES: &[&str] = &[
+    "builtins.str",
+    "builtins.int",
+    "builtins.float",
+    "builtins.bool",
+    "builtins.bytes",
+    "typing.Any",
+    "uuid.UUID",
+    "datetime.datetime",
+    "datetime.date",
+    "datetime.time",
+    "datetime.timedelta",
+    "decimal.Decimal",
+    "pydantic.AnyUrl",
+    "pydantic.HttpUrl",
+    "pydantic.EmailStr",
+    "pydantic.SecretStr",
+    "pydantic.PositiveInt",
+    "pydantic.NegativeInt",
+    "pydantic.NonNegativeInt",
+    "pydantic.NonPositiveInt",
+    "pydantic.PositiveFloat",
+    "pydantic.NegativeFloat",
+    "pydantic.StrictStr",
+    "pydantic.StrictInt",
+    "pydantic.StrictFloat",
+    "pydantic.StrictBool",
+];
+
+/// Containers FastAPI treats as complex (read from the body unless declared otherwise).
+const CONTAINER_TYPES: &[&str] = &[
+    "builtins.list",
+    "builtins.dict",
+    "builtins.set",
+    "builtins.frozenset",
+    "builtins.tuple",
+    "typing.List",
+    "typing.Dict",
+    "typing.Set",
+    "typing.FrozenSet",
+    "typing.Tuple",
+    "typing.Sequence",
+    "typing.Mapping",
+];
+
+impl Lowerer<'_> {
+    /// `Request` or `Response`: objects FastAPI passes instead of request data.
+    fn injected(&self, annotation: &py::Expr) -> Option<Source> {
+        match self.imports.resolve(annotation)?.as_str() {
+            "fastapi.Request"
+            | "fastapi.requests.Request"
+            | "turboapi.Request"
+            | "turboapi.requests.Request" => Some(Source::Request),
+            "fastapi.Response"
+            | "fastapi.responses.Response"
+            | "turboapi.Response"
+            | "turboapi.responses.Response" => Some(Source::Response),
+            _ => None,
+        }
+    }
+
+    fn injected_param(
+        &mut self,
+        arg: &py::ArgWithDefault,
+        source: Source,
+        keyword_only: bool,
+    ) -> Option<Param> {
+        let name = arg.def.arg.to_string();
+        let span = span(arg.def.range).sub(0, name.len());
+        if let Some(default) = &arg.default {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::UnsupportedDefault,
+                    span_of(&**default),
+                    format!("a default on the `{}` parameter", source.name()),
+                )
+                .label("FastAPI always passes this object")
+                .help("remove the default"),
+            );
+            return None;
+        }
+        Some(Param {
+            key: name.clone(),
+            name,
+            span,
+            source,
+            keyword_only,
+            ty: ParamType::Any,
+            optional: false,
+            list: false,
+            default: None,
+            default_span: None,
+            annotation_span: arg.def.annotation.as_deref().map(span_of),
+            model: None,
+            constraints: Constraints::default(),
+            choices: Vec::new(),
+            enum_class: None,
+            embed: false,
+            annotation_text: None,
+        })
+    }
+
+    /// FastAPI's `field_annotation_is_complex`: models, dataclasses,
+    /// mappings and sequences (not `str`/`bytes`), or unions with one.
+    fn is_complex(&self, annotation: &py::Expr) -> bool {
+        match annotation {
+            py::Expr::BinOp(op) if matches!(op.op, py::Operator::BitOr) => {
+                self.is_complex(&op.left) || self.is_complex(&op.right)
+            }
+            py::Expr::Subscript(subscript) => match self.imports.resolve(&subscript.value).as_deref() {
+                Some("typing.Optional" | "typing.Union") => slice_items(&subscript.slice)
+                    .iter()
+                    .any(|item| self.is_complex(item)),
+                Some(base) => CONTAINER_TYPES.contains(&base),
+                None => false,
+            },
+            py::Expr::Name(name)
+                if self
+                    .models
+                    .iter()
+                    .chain(&self.dataclasses)
+                    .any(|c| c == name.id.as_str()) =>
+            {
+                true
+            }
+            other => self
+                .imports
+                .resolve(other)
+                .is_some_and(|resolved| CONTAINER_TYPES.contains(&resolved.as_str())),
+        }
+    }
+
+    /// Whether every name in the annotation is one turbo knows pydantic
+    /// handles the same way in FastAPI and in the server.
+    fn known_type(&self, annotation: &py::Expr) -> bool {
+        match annotation {
+            py::Expr::Constant(constant) => {
+                matches!(constant.value, py::Constant::None | py::Constant::Ellipsis)
+            }
+            py::Expr::BinOp(op) if matches!(op.op, py::Operator::BitOr) => {
+                self.known_type(&op.left) && self.known_type(&op.right)
+            }
+            py::Expr::Subscript(subscript) => {
+                let items = slice_items(&subscript.slice);
+                match self.imports.resolve(&subscript.value).as_deref() {
+                    Some("typing.Literal" | "typing_extensions.Literal") => {
+                        items.iter().all(|item| literal(item).is_some())
+                    }
+                    Some("typing.Optional" | "typing.Union") => {
+                        items.iter().all(|item| self.known_type(item))
+                    }
+                    Some(base) if CONTAINER_TYPES.contains(&base) => {
+                        items.iter().all(|item| self.known_type(item))
+                    }
+                    _ => false,
+                }
+            }
+            py::Expr::Name(name)
+                if self
+                    .models
+                    .iter()
+                    .chain(&self.dataclasses)
+                    .chain(self.enums.iter().map(|(class, _)| class))
+                    .any(|c| c == name.id.as_str()) =>
+            {
+                true
+            }
+            other => self.imports.resolve(other).is_some_and(|resolved| {
+                SCALAR_TYPES.contains(&resolved.as_str()) || CONTAINER_TYPES.contains(&resolved.as_str())
+            }),
+        }
+    }
+}
+
+/// The items of a subscript: `dict[str, int]` → `[str, int]`, `list[int]` → `[int]`.
+fn slice_items(slice: &py::Expr) -> Vec<&py::Expr> {
+    match slice {
+        py::Expr::Tuple(tuple) => tuple.elts.iter().collect(),
+        single => vec![single],
     }
 }

@@ -1,10 +1,11 @@
 //! Route decorators: path template, methods, `status_code` and options.
 
 use super::{
-    inner_offset, is_none, literal, Lowerer, DOC_ONLY_ROUTE_OPTIONS, STATUS_MODULE, UNSUPPORTED_ROUTE_OPTIONS,
+    inner_offset, is_none, literal, Lowerer, DOC_ONLY_ROUTE_OPTIONS, RESPONSE_MODEL_OPTIONS, STATUS_MODULE,
+    UNSUPPORTED_ROUTE_OPTIONS,
 };
 use crate::diagnostics::{Code, Diagnostic};
-use crate::ir::{Handler, Literal, PathTemplate, Route, Source};
+use crate::ir::{Convertor, Handler, Literal, ParamType, PathTemplate, Route, Source};
 use crate::parse::{py, span_of};
 
 impl Lowerer<'_> {
@@ -30,6 +31,7 @@ impl Lowerer<'_> {
             );
         }
         let mut status_code = 200;
+        let mut python_response = false;
         let mut ok = true;
         for keyword in &call.keywords {
             let Some(name) = keyword.arg.as_ref().map(|n| n.as_str()) else {
@@ -56,6 +58,13 @@ impl Lowerer<'_> {
                     None => ok = false,
                 },
                 "response_model" if is_none(&keyword.value) => {}
+                // Evaluated by Python in the server, exactly as FastAPI evaluates it.
+                "response_model" => python_response = true,
+                "response_class" => match self.response_class(&keyword.value) {
+                    Some(()) => python_response = true,
+                    None => ok = false,
+                },
+                _ if RESPONSE_MODEL_OPTIONS.contains(&name) => {}
                 _ if DOC_ONLY_ROUTE_OPTIONS.contains(&name) => {}
                 _ if UNSUPPORTED_ROUTE_OPTIONS.contains(&name) => {
                     self.diags.push(
@@ -105,6 +114,8 @@ impl Lowerer<'_> {
         };
         let path = self.path_template(path_expr)?;
         let mut handler = handler.clone();
+        python_response |=
+            handler.returns.is_some() || handler.params.iter().any(|p| p.source == Source::Response);
         let path_names: Vec<&str> = path.params().map(|(name, _, _)| name).collect();
         for param in &mut handler.params {
             if path_names.contains(&param.name.as_str()) {
@@ -140,10 +151,21 @@ impl Lowerer<'_> {
                 ok = false;
             }
         }
+        for param in &mut handler.params {
+            let convertor = path
+                .params()
+                .find(|(name, _, _)| *name == param.name)
+                .map(|(_, c, _)| c);
+            if param.ty == ParamType::Uuid && convertor != Some(Convertor::Uuid) {
+                // Only `{x:uuid}` arrives as a UUID; elsewhere pydantic parses the text.
+                param.ty = ParamType::Adapted;
+            }
+        }
         ok.then_some(Route {
             methods,
             path,
             status_code,
+            python_response,
             handler,
             span: decorator_span,
         })
@@ -298,5 +320,47 @@ impl Lowerer<'_> {
             pieces,
             span: literal_span,
         })
+    }
+}
+
+/// The response classes turbo's package provides, by qualified name.
+pub(super) fn is_response_class(qualified: &str) -> bool {
+    let Some((module, name)) = qualified.rsplit_once('.') else {
+        return false;
+    };
+    matches!(
+        module,
+        "fastapi" | "turboapi" | "fastapi.responses" | "turboapi.responses"
+    ) && matches!(
+        name,
+        "Response"
+            | "JSONResponse"
+            | "HTMLResponse"
+            | "PlainTextResponse"
+            | "RedirectResponse"
+            | "ORJSONResponse"
+    )
+}
+
+impl Lowerer<'_> {
+    /// `response_class=` must name one of the response classes turbo provides.
+    pub(super) fn response_class(&mut self, value: &py::Expr) -> Option<()> {
+        if self.imports.resolve(value).is_some_and(|q| is_response_class(&q)) {
+            return Some(());
+        }
+        let written = self.file.snippet(span_of(value)).to_owned();
+        self.diags.push(
+            Diagnostic::new(
+                Code::UnsupportedRouteOption,
+                span_of(value),
+                format!("`response_class={written}` is not supported by turbo yet"),
+            )
+            .label("not one of the response classes turbo provides")
+            .help(
+                "use Response, JSONResponse, HTMLResponse, PlainTextResponse, RedirectResponse or \
+                 ORJSONResponse from fastapi.responses",
+            ),
+        );
+        None
     }
 }

@@ -1,0 +1,322 @@
+"""The Python half of a route's work, planned once at start-up (internal).
+
+turbo's compiler knows, per route, which parameters and responses need
+pydantic or Python objects; the server builds one plan object for each at
+start-up from the handler's real signature (annotations, `Query()`/`Body()`
+markers, defaults) and the decorator's real options, then calls it per
+request. Every function here ports the FastAPI 0.165 code path it names,
+so errors, defaults and bytes are FastAPI's own.
+"""
+
+import asyncio
+import inspect
+import typing
+import warnings
+from copy import deepcopy
+from typing import Any, Dict, List, Optional, Tuple
+
+from ._body import MISSING
+from .exceptions import HTTPException, RequestValidationError, ResponseValidationError
+from .params import BodyParam, Param
+from .responses import JSONResponse, Response
+
+#: pydantic `Field()` options a parameter function may carry.
+CONSTRAINTS = (
+    "gt",
+    "ge",
+    "lt",
+    "le",
+    "multiple_of",
+    "min_length",
+    "max_length",
+    "pattern",
+    "strict",
+    "max_digits",
+    "decimal_places",
+    "allow_inf_nan",
+)
+
+
+def missing_error(loc: Tuple[Any, ...]) -> Dict[str, Any]:
+    """FastAPI's `get_missing_field_error`."""
+    return {"type": "missing", "loc": loc, "msg": "Field required", "input": None}
+
+
+def declaration(handler: Any, name: str) -> Tuple[Any, Optional[Param], Any]:
+    """(annotation, parameter marker, default) of one handler parameter, as
+    FastAPI's `analyze_param` reads them; the default is `MISSING` when required."""
+    parameter = inspect.signature(handler).parameters[name]
+    hints = typing.get_type_hints(handler, include_extras=True)
+    annotation = hints.get(name, Any)
+    marker = None
+    if typing.get_origin(annotation) is typing.Annotated:
+        inner, *metadata = typing.get_args(annotation)
+        markers = [item for item in metadata if isinstance(item, Param)]
+        if markers:
+            annotation, marker = inner, markers[-1]
+    default = parameter.default
+    if isinstance(default, Param):
+        marker, default = default, default.default
+    if default is inspect.Parameter.empty or default is ...:
+        default = MISSING
+    return annotation, marker, default
+
+
+class Adapter:
+    """FastAPI's `ModelField`: a pydantic `TypeAdapter` with the marker's constraints."""
+
+    def __init__(self, annotation: Any, marker: Optional[Param] = None) -> None:
+        from pydantic import Field, TypeAdapter
+
+        options = dict(marker.options) if marker is not None else {}
+        if "regex" in options:
+            options["pattern"] = options.pop("regex")
+        constraints = {key: value for key, value in options.items() if key in CONSTRAINTS}
+        if constraints:
+            annotation = typing.Annotated[annotation, Field(**constraints)]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            self.adapter = TypeAdapter(annotation)
+
+    def validate(self, value: Any, loc: Tuple[Any, ...]) -> Tuple[Any, List[Dict[str, Any]]]:
+        from pydantic import ValidationError
+
+        try:
+            return self.adapter.validate_python(value, from_attributes=True), []
+        except ValidationError as exc:
+            return None, [{**error, "loc": loc + tuple(error.get("loc", ()))} for error in exc.errors(include_url=False)]
+
+
+class ParamField:
+    """A path, query, header or cookie parameter whose type pydantic checks
+    (`datetime`, `Decimal`, unions, ...). The server passes the raw text (or
+    every value, for lists), `None` when absent."""
+
+    def __init__(self, handler: Any, name: str, source: str, key: str) -> None:
+        annotation, marker, self.default = declaration(handler, name)
+        self.field = Adapter(annotation, marker)
+        self.loc = (source, key)
+
+    def validate(self, raw: Any) -> Tuple[Any, List[Dict[str, Any]]]:
+        # `_get_multidict_value`: absent (or an empty list) means the default.
+        if raw is None or (isinstance(raw, list) and not raw):
+            if self.default is MISSING:
+                return None, [missing_error(self.loc)]
+            return deepcopy(self.default), []
+        return self.field.validate(raw, self.loc)
+
+
+class BodyField:
+    def __init__(self, handler: Any, name: str) -> None:
+        annotation, marker, self.default = declaration(handler, name)
+        self.field = Adapter(annotation, marker)
+        options = marker.options if marker is not None else {}
+        self.alias = options.get("alias") or name
+        self.embed = bool(options.get("embed")) if isinstance(marker, BodyParam) else False
+
+    def validate(self, value: Any, loc: Tuple[Any, ...]) -> Tuple[Any, List[Dict[str, Any]]]:
+        """`_validate_value_with_model_field`."""
+        if value is MISSING:
+            if self.default is MISSING:
+                return None, [missing_error(loc)]
+            return deepcopy(self.default), []
+        return self.field.validate(value, loc)
+
+
+class BodyPlan:
+    """The body parameters of one route: FastAPI's `request_body_to_args` for JSON bodies."""
+
+    def __init__(self, handler: Any, names: List[str]) -> None:
+        self.fields = [BodyField(handler, name) for name in names]
+        self.embed = len(self.fields) > 1 or self.fields[0].embed
+
+    def validate(self, received: Any) -> Tuple[List[Any], List[Dict[str, Any]]]:
+        if not self.embed:
+            value, errors = self.fields[0].validate(received, ("body",))
+            return [value], errors
+        values: List[Any] = []
+        errors: List[Dict[str, Any]] = []
+        for field in self.fields:
+            loc = ("body", field.alias)
+            value = MISSING
+            if received is not MISSING and not isinstance(received, bytes):
+                try:
+                    value = received.get(field.alias, MISSING)
+                except AttributeError:
+                    # Embedded fields need an object, not a list, scalar or null.
+                    errors.append(missing_error(loc))
+                    values.append(None)
+                    continue
+            value, found = field.validate(value, loc)
+            errors.extend(found)
+            values.append(value)
+        return values, errors
+
+
+class _Default:
+    """FastAPI's `Default(...)` placeholder: an option the app did not set."""
+
+
+DEFAULT = _Default()
+
+
+def sub_response() -> Response:
+    """The `Response` FastAPI injects into a handler: no status, no headers."""
+    response = Response()
+    del response.headers["content-length"]
+    response.status_code = None  # type: ignore[assignment]
+    return response
+
+
+class ResponsePlan:
+    """How a route turns a return value into a response when FastAPI's
+    default JSON path does not apply: a response model or return
+    annotation, a response class, or an injected `Response`. Ports
+    `get_request_handler`'s response half and `serialize_response`."""
+
+    def __init__(self, handler: Any, options: Dict[str, Any], app_options: Dict[str, Any]) -> None:
+        self.status_code = options.get("status_code")
+        response_model = options.get("response_model", DEFAULT)
+        if response_model is DEFAULT:
+            response_model = typing.get_type_hints(handler).get("return")
+            if inspect.isclass(response_model) and issubclass(response_model, Response):
+                response_model = None
+        self.field = Adapter(response_model) if response_model not in (None, type(None)) else None
+        response_class = options.get("response_class", DEFAULT)
+        if response_class is DEFAULT:
+            response_class = app_options.get("default_response_class", DEFAULT)
+        self.use_dump_json = self.field is not None and response_class is DEFAULT
+        self.response_class = JSONResponse if response_class is DEFAULT else response_class
+        self.serialize_options = {
+            "include": options.get("response_model_include"),
+            "exclude": options.get("response_model_exclude"),
+            "by_alias": options.get("response_model_by_alias", True),
+            "exclude_unset": options.get("response_model_exclude_unset", False),
+            "exclude_defaults": options.get("response_model_exclude_defaults", False),
+            "exclude_none": options.get("response_model_exclude_none", False),
+        }
+
+    def respond(self, raw: Any, injected: Optional[Response]) -> Response:
+        if isinstance(raw, Response):
+            return raw
+        args: Dict[str, Any] = {}
+        injected_status = injected.status_code if injected is not None else None
+        current = self.status_code if self.status_code else injected_status
+        if current is not None:
+            args["status_code"] = current
+        if injected_status:
+            args["status_code"] = injected_status
+        content = self.serialize(raw)
+        if self.use_dump_json:
+            response = Response(content=content, media_type="application/json", **args)
+        else:
+            response = self.response_class(content, **args)
+        if response.status_code < 200 or response.status_code in (204, 304):
+            response.body = b""
+        if injected is not None:
+            response.headers.raw.extend(injected.headers.raw)
+        return response
+
+    def serialize(self, raw: Any) -> Any:
+        if self.field is None:
+            from .encoders import jsonable_encoder
+
+            return jsonable_encoder(raw)
+        value, errors = self.field.validate(raw, ("response",))
+        if errors:
+            raise ResponseValidationError(errors=errors, body=raw)
+        if self.use_dump_json:
+            return self.field.adapter.dump_json(value, **self.serialize_options)
+        return self.field.adapter.dump_python(value, mode="json", **self.serialize_options)
+
+
+class ExceptionHandlers:
+    """`@app.exception_handler(...)` registrations, looked up as Starlette's
+    `ExceptionMiddleware` and `ServerErrorMiddleware` do. `handle` returns
+    the handler's response, or `None` when FastAPI's default handler applies."""
+
+    def __init__(self, registered: Dict[Any, Any], loop: Any) -> None:
+        self.loop = loop
+        self.status_handlers = {key: h for key, h in registered.items() if isinstance(key, int) and key != 500}
+        # FastAPI's defaults come first in the MRO walk unless overridden.
+        self.type_handlers: Dict[Any, Any] = {HTTPException: None, RequestValidationError: None}
+        self.type_handlers.update(
+            {key: h for key, h in registered.items() if inspect.isclass(key) and key is not Exception}
+        )
+        self.server_handler = registered.get(500) or registered.get(Exception)
+
+    def handles_validation(self) -> bool:
+        return self.type_handlers.get(RequestValidationError) is not None
+
+    def handle(self, request: Any, exc: BaseException) -> Optional[Tuple[Any, bool]]:
+        """(response, whether it came from the server-error handler), or None."""
+        handler = None
+        found = False
+        if isinstance(exc, HTTPException):
+            handler = self.status_handlers.get(exc.status_code)
+            found = handler is not None
+        if not found:
+            for cls in type(exc).__mro__:
+                if cls in self.type_handlers:
+                    handler, found = self.type_handlers[cls], True
+                    break
+        if not found:
+            handler = self.server_handler
+        if handler is None:
+            return None
+        return self.run(handler(request, exc)), not found
+
+    def handle_validation(self, request: Any, errors: List[Dict[str, Any]], body: Any) -> Optional[Response]:
+        for error in errors:
+            error["loc"] = tuple(error["loc"])
+        handled = self.handle(request, RequestValidationError(errors, body=None if body is MISSING else body))
+        return handled[0] if handled is not None else None
+
+    def run(self, result: Any) -> Any:
+        """An `async def` exception handler runs on the asyncio loop thread;
+        this thread waits for it (the wait releases the GIL)."""
+        if inspect.iscoroutine(result):
+            return asyncio.run_coroutine_threadsafe(result, self.loop).result()
+        return result
+
+
+def _uuid(text: str) -> Any:
+    import uuid
+
+    return uuid.UUID(text)
+
+
+#: Starlette's path convertors, by name.
+CONVERTORS = {"str": str, "path": str, "int": int, "float": float, "uuid": _uuid}
+
+
+def make_request(
+    method: str,
+    path: str,
+    query_string: bytes,
+    headers: List[Tuple[bytes, bytes]],
+    client: Optional[Tuple[str, int]],
+    server: Tuple[str, int],
+    path_params: List[Tuple[str, str, str]],
+    body: Optional[bytes],
+) -> Any:
+    """A `Request` for a handler or an exception handler; `path_params` are
+    (name, convertor, text) triples, converted as Starlette's convertors do."""
+    from .requests import Request
+
+    path_params = {name: CONVERTORS[convertor](text) for name, convertor, text in path_params}
+
+    scope = {
+        "type": "http",
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "root_path": "",
+        "query_string": query_string,
+        "headers": headers,
+        "client": client,
+        "server": server,
+        "path_params": path_params,
+    }
+    return Request(scope, body)

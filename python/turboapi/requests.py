@@ -1,0 +1,107 @@
+"""The `Request` object a handler can ask for, with Starlette's interface.
+
+The server builds it only for routes whose handler declares a `Request`
+parameter (and for exception handlers), from data it already holds: the
+scope-like fields are plain values and everything else is parsed on first
+access, so asking for `request.method` costs no header parsing.
+"""
+
+import http.cookies
+import json
+from typing import Any, Dict, Optional
+
+from .datastructures import URL, Address, Headers, QueryParams
+
+
+def cookie_parser(cookie_string: str) -> Dict[str, str]:
+    """Starlette's (Django's) lenient `Cookie` header parser."""
+    cookie_dict: Dict[str, str] = {}
+    for chunk in cookie_string.split(";"):
+        if "=" in chunk:
+            key, val = chunk.split("=", 1)
+        else:
+            key, val = "", chunk
+        key, val = key.strip(), val.strip()
+        if key or val:
+            cookie_dict[key] = http.cookies._unquote(val)  # type: ignore[attr-defined]
+    return cookie_dict
+
+
+class State:
+    """Arbitrary attributes a handler attaches to the request."""
+
+
+class Request:
+    """An HTTP request. `body()` and `json()` are awaitable, as in Starlette."""
+
+    def __init__(self, scope: Dict[str, Any], body: Optional[bytes] = None) -> None:
+        self.scope = scope
+        if body is not None:
+            self._body = body
+
+    @property
+    def method(self) -> str:
+        return self.scope["method"]
+
+    @property
+    def url(self) -> URL:
+        if not hasattr(self, "_url"):
+            path = self.scope["path"].replace("?", "%3F").replace("#", "%23").replace("\\", "%5C")
+            netloc = self.headers.get("host")
+            if not netloc:
+                host, port = self.scope["server"]
+                netloc = host if port == 80 else f"{host}:{port}"
+            query = self.scope["query_string"].decode("latin-1")
+            self._url = URL(f"http://{netloc}{path}" + (f"?{query}" if query else ""))
+        return self._url
+
+    @property
+    def base_url(self) -> URL:
+        return URL(f"{self.url.scheme}://{self.url.netloc}/")
+
+    @property
+    def headers(self) -> Headers:
+        if not hasattr(self, "_headers"):
+            self._headers = Headers(raw=self.scope["headers"])
+        return self._headers
+
+    @property
+    def query_params(self) -> QueryParams:
+        if not hasattr(self, "_query_params"):
+            self._query_params = QueryParams(self.scope["query_string"].decode("latin-1"))
+        return self._query_params
+
+    @property
+    def path_params(self) -> Dict[str, Any]:
+        return self.scope.get("path_params", {})
+
+    @property
+    def cookies(self) -> Dict[str, str]:
+        if not hasattr(self, "_cookies"):
+            cookies: Dict[str, str] = {}
+            for header in self.headers.getlist("cookie"):
+                cookies.update(cookie_parser(header))
+            self._cookies = cookies
+        return self._cookies
+
+    @property
+    def client(self) -> Optional[Address]:
+        client = self.scope.get("client")
+        return Address(*client) if client is not None else None
+
+    @property
+    def state(self) -> State:
+        if "state" not in self.scope:
+            self.scope["state"] = State()
+        return self.scope["state"]
+
+    async def body(self) -> bytes:
+        return getattr(self, "_body", b"")
+
+    async def json(self) -> Any:
+        if not hasattr(self, "_json"):
+            self._json = json.loads(await self.body())
+        return self._json
+
+    def __getitem__(self, key: str) -> Any:
+        return self.scope[key]
