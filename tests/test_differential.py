@@ -426,6 +426,18 @@ INPUT_CASES = [
     ("GET", "/tags?kinds=toy&kinds=tool", None, None),
     ("GET", "/tags?kinds=toy&kinds=car", None, None),
     ("GET", "/tags", None, None),
+    # Parameter models: the query string, headers or cookies as one model.
+    ("GET", "/filter", None, None),
+    ("GET", "/filter?limit=5&offset=2&order_by=updated_at&tags=a&tags=b", None, None),
+    ("GET", "/filter?limit=0&offset=-1&order_by=name", None, None),
+    ("GET", "/filter?limit=5&unknown=1&unknown=2", None, None),  # extra="forbid"
+    ("GET", "/filter?tags=only", None, None),
+    ("GET", "/common-headers", None, {"save-data": "yes", "x-tag": "a", "if-modified-since": "then"}),
+    ("GET", "/common-headers", None, [("x-tag", "a"), ("x-tag", "b"), ("save-data", "maybe")]),
+    ("GET", "/common-headers", None, {"save_data": "true"}),
+    ("GET", "/cookie-model", None, {"cookie": "session_id=abc; tracker=t; other=o"}),
+    ("GET", "/cookie-model?q=x", None, {"cookie": "tracker=t"}),
+    ("GET", "/cookie-model", None, None),
     # The Request object.
     ("POST", "/request/ann?a=1&b=2&a=3", b"hello", {"x-tag": "t", "cookie": "c=1; d=2"}),
     ("POST", "/request/b%C3%A9a", None, None),

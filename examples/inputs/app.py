@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated, Dict, List, Optional, Union
+from typing import Annotated, Dict, List, Literal, Optional, Union
 from uuid import UUID
 
 from fastapi import Body, Cookie, FastAPI, Header, Query, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
 
@@ -147,3 +147,39 @@ def response_keeps_route_status(response: Response):
 @app.get("/tags")
 def tags(tag: Annotated[List[str], Query(max_length=2)] = [], kinds: List[Kind] = Query([])):
     return {"tag": tag, "kinds": kinds}
+
+
+class FilterParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    limit: int = Field(100, gt=0, le=100)
+    offset: int = Field(0, ge=0)
+    order_by: Literal["created_at", "updated_at"] = "created_at"
+    tags: List[str] = []
+
+
+class CommonHeaders(BaseModel):
+    host: str
+    save_data: bool = False
+    if_modified_since: Optional[str] = None
+    x_tag: List[str] = []
+
+
+class SessionCookies(BaseModel):
+    session_id: str
+    tracker: Optional[str] = None
+
+
+@app.get("/filter")
+def filter_items(filter_query: Annotated[FilterParams, Query()]):
+    return filter_query
+
+
+@app.get("/common-headers")
+def common_headers(headers: Annotated[CommonHeaders, Header()]):
+    return headers
+
+
+@app.get("/cookie-model")
+def cookie_model(cookies: Annotated[SessionCookies, Cookie()], q: Optional[int] = None):
+    return {"cookies": cookies, "q": q}

@@ -106,6 +106,131 @@ class ParamField:
         return self.field.validate(raw, self.loc)
 
 
+def _is_sequence(annotation: Any) -> bool:
+    """FastAPI's `field_annotation_is_sequence`."""
+    import collections.abc
+
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", typing.Union)):
+        return any(_is_sequence(arg) for arg in typing.get_args(annotation))
+    target = origin or annotation
+    return inspect.isclass(target) and issubclass(
+        target, (list, set, tuple, frozenset, collections.abc.Sequence)
+    ) and not issubclass(target, (str, bytes))
+
+
+def _model_type(annotation: Any) -> Any:
+    """The model in `Model` or `Model | None`."""
+    if typing.get_origin(annotation) in (typing.Union, getattr(__import__("types"), "UnionType", typing.Union)):
+        models = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+        if len(models) == 1:
+            return models[0]
+    return annotation
+
+
+class ParamModel:
+    """A pydantic model read from the query string, headers or cookies:
+    FastAPI's `_request_param_model_to_args`. The server passes the raw
+    query string and header list; this builds what Starlette would."""
+
+    def __init__(self, handler: Any, name: str, source: str) -> None:
+        annotation, marker, self.default = declaration(handler, name)
+        self.field = Adapter(annotation, marker)
+        self.model = _model_type(annotation)
+        self.is_plain = annotation is self.model
+        self.source = source
+        self.config = self.model.model_config
+        convert = source == "header" and (marker.options.get("convert_underscores", True) if marker else True)
+        self.fields = []
+        for field_name, info in self.model.model_fields.items():
+            validation_alias = info.validation_alias if isinstance(info.validation_alias, str) else None
+            alias = validation_alias or info.alias or field_name
+            request_alias = alias.replace("_", "-") if convert and alias == field_name else alias
+            aliases = [(alias, request_alias)]
+            if self.config.get("validate_by_alias") is False or self.config.get(
+                "validate_by_name", self.config.get("populate_by_name", False)
+            ):
+                request_name = field_name.replace("_", "-") if convert else field_name
+                if self.config.get("validate_by_alias") is False:
+                    aliases = [(field_name, request_name)]
+                elif field_name not in [a for a, _ in aliases]:
+                    aliases.append((field_name, request_name))
+            self.fields.append((field_name, aliases, _is_sequence(info.annotation)))
+
+    def received(self, query_string: bytes, headers: List[Tuple[bytes, bytes]]) -> Any:
+        from .datastructures import Headers, QueryParams
+        from .requests import cookie_parser
+
+        if self.source == "query":
+            return QueryParams(query_string.decode("latin-1"))
+        header_map = Headers(raw=headers)
+        if self.source == "header":
+            return header_map
+        cookies: Dict[str, str] = {}
+        for header in header_map.getlist("cookie"):
+            cookies.update(cookie_parser(header))
+        return cookies
+
+    def validate(self, query_string: bytes, headers: List[Tuple[bytes, bytes]]) -> Tuple[Any, List[Dict[str, Any]]]:
+        received = self.received(query_string, headers)
+        is_headers = self.source == "header"
+        values: Dict[str, Any] = {}
+        header_aliases: Dict[str, str] = {}
+        processed = set()
+        own_names = set()
+        for field_name, aliases, sequence in self.fields:
+            own_names.update(name.lower() if is_headers else name for _, name in aliases)
+            alias, request_alias = next((pair for pair in aliases if pair[1] in received), aliases[0])
+            if sequence and hasattr(received, "getlist"):
+                value = received.getlist(request_alias)
+            else:
+                value = received.get(request_alias, None)
+            if value is not None and not (sequence and len(value) == 0):
+                values[alias] = value
+            if is_headers:
+                processed.add(request_alias.lower())
+                for validation_alias, header_alias in aliases:
+                    if validation_alias != header_alias:
+                        processed.add(validation_alias.lower())
+                if alias != request_alias:
+                    header_aliases[field_name] = request_alias
+            else:
+                processed.add(request_alias)
+        values.update(self.extras(received, processed))
+        value: Any = values
+        if not self.is_plain and not (
+            own_names.intersection(received) or (self.config.get("extra") in ("allow", "forbid") and value)
+        ):
+            value = MISSING
+        loc = (self.source,)
+        if value is MISSING:
+            if self.default is MISSING:
+                return None, [missing_error(loc)]
+            return deepcopy(self.default), []
+        result, errors = self.field.validate(value, loc)
+        if header_aliases and self.config.get("loc_by_alias", True):
+            for error in errors:
+                error_loc = error["loc"]
+                if len(error_loc) > 1 and error_loc[1] in header_aliases:
+                    error["loc"] = (error_loc[0], header_aliases[error_loc[1]], *error_loc[2:])
+        return result, errors
+
+    @staticmethod
+    def extras(received: Any, processed: set) -> Any:
+        """`_get_multidict_extras`: the inputs no field claimed."""
+        if hasattr(received, "multi_items"):
+            items = received.multi_items()
+        elif hasattr(received, "getlist"):
+            items = received.items()
+        else:
+            return [(key, received.get(key)) for key in received if key not in processed]
+        grouped: Dict[str, List[Any]] = {}
+        for key, value in items:
+            if key not in processed:
+                grouped.setdefault(key, []).append(value)
+        return [(key, found[0] if len(found) == 1 else found) for key, found in grouped.items()]
+
+
 class BodyField:
     def __init__(self, handler: Any, name: str) -> None:
         annotation, marker, self.default = declaration(handler, name)

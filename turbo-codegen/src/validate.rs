@@ -88,15 +88,6 @@ fn path_params_have_handler_params(route: &Route, diags: &mut Diagnostics) {
 fn param_is_extractable(route: &Route, param: &Param, diags: &mut Diagnostics) {
     let annotation = param.annotation_span.unwrap_or(param.span);
     match param.source {
-        Source::Query | Source::Header | Source::Cookie if param.ty == ParamType::Model => diags.push(
-            Diagnostic::new(
-                Code::UnsupportedAnnotation,
-                annotation,
-                format!("a model read from the {}", param.source.name()),
-            )
-            .label("parameter models are not supported by turbo yet")
-            .help("declare each field as its own parameter"),
-        ),
         Source::Query
         | Source::Header
         | Source::Cookie

@@ -23,7 +23,7 @@ mod template;
 /// compile with a clear message instead of misbehaving.
 #[doc(hidden)]
 pub mod __private {
-    pub const API_VERSION: u32 = 6;
+    pub const API_VERSION: u32 = 7;
 
     /// Fails compilation of a generated crate made for another API version.
     pub const fn assert_api_version(expected: u32) {
@@ -37,7 +37,9 @@ pub mod __private {
     pub use crate::extract::{Fallback, Loc, ValidationErrors};
     pub mod extract {
         pub use crate::extract::{bool, choice, float, int, list, str, uuid, ChoiceValue, Choices, ListItem};
-        pub use crate::python_params::{adapted, adapted_list, body, read_body, request, sub_response};
+        pub use crate::python_params::{
+            adapted, adapted_list, body, param_model, read_body, request, sub_response,
+        };
     }
     pub use crate::request::Request;
     pub use crate::response::{invoke, reject, Call, Outcome};

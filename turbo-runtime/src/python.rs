@@ -221,10 +221,17 @@ fn load_attached(py: Python<'_>, spec: &AppSpec, app_dir: &Path) -> Result<(), L
         .param_fields
         .iter()
         .map(|field| {
-            plans
-                .getattr("ParamField")?
-                .call1((handler_of(field.handler), field.name, field.source, field.key))
-                .map(Bound::unbind)
+            let handler = handler_of(field.handler);
+            let built = if field.model {
+                plans
+                    .getattr("ParamModel")?
+                    .call1((handler, field.name, field.source))
+            } else {
+                plans
+                    .getattr("ParamField")?
+                    .call1((handler, field.name, field.source, field.key))
+            };
+            built.map(Bound::unbind)
         })
         .collect::<PyResult<Vec<_>>>()?;
     let route_options = app.getattr("_turbo_route_options")?;
@@ -326,6 +333,18 @@ pub fn validate_param<'py>(index: usize, raw: &Bound<'py, PyAny>) -> PyResult<Bo
     loaded().param_fields[index]
         .bind(py)
         .call_method1(intern!(py, "validate"), (raw,))
+}
+
+/// `ParamModel.validate(query_string, headers)` of parameter field `index`: (value, errors).
+pub fn validate_param_model<'py>(
+    index: usize,
+    query_string: &Bound<'py, PyAny>,
+    headers: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = query_string.py();
+    loaded().param_fields[index]
+        .bind(py)
+        .call_method1(intern!(py, "validate"), (query_string, headers))
 }
 
 /// The response plan of handler `index`, if its responses are built in Python.

@@ -104,6 +104,23 @@ fn validate_param<'py>(
     push_all(errors, &found).then_some(value)
 }
 
+/// A pydantic model read from the whole query string, headers or cookies.
+pub fn param_model<'py>(
+    py: Python<'py>,
+    call: &Call<'_>,
+    index: usize,
+    errors: &mut ValidationErrors,
+) -> Extracted<'py> {
+    let request = call.request;
+    let query = pyo3::types::PyBytes::new(py, request.raw_query().unwrap_or("").as_bytes());
+    let headers = crate::response::raw_headers(py, request);
+    let headers = errors.internal(headers.into_pyobject(py).map_err(PyErr::from))?;
+    let validated = crate::python::validate_param_model(index, query.as_any(), headers.as_any())
+        .and_then(|result| result.extract::<(Bound<'py, PyAny>, Bound<'py, pyo3::types::PyList>)>());
+    let (value, found) = errors.internal(validated)?;
+    push_all(errors, &found).then_some(value)
+}
+
 /// Adds pydantic's errors; `true` if there were none.
 fn push_all(errors: &mut ValidationErrors, found: &Bound<'_, pyo3::types::PyList>) -> bool {
     for error in found.iter() {

@@ -322,10 +322,12 @@ fn python_response(py: Python<'_>, response: &Bound<'_, PyAny>) -> PyResult<Resp
     Ok(built)
 }
 
-/// The `Request` object of a call, for a handler or an exception handler.
-pub fn python_request<'py>(py: Python<'py>, call: &Call<'_>) -> PyResult<Bound<'py, PyAny>> {
-    let request = call.request;
-    let headers: Vec<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> = request
+/// The request's headers as ASGI gives them: (lower-case name, value) byte pairs.
+pub fn raw_headers<'py>(
+    py: Python<'py>,
+    request: &Request,
+) -> Vec<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
+    request
         .headers()
         .iter()
         .map(|(name, value)| {
@@ -334,7 +336,13 @@ pub fn python_request<'py>(py: Python<'py>, call: &Call<'_>) -> PyResult<Bound<'
                 PyBytes::new(py, value.as_bytes()),
             )
         })
-        .collect();
+        .collect()
+}
+
+/// The `Request` object of a call, for a handler or an exception handler.
+pub fn python_request<'py>(py: Python<'py>, call: &Call<'_>) -> PyResult<Bound<'py, PyAny>> {
+    let request = call.request;
+    let headers = raw_headers(py, request);
     let path_params: Vec<(&str, &str, &str)> = call
         .route
         .path_params

@@ -46,6 +46,8 @@ pub struct ParamFieldSpec {
     pub source: &'static str,
     /// The name in the request: the second element of an error's `loc`.
     pub key: &'static str,
+    /// A pydantic model read from the whole query string, headers or cookies.
+    pub model: bool,
 }
 
 /// What the compiler saw of one handler function.

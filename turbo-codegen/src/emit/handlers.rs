@@ -83,7 +83,7 @@ pub fn body_plans(app: &App) -> Vec<(usize, Vec<&str>)> {
 
 /// Whether pydantic validates this parameter from its text in the server.
 fn is_param_field(param: &Param) -> bool {
-    param.ty == ParamType::Adapted
+    matches!(param.ty, ParamType::Adapted | ParamType::Model)
         && matches!(
             param.source,
             Source::Path | Source::Query | Source::Header | Source::Cookie
@@ -362,6 +362,9 @@ fn extract_call(route: &Route, param: &Param, field: Option<usize>, enum_classes
 /// A parameter pydantic validates from its text (`field`: its `param_fields` index).
 fn adapted_call(route: &Route, param: &Param, field: usize) -> TokenStream {
     let key = &param.key;
+    if param.ty == ParamType::Model {
+        return quote! { rt::extract::param_model(py, &call, #field, &mut errors) };
+    }
     if param.list {
         let values = match param.source {
             Source::Header => quote!(&request.header_all(#key)),

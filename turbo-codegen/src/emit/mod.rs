@@ -15,7 +15,7 @@ use quote::quote;
 use crate::ir::App;
 
 /// Version of `turbo_runtime::__private` this emitter targets.
-pub const RUNTIME_API_VERSION: u32 = 6;
+pub const RUNTIME_API_VERSION: u32 = 7;
 
 const CARGO_TOML_TEMPLATE: &str = include_str!("../../../templates/Cargo.toml.in");
 
@@ -93,7 +93,8 @@ pub fn main_rs(app: &App, options: &CrateOptions<'_>) -> String {
         let name = &param.name;
         let source = param.source.name();
         let key = &param.key;
-        quote! { rt::ParamFieldSpec { handler: #handler, name: #name, source: #source, key: #key } }
+        let model = param.ty == crate::ir::ParamType::Model;
+        quote! { rt::ParamFieldSpec { handler: #handler, name: #name, source: #source, key: #key, model: #model } }
     });
     let enum_classes = handlers::enum_classes(app);
     let router = router::tokens(app);
