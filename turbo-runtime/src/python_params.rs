@@ -114,7 +114,7 @@ pub fn param_model<'py>(
     let request = call.request;
     let query = pyo3::types::PyBytes::new(py, request.raw_query().unwrap_or("").as_bytes());
     let headers = crate::response::raw_headers(py, request);
-    let headers = errors.internal(headers.into_pyobject(py).map_err(PyErr::from))?;
+    let headers = errors.internal(headers.into_pyobject(py))?;
     let validated = crate::python::validate_param_model(index, query.as_any(), headers.as_any())
         .and_then(|result| result.extract::<(Bound<'py, PyAny>, Bound<'py, pyo3::types::PyList>)>());
     let (value, found) = errors.internal(validated)?;
