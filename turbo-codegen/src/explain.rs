@@ -73,9 +73,9 @@ fn entry(code: Code) -> (&'static str, &'static str, &'static str) {
         ),
         Code::UnsupportedRouteOption => (
             "The decorator uses a FastAPI option that changes the response, which turbo does not implement \
-             yet (response_model, dependencies, response_class, ...). turbo refuses it rather than serve a \
-             different response.",
-            "@app.get(\"/items\", response_model=list[Item])",
+             yet (dependencies, a response_class that is not one of turbo's response classes). turbo \
+             refuses it rather than serve a different response.",
+            "@app.get(\"/items\", dependencies=[Depends(verify_token)])",
             "@app.get(\"/items\")   # or keep this app on uvicorn for now",
         ),
         Code::UnknownRouteOption => (
@@ -135,15 +135,18 @@ fn entry(code: Code) -> (&'static str, &'static str, &'static str) {
             "@app.get(\"/items/{item_id}\")\ndef read(item_id: int): ...",
         ),
         Code::UnsupportedAnnotation => (
-            "A parameter's annotation is not one turbo extracts yet. Path and query parameters may be str, \
-             int, float, bool, or one of them `| None`; `UUID` from a `{name:uuid}` path parameter.",
-            "def read(tags: list[str]): ...",
-            "def read(tag: str): ...   # or keep this route on uvicorn for now",
+            "A parameter's annotation is not one turbo can classify statically (FastAPI decides from the \
+             type whether a parameter comes from the URL, the headers or the body), or a type FastAPI \
+             cannot read from where it is declared. turbo knows builtins, typing generics, datetime, \
+             uuid and decimal types, some pydantic types, and models, dataclasses and enums of the module.",
+            "from collections import OrderedDict\ndef read(data: OrderedDict): ...",
+            "def read(data: dict[str, int]): ...   # or keep this route on uvicorn for now",
         ),
         Code::UnsupportedDefault => (
-            "A parameter default is not a literal, so turbo cannot compile it. Query(), Path() and friends \
-             are not supported yet.",
-            "def read(limit: int = Query(10)): ...",
+            "A parameter default is not a literal (a string, a number, True, False, None or a list of \
+             them), so turbo cannot compile it, or it is given where FastAPI always passes an object \
+             (`Request`, `Response`).",
+            "def read(limit: int = DEFAULT_LIMIT): ...",
             "def read(limit: int = 10): ...",
         ),
         Code::UnsupportedParamKind => (
@@ -164,10 +167,10 @@ fn entry(code: Code) -> (&'static str, &'static str, &'static str) {
             "@app.get(\"/items/{item_id:int}\")\ndef read(item_id: int): ...",
         ),
         Code::UnsupportedReturnAnnotation => (
-            "FastAPI treats a return annotation as a response model: it validates and filters the return \
-             value. turbo does not implement response models yet.",
-            "def read() -> dict: ...",
-            "def read(): ...",
+            "The handler is annotated to return an iterator or generator: FastAPI streams its items (JSON \
+             Lines or server-sent events), which turbo does not implement yet.",
+            "def read() -> Iterator[Item]: ...",
+            "def read() -> list[Item]: ...",
         ),
         Code::ExtraDecorator => (
             "A route handler has another decorator. turbo cannot see what it does to the function's \
