@@ -9,7 +9,9 @@ so errors, defaults and bytes are FastAPI's own.
 """
 
 import asyncio
+import functools
 import inspect
+import types
 import typing
 import warnings
 from copy import deepcopy
@@ -42,11 +44,17 @@ def missing_error(loc: Tuple[Any, ...]) -> Dict[str, Any]:
     return {"type": "missing", "loc": loc, "msg": "Field required", "input": None}
 
 
+@functools.lru_cache(maxsize=None)
+def _signature(handler: Any) -> Tuple[inspect.Signature, Dict[str, Any]]:
+    """A handler's signature and resolved annotations, read once per handler."""
+    return inspect.signature(handler), typing.get_type_hints(handler, include_extras=True)
+
+
 def declaration(handler: Any, name: str) -> Tuple[Any, Optional[Param], Any]:
     """(annotation, parameter marker, default) of one handler parameter, as
     FastAPI's `analyze_param` reads them; the default is `MISSING` when required."""
-    parameter = inspect.signature(handler).parameters[name]
-    hints = typing.get_type_hints(handler, include_extras=True)
+    signature, hints = _signature(handler)
+    parameter = signature.parameters[name]
     annotation = hints.get(name, Any)
     marker = None
     if typing.get_origin(annotation) is typing.Annotated:
@@ -106,12 +114,16 @@ class ParamField:
         return self.field.validate(raw, self.loc)
 
 
+#: `Union[X, Y]` and `X | Y` (the latter's origin is `types.UnionType`).
+UNION_TYPES = (typing.Union, types.UnionType)
+
+
 def _is_sequence(annotation: Any) -> bool:
     """FastAPI's `field_annotation_is_sequence`."""
     import collections.abc
 
     origin = typing.get_origin(annotation)
-    if origin in (typing.Union, getattr(__import__("types"), "UnionType", typing.Union)):
+    if origin in UNION_TYPES:
         return any(_is_sequence(arg) for arg in typing.get_args(annotation))
     target = origin or annotation
     return inspect.isclass(target) and issubclass(
@@ -121,7 +133,7 @@ def _is_sequence(annotation: Any) -> bool:
 
 def _model_type(annotation: Any) -> Any:
     """The model in `Model` or `Model | None`."""
-    if typing.get_origin(annotation) in (typing.Union, getattr(__import__("types"), "UnionType", typing.Union)):
+    if typing.get_origin(annotation) in UNION_TYPES:
         models = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
         if len(models) == 1:
             return models[0]
@@ -159,17 +171,14 @@ class ParamModel:
 
     def received(self, query_string: bytes, headers: List[Tuple[bytes, bytes]]) -> Any:
         from .datastructures import Headers, QueryParams
-        from .requests import cookie_parser
+        from .requests import request_cookies
 
         if self.source == "query":
             return QueryParams(query_string.decode("latin-1"))
         header_map = Headers(raw=headers)
         if self.source == "header":
             return header_map
-        cookies: Dict[str, str] = {}
-        for header in header_map.getlist("cookie"):
-            cookies.update(cookie_parser(header))
-        return cookies
+        return request_cookies(header_map)
 
     def validate(self, query_string: bytes, headers: List[Tuple[bytes, bytes]]) -> Tuple[Any, List[Dict[str, Any]]]:
         received = self.received(query_string, headers)
@@ -357,8 +366,9 @@ class ResponsePlan:
 
 class ExceptionHandlers:
     """`@app.exception_handler(...)` registrations, looked up as Starlette's
-    `ExceptionMiddleware` and `ServerErrorMiddleware` do. `handle` returns
-    the handler's response, or `None` when FastAPI's default handler applies."""
+    `ExceptionMiddleware` and `ServerErrorMiddleware` do. `lookup` finds the
+    handler, or `None` when FastAPI's default handler applies; the server
+    builds the `Request` only then and passes both to `call`."""
 
     def __init__(self, registered: Dict[Any, Any], loop: Any) -> None:
         self.loop = loop
@@ -373,8 +383,8 @@ class ExceptionHandlers:
     def handles_validation(self) -> bool:
         return self.type_handlers.get(RequestValidationError) is not None
 
-    def handle(self, request: Any, exc: BaseException) -> Optional[Tuple[Any, bool]]:
-        """(response, whether it came from the server-error handler), or None."""
+    def lookup(self, exc: BaseException) -> Optional[Tuple[Any, bool]]:
+        """(handler, whether it is the server-error handler), or None."""
         handler = None
         found = False
         if isinstance(exc, HTTPException):
@@ -389,17 +399,19 @@ class ExceptionHandlers:
             handler = self.server_handler
         if handler is None:
             return None
-        return self.run(handler(request, exc)), not found
+        return handler, not found
 
     def handle_validation(self, request: Any, errors: List[Dict[str, Any]], body: Any) -> Optional[Response]:
         for error in errors:
             error["loc"] = tuple(error["loc"])
-        handled = self.handle(request, RequestValidationError(errors, body=None if body is MISSING else body))
-        return handled[0] if handled is not None else None
+        exc = RequestValidationError(errors, body=None if body is MISSING else body)
+        found = self.lookup(exc)
+        return self.call(found[0], request, exc) if found is not None else None
 
-    def run(self, result: Any) -> Any:
-        """An `async def` exception handler runs on the asyncio loop thread;
-        this thread waits for it (the wait releases the GIL)."""
+    def call(self, handler: Any, request: Any, exc: BaseException) -> Any:
+        """Calls an exception handler. An `async def` one runs on the asyncio
+        loop thread; this thread waits for it (the wait releases the GIL)."""
+        result = handler(request, exc)
         if inspect.iscoroutine(result):
             return asyncio.run_coroutine_threadsafe(result, self.loop).result()
         return result

@@ -27,6 +27,14 @@ def cookie_parser(cookie_string: str) -> Dict[str, str]:
     return cookie_dict
 
 
+def request_cookies(headers: Headers) -> Dict[str, str]:
+    """Starlette's `request.cookies`: every `Cookie` header, later keys winning."""
+    cookies: Dict[str, str] = {}
+    for header in headers.getlist("cookie"):
+        cookies.update(cookie_parser(header))
+    return cookies
+
+
 class State:
     """Arbitrary attributes a handler attaches to the request."""
 
@@ -78,10 +86,7 @@ class Request:
     @property
     def cookies(self) -> Dict[str, str]:
         if not hasattr(self, "_cookies"):
-            cookies: Dict[str, str] = {}
-            for header in self.headers.getlist("cookie"):
-                cookies.update(cookie_parser(header))
-            self._cookies = cookies
+            self._cookies = request_cookies(self.headers)
         return self._cookies
 
     @property

@@ -327,24 +327,16 @@ pub fn validate_body<'py>(index: usize, received: &Bound<'py, PyAny>) -> PyResul
         .call_method1(intern!(py, "validate"), (received,))
 }
 
-/// `ParamField.validate(raw)` of parameter field `index`: (value, errors).
-pub fn validate_param<'py>(index: usize, raw: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    let py = raw.py();
-    loaded().param_fields[index]
-        .bind(py)
-        .call_method1(intern!(py, "validate"), (raw,))
-}
-
-/// `ParamModel.validate(query_string, headers)` of parameter field `index`: (value, errors).
-pub fn validate_param_model<'py>(
+/// `validate(*args)` of parameter field `index` (a `ParamField` or a
+/// `ParamModel`): (value, errors).
+pub fn validate_field<'py>(
+    py: Python<'py>,
     index: usize,
-    query_string: &Bound<'py, PyAny>,
-    headers: &Bound<'py, PyAny>,
+    args: impl PyCallArgs<'py>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let py = query_string.py();
     loaded().param_fields[index]
         .bind(py)
-        .call_method1(intern!(py, "validate"), (query_string, headers))
+        .call_method1(intern!(py, "validate"), args)
 }
 
 /// The response plan of handler `index`, if its responses are built in Python.

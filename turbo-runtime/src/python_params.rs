@@ -61,10 +61,7 @@ pub fn body<'py>(
     index: usize,
     errors: &mut ValidationErrors,
 ) -> Option<Vec<Bound<'py, PyAny>>> {
-    let validated = crate::python::validate_body(index, body)
-        .and_then(|result| result.extract::<(Vec<Bound<'py, PyAny>>, Bound<'py, pyo3::types::PyList>)>());
-    let (values, found) = errors.internal(validated)?;
-    push_all(errors, &found).then_some(values)
+    validated(errors, crate::python::validate_body(index, body))
 }
 
 /// A parameter pydantic validates from its text (`None`: not sent).
@@ -98,10 +95,7 @@ fn validate_param<'py>(
     raw: &Bound<'py, PyAny>,
     errors: &mut ValidationErrors,
 ) -> Extracted<'py> {
-    let validated = crate::python::validate_param(index, raw)
-        .and_then(|result| result.extract::<(Bound<'py, PyAny>, Bound<'py, pyo3::types::PyList>)>());
-    let (value, found) = errors.internal(validated)?;
-    push_all(errors, &found).then_some(value)
+    validated(errors, crate::python::validate_field(raw.py(), index, (raw,)))
 }
 
 /// A pydantic model read from the whole query string, headers or cookies.
@@ -115,18 +109,21 @@ pub fn param_model<'py>(
     let query = pyo3::types::PyBytes::new(py, request.raw_query().unwrap_or("").as_bytes());
     let headers = crate::response::raw_headers(py, request);
     let headers = errors.internal(headers.into_pyobject(py))?;
-    let validated = crate::python::validate_param_model(index, query.as_any(), headers.as_any())
-        .and_then(|result| result.extract::<(Bound<'py, PyAny>, Bound<'py, pyo3::types::PyList>)>());
-    let (value, found) = errors.internal(validated)?;
-    push_all(errors, &found).then_some(value)
+    validated(errors, crate::python::validate_field(py, index, (query, headers)))
 }
 
-/// Adds pydantic's errors; `true` if there were none.
-fn push_all(errors: &mut ValidationErrors, found: &Bound<'_, pyo3::types::PyList>) -> bool {
+/// A plan's `(value, errors)` answer: the value if pydantic reported no
+/// error, else `None` with the errors added (or the Python failure kept).
+fn validated<'py, T: pyo3::conversion::FromPyObjectOwned<'py>>(
+    errors: &mut ValidationErrors,
+    answer: PyResult<Bound<'py, PyAny>>,
+) -> Option<T> {
+    let answer = answer.and_then(|answer| answer.extract::<(T, Bound<'py, pyo3::types::PyList>)>());
+    let (value, found) = errors.internal(answer)?;
     for error in found.iter() {
         errors.push_python(&error);
     }
-    found.is_empty()
+    found.is_empty().then_some(value)
 }
 
 /// The `Request` object for a handler that declares one.

@@ -377,9 +377,19 @@ pub fn python_request<'py>(py: Python<'py>, call: &Call<'_>) -> PyResult<Bound<'
 pub fn render_exception(py: Python<'_>, call: &Call<'_>, err: PyErr) -> Response {
     let route = call.route;
     if let Some(handlers) = python::exception_handlers(py) {
-        let handled = python_request(py, call)
-            .and_then(|request| handlers.call_method1(intern!(py, "handle"), (request, err.value(py))));
-        match handled.and_then(|found| found.extract::<Option<(Bound<'_, PyAny>, bool)>>()) {
+        let found = handlers
+            .call_method1(intern!(py, "lookup"), (err.value(py),))
+            .and_then(|found| found.extract::<Option<(Bound<'_, PyAny>, bool)>>());
+        // The `Request` is built only when an app handler will see it.
+        let handled = found.and_then(|found| match found {
+            Some((handler, server_error)) => python_request(py, call)
+                .and_then(|request| {
+                    handlers.call_method1(intern!(py, "call"), (handler, request, err.value(py)))
+                })
+                .map(|response| Some((response, server_error))),
+            None => Ok(None),
+        });
+        match handled {
             Ok(None) => {}
             Ok(Some((response, server_error))) => {
                 // Starlette's ServerErrorMiddleware logs what reaches it
