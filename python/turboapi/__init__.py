@@ -13,7 +13,8 @@ turbo-codegen and a test keeps the two equal).
 from .applications import FastAPI, TurboAPI
 from .encoders import jsonable_encoder
 from .exceptions import HTTPException
-from .params import Body, Cookie, Header, Path, Query
+from .datastructures import UploadFile
+from .params import Body, Cookie, File, Form, Header, Path, Query
 from .requests import Request
 from .responses import Response
 
@@ -21,6 +22,8 @@ __all__ = [
     "Body",
     "Cookie",
     "FastAPI",
+    "File",
+    "Form",
     "HTTPException",
     "Header",
     "Path",
@@ -28,6 +31,7 @@ __all__ = [
     "Request",
     "Response",
     "TurboAPI",
+    "UploadFile",
     "jsonable_encoder",
 ]
 __version__ = "0.1.0"

@@ -19,7 +19,9 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from ._body import MISSING
 from .exceptions import HTTPException, RequestValidationError, ResponseValidationError
-from .params import BodyParam, Param
+from . import _forms
+from .datastructures import FormData
+from .params import BodyParam, FileParam, FormParam, Param
 from .responses import JSONResponse, Response
 
 #: pydantic `Field()` options a parameter function may carry.
@@ -118,19 +120,6 @@ class ParamField:
 UNION_TYPES = (typing.Union, types.UnionType)
 
 
-def _is_sequence(annotation: Any) -> bool:
-    """FastAPI's `field_annotation_is_sequence`."""
-    import collections.abc
-
-    origin = typing.get_origin(annotation)
-    if origin in UNION_TYPES:
-        return any(_is_sequence(arg) for arg in typing.get_args(annotation))
-    target = origin or annotation
-    return inspect.isclass(target) and issubclass(
-        target, (list, set, tuple, frozenset, collections.abc.Sequence)
-    ) and not issubclass(target, (str, bytes))
-
-
 def _model_type(annotation: Any) -> Any:
     """The model in `Model` or `Model | None`."""
     if typing.get_origin(annotation) in UNION_TYPES:
@@ -167,7 +156,7 @@ class ParamModel:
                     aliases = [(field_name, request_name)]
                 elif field_name not in [a for a, _ in aliases]:
                     aliases.append((field_name, request_name))
-            self.fields.append((field_name, aliases, _is_sequence(info.annotation)))
+            self.fields.append((field_name, aliases, _forms.is_sequence(info.annotation)))
 
     def received(self, query_string: bytes, headers: List[Tuple[bytes, bytes]]) -> Any:
         from .datastructures import Headers, QueryParams
@@ -243,10 +232,16 @@ class ParamModel:
 class BodyField:
     def __init__(self, handler: Any, name: str) -> None:
         annotation, marker, self.default = declaration(handler, name)
+        if marker is None:
+            marker = _forms.implied_marker(annotation, self.default)
         self.field = Adapter(annotation, marker)
         options = marker.options if marker is not None else {}
         self.alias = options.get("alias") or name
         self.embed = bool(options.get("embed")) if isinstance(marker, BodyParam) else False
+        self.is_form = isinstance(marker, FormParam)
+        self.form_models = _forms.form_models(annotation, marker)
+        self.optional_model = self.form_models and annotation is not self.form_models[0]
+        self.form_field = _forms.FormField(name, [self.alias], annotation, isinstance(marker, FileParam))
 
     def validate(self, value: Any, loc: Tuple[Any, ...]) -> Tuple[Any, List[Dict[str, Any]]]:
         """`_validate_value_with_model_field`."""
@@ -258,13 +253,22 @@ class BodyField:
 
 
 class BodyPlan:
-    """The body parameters of one route: FastAPI's `request_body_to_args` for JSON bodies."""
+    """The body parameters of one route: FastAPI's `request_body_to_args`,
+    for JSON bodies and (with `_forms`) for forms."""
 
     def __init__(self, handler: Any, names: List[str]) -> None:
         self.fields = [BodyField(handler, name) for name in names]
-        self.embed = len(self.fields) > 1 or self.fields[0].embed
+        first = self.fields[0]
+        # `_should_embed_body_fields`: a lone form field is embedded unless it is a model.
+        self.embed = (
+            len(self.fields) > 1
+            or first.embed
+            or (first.is_form and not first.form_models)
+        )
 
     def validate(self, received: Any) -> Tuple[List[Any], List[Dict[str, Any]]]:
+        if isinstance(received, FormData):
+            return self.validate_form(received)
         if not self.embed:
             value, errors = self.fields[0].validate(received, ("body",))
             return [value], errors
@@ -281,6 +285,33 @@ class BodyPlan:
                     errors.append(missing_error(loc))
                     values.append(None)
                     continue
+            value, found = field.validate(value, loc)
+            errors.extend(found)
+            values.append(value)
+        return values, errors
+
+    def validate_form(self, received: FormData) -> Tuple[List[Any], List[Dict[str, Any]]]:
+        extracted: Dict[str, Any] = {}
+        form_values: Dict[str, Tuple[str, Any]] = {}
+        plain = [field.form_field for field in self.fields if not field.form_models]
+        if plain:
+            for alias, value, form_field in _forms.extract_form_body(plain, received):
+                extracted[alias] = value
+                if form_field is not None:
+                    form_values[form_field.name] = (alias, value)
+        first = self.fields[0]
+        if not self.embed and not first.form_models:
+            value, errors = first.validate(extracted, ("body",))
+            return [value], errors
+        values: List[Any] = []
+        errors: List[Dict[str, Any]] = []
+        for field in self.fields:
+            if field.form_models:
+                value = _forms.extract_form_model(field.form_models[0], field.optional_model, received)
+                loc: Tuple[Any, ...] = ("body",)
+            else:
+                alias, value = form_values.get(field.form_field.name, (field.alias, MISSING))
+                loc = ("body", alias)
             value, found = field.validate(value, loc)
             errors.extend(found)
             values.append(value)

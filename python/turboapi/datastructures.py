@@ -1,4 +1,4 @@
-"""Headers, query parameters, URLs and addresses, as Starlette defines them.
+"""Headers, query parameters, URLs, addresses, forms and uploaded files, as Starlette defines them.
 
 Handlers see these through `Request` and `Response`; they behave like
 Starlette's classes of the same names (case-insensitive multi-dicts over
@@ -6,7 +6,7 @@ Latin-1 bytes, insertion order kept), ported from Starlette 1.x (BSD-3).
 """
 
 from collections.abc import Mapping
-from typing import Any, Iterator, List, NamedTuple, Optional, Tuple
+from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Tuple
 from urllib.parse import parse_qsl, urlsplit
 
 
@@ -112,17 +112,22 @@ class MutableHeaders(Headers):
         self["vary"] = ", ".join([*self.getlist("vary"), vary])
 
 
-class QueryParams(Mapping):
-    """An immutable multi-dict of query parameters; `[key]` is the last value."""
+class ImmutableMultiDict(Mapping):
+    """Starlette's `ImmutableMultiDict`: `[key]` is the last value, `getlist`
+    every value, `multi_items` all pairs in order."""
 
-    def __init__(self, query_string: str = "") -> None:
-        self._list = parse_qsl(query_string, keep_blank_values=True)
+    def __init__(self, items: Any = ()) -> None:
+        if hasattr(items, "multi_items"):
+            items = items.multi_items()
+        elif hasattr(items, "items"):
+            items = items.items()
+        self._list = list(items)
         self._dict = {key: value for key, value in self._list}
 
-    def getlist(self, key: str) -> List[str]:
+    def getlist(self, key: Any) -> List[Any]:
         return [value for name, value in self._list if name == key]
 
-    def multi_items(self) -> List[Tuple[str, str]]:
+    def multi_items(self) -> List[Tuple[Any, Any]]:
         return list(self._list)
 
     def keys(self):  # type: ignore[override]
@@ -134,20 +139,32 @@ class QueryParams(Mapping):
     def items(self):  # type: ignore[override]
         return self._dict.items()
 
-    def __getitem__(self, key: str) -> str:
+    def __getitem__(self, key: Any) -> Any:
         return self._dict[key]
 
     def __contains__(self, key: Any) -> bool:
         return key in self._dict
 
-    def __iter__(self) -> Iterator[str]:
+    def __iter__(self) -> Iterator[Any]:
         return iter(self._dict)
 
     def __len__(self) -> int:
         return len(self._dict)
 
     def __eq__(self, other: Any) -> bool:
-        return isinstance(other, QueryParams) and sorted(self._list) == sorted(other._list)
+        if not isinstance(other, type(self)):
+            return False
+        return sorted(self._list, key=lambda item: item[0]) == sorted(other._list, key=lambda item: item[0])
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.multi_items()!r})"
+
+
+class QueryParams(ImmutableMultiDict):
+    """An immutable multi-dict of query parameters; `[key]` is the last value."""
+
+    def __init__(self, query_string: str = "") -> None:
+        super().__init__(parse_qsl(query_string, keep_blank_values=True))
 
     def __str__(self) -> str:
         from urllib.parse import urlencode
@@ -205,3 +222,73 @@ class URL:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._url!r})"
+
+
+class UploadFile:
+    """A file uploaded in a multipart form (Starlette's `UploadFile`, with
+    FastAPI's pydantic validation). turbo's server parses the form in Rust:
+    `file` is an in-memory `SpooledTemporaryFile` for uploads up to 1 MB and an
+    anonymous temporary file on disk above that, positioned at the start.
+
+    The async methods run the file operation directly: a turbo server has one
+    Python thread, where Starlette would hand large files to its thread pool.
+    """
+
+    def __init__(
+        self,
+        file: Any,
+        *,
+        size: Optional[int] = None,
+        filename: Optional[str] = None,
+        headers: Optional[Headers] = None,
+    ) -> None:
+        self.filename = filename
+        self.file = file
+        self.size = size
+        self.headers = headers or Headers()
+
+    @property
+    def content_type(self) -> Optional[str]:
+        return self.headers.get("content-type", None)
+
+    async def write(self, data: bytes) -> None:
+        if self.size is not None:
+            self.size += len(data)
+        self.file.write(data)
+
+    async def read(self, size: int = -1) -> bytes:
+        return self.file.read(size)
+
+    async def seek(self, offset: int) -> None:
+        self.file.seek(offset)
+
+    async def close(self) -> None:
+        self.file.close()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(filename={self.filename!r}, size={self.size!r}, headers={self.headers!r})"
+
+    @classmethod
+    def _validate(cls, value: Any, _info: Any) -> "UploadFile":
+        if not isinstance(value, UploadFile):
+            raise ValueError(f"Expected UploadFile, received: {type(value)}")
+        return value
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> Dict[str, Any]:
+        return {"type": "string", "contentMediaType": "application/octet-stream"}
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.with_info_plain_validator_function(cls._validate)
+
+
+class FormData(ImmutableMultiDict):
+    """An immutable multi-dict of a form's text fields and `UploadFile`s."""
+
+    async def close(self) -> None:
+        for _, value in self.multi_items():
+            if isinstance(value, UploadFile):
+                await value.close()

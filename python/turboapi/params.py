@@ -1,4 +1,5 @@
-"""Parameter declarations: `Query()`, `Path()`, `Header()`, `Cookie()`, `Body()`.
+"""Parameter declarations: `Query()`, `Path()`, `Header()`, `Cookie()`, `Body()`,
+`Form()`, `File()`.
 
 turbo reads these from the source at compile time (default, alias,
 convert_underscores and documentation options); at run time the server
@@ -44,6 +45,14 @@ class BodyParam(Param):
     in_ = "body"
 
 
+class FormParam(BodyParam):
+    """`Form()`: a field of a urlencoded or multipart form body."""
+
+
+class FileParam(FormParam):
+    """`File()`: a file (or its bytes) of a multipart form body."""
+
+
 def Query(default: Any = _UNSET, **options: Any) -> Any:  # noqa: N802 - FastAPI's name
     return QueryParam(default, **options)
 
@@ -62,3 +71,11 @@ def Cookie(default: Any = _UNSET, **options: Any) -> Any:  # noqa: N802
 
 def Body(default: Any = _UNSET, **options: Any) -> Any:  # noqa: N802
     return BodyParam(default, **options)
+
+
+def Form(default: Any = _UNSET, **options: Any) -> Any:  # noqa: N802
+    return FormParam(default, **options)
+
+
+def File(default: Any = _UNSET, **options: Any) -> Any:  # noqa: N802
+    return FileParam(default, **options)

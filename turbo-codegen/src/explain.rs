@@ -72,9 +72,9 @@ fn entry(code: Code) -> (&'static str, &'static str, &'static str) {
             "@app.post(\"/items\", status_code=201)",
         ),
         Code::UnsupportedRouteOption => (
-            "The decorator uses a FastAPI option that changes the response, which turbo does not implement \
-             yet (dependencies, a response_class that is not one of turbo's response classes). turbo \
-             refuses it rather than serve a different response.",
+            "The decorator uses a FastAPI option that changes how requests are served, which turbo does \
+             not implement yet (dependencies, form_limits, a response_class that is not one of turbo's \
+             response classes). turbo refuses it rather than serve a different response.",
             "@app.get(\"/items\", dependencies=[Depends(verify_token)])",
             "@app.get(\"/items\")   # or keep this app on uvicorn for now",
         ),
@@ -137,8 +137,9 @@ fn entry(code: Code) -> (&'static str, &'static str, &'static str) {
         Code::UnsupportedAnnotation => (
             "A parameter's annotation is not one turbo can classify statically (FastAPI decides from the \
              type whether a parameter comes from the URL, the headers or the body), or a type FastAPI \
-             cannot read from where it is declared. turbo knows builtins, typing generics, datetime, \
-             uuid and decimal types, some pydantic types, and models, dataclasses and enums of the module.",
+             cannot read from where it is declared, or a union of form models. turbo knows builtins, \
+             typing generics, datetime, uuid and decimal types, some pydantic types, UploadFile, and \
+             models, dataclasses and enums of the module.",
             "from collections import OrderedDict\ndef read(data: OrderedDict): ...",
             "def read(data: dict[str, int]): ...   # or keep this route on uvicorn for now",
         ),

@@ -144,6 +144,9 @@ pub struct Param {
     pub enum_class: Option<String>,
     /// `Body(embed=True)`: the body is an object with this parameter under its key.
     pub embed: bool,
+    /// `Form()`, `File()` or an `UploadFile` annotation: a field of a form
+    /// body (the whole route's body is then read as a form, as in FastAPI).
+    pub form: bool,
     /// The annotation as written (without `Annotated` metadata), for labels.
     pub annotation_text: Option<String>,
 }
@@ -181,6 +184,14 @@ impl Constraints {
 
     pub fn has_string(&self) -> bool {
         self.min_length.is_some() || self.max_length.is_some() || self.pattern.is_some()
+    }
+}
+
+impl Route {
+    /// FastAPI reads the whole body as a form when any body parameter is a
+    /// `Form()`/`File()`.
+    pub fn reads_form(&self) -> bool {
+        self.handler.params.iter().any(|p| p.form)
     }
 }
 

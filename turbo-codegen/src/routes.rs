@@ -46,7 +46,8 @@ pub fn entries<'a>(app: &'a App, file: &'a SourceFile) -> Vec<RouteEntry<'a>> {
                 .map(|param| ParamEntry {
                     // The name clients send: the alias, or the header name.
                     name: &param.key,
-                    source: param.source.name(),
+                    // A form field is not a JSON body field: changing one into the other breaks clients.
+                    source: if param.form { "form" } else { param.source.name() },
                     ty: param.type_label(),
                     required: param.required(),
                     default: param.default.as_ref(),

@@ -7,6 +7,7 @@
 
 mod constraints;
 mod extract;
+mod form;
 mod json;
 mod python;
 mod python_params;
@@ -23,7 +24,7 @@ mod template;
 /// compile with a clear message instead of misbehaving.
 #[doc(hidden)]
 pub mod __private {
-    pub const API_VERSION: u32 = 7;
+    pub const API_VERSION: u32 = 8;
 
     /// Fails compilation of a generated crate made for another API version.
     pub const fn assert_api_version(expected: u32) {
@@ -38,14 +39,14 @@ pub mod __private {
     pub mod extract {
         pub use crate::extract::{bool, choice, float, int, list, str, uuid, ChoiceValue, Choices, ListItem};
         pub use crate::python_params::{
-            adapted, adapted_list, body, param_model, read_body, request, sub_response,
+            adapted, adapted_list, body, param_model, read_body, read_form, request, sub_response,
         };
     }
     pub use crate::request::Request;
     pub use crate::response::{invoke, reject, Call, Outcome};
     pub use crate::routing::{segments, Router};
     pub use crate::server::serve;
-    pub use crate::spec::{AppSpec, BodyPlanSpec, HandlerSpec, ParamFieldSpec, RouteSpec};
+    pub use crate::spec::{AppSpec, BodyPlanSpec, BodyRead, HandlerSpec, ParamFieldSpec, RouteSpec};
     pub use crate::template::{match_pieces, Captures, Convertor, Piece};
     pub use phf;
     pub use pyo3::{Bound, PyAny, Python};

@@ -13,8 +13,9 @@ use std::sync::{Mutex, OnceLock};
 use pyo3::call::PyCallArgs;
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyCFunction, PyDict, PyList, PyTuple};
+use pyo3::types::{PyBytes, PyCFunction, PyDict, PyList, PyTuple};
 
+use crate::form::{Content, Form, FormValue};
 use crate::spec::AppSpec;
 
 /// The `turboapi` package, compiled into every server: (module, is package, source).
@@ -28,6 +29,11 @@ const EMBEDDED_PACKAGE: &[(&str, bool, &str)] = &[
         "turboapi._body",
         false,
         include_str!("../../python/turboapi/_body.py"),
+    ),
+    (
+        "turboapi._forms",
+        false,
+        include_str!("../../python/turboapi/_forms.py"),
     ),
     (
         "turboapi._plans",
@@ -89,6 +95,8 @@ struct Loaded {
     jsonable_encoder: Py<PyAny>,
     /// `turboapi._body.read`.
     read_body: Py<PyAny>,
+    /// `turboapi._forms.build_form`.
+    build_form: Py<PyAny>,
     /// The `Enum` classes of [`AppSpec::enum_classes`], from the app module.
     enum_classes: Vec<Py<PyAny>>,
     /// `pydantic.BaseModel`, if the app imported pydantic.
@@ -283,6 +291,7 @@ fn load_attached(py: Python<'_>, spec: &AppSpec, app_dir: &Path) -> Result<(), L
         enum_classes,
         base_model,
         read_body: body.getattr("read")?.unbind(),
+        build_form: py.import("turboapi._forms")?.getattr("build_form")?.unbind(),
         body_plans,
         param_fields,
         response_plans,
@@ -407,6 +416,42 @@ pub fn jsonable_encoder<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, P
 }
 
 /// Whether `err` is an `HTTPException` (the app's or a subclass).
+/// `HTTPException(status_code, detail)`, as Starlette raises for a bad form.
+pub fn new_http_exception(py: Python<'_>, status_code: u16, detail: &str) -> PyErr {
+    match loaded().http_exception.bind(py).call1((status_code, detail)) {
+        Ok(exc) => PyErr::from_value(exc),
+        Err(err) => err,
+    }
+}
+
+/// The Python `FormData` of a form parsed in Rust (`turboapi._forms.build_form`):
+/// text as bytes for Python to decode with the charset, files as bytes
+/// (in memory) or a file descriptor Python takes over (spooled to disk).
+pub fn build_form(py: Python<'_>, form: Form) -> PyResult<Bound<'_, PyAny>> {
+    use std::os::fd::IntoRawFd;
+    let items = PyList::empty(py);
+    for (name, value) in form.items {
+        let name = PyBytes::new(py, &name);
+        match value {
+            FormValue::Text(text) => items.append((name, PyBytes::new(py, &text)))?,
+            FormValue::File(upload) => {
+                let content = match upload.content {
+                    Content::Memory(bytes) => PyBytes::new(py, &bytes).into_any(),
+                    Content::Disk(file) => file.into_raw_fd().into_pyobject(py)?.into_any(),
+                };
+                let headers: Vec<(Bound<'_, PyBytes>, Bound<'_, PyBytes>)> = upload
+                    .headers
+                    .iter()
+                    .map(|(name, value)| (PyBytes::new(py, name), PyBytes::new(py, value)))
+                    .collect();
+                let file = (PyBytes::new(py, &upload.filename), headers, upload.size, content);
+                items.append((name, file))?;
+            }
+        }
+    }
+    loaded().build_form.bind(py).call1((form.charset, items))
+}
+
 pub fn http_exception<'py>(py: Python<'py>, err: &PyErr) -> Option<Bound<'py, PyAny>> {
     let class = loaded().http_exception.bind(py);
     err.is_instance(py, class)
@@ -453,4 +498,33 @@ pub fn future_result<'py>(py: Python<'py>, future: &Py<PyAny>) -> PyResult<Bound
 pub fn log_exception(py: Python<'_>, context: &str, err: &PyErr) {
     eprintln!("ERROR: {context}");
     err.print(py);
+}
+
+#[cfg(test)]
+mod tests {
+    /// A module added to the package but not embedded would fail only at a
+    /// server's start-up; every `.py` file must be listed.
+    #[test]
+    fn every_package_module_is_embedded() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../python/turboapi");
+        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(|entry| {
+                let name = entry.unwrap().file_name().into_string().unwrap();
+                let stem = name.strip_suffix(".py")?.to_owned();
+                Some(if stem == "__init__" {
+                    "turboapi".to_owned()
+                } else {
+                    format!("turboapi.{stem}")
+                })
+            })
+            .collect();
+        let mut embedded: Vec<String> = super::EMBEDDED_PACKAGE
+            .iter()
+            .map(|(name, _, _)| name.to_string())
+            .collect();
+        on_disk.sort();
+        embedded.sort();
+        assert_eq!(on_disk, embedded);
+    }
 }

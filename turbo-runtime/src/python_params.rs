@@ -1,4 +1,4 @@
-//! Parameters that need Python: request bodies, parameters pydantic
+//! Parameters that need Python: request bodies and forms, parameters pydantic
 //! validates from their text (`datetime`, `Decimal`, unions, ...), and the
 //! `Request` and `Response` objects a handler can ask for.
 //!
@@ -9,6 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyString;
 
 use crate::extract::{Extracted, ValidationErrors};
+use crate::form::{Form, FormError};
 use crate::response::{Call, Outcome};
 
 /// Reads the request body as FastAPI does before validating anything: the
@@ -52,6 +53,23 @@ pub fn read_body<'py>(py: Python<'py>, call: &Call<'_>) -> Result<Bound<'py, PyA
             &err,
         ))),
     }
+}
+
+/// The form a form route's server read ahead of dispatch, as Starlette's
+/// `FormData`; a form Starlette refuses is its 400 `HTTPException`.
+pub fn read_form<'py>(py: Python<'py>, call: &Call<'_>) -> Result<Bound<'py, PyAny>, Box<Outcome>> {
+    let form = match call.request.take_form() {
+        Some(Ok(form)) => form,
+        Some(Err(FormError(detail))) => {
+            let err = crate::python::new_http_exception(py, 400, &detail);
+            return Err(Box::new(Outcome::Ready(crate::response::render_exception(
+                py, call, err,
+            ))));
+        }
+        None => Form::default(),
+    };
+    crate::python::build_form(py, form)
+        .map_err(|err| Box::new(Outcome::python_error(py, "cannot read the form", &err)))
 }
 
 /// The body parameters of body plan `index`, validated by pydantic from

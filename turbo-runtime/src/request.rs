@@ -1,11 +1,13 @@
 //! The request as handlers' extractors see it.
 
 use std::borrow::Cow;
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 use std::net::SocketAddr;
 
 use hyper::http::request::Parts;
 use hyper::HeaderMap;
+
+use crate::form::{Form, FormError};
 
 /// One HTTP request, with the path percent-decoded once up front and the
 /// query string parsed on first use (routes without query parameters never
@@ -21,6 +23,9 @@ pub struct Request {
     peer: Option<SocketAddr>,
     /// The body, read only for routes with a body or `Request` parameter.
     body: bytes::Bytes,
+    /// The form, parsed before dispatch for routes with form parameters;
+    /// taken (once) when the route's plan turns it into Python objects.
+    form: Cell<Option<Result<Form, FormError>>>,
 }
 
 impl Request {
@@ -42,7 +47,20 @@ impl Request {
             local,
             peer,
             body,
+            form: Cell::new(None),
         }
+    }
+
+    /// The request with the form its route's server read ahead of dispatch.
+    pub fn with_form(self, form: Result<Form, FormError>) -> Self {
+        self.form.set(Some(form));
+        self
+    }
+
+    /// The form read ahead of dispatch; `None` if the route reads none or it
+    /// was already taken.
+    pub fn take_form(&self) -> Option<Result<Form, FormError>> {
+        self.form.take()
     }
 
     pub fn headers(&self) -> &HeaderMap {
@@ -148,7 +166,7 @@ impl Request {
     }
 }
 
-fn latin1(bytes: &[u8]) -> String {
+pub(crate) fn latin1(bytes: &[u8]) -> String {
     bytes.iter().map(|b| *b as char).collect()
 }
 

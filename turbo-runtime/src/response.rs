@@ -13,7 +13,7 @@ use crate::extract::ValidationErrors;
 use crate::json::{self, Mode};
 use crate::python;
 use crate::request::Request;
-use crate::spec::RouteSpec;
+use crate::spec::{BodyRead, RouteSpec};
 use crate::template::Captures;
 
 pub type Body = Full<Bytes>;
@@ -355,7 +355,7 @@ pub fn python_request<'py>(py: Python<'py>, call: &Call<'_>) -> PyResult<Bound<'
     let client = request
         .peer_addr()
         .map(|peer| (peer.ip().to_string(), peer.port()));
-    let body = call.route.reads_body.then(|| PyBytes::new(py, request.body()));
+    let body = (call.route.body == BodyRead::Bytes).then(|| PyBytes::new(py, request.body()));
     python::make_request(
         py,
         (

@@ -24,7 +24,7 @@ use crate::python;
 use crate::request::Request;
 use crate::response::{self, Outcome, Response};
 use crate::routing::{self, Resolution, Router};
-use crate::spec::{fnv1a, AppSpec};
+use crate::spec::{fnv1a, AppSpec, BodyRead};
 use crate::template::Captures;
 
 /// Calls the handler of a route: generated per app.
@@ -185,25 +185,37 @@ async fn handle(
     let path = routing::decode_path(parts.uri.path()).into_owned();
     let mut captures = Captures::default();
     let resolution = server.router.find(parts.method.as_str(), &path, &mut captures);
-    let reads_body =
-        matches!(resolution, Resolution::Route(route) if server.router.routes[route as usize].reads_body);
-    let body = if reads_body {
-        match body.collect().await {
+    let reads = match resolution {
+        Resolution::Route(route) => server.router.routes[route as usize].body,
+        _ => BodyRead::Skip,
+    };
+    let mut form = None;
+    let body = match reads {
+        BodyRead::Bytes => match body.collect().await {
             Ok(collected) => collected.to_bytes(),
             // The client went away or sent a broken body.
             Err(_) => return Ok(response::bad_request("There was an error parsing the body")),
+        },
+        BodyRead::Form => {
+            // Parsed as it arrives, large files spooled to disk.
+            form = Some(crate::form::read(&parts.headers, body).await);
+            bytes::Bytes::new()
         }
-    } else {
-        // Drain it frame by frame (never buffering a large upload) so the
-        // connection can carry the next request.
-        while let Some(frame) = body.frame().await {
-            if frame.is_err() {
-                break;
+        BodyRead::Skip => {
+            // Drain it frame by frame (never buffering a large upload) so the
+            // connection can carry the next request.
+            while let Some(frame) = body.frame().await {
+                if frame.is_err() {
+                    break;
+                }
             }
+            bytes::Bytes::new()
         }
-        bytes::Bytes::new()
     };
-    let request = Request::new(parts, path, local, Some(peer), body);
+    let mut request = Request::new(parts, path, local, Some(peer), body);
+    if let Some(form) = form {
+        request = request.with_form(form);
+    }
     let response = match resolution {
         Resolution::Route(route) => {
             let dispatched = std::panic::catch_unwind(AssertUnwindSafe(|| {

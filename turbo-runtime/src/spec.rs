@@ -75,10 +75,21 @@ pub struct RouteSpec {
     pub status_code: u16,
     /// Index into [`AppSpec::handlers`].
     pub handler: usize,
-    /// The route has a body or `Request` parameter: the server reads the request body.
-    pub reads_body: bool,
+    /// What the server reads of the request body before calling the route.
+    pub body: BodyRead,
     /// Path parameter names and convertors, for `Request.path_params`.
     pub path_params: &'static [(&'static str, crate::template::Convertor)],
+}
+
+/// How a route reads the request body, before its handler runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyRead {
+    /// Drained unread: no body or `Request` parameter.
+    Skip,
+    /// Collected whole: body (JSON) or `Request` parameters.
+    Bytes,
+    /// Parsed as a form as it arrives: `Form()`/`File()` parameters.
+    Form,
 }
 
 /// FNV-1a, 64 bit: a stable hash of the app source shared by the compiler

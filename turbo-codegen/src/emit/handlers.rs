@@ -224,9 +224,14 @@ fn route_function(
         })
         .collect();
     // FastAPI reads (and JSON-decodes) the body before validating anything.
+    let reader = if route.reads_form() {
+        quote!(read_form)
+    } else {
+        quote!(read_body)
+    };
     let read_body = if has_body {
         quote! {
-            let body = match rt::extract::read_body(py, &call) {
+            let body = match rt::extract::#reader(py, &call) {
                 Ok(body) => body,
                 Err(outcome) => return *outcome,
             };

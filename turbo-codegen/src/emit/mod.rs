@@ -15,7 +15,7 @@ use quote::quote;
 use crate::ir::App;
 
 /// Version of `turbo_runtime::__private` this emitter targets.
-pub const RUNTIME_API_VERSION: u32 = 7;
+pub const RUNTIME_API_VERSION: u32 = 8;
 
 const CARGO_TOML_TEMPLATE: &str = include_str!("../../../templates/Cargo.toml.in");
 

@@ -44,6 +44,8 @@ pub fn tokens(app: &App) -> TokenStream {
         };
 
         /// Whether route `route`'s template matches `path`, capturing its parameters.
+        /// (An app without templated routes uses neither argument.)
+        #[allow(unused_variables)]
         fn match_route(route: u16, path: &str, captures: &mut rt::Captures) -> bool {
             match route {
                 #(#matchers)*
@@ -63,6 +65,11 @@ fn route_spec(index: usize, route: &Route) -> TokenStream {
         .params
         .iter()
         .any(|p| matches!(p.source, crate::ir::Source::Body | crate::ir::Source::Request));
+    let body = match (route.reads_form(), reads_body) {
+        (true, _) => quote!(Form),
+        (false, true) => quote!(Bytes),
+        (false, false) => quote!(Skip),
+    };
     let path_params = route.path.params().map(|(name, convertor, _)| {
         let convertor = format_ident!("{}", format!("{convertor:?}"));
         quote! { (#name, rt::Convertor::#convertor) }
@@ -74,7 +81,7 @@ fn route_spec(index: usize, route: &Route) -> TokenStream {
             path: #path,
             status_code: #status,
             handler: #index,
-            reads_body: #reads_body,
+            body: rt::BodyRead::#body,
             path_params: &[#(#path_params),*],
         }
     }

@@ -57,7 +57,7 @@ const DOC_ONLY_ROUTE_OPTIONS: &[&str] = &[
 
 /// Route keyword arguments FastAPI has that change behaviour turbo does not
 /// implement yet.
-const UNSUPPORTED_ROUTE_OPTIONS: &[&str] = &["dependencies"];
+const UNSUPPORTED_ROUTE_OPTIONS: &[&str] = &["dependencies", "form_limits"];
 
 /// Options that shape how a response model serializes; the server reads
 /// their values from the decorator at start-up.

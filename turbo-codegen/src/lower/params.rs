@@ -53,9 +53,26 @@ impl Lowerer<'_> {
             return self.injected_param(arg, source, keyword_only);
         }
         let marker_source = marker.map(|(source, _)| source);
+        // FastAPI's `analyze_param`: an `UploadFile` without a marker is a `File()`.
+        let form = match marker {
+            Some((_, call)) => self.is_form_marker(call),
+            None => annotation.is_some_and(|a| self.mentions_upload(a)),
+        };
         // FastAPI reads complex types (models, dicts, lists, dataclasses)
         // without a marker, and anything under `Body()`, from the body;
         // pydantic validates the whole value.
+        if let Some(annotation) = annotation.filter(|a| form && self.union_models(a) > 1) {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::UnsupportedAnnotation,
+                    span_of(annotation),
+                    "a union of form models is not supported by turbo yet",
+                )
+                .label("FastAPI validates each model of the union from the form")
+                .help("declare one model, or keep this route on uvicorn for now"),
+            );
+            return None;
+        }
         let whole_body = match annotation {
             Some(annotation) => {
                 marker_source == Some(Source::Body)
@@ -143,6 +160,7 @@ impl Lowerer<'_> {
         };
         Some(Param {
             embed,
+            form,
             annotation_text: annotation.map(|a| self.file.snippet(span_of(a)).to_owned()),
             choices,
             enum_class,
@@ -217,10 +235,70 @@ impl Lowerer<'_> {
             "Path" => Source::Path,
             "Header" => Source::Header,
             "Cookie" => Source::Cookie,
-            "Body" => Source::Body,
+            "Body" | "Form" | "File" => Source::Body,
             _ => return None,
         };
         Some((source, call))
+    }
+
+    /// How many of the app's models a union names (`A | B | None`: 2).
+    fn union_models(&self, annotation: &py::Expr) -> usize {
+        match annotation {
+            py::Expr::BinOp(op) if matches!(op.op, py::Operator::BitOr) => {
+                self.union_models(&op.left) + self.union_models(&op.right)
+            }
+            py::Expr::Subscript(subscript)
+                if matches!(
+                    self.imports.resolve(&subscript.value).as_deref(),
+                    Some("typing.Union" | "typing.Optional")
+                ) =>
+            {
+                slice_items(&subscript.slice)
+                    .iter()
+                    .map(|item| self.union_models(item))
+                    .sum()
+            }
+            other => usize::from(self.model_name(other).is_some()),
+        }
+    }
+
+    /// A `True`/`False` option of a parameter function; `None` (reported) otherwise.
+    fn bool_option(&mut self, keyword: &py::Keyword, name: &str, example: &str) -> Option<bool> {
+        if let Some(Literal::Bool(value)) = literal(&keyword.value) {
+            return Some(value);
+        }
+        self.diags.push(
+            Diagnostic::new(
+                Code::UnsupportedParamOption,
+                span_of(&keyword.value),
+                format!("{name} must be True or False"),
+            )
+            .label("turbo cannot evaluate this")
+            .help(format!("write {name}={example}")),
+        );
+        None
+    }
+
+    /// `Form(...)` or `File(...)`: a body marker that makes the body a form.
+    fn is_form_marker(&self, call: &py::ExprCall) -> bool {
+        self.imports
+            .resolve(&call.func)
+            .is_some_and(|resolved| resolved.ends_with(".Form") || resolved.ends_with(".File"))
+    }
+
+    /// Whether `UploadFile` appears in the annotation (`UploadFile`,
+    /// `UploadFile | None`, `list[UploadFile]`).
+    fn mentions_upload(&self, annotation: &py::Expr) -> bool {
+        match annotation {
+            py::Expr::BinOp(op) => self.mentions_upload(&op.left) || self.mentions_upload(&op.right),
+            py::Expr::Subscript(subscript) => slice_items(&subscript.slice)
+                .iter()
+                .any(|item| self.mentions_upload(item)),
+            other => self
+                .imports
+                .resolve(other)
+                .is_some_and(|resolved| UPLOAD_TYPES.contains(&resolved.as_str())),
+        }
     }
 
     /// The options of a parameter function that turbo serves exactly.
@@ -280,38 +358,20 @@ impl Lowerer<'_> {
                         ok = false;
                     }
                 },
-                "embed" if source == Source::Body => match literal(&keyword.value) {
-                    Some(Literal::Bool(embed)) => info.embed = embed,
-                    _ => {
-                        self.diags.push(
-                            Diagnostic::new(
-                                Code::UnsupportedParamOption,
-                                span_of(&keyword.value),
-                                "embed must be True or False",
-                            )
-                            .label("turbo cannot evaluate this")
-                            .help("write embed=True"),
-                        );
-                        ok = false;
+                "embed" if source == Source::Body && !self.is_form_marker(call) => {
+                    match self.bool_option(keyword, "embed", "True") {
+                        Some(embed) => info.embed = embed,
+                        None => ok = false,
                     }
-                },
+                }
                 // Only documents the body in OpenAPI.
                 "media_type" if source == Source::Body => {}
-                "convert_underscores" if source == Source::Header => match literal(&keyword.value) {
-                    Some(Literal::Bool(convert)) => info.convert_underscores = convert,
-                    _ => {
-                        self.diags.push(
-                            Diagnostic::new(
-                                Code::UnsupportedParamOption,
-                                span_of(&keyword.value),
-                                "convert_underscores must be True or False",
-                            )
-                            .label("turbo cannot evaluate this")
-                            .help("write convert_underscores=False"),
-                        );
-                        ok = false;
+                "convert_underscores" if source == Source::Header => {
+                    match self.bool_option(keyword, "convert_underscores", "False") {
+                        Some(convert) => info.convert_underscores = convert,
+                        None => ok = false,
                     }
-                },
+                }
                 "multiple_of" | "le" | "lt" | "ge" | "gt" => {
                     let value =
                         literal(&keyword.value).filter(|v| matches!(v, Literal::Int(_) | Literal::Float(_)));
@@ -649,6 +709,14 @@ const SCALAR_TYPES: &[&str] = &[
     "pydantic.StrictBool",
 ];
 
+/// `UploadFile`, wherever an app can import it from.
+const UPLOAD_TYPES: &[&str] = &[
+    "fastapi.UploadFile",
+    "fastapi.datastructures.UploadFile",
+    "turboapi.UploadFile",
+    "turboapi.datastructures.UploadFile",
+];
+
 /// Containers FastAPI treats as complex (read from the body unless declared otherwise).
 const CONTAINER_TYPES: &[&str] = &[
     "builtins.list",
@@ -718,6 +786,7 @@ impl Lowerer<'_> {
             choices: Vec::new(),
             enum_class: None,
             embed: false,
+            form: false,
             annotation_text: None,
         })
     }
@@ -745,10 +814,9 @@ impl Lowerer<'_> {
             {
                 true
             }
-            other => self
-                .imports
-                .resolve(other)
-                .is_some_and(|resolved| CONTAINER_TYPES.contains(&resolved.as_str())),
+            other => self.imports.resolve(other).is_some_and(|resolved| {
+                CONTAINER_TYPES.contains(&resolved.as_str()) || UPLOAD_TYPES.contains(&resolved.as_str())
+            }),
         }
     }
 
@@ -788,7 +856,9 @@ impl Lowerer<'_> {
                 true
             }
             other => self.imports.resolve(other).is_some_and(|resolved| {
-                SCALAR_TYPES.contains(&resolved.as_str()) || CONTAINER_TYPES.contains(&resolved.as_str())
+                [SCALAR_TYPES, CONTAINER_TYPES, UPLOAD_TYPES]
+                    .iter()
+                    .any(|types| types.contains(&resolved.as_str()))
             }),
         }
     }
