@@ -197,8 +197,9 @@ async fn handle(
             Err(_) => return Ok(response::bad_request("There was an error parsing the body")),
         },
         BodyRead::Form => {
-            // Parsed as it arrives, large files spooled to disk.
-            form = Some(crate::form::read(&parts.headers, body).await);
+            // Parsed as it arrives, large files spooled to disk. Boxed: the
+            // parser's state would otherwise enlarge every request's future.
+            form = Some(Box::pin(crate::form::read(&parts.headers, body)).await);
             bytes::Bytes::new()
         }
         BodyRead::Skip => {
