@@ -1,7 +1,7 @@
 """The `turboapi` package provides every name `turbo check` accepts.
 
-turbo-codegen's `imports::PROVIDED` lists the fastapi/turboapi modules and
-names an app may import; a server whose package lacked one would fail at
+turbo-codegen's `imports::PROVIDED` (with `TURBOAPI_EXTRAS`) lists the
+fastapi/turboapi modules and names an app may import; a server whose package lacked one would fail at
 import. This checks each listed name against the package itself (in a
 separate interpreter, so the FastAPI reference apps keep their own modules).
 """

@@ -16,6 +16,7 @@ from ._body import MISSING
 from .datastructures import FormData, UploadFile
 from .params import FileParam, FormParam, Param
 
+#: `Union[X, Y]` and `X | Y` (the latter's origin is `types.UnionType`).
 UNION_TYPES = (typing.Union, types.UnionType)
 
 
@@ -61,18 +62,24 @@ def implied_marker(annotation: Any, default: Any) -> Optional[Param]:
     return None
 
 
-def form_models(annotation: Any, marker: Any) -> List[type]:
-    """`_get_form_models`: the model(s) a `Form()` parameter is read into whole."""
+def optional_inner(annotation: Any) -> Any:
+    """`X` of `X | None` (FastAPI's `_get_model_type` unwrapping); anything else as is."""
+    if typing.get_origin(annotation) in UNION_TYPES:
+        others = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+        if len(others) == 1:
+            return others[0]
+    return annotation
+
+
+def form_model(annotation: Any, marker: Any) -> Optional["FormModel"]:
+    """`_get_form_models`: the model a `Form()` parameter is read into whole
+    (`Model` or `Model | None`; turbo refuses unions of models)."""
     from pydantic import BaseModel
 
     if not isinstance(marker, FormParam) or marker.options.get("embed"):
-        return []
-    args = typing.get_args(annotation) if typing.get_origin(annotation) in UNION_TYPES else ()
-    if len(args) == 2 and type(None) in args:
-        annotation = next(arg for arg in args if arg is not type(None))
-    if _is_subclass(annotation, BaseModel):
-        return [annotation]
-    return []
+        return None
+    model = optional_inner(annotation)
+    return FormModel(model, optional=model is not annotation) if _is_subclass(model, BaseModel) else None
 
 
 def _is_empty_file_input(value: Any) -> bool:
@@ -104,6 +111,24 @@ def _get_multidict_extras(received: FormData, processed: set) -> Iterator[Tuple[
         yield key, values[0] if len(values) == 1 else values
 
 
+def param_aliases(name: str, info: Any, config: Any, convert_underscores: bool = False) -> List[Tuple[str, str]]:
+    """`_get_param_aliases` for a model field: (validation alias, request key)
+    pairs in preference order; header models turn `_` into `-` in keys."""
+    validation_alias = info.validation_alias if isinstance(info.validation_alias, str) else None
+    alias = validation_alias or info.alias or name
+    request_alias = alias.replace("_", "-") if convert_underscores and alias == name else alias
+    aliases = [(alias, request_alias)]
+    if config.get("validate_by_alias") is False or config.get(
+        "validate_by_name", config.get("populate_by_name", False)
+    ):
+        request_name = name.replace("_", "-") if convert_underscores else name
+        if config.get("validate_by_alias") is False:
+            return [(name, request_name)]
+        if name not in [validation for validation, _ in aliases]:
+            aliases.append((name, request_name))
+    return aliases
+
+
 class FormField:
     """What form extraction needs of one field: a handler parameter or a
     form model's field (`aliases` as `_get_param_aliases` gives them)."""
@@ -127,13 +152,7 @@ class FormField:
         config = model.model_config
         fields = []
         for name, info in model.model_fields.items():
-            validation_alias = info.validation_alias if isinstance(info.validation_alias, str) else None
-            alias = validation_alias or info.alias or name
-            aliases = [alias]
-            if config.get("validate_by_alias") is False:
-                aliases = [name]
-            elif config.get("validate_by_name", config.get("populate_by_name", False)) and name not in aliases:
-                aliases.append(name)
+            aliases = [alias for alias, _ in param_aliases(name, info, config)]
             fields.append(cls(name, aliases, info.annotation, is_file=False))
         return fields
 
@@ -175,12 +194,19 @@ def _is_form_model_supplied(model: type, fields: List[FormField], received: Form
     )
 
 
-def extract_form_model(model: type, optional: bool, received: FormData) -> Any:
-    """`_extract_form_model` for one model (or `Model | None`)."""
-    fields = FormField.of_model(model)
-    if optional and not _is_form_model_supplied(model, fields, received):
-        return MISSING
-    return {alias: item for alias, item, _ in extract_form_body(fields, received)}
+class FormModel:
+    """A form model parameter, its fields read once at start-up."""
+
+    def __init__(self, model: type, optional: bool) -> None:
+        self.model = model
+        self.optional = optional
+        self.fields = FormField.of_model(model)
+
+    def extract(self, received: FormData) -> Any:
+        """`_extract_form_model` for one model (or `Model | None`)."""
+        if self.optional and not _is_form_model_supplied(self.model, self.fields, received):
+            return MISSING
+        return {alias: item for alias, item, _ in extract_form_body(self.fields, received)}
 
 
 #: Starlette's `MultiPartParser.spool_max_size` (the server spools files to disk past it too).

@@ -11,15 +11,14 @@ so errors, defaults and bytes are FastAPI's own.
 import asyncio
 import functools
 import inspect
-import types
 import typing
 import warnings
 from copy import deepcopy
 from typing import Any, Dict, List, Optional, Tuple
 
+from . import _forms
 from ._body import MISSING
 from .exceptions import HTTPException, RequestValidationError, ResponseValidationError
-from . import _forms
 from .datastructures import FormData
 from .params import BodyParam, FileParam, FormParam, Param
 from .responses import JSONResponse, Response
@@ -116,19 +115,6 @@ class ParamField:
         return self.field.validate(raw, self.loc)
 
 
-#: `Union[X, Y]` and `X | Y` (the latter's origin is `types.UnionType`).
-UNION_TYPES = (typing.Union, types.UnionType)
-
-
-def _model_type(annotation: Any) -> Any:
-    """The model in `Model` or `Model | None`."""
-    if typing.get_origin(annotation) in UNION_TYPES:
-        models = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
-        if len(models) == 1:
-            return models[0]
-    return annotation
-
-
 class ParamModel:
     """A pydantic model read from the query string, headers or cookies:
     FastAPI's `_request_param_model_to_args`. The server passes the raw
@@ -137,25 +123,14 @@ class ParamModel:
     def __init__(self, handler: Any, name: str, source: str) -> None:
         annotation, marker, self.default = declaration(handler, name)
         self.field = Adapter(annotation, marker)
-        self.model = _model_type(annotation)
+        self.model = _forms.optional_inner(annotation)
         self.is_plain = annotation is self.model
         self.source = source
         self.config = self.model.model_config
         convert = source == "header" and (marker.options.get("convert_underscores", True) if marker else True)
         self.fields = []
         for field_name, info in self.model.model_fields.items():
-            validation_alias = info.validation_alias if isinstance(info.validation_alias, str) else None
-            alias = validation_alias or info.alias or field_name
-            request_alias = alias.replace("_", "-") if convert and alias == field_name else alias
-            aliases = [(alias, request_alias)]
-            if self.config.get("validate_by_alias") is False or self.config.get(
-                "validate_by_name", self.config.get("populate_by_name", False)
-            ):
-                request_name = field_name.replace("_", "-") if convert else field_name
-                if self.config.get("validate_by_alias") is False:
-                    aliases = [(field_name, request_name)]
-                elif field_name not in [a for a, _ in aliases]:
-                    aliases.append((field_name, request_name))
+            aliases = _forms.param_aliases(field_name, info, self.config, convert)
             self.fields.append((field_name, aliases, _forms.is_sequence(info.annotation)))
 
     def received(self, query_string: bytes, headers: List[Tuple[bytes, bytes]]) -> Any:
@@ -239,8 +214,7 @@ class BodyField:
         self.alias = options.get("alias") or name
         self.embed = bool(options.get("embed")) if isinstance(marker, BodyParam) else False
         self.is_form = isinstance(marker, FormParam)
-        self.form_models = _forms.form_models(annotation, marker)
-        self.optional_model = self.form_models and annotation is not self.form_models[0]
+        self.form_model = _forms.form_model(annotation, marker)
         self.form_field = _forms.FormField(name, [self.alias], annotation, isinstance(marker, FileParam))
 
     def validate(self, value: Any, loc: Tuple[Any, ...]) -> Tuple[Any, List[Dict[str, Any]]]:
@@ -263,7 +237,7 @@ class BodyPlan:
         self.embed = (
             len(self.fields) > 1
             or first.embed
-            or (first.is_form and not first.form_models)
+            or (first.is_form and first.form_model is None)
         )
 
     def validate(self, received: Any) -> Tuple[List[Any], List[Dict[str, Any]]]:
@@ -293,21 +267,21 @@ class BodyPlan:
     def validate_form(self, received: FormData) -> Tuple[List[Any], List[Dict[str, Any]]]:
         extracted: Dict[str, Any] = {}
         form_values: Dict[str, Tuple[str, Any]] = {}
-        plain = [field.form_field for field in self.fields if not field.form_models]
+        plain = [field.form_field for field in self.fields if field.form_model is None]
         if plain:
             for alias, value, form_field in _forms.extract_form_body(plain, received):
                 extracted[alias] = value
                 if form_field is not None:
                     form_values[form_field.name] = (alias, value)
         first = self.fields[0]
-        if not self.embed and not first.form_models:
+        if not self.embed and first.form_model is None:
             value, errors = first.validate(extracted, ("body",))
             return [value], errors
         values: List[Any] = []
         errors: List[Dict[str, Any]] = []
         for field in self.fields:
-            if field.form_models:
-                value = _forms.extract_form_model(field.form_models[0], field.optional_model, received)
+            if field.form_model is not None:
+                value = field.form_model.extract(received)
                 loc: Tuple[Any, ...] = ("body",)
             else:
                 alias, value = form_values.get(field.form_field.name, (field.alias, MISSING))

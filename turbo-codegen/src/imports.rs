@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::parse::{py, span_of};
 
-/// Every `fastapi`/`turboapi` module and name the `turboapi` package
-/// provides. A test keeps this equal to the package's `__all__`.
+/// Every `fastapi` module and name the `turboapi` package provides; each
+/// is provided under `turboapi` too (`turboapi.responses`, ...), see
+/// [`provided_names`]. A test keeps these equal to the package's `__all__`.
 pub const PROVIDED: &[(&str, &[&str])] = &[
     (
         "fastapi",
@@ -33,33 +34,12 @@ pub const PROVIDED: &[(&str, &[&str])] = &[
     ("fastapi.requests", &["Request"]),
     ("fastapi.responses", RESPONSES),
     ("fastapi.status", &[]),
-    (
-        "turboapi",
-        &[
-            "Body",
-            "Cookie",
-            "FastAPI",
-            "File",
-            "Form",
-            "HTTPException",
-            "Header",
-            "Path",
-            "Query",
-            "Request",
-            "Response",
-            "TurboAPI",
-            "UploadFile",
-            "jsonable_encoder",
-        ],
-    ),
-    ("turboapi.applications", &["FastAPI", "TurboAPI"]),
-    ("turboapi.datastructures", DATASTRUCTURES),
-    ("turboapi.encoders", &["jsonable_encoder"]),
-    ("turboapi.exceptions", EXCEPTIONS),
-    ("turboapi.params", &[]),
-    ("turboapi.requests", &["Request"]),
-    ("turboapi.responses", RESPONSES),
-    ("turboapi.status", &[]),
+];
+
+/// Names only `turboapi` has, beside its copy of each `fastapi` module.
+const TURBOAPI_EXTRAS: &[(&str, &[&str])] = &[
+    ("turboapi", &["TurboAPI", "jsonable_encoder"]),
+    ("turboapi.applications", &["TurboAPI"]),
 ];
 
 const EXCEPTIONS: &[&str] = &[
@@ -164,7 +144,10 @@ impl Imports {
                                     format!("turbo does not provide `{module}.{name}` yet"),
                                 )
                                 .label("not available in turbo's FastAPI-compatible package")
-                                .help(format!("available from {module}: {}", provided_names(module))),
+                                .help(format!(
+                                    "available from {module}: {}",
+                                    provided_names(module).map_or("nothing yet".to_owned(), |n| n.join(", "))
+                                )),
                             );
                         }
                         let local = alias.asname.as_ref().map_or(name, |a| a.as_str());
@@ -200,20 +183,33 @@ impl Imports {
     }
 }
 
-fn provided(module: &str, name: &str) -> bool {
-    PROVIDED
-        .iter()
-        .any(|(m, names)| *m == module && names.contains(&name))
-        // `from fastapi import exceptions` imports a provided submodule.
-        || PROVIDED.iter().any(|(m, _)| *m == format!("{module}.{name}"))
+/// The names `module` provides, `None` for a module turbo does not provide.
+fn provided_names(module: &str) -> Option<Vec<&'static str>> {
+    let fastapi_module = match module.strip_prefix("turboapi") {
+        Some(rest) => format!("fastapi{rest}"),
+        None => module.to_owned(),
+    };
+    let (_, names) = PROVIDED.iter().find(|(m, _)| *m == fastapi_module)?;
+    let mut names = names.to_vec();
+    if let Some((_, extras)) = TURBOAPI_EXTRAS.iter().find(|(m, _)| *m == module) {
+        names.extend_from_slice(extras);
+        names.sort_unstable();
+    }
+    Some(names)
 }
 
-fn provided_names(module: &str) -> String {
-    PROVIDED
-        .iter()
-        .find(|(m, _)| *m == module)
-        .map(|(_, names)| names.join(", "))
-        .unwrap_or_else(|| "nothing yet".to_owned())
+/// Every provided module: the `fastapi` ones, then their `turboapi` copies.
+fn provided_modules() -> impl Iterator<Item = String> {
+    let fastapi = PROVIDED.iter().map(|(m, _)| m.to_string());
+    fastapi
+        .clone()
+        .chain(fastapi.map(|m| m.replacen("fastapi", "turboapi", 1)))
+}
+
+fn provided(module: &str, name: &str) -> bool {
+    provided_names(module).is_some_and(|names| names.contains(&name))
+        // `from fastapi import exceptions` imports a provided submodule.
+        || provided_names(&format!("{module}.{name}")).is_some()
 }
 
 /// Reports imports of modules a turbo server cannot provide; `false` if so.
@@ -230,7 +226,7 @@ fn check_module(module: &str, span: crate::source::Span, diags: &mut Diagnostics
         );
         return false;
     }
-    if is_framework_module(module) && !PROVIDED.iter().any(|(m, _)| *m == module) {
+    if is_framework_module(module) && provided_names(module).is_none() {
         diags.push(
             Diagnostic::new(
                 Code::UnknownFastapiName,
@@ -240,7 +236,7 @@ fn check_module(module: &str, span: crate::source::Span, diags: &mut Diagnostics
             .label("not available in turbo's FastAPI-compatible package")
             .help(format!(
                 "available modules: {}",
-                PROVIDED.iter().map(|(m, _)| *m).collect::<Vec<_>>().join(", ")
+                provided_modules().collect::<Vec<_>>().join(", ")
             )),
         );
         return false;
@@ -251,6 +247,21 @@ fn check_module(module: &str, span: crate::source::Span, diags: &mut Diagnostics
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `turboapi` modules mirror the `fastapi` ones, plus its own names.
+    #[test]
+    fn turboapi_mirrors_fastapi() {
+        assert!(provided("turboapi.responses", "JSONResponse"));
+        assert!(provided("turboapi.datastructures", "UploadFile"));
+        assert!(provided("turboapi", "TurboAPI"));
+        assert!(provided("turboapi.applications", "TurboAPI"));
+        assert!(!provided("fastapi", "TurboAPI"));
+        assert!(!provided("fastapi", "jsonable_encoder"));
+        assert!(provided("fastapi", "exceptions"));
+        assert!(provided("turboapi", "status"));
+        assert!(provided_names("turboapi.middleware").is_none());
+        assert_eq!(provided_modules().count(), 2 * PROVIDED.len());
+    }
 
     /// The `turboapi` entries must match the package's `__all__`, or
     /// `turbo check` would accept imports the server cannot satisfy.
@@ -267,8 +278,7 @@ mod tests {
             .filter(|s| !s.is_empty())
             .collect();
         exported.sort();
-        let (_, declared) = PROVIDED.iter().find(|(m, _)| *m == "turboapi").unwrap();
-        let mut declared = declared.to_vec();
+        let mut declared = provided_names("turboapi").unwrap();
         declared.sort();
         assert_eq!(exported, declared);
     }
