@@ -16,9 +16,11 @@ from .exceptions import HTTPException
 from .datastructures import UploadFile
 from .params import Body, Cookie, File, Form, Header, Path, Query
 from .requests import Request
+from .routing import APIRouter
 from .responses import Response
 
 __all__ = [
+    "APIRouter",
     "Body",
     "Cookie",
     "FastAPI",

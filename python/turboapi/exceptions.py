@@ -62,3 +62,7 @@ class ResponseValidationError(ValidationException):
     def __init__(self, errors: Sequence[Any], *, body: Any = None, endpoint_ctx: Optional[Dict[str, Any]] = None) -> None:
         super().__init__(errors, endpoint_ctx=endpoint_ctx)
         self.body = body
+
+
+class FastAPIError(RuntimeError):
+    """A generic, FastAPI-specific error (raised when an app is set up wrongly)."""

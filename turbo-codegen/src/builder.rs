@@ -10,6 +10,7 @@ use std::process::Command;
 
 use crate::emit::{self, CrateOptions};
 use crate::ir::App;
+use crate::Checked;
 
 /// The versions turbo was tested with; copied into every generated crate
 /// so servers build with the same dependency versions.
@@ -81,7 +82,9 @@ pub fn runtime_path() -> PathBuf {
 /// A package name unique to the app's absolute path, so apps never
 /// overwrite each other's binaries in the shared target directory.
 fn package_name(app_path: &Path) -> String {
-    let stem: String = crate::module_name(&app_path.to_string_lossy())
+    let stem: String = app_path
+        .file_stem()
+        .map_or_else(|| "app".into(), |s| s.to_string_lossy())
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() {
@@ -97,13 +100,15 @@ fn package_name(app_path: &Path) -> String {
 
 /// Writes the crate for `app` and, unless `emit_only`, compiles it and
 /// copies the server to `options.output`. Progress goes to stderr.
-pub fn build(
-    app: &App,
-    app_path: &Path,
-    source: &str,
-    options: &BuildOptions,
-) -> Result<PathBuf, BuildError> {
-    let app_path = app_path.canonicalize().map_err(io_error("find", app_path))?;
+pub fn build(app: &App, checked: &Checked, options: &BuildOptions) -> Result<PathBuf, BuildError> {
+    let entry_path = Path::new(checked.entry_name());
+    let app_path = entry_path.canonicalize().map_err(io_error("find", entry_path))?;
+    let root = if checked.root.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        checked.root.as_path()
+    };
+    let app_dir = root.canonicalize().map_err(io_error("find", root))?;
     let package = package_name(&app_path);
     let crate_dir = options
         .crate_dir
@@ -113,19 +118,25 @@ pub fn build(
     let runtime = runtime
         .canonicalize()
         .map_err(io_error("find turbo-runtime at", &runtime))?;
-    let app_dir = app_path.parent().unwrap_or(Path::new("/"));
-    let source_file = app_path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    // Every module, by its path under the import root, so the server can
+    // tell which changed since the build.
+    let sources: Vec<(String, String)> = checked
+        .files
+        .iter()
+        .map(|file| {
+            let relative = Path::new(&file.name)
+                .strip_prefix(&checked.root)
+                .unwrap_or(Path::new(&file.name));
+            (relative.to_string_lossy().replace('\\', "/"), file.text.clone())
+        })
+        .collect();
     let files = emit::emit_crate(
         app,
         &CrateOptions {
             package: &package,
             runtime_path: &runtime.to_string_lossy(),
             app_dir: &app_dir.to_string_lossy(),
-            source_file: &source_file,
-            source,
+            sources: &sources,
         },
     );
     for (relative, contents) in &files {

@@ -9,7 +9,7 @@
 use annotate_snippets::{Level, Renderer, Snippet};
 use serde::Serialize;
 
-use crate::source::{LineColumn, SourceFile, Span};
+use crate::source::{Files, LineColumn, SourceFile, Span};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -245,8 +245,9 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
 /// The snippet renderer has failed on hostile input before (found by
 /// fuzzing), so a panic inside it falls back to the header, location and
 /// help without the source excerpt: `turbo check` never crashes on a file.
-pub fn render_text(file: &SourceFile, diagnostic: &Diagnostic, color: bool) -> String {
-    std::panic::catch_unwind(|| render_snippet(file, diagnostic, color)).unwrap_or_else(|_| {
+pub fn render_text(files: &Files, diagnostic: &Diagnostic, color: bool) -> String {
+    std::panic::catch_unwind(|| render_snippet(files, diagnostic, color)).unwrap_or_else(|_| {
+        let file = files.of(diagnostic.primary.span);
         let start = file.line_column(diagnostic.primary.span.start as usize);
         let severity = match diagnostic.severity() {
             Severity::Error => "error",
@@ -269,42 +270,59 @@ pub fn render_text(file: &SourceFile, diagnostic: &Diagnostic, color: bool) -> S
 
 /// [`render_text`] without the fallback: a renderer panic propagates.
 /// For tests and fuzzing, which must see such panics.
-pub fn render_text_strict(file: &SourceFile, diagnostic: &Diagnostic, color: bool) -> String {
-    render_snippet(file, diagnostic, color)
+pub fn render_text_strict(files: &Files, diagnostic: &Diagnostic, color: bool) -> String {
+    render_snippet(files, diagnostic, color)
 }
 
-fn render_snippet(file: &SourceFile, diagnostic: &Diagnostic, color: bool) -> String {
+/// A span's byte range, clamped into its file and onto character boundaries.
+fn clamp(file: &SourceFile, span: Span) -> std::ops::Range<usize> {
+    let len = file.text.len();
+    let mut start = (span.start as usize).min(len);
+    let mut end = (span.end as usize).clamp(start, len);
+    while !file.text.is_char_boundary(start) {
+        start -= 1;
+    }
+    while !file.text.is_char_boundary(end) {
+        end += 1;
+    }
+    start..end
+}
+
+fn render_snippet(files: &Files, diagnostic: &Diagnostic, color: bool) -> String {
     let level = match diagnostic.severity() {
         Severity::Error => Level::Error,
         Severity::Warning => Level::Warning,
     };
-    let clamp = |span: Span| {
-        let len = file.text.len();
-        let mut start = (span.start as usize).min(len);
-        let mut end = (span.end as usize).clamp(start, len);
-        while !file.text.is_char_boundary(start) {
-            start -= 1;
+    // One excerpt per file the labels point into: the primary label's file
+    // first, then the others in label order.
+    let mut shown = vec![diagnostic.primary.span.file];
+    for label in &diagnostic.secondary {
+        if !shown.contains(&label.span.file) {
+            shown.push(label.span.file);
         }
-        while !file.text.is_char_boundary(end) {
-            end += 1;
-        }
-        start..end
-    };
+    }
     // Python also ends lines at a lone `\r`; the renderer only knows `\n`.
     // Control characters become spaces: their display width confuses the
     // renderer, and escape sequences must not reach the user's terminal.
     // Same length, so every span stays valid.
-    let text = printable(&file.text);
-    let mut snippet = Snippet::source(&text).origin(&file.name).fold(true).annotation(
-        level
-            .span(clamp(diagnostic.primary.span))
-            .label(&diagnostic.primary.message),
-    );
-    for label in &diagnostic.secondary {
-        snippet = snippet.annotation(Level::Info.span(clamp(label.span)).label(&label.message));
-    }
+    let texts: Vec<_> = shown.iter().map(|id| printable(&files.get(*id).text)).collect();
+    let snippets = shown.iter().zip(&texts).map(|(id, text)| {
+        let file = files.get(*id);
+        let mut snippet = Snippet::source(text).origin(&file.name).fold(true);
+        if diagnostic.primary.span.file == *id {
+            snippet = snippet.annotation(
+                level
+                    .span(clamp(file, diagnostic.primary.span))
+                    .label(&diagnostic.primary.message),
+            );
+        }
+        for label in diagnostic.secondary.iter().filter(|l| l.span.file == *id) {
+            snippet = snippet.annotation(Level::Info.span(clamp(file, label.span)).label(&label.message));
+        }
+        snippet
+    });
     let title = escape_controls(&diagnostic.message);
-    let mut message = level.title(&title).id(diagnostic.code.id()).snippet(snippet);
+    let mut message = level.title(&title).id(diagnostic.code.id()).snippets(snippets);
     if let Some(help) = &diagnostic.help {
         message = message.footer(Level::Help.title(help));
     }
@@ -318,7 +336,8 @@ fn render_snippet(file: &SourceFile, diagnostic: &Diagnostic, color: bool) -> St
     // indentation, tabs, control characters). A width no line of the file
     // can exceed means it never trims: a pathological long line is shown
     // whole, and the renderer never reaches that code.
-    let renderer = renderer.term_width(widest_line(&text).max(DEFAULT_TERM_WIDTH) + 16);
+    let widest = texts.iter().map(|text| widest_line(text)).max().unwrap_or(0);
+    let renderer = renderer.term_width(widest.max(DEFAULT_TERM_WIDTH) + 16);
     format!("{}\n", renderer.render(message))
 }
 
@@ -394,17 +413,25 @@ pub struct JsonDiagnostic<'a> {
 #[derive(Serialize)]
 pub struct JsonLabel<'a> {
     pub primary: bool,
+    /// Only where the label is in another file than the diagnostic.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<&'a str>,
     pub start: LineColumn,
     pub end: LineColumn,
     pub message: &'a str,
 }
 
-pub fn to_json<'a>(file: &'a SourceFile, diagnostic: &'a Diagnostic) -> JsonDiagnostic<'a> {
-    let label = |label: &'a Label, primary: bool| JsonLabel {
-        primary,
-        start: file.line_column(label.span.start as usize),
-        end: file.line_column(label.span.end as usize),
-        message: &label.message,
+pub fn to_json<'a>(files: &'a Files, diagnostic: &'a Diagnostic) -> JsonDiagnostic<'a> {
+    let file = files.of(diagnostic.primary.span);
+    let label = |label: &'a Label, primary: bool| {
+        let in_file = files.of(label.span);
+        JsonLabel {
+            primary,
+            file: (in_file.id != file.id).then_some(in_file.name.as_str()),
+            start: in_file.line_column(label.span.start as usize),
+            end: in_file.line_column(label.span.end as usize),
+            message: &label.message,
+        }
     };
     let mut labels = vec![label(&diagnostic.primary, true)];
     labels.extend(diagnostic.secondary.iter().map(|l| label(l, false)));
@@ -422,7 +449,8 @@ pub fn to_json<'a>(file: &'a SourceFile, diagnostic: &'a Diagnostic) -> JsonDiag
 }
 
 /// A GitHub Actions workflow command (`::error file=…,line=…::message`).
-pub fn render_github(file: &SourceFile, diagnostic: &Diagnostic) -> String {
+pub fn render_github(files: &Files, diagnostic: &Diagnostic) -> String {
+    let file = files.of(diagnostic.primary.span);
     let start = file.line_column(diagnostic.primary.span.start as usize);
     let end = file.line_column(diagnostic.primary.span.end as usize);
     let kind = match diagnostic.severity() {

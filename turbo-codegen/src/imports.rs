@@ -1,9 +1,8 @@
 //! The module's imports, and the names turbo's Python package provides.
 
-use std::collections::BTreeMap;
-
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::parse::{py, span_of};
+use crate::source::FileId;
 
 /// Every `fastapi` module and name the `turboapi` package provides; each
 /// is provided under `turboapi` too (`turboapi.responses`, ...), see
@@ -12,6 +11,7 @@ pub const PROVIDED: &[(&str, &[&str])] = &[
     (
         "fastapi",
         &[
+            "APIRouter",
             "Body",
             "Cookie",
             "FastAPI",
@@ -33,6 +33,7 @@ pub const PROVIDED: &[(&str, &[&str])] = &[
     ("fastapi.params", &[]),
     ("fastapi.requests", &["Request"]),
     ("fastapi.responses", RESPONSES),
+    ("fastapi.routing", &["APIRoute", "APIRouter"]),
     ("fastapi.status", &[]),
 ];
 
@@ -60,10 +61,6 @@ const RESPONSES: &[&str] = &[
     "Response",
 ];
 
-const BUILTIN_TYPES: &[&str] = &[
-    "str", "int", "float", "bool", "bytes", "list", "dict", "set", "tuple",
-];
-
 /// `fastapi` or `turboapi` if `qualified` names an application class.
 pub fn application_framework(qualified: &str) -> Option<&'static str> {
     match qualified {
@@ -76,109 +73,76 @@ pub fn application_framework(qualified: &str) -> Option<&'static str> {
     }
 }
 
+/// Whether `qualified` names `APIRouter`.
+pub fn is_router_class(qualified: &str) -> bool {
+    let Some(module) = qualified.strip_suffix(".APIRouter") else {
+        return false;
+    };
+    matches!(
+        module,
+        "fastapi" | "fastapi.routing" | "turboapi" | "turboapi.routing"
+    )
+}
+
 fn is_framework_module(module: &str) -> bool {
     ["fastapi", "turboapi"]
         .iter()
         .any(|root| module == *root || module.starts_with(&format!("{root}.")))
 }
 
-/// Local names bound by imports, mapped to what they refer to.
-#[derive(Default)]
-pub struct Imports {
-    /// `Optional` → `typing.Optional`, `fa` → `fastapi`, ...
-    bindings: BTreeMap<String, String>,
-}
-
-impl Imports {
-    /// Reads the module's top-level imports, reporting those turbo cannot serve.
-    pub fn collect(stmts: &[py::Stmt], diags: &mut Diagnostics) -> Imports {
-        let mut imports = Imports::default();
-        for stmt in stmts {
-            match stmt {
-                py::Stmt::Import(import) => {
-                    for alias in &import.names {
-                        let module = alias.name.as_str();
-                        check_module(module, span_of(alias), diags);
-                        match &alias.asname {
-                            Some(asname) => {
-                                imports.bindings.insert(asname.to_string(), module.to_owned());
-                            }
-                            None => {
-                                // `import a.b` binds `a`.
-                                let root = module.split('.').next().unwrap_or(module);
-                                imports.bindings.insert(root.to_owned(), root.to_owned());
-                            }
-                        }
-                    }
+/// Reports the module's imports of names a turbo server cannot provide
+/// (what a module binds is `project::names`' business).
+pub fn check(file: FileId, stmts: &[py::Stmt], diags: &mut Diagnostics) {
+    for stmt in stmts {
+        match stmt {
+            py::Stmt::Import(import) => {
+                for alias in &import.names {
+                    let module = alias.name.as_str();
+                    check_module(module, span_of(file, alias), diags);
                 }
-                py::Stmt::ImportFrom(import) => {
-                    if import.level.is_some_and(|level| level.to_u32() > 0) {
-                        continue;
-                    }
-                    let Some(module) = &import.module else { continue };
-                    let module = module.as_str();
-                    if !check_module(module, span_of(stmt), diags) {
-                        continue;
-                    }
-                    for alias in &import.names {
-                        let name = alias.name.as_str();
-                        if name == "*" {
-                            if is_framework_module(module) {
-                                diags.push(
-                                    Diagnostic::new(
-                                        Code::UnknownFastapiName,
-                                        span_of(alias),
-                                        format!("`from {module} import *`"),
-                                    )
-                                    .label("turbo needs to see which names are used")
-                                    .help(format!("import names explicitly: `from {module} import FastAPI`")),
-                                );
-                            }
-                            continue;
-                        }
-                        if is_framework_module(module) && !provided(module, name) {
+            }
+            py::Stmt::ImportFrom(import) => {
+                if import.level.is_some_and(|level| level.to_u32() > 0) {
+                    continue;
+                }
+                let Some(module) = &import.module else { continue };
+                let module = module.as_str();
+                if !check_module(module, span_of(file, stmt), diags) {
+                    continue;
+                }
+                for alias in &import.names {
+                    let name = alias.name.as_str();
+                    if name == "*" {
+                        if is_framework_module(module) {
                             diags.push(
                                 Diagnostic::new(
                                     Code::UnknownFastapiName,
-                                    span_of(alias),
-                                    format!("turbo does not provide `{module}.{name}` yet"),
+                                    span_of(file, alias),
+                                    format!("`from {module} import *`"),
                                 )
-                                .label("not available in turbo's FastAPI-compatible package")
-                                .help(format!(
-                                    "available from {module}: {}",
-                                    provided_names(module).map_or("nothing yet".to_owned(), |n| n.join(", "))
-                                )),
+                                .label("turbo needs to see which names are used")
+                                .help(format!("import names explicitly: `from {module} import FastAPI`")),
                             );
                         }
-                        let local = alias.asname.as_ref().map_or(name, |a| a.as_str());
-                        imports
-                            .bindings
-                            .insert(local.to_owned(), format!("{module}.{name}"));
+                        continue;
+                    }
+                    if is_framework_module(module) && !provided(module, name) {
+                        diags.push(
+                            Diagnostic::new(
+                                Code::UnknownFastapiName,
+                                span_of(file, alias),
+                                format!("turbo does not provide `{module}.{name}` yet"),
+                            )
+                            .label("not available in turbo's FastAPI-compatible package")
+                            .help(format!(
+                                "available from {module}: {}",
+                                provided_names(module).map_or("nothing yet".to_owned(), |n| n.join(", "))
+                            )),
+                        );
                     }
                 }
-                _ => {}
             }
-        }
-        imports
-    }
-
-    /// The qualified name an expression refers to, if it is a (dotted)
-    /// name turbo can follow.
-    pub fn resolve(&self, expr: &py::Expr) -> Option<String> {
-        match expr {
-            py::Expr::Name(name) => {
-                let id = name.id.as_str();
-                match self.bindings.get(id) {
-                    Some(qualified) => Some(qualified.clone()),
-                    None if BUILTIN_TYPES.contains(&id) => Some(format!("builtins.{id}")),
-                    None => None,
-                }
-            }
-            py::Expr::Attribute(attribute) => {
-                let base = self.resolve(&attribute.value)?;
-                Some(format!("{base}.{}", attribute.attr))
-            }
-            _ => None,
+            _ => {}
         }
     }
 }
@@ -247,6 +211,20 @@ fn check_module(module: &str, span: crate::source::Span, diags: &mut Diagnostics
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every route decorator the compiler accepts exists on the package's
+    /// routers (`@app.trace` once compiled, then failed at start-up).
+    #[test]
+    fn route_decorators_exist_in_the_python_package() {
+        let routing = include_str!("../../python/turboapi/routing.py");
+        for (name, method) in crate::contract::ROUTE_DECORATORS {
+            let def = format!("    def {name}(self, path: str, **options: Any):\n        return self.api_route(path, methods=[\"{method}\"], **options)");
+            assert!(
+                routing.contains(&def),
+                "routing.py has no `{name}` decorator for {method}"
+            );
+        }
+    }
 
     /// `turboapi` modules mirror the `fastapi` ones, plus its own names.
     #[test]

@@ -37,6 +37,12 @@ pub struct Route {
     pub handler: Handler,
     /// The whole decorator expression.
     pub span: Span,
+    /// Registered only under an `if` (here or on an inclusion above it):
+    /// served only if the app registers it at start-up.
+    pub conditional: bool,
+    /// The routers it was included through, outermost first (qualified
+    /// names); empty for a route declared on the app.
+    pub via: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -87,6 +93,7 @@ pub enum PathPiece {
     Literal(String),
     Param {
         name: String,
+        #[serde(serialize_with = "serialize_convertor")]
         convertor: Convertor,
         span: Span,
     },
@@ -95,14 +102,18 @@ pub enum PathPiece {
 /// Starlette's path convertors: the runtime's own type (see `shared_template`).
 pub use crate::shared_template::Convertor;
 
-impl Serialize for Convertor {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.name())
-    }
+/// Convertors serialize as their names (`int`, `path`, ...).
+fn serialize_convertor<S: serde::Serializer>(
+    convertor: &Convertor,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(convertor.name())
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Handler {
+    /// The module defining it, e.g. `app.api.routes.items`.
+    pub module: String,
     pub name: String,
     pub is_async: bool,
     /// The function name in its `def`.
@@ -215,7 +226,12 @@ impl Param {
                 return text.clone();
             }
         }
-        let element = match (&self.model, &self.enum_class, self.ty) {
+        // Classes are qualified (`app.models.Item`); tables show their name.
+        let short =
+            |qualified: &'_ str| -> String { qualified.rsplit('.').next().unwrap_or(qualified).to_owned() };
+        let short_model = self.model.as_deref().map(short);
+        let short_class = self.enum_class.as_deref().map(short);
+        let element = match (&short_model, &short_class, self.ty) {
             (Some(model), _, _) => model.as_str(),
             (_, Some(class), _) => class.as_str(),
             (_, _, ParamType::Choice) => literal_label.as_str(),

@@ -17,26 +17,34 @@ pub mod lower;
 pub mod parse;
 pub mod path_language;
 pub mod path_template;
+pub mod project;
 pub mod routes;
 pub mod shadowing;
 pub mod source;
 pub mod validate;
 
-/// Starlette's template matching, the very file the runtime compiles.
-#[path = "../../turbo-runtime/src/template.rs"]
-#[allow(dead_code)]
-pub mod shared_template;
+/// Starlette's template matching: the runtime's own, from the contract both share.
+pub use turbo_contract::template as shared_template;
 
-use diagnostics::{Code, Diagnostic, Diagnostics};
+/// What the compiler and the runtime share (API version, hashing, decorators).
+pub use turbo_contract as contract;
+
+use std::path::{Path, PathBuf};
+
+use diagnostics::{Diagnostic, Diagnostics};
 use ir::App;
-use source::{SourceFile, Span};
+use project::layout::{Layout, Sources};
+use source::Files;
 
-/// The result of reading and validating one app module.
+/// The result of reading and validating a project.
 pub struct Checked {
-    pub file: SourceFile,
+    /// Every module read, the entry first.
+    pub files: Files,
+    /// The directory Python imports the project from (`sys.path[0]`).
+    pub root: PathBuf,
     /// The IR, when lowering found an app (it may still have errors).
     pub app: Option<App>,
-    /// Sorted by position.
+    /// Sorted by file, then position.
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -51,65 +59,108 @@ impl Checked {
     pub fn emittable(&self) -> Option<&App> {
         self.app.as_ref().filter(|_| !self.has_errors())
     }
-}
 
-/// Parses, lowers and validates an app module given as raw bytes.
-/// `name` is the path to show in messages; the module name is its stem.
-pub fn check(name: &str, bytes: &[u8]) -> Checked {
-    let mut diags = Diagnostics::default();
-    let text = match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_owned(),
-        Err(error) => {
-            let file = SourceFile::new(name, String::from_utf8_lossy(bytes).into_owned());
-            let offset = String::from_utf8_lossy(&bytes[..error.valid_up_to()]).len();
-            let end = file.text[offset..]
-                .chars()
-                .next()
-                .map_or(offset, |c| offset + c.len_utf8());
-            diags.push(
-                Diagnostic::new(
-                    Code::InvalidUtf8,
-                    Span::new(offset, end),
-                    "the file is not valid UTF-8",
-                )
-                .label("invalid byte sequence")
-                .help("save the file as UTF-8, as Python 3 expects"),
-            );
-            return Checked {
-                file,
-                app: None,
-                diagnostics: diags.into_sorted(),
-            };
-        }
-    };
-    let file = SourceFile::new(name, text);
-    let app = match parse::parse_module(&file) {
-        Err(syntax_error) => {
-            diags.push(syntax_error);
-            None
-        }
-        Ok(stmts) => {
-            let app = lower::lower(&file, &module_name(name), &stmts, &mut diags);
-            if let Some(app) = &app {
-                validate::validate(app, &mut diags);
-            }
-            for error in parse::compile_errors(stmts) {
-                diags.push(error);
-            }
-            app
-        }
-    };
-    Checked {
-        file,
-        app,
-        diagnostics: diags.into_sorted(),
+    /// The entry module's file name, as given.
+    pub fn entry_name(&self) -> &str {
+        self.files.iter().next().map_or("", |f| f.name.as_str())
     }
 }
 
-/// `app` for `path/to/app.py`.
-pub fn module_name(path: &str) -> String {
-    std::path::Path::new(path)
-        .file_stem()
-        .map(|stem| stem.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "app".to_owned())
+/// Which app to compile, as `turbo check`/`build` were told.
+pub struct Entry {
+    /// The entry module's file.
+    pub file: PathBuf,
+    /// The import root, if given (`--app-dir`); else found from packages.
+    pub app_dir: Option<PathBuf>,
+    /// The application variable (`module:app`); else the only `FastAPI()`.
+    pub variable: Option<String>,
+}
+
+impl Entry {
+    /// An entry written as a file (`app/main.py`) or as uvicorn spells it
+    /// (`app.main:app`, `app.main`), the latter looked up under `app_dir`
+    /// (default: the current directory).
+    pub fn parse(spec: &str, app_dir: Option<&Path>) -> Result<Entry, String> {
+        let as_file = Path::new(spec);
+        if spec.ends_with(".py") || as_file.is_file() {
+            return Ok(Entry {
+                file: as_file.to_path_buf(),
+                app_dir: app_dir.map(Path::to_path_buf),
+                variable: None,
+            });
+        }
+        let (module, variable) = match spec.split_once(':') {
+            Some((module, variable)) => (module, Some(variable.to_owned())),
+            None => (spec, None),
+        };
+        let layout = Layout {
+            root: app_dir.map(Path::to_path_buf).unwrap_or_default(),
+        };
+        let located = layout
+            .locate(&Sources::Disk, module)
+            .and_then(|found| found.file)
+            .ok_or_else(|| {
+                format!(
+                    "cannot find module `{module}` under {} (give the file, or the directory to import from with --app-dir)",
+                    if layout.root.as_os_str().is_empty() {
+                        "the current directory".to_owned()
+                    } else {
+                        layout.root.display().to_string()
+                    }
+                )
+            })?;
+        Ok(Entry {
+            file: located,
+            app_dir: Some(layout.root),
+            variable,
+        })
+    }
+}
+
+/// Reads, lowers and validates the project an entry names, from disk.
+pub fn check_entry(entry: &Entry) -> std::io::Result<Checked> {
+    let sources = Sources::Disk;
+    // The entry itself must be readable: that is a usage error, not a diagnostic.
+    std::fs::metadata(&entry.file)?;
+    Ok(check_sources(&sources, entry))
+}
+
+/// Parses, lowers and validates one module given as bytes, as a project of
+/// one file (tests, fuzzing): its imports of other modules find nothing.
+pub fn check(name: &str, bytes: &[u8]) -> Checked {
+    let entry = Entry {
+        file: PathBuf::from(name),
+        app_dir: None,
+        variable: None,
+    };
+    check_files(vec![(PathBuf::from(name), bytes.to_vec())], &entry)
+}
+
+/// Checks a project given as files in memory (path → bytes), as if they
+/// were on disk: multi-module fixtures and tests.
+pub fn check_files(files: Vec<(PathBuf, Vec<u8>)>, entry: &Entry) -> Checked {
+    check_sources(&Sources::Memory(files.into_iter().collect()), entry)
+}
+
+fn check_sources(sources: &Sources, entry: &Entry) -> Checked {
+    let mut diags = Diagnostics::default();
+    let (layout, module) = Layout::for_file(sources, &entry.file, entry.app_dir.as_deref());
+    let root = layout.root.clone();
+    let project = project::load(sources, layout, &module, entry.file.clone(), &mut diags);
+    let app = lower::lower(&project, entry.variable.as_deref(), &mut diags);
+    if let Some(app) = &app {
+        validate::validate(app, &mut diags);
+    }
+    let project::Project { files, modules, .. } = project;
+    for module in modules {
+        for error in parse::compile_errors(module.file, module.stmts) {
+            diags.push(error);
+        }
+    }
+    Checked {
+        files,
+        root,
+        app,
+        diagnostics: diags.into_sorted(),
+    }
 }

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::App;
 use crate::routes::{entries, RouteEntry};
-use crate::source::{SourceFile, Span};
+use crate::source::{Files, Span};
 
 #[derive(Deserialize)]
 struct LockedRoute {
@@ -53,9 +53,9 @@ fn parse(lock: &str) -> Result<Vec<LockedRoute>, String> {
 
 /// The differences between the lock file's API and the app's: changed and
 /// removed routes sorted by path and method, then added ones.
-pub fn compare(lock: &str, app: &App, file: &SourceFile) -> Result<Vec<Change>, String> {
+pub fn compare(lock: &str, app: &App, files: &Files) -> Result<Vec<Change>, String> {
     let locked = parse(lock)?;
-    let current = entries(app, file);
+    let current = entries(app, files);
     let mut old: BTreeMap<(String, String), &LockedRoute> = BTreeMap::new();
     for route in &locked {
         for method in &route.methods {
@@ -213,7 +213,7 @@ mod tests {
 
     fn app(source: &str) -> (crate::Checked, String) {
         let checked = check("app.py", source.as_bytes());
-        let lock = crate::routes::json(checked.emittable().unwrap(), &checked.file);
+        let lock = crate::routes::json(checked.emittable().unwrap(), &checked.files);
         (checked, lock)
     }
 
@@ -226,7 +226,7 @@ mod tests {
     fn an_unchanged_app_matches_its_lock() {
         let (checked, lock) = app(BEFORE);
         assert_eq!(
-            compare(&lock, checked.app.as_ref().unwrap(), &checked.file).unwrap(),
+            compare(&lock, checked.app.as_ref().unwrap(), &checked.files).unwrap(),
             []
         );
     }
@@ -242,7 +242,7 @@ mod tests {
             .replace("status_code=201", "status_code=200")
             .replace("@app.delete('/items/{item_id}')", "@app.get('/health')");
         let (checked, _) = app(&after);
-        let changes = compare(&lock, checked.app.as_ref().unwrap(), &checked.file).unwrap();
+        let changes = compare(&lock, checked.app.as_ref().unwrap(), &checked.files).unwrap();
         let found: Vec<(String, String, bool)> = changes
             .iter()
             .map(|c| (c.route.clone(), c.description.clone(), c.breaking))
@@ -279,7 +279,7 @@ mod tests {
     #[test]
     fn garbage_lock_files_are_reported() {
         let (checked, _) = app(BEFORE);
-        let err = compare("{not json", checked.app.as_ref().unwrap(), &checked.file).unwrap_err();
+        let err = compare("{not json", checked.app.as_ref().unwrap(), &checked.files).unwrap_err();
         assert!(err.contains("not a route manifest"));
     }
 }

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use turbo_codegen::builder::{self, BuildOptions};
 use turbo_codegen::diagnostics::{self, Code, Severity};
-use turbo_codegen::{check, explain, lock, routes, Checked};
+use turbo_codegen::{check_entry, explain, lock, routes, Checked, Entry};
 
 #[derive(Parser)]
 #[command(name = "turbo", version, about = "Compile FastAPI apps into native servers")]
@@ -23,7 +23,8 @@ struct Cli {
 enum Command {
     /// Validate every route without running Python.
     Check {
-        app: PathBuf,
+        #[command(flatten)]
+        app: AppArgs,
         #[arg(long, value_enum, default_value_t = DiagnosticFormat::Text)]
         format: DiagnosticFormat,
         /// Treat warnings as errors.
@@ -42,13 +43,15 @@ enum Command {
     },
     /// List the routes turbo compiles.
     Routes {
-        app: PathBuf,
+        #[command(flatten)]
+        app: AppArgs,
         #[arg(long, value_enum, default_value_t = RoutesFormat::Table)]
         format: RoutesFormat,
     },
     /// Compile the app into a server binary.
     Build {
-        app: PathBuf,
+        #[command(flatten)]
+        app: AppArgs,
         /// Path of the server binary to write.
         #[arg(short, long)]
         output: PathBuf,
@@ -61,6 +64,21 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Color::Auto)]
         color: Color,
     },
+}
+
+/// Which app: a file, or a module as uvicorn spells it.
+#[derive(clap::Args)]
+struct AppArgs {
+    /// The entry module: a file (`app/main.py`) or `module:variable`
+    /// (`app.main:app`) as uvicorn takes it.
+    app: String,
+    /// The directory Python imports the app from (default: above the
+    /// outermost package holding the file, or the current directory).
+    #[arg(long, value_name = "DIR")]
+    app_dir: Option<PathBuf>,
+    /// The variable names a factory function (`app.main:create_app`).
+    #[arg(long)]
+    factory: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -125,14 +143,22 @@ fn main() -> ExitCode {
     }
 }
 
-fn load(app: &Path) -> Result<(Checked, Vec<u8>), ExitCode> {
-    match std::fs::read(app) {
-        Ok(bytes) => Ok((check(&app.to_string_lossy(), &bytes), bytes)),
-        Err(err) => {
-            eprintln!("turbo: error: cannot read {}: {err}", app.display());
-            Err(ExitCode::from(2))
-        }
+fn load(app: &AppArgs) -> Result<Checked, ExitCode> {
+    if app.factory {
+        eprintln!(
+            "turbo: error: --factory is not supported yet: turbo compiles an app assigned at module level \
+             (`app = create_app()` in the module is followed when it is a plain assignment)"
+        );
+        return Err(ExitCode::from(2));
     }
+    let entry = Entry::parse(&app.app, app.app_dir.as_deref()).map_err(|message| {
+        eprintln!("turbo: error: {message}");
+        ExitCode::from(2)
+    })?;
+    check_entry(&entry).map_err(|err| {
+        eprintln!("turbo: error: cannot read {}: {err}", entry.file.display());
+        ExitCode::from(2)
+    })
 }
 
 fn print_diagnostics(checked: &Checked, format: DiagnosticFormat, color: Color) {
@@ -141,7 +167,7 @@ fn print_diagnostics(checked: &Checked, format: DiagnosticFormat, color: Color) 
         DiagnosticFormat::Text => {
             for diagnostic in &checked.diagnostics {
                 out.push_str(&diagnostics::render_text(
-                    &checked.file,
+                    &checked.files,
                     diagnostic,
                     color.enabled(),
                 ));
@@ -155,7 +181,7 @@ fn print_diagnostics(checked: &Checked, format: DiagnosticFormat, color: Color) 
             if !checked.diagnostics.is_empty() {
                 out.push_str(&format!(
                     "{}: {errors} error(s), {warnings} warning(s)\n",
-                    checked.file.name
+                    checked.entry_name()
                 ));
             }
             eprint!("{out}");
@@ -164,14 +190,14 @@ fn print_diagnostics(checked: &Checked, format: DiagnosticFormat, color: Color) 
             let json: Vec<_> = checked
                 .diagnostics
                 .iter()
-                .map(|d| diagnostics::to_json(&checked.file, d))
+                .map(|d| diagnostics::to_json(&checked.files, d))
                 .collect();
             let text = serde_json::to_string_pretty(&json).expect("diagnostics serialize");
             println!("{text}");
         }
         DiagnosticFormat::Github => {
             for diagnostic in &checked.diagnostics {
-                out.push_str(&diagnostics::render_github(&checked.file, diagnostic));
+                out.push_str(&diagnostics::render_github(&checked.files, diagnostic));
             }
             print!("{out}");
         }
@@ -180,13 +206,13 @@ fn print_diagnostics(checked: &Checked, format: DiagnosticFormat, color: Color) 
 }
 
 fn run_check(
-    app: &Path,
+    app: &AppArgs,
     format: DiagnosticFormat,
     deny_warnings: bool,
     locked: Option<&Path>,
     color: Color,
 ) -> ExitCode {
-    let (mut checked, _) = match load(app) {
+    let mut checked = match load(app) {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
@@ -199,7 +225,7 @@ fn run_check(
             }
         };
         let lock_name = lock_path.to_string_lossy();
-        match lock::compare(&lock, ir, &checked.file) {
+        match lock::compare(&lock, ir, &checked.files) {
             Ok(changes) if changes.is_empty() => {}
             Ok(changes) => {
                 if matches!(format, DiagnosticFormat::Text) {
@@ -207,7 +233,7 @@ fn run_check(
                 }
                 checked
                     .diagnostics
-                    .extend(lock::diagnostics(&changes, &lock_name, &checked.file.name));
+                    .extend(lock::diagnostics(&changes, &lock_name, &app.app));
                 diagnostics::sort(&mut checked.diagnostics);
             }
             Err(message) => {
@@ -223,7 +249,11 @@ fn run_check(
     } else {
         if matches!(format, DiagnosticFormat::Text) {
             let routes = checked.app.as_ref().map_or(0, |app| app.routes.len());
-            eprintln!("{}: {routes} routes OK", checked.file.name);
+            eprintln!(
+                "{}: {routes} routes OK ({} modules)",
+                checked.entry_name(),
+                checked.files.len()
+            );
         }
         ExitCode::SUCCESS
     }
@@ -255,8 +285,8 @@ fn run_explain(code: Option<&str>) -> ExitCode {
     }
 }
 
-fn run_routes(app: &Path, format: RoutesFormat) -> ExitCode {
-    let (checked, _) = match load(app) {
+fn run_routes(app: &AppArgs, format: RoutesFormat) -> ExitCode {
+    let checked = match load(app) {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
@@ -265,15 +295,15 @@ fn run_routes(app: &Path, format: RoutesFormat) -> ExitCode {
         return ExitCode::from(1);
     };
     let text = match format {
-        RoutesFormat::Table => routes::table(ir, &checked.file),
-        RoutesFormat::Json => routes::json(ir, &checked.file),
+        RoutesFormat::Table => routes::table(ir, &checked.files),
+        RoutesFormat::Json => routes::json(ir, &checked.files),
     };
     print!("{text}");
     ExitCode::SUCCESS
 }
 
-fn run_build(app: &Path, options: BuildOptions, color: Color) -> ExitCode {
-    let (checked, bytes) = match load(app) {
+fn run_build(app: &AppArgs, options: BuildOptions, color: Color) -> ExitCode {
+    let checked = match load(app) {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
@@ -283,8 +313,7 @@ fn run_build(app: &Path, options: BuildOptions, color: Color) -> ExitCode {
     let Some(ir) = checked.emittable() else {
         return ExitCode::from(1);
     };
-    let source = String::from_utf8_lossy(&bytes);
-    match builder::build(ir, app, &source, &options) {
+    match builder::build(ir, &checked, &options) {
         Ok(_) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("turbo: error: {err}");

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::ir::{App, Literal};
-use crate::source::SourceFile;
+use crate::source::Files;
 
 /// One route as `turbo routes --format json` writes it: a stable,
 /// diff-friendly manifest of the API.
@@ -16,8 +16,16 @@ pub struct RouteEntry<'a> {
     pub is_async: bool,
     pub status_code: u16,
     pub params: Vec<ParamEntry<'a>>,
+    /// The module defining the handler, e.g. `app.api.routes.items`.
+    pub module: &'a str,
     pub file: &'a str,
     pub line: usize,
+    /// The routers the route was included through, outermost first.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    pub via: &'a [String],
+    /// Registered under an `if`: served only when the app registers it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub conditional: bool,
 }
 
 #[derive(Serialize)]
@@ -30,7 +38,7 @@ pub struct ParamEntry<'a> {
     pub default: Option<&'a Literal>,
 }
 
-pub fn entries<'a>(app: &'a App, file: &'a SourceFile) -> Vec<RouteEntry<'a>> {
+pub fn entries<'a>(app: &'a App, files: &'a Files) -> Vec<RouteEntry<'a>> {
     app.routes
         .iter()
         .map(|route| RouteEntry {
@@ -53,21 +61,24 @@ pub fn entries<'a>(app: &'a App, file: &'a SourceFile) -> Vec<RouteEntry<'a>> {
                     default: param.default.as_ref(),
                 })
                 .collect(),
-            file: &file.name,
+            module: &route.handler.module,
+            file: &files.of(route.handler.span).name,
             line: route.handler.line,
+            via: &route.via,
+            conditional: route.conditional,
         })
         .collect()
 }
 
-pub fn json(app: &App, file: &SourceFile) -> String {
-    let mut out = serde_json::to_string_pretty(&entries(app, file)).expect("route entries serialize");
+pub fn json(app: &App, files: &Files) -> String {
+    let mut out = serde_json::to_string_pretty(&entries(app, files)).expect("route entries serialize");
     out.push('\n');
     out
 }
 
 /// A plain-text table, one route per line.
-pub fn table(app: &App, file: &SourceFile) -> String {
-    let rows: Vec<[String; 5]> = entries(app, file)
+pub fn table(app: &App, files: &Files) -> String {
+    let rows: Vec<[String; 5]> = entries(app, files)
         .iter()
         .map(|entry| {
             let params = entry
@@ -92,7 +103,7 @@ pub fn table(app: &App, file: &SourceFile) -> String {
                 entry.path.to_owned(),
                 handler,
                 params,
-                format!("{}:{}", entry.file, entry.line),
+                location(entry),
             ]
         })
         .collect();
@@ -122,4 +133,18 @@ pub fn table(app: &App, file: &SourceFile) -> String {
         line([&row[0], &row[1], &row[2], &row[3], &row[4]]);
     }
     out
+}
+
+/// `file:line`, then the routers the route came through and whether it is
+/// conditional.
+fn location(entry: &RouteEntry<'_>) -> String {
+    let mut text = format!("{}:{}", entry.file, entry.line);
+    if !entry.via.is_empty() {
+        text.push_str(" via ");
+        text.push_str(&entry.via.join(" > "));
+    }
+    if entry.conditional {
+        text.push_str(" (conditional)");
+    }
+    text
 }

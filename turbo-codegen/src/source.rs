@@ -1,18 +1,28 @@
-//! An app source file and conversions from byte offsets to line/column.
+//! The project's source files, and conversions from byte offsets to
+//! line/column.
 
 use serde::Serialize;
 
-/// A byte range in the source file. Lowering, validation and diagnostics
+/// Which file of the project a span is in: an index into [`Files`], in the
+/// order the loader read them (the entry module is 0).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct FileId(pub u32);
+
+/// A byte range in one source file. Lowering, validation and diagnostics
 /// all speak in these; line and column are derived only for display.
+/// Ordered by file (load order), then position.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Span {
+    pub file: FileId,
     pub start: u32,
     pub end: u32,
 }
 
 impl Span {
-    pub fn new(start: usize, end: usize) -> Self {
+    pub fn new(file: FileId, start: usize, end: usize) -> Self {
         Span {
+            file,
             start: start as u32,
             end: end as u32,
         }
@@ -26,7 +36,7 @@ impl Span {
     /// string literal, e.g. one `{param}` of a path).
     pub fn sub(self, offset: usize, len: usize) -> Span {
         let start = (self.start as usize + offset).min(self.end as usize);
-        Span::new(start, (start + len).min(self.end as usize))
+        Span::new(self.file, start, (start + len).min(self.end as usize))
     }
 }
 
@@ -37,9 +47,11 @@ pub struct LineColumn {
     pub column: usize,
 }
 
-/// The text of an app module, as given on the command line.
+/// The text of one module of the project.
 pub struct SourceFile {
-    /// The path as the user wrote it, for messages.
+    pub id: FileId,
+    /// The path for messages: as the user wrote the entry, and the other
+    /// modules relative to the same directory.
     pub name: String,
     pub text: String,
     /// Start offset of every line; `\n`, `\r\n` and lone `\r` all end a line.
@@ -47,7 +59,7 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
-    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+    pub fn new(id: FileId, name: impl Into<String>, text: impl Into<String>) -> Self {
         let text = text.into();
         let bytes = text.as_bytes();
         let mut line_starts = vec![0];
@@ -65,6 +77,7 @@ impl SourceFile {
             i += 1;
         }
         SourceFile {
+            id,
             name: name.into(),
             text,
             line_starts,
@@ -89,6 +102,47 @@ impl SourceFile {
     pub fn snippet(&self, span: Span) -> &str {
         self.text.get(span.range()).unwrap_or("")
     }
+
+    /// The span `start..end` in this file.
+    pub fn span(&self, start: usize, end: usize) -> Span {
+        Span::new(self.id, start, end)
+    }
+}
+
+/// Every source file of a project, by [`FileId`].
+#[derive(Default)]
+pub struct Files {
+    files: Vec<SourceFile>,
+}
+
+impl Files {
+    /// Adds a file under the next id.
+    pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
+        let id = FileId(self.files.len() as u32);
+        self.files.push(SourceFile::new(id, name, text));
+        id
+    }
+
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    /// The file a span is in.
+    pub fn of(&self, span: Span) -> &SourceFile {
+        self.get(span.file)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &SourceFile> {
+        self.files.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
 }
 
 #[cfg(test)]
@@ -97,7 +151,7 @@ mod tests {
 
     #[test]
     fn columns_count_characters_across_line_endings() {
-        let file = SourceFile::new("a.py", "ab\r\né = 1\rx\n\tz");
+        let file = SourceFile::new(FileId(0), "a.py", "ab\r\né = 1\rx\n\tz");
         assert_eq!(file.line_column(0), LineColumn { line: 1, column: 1 });
         assert_eq!(file.line_column(4), LineColumn { line: 2, column: 1 });
         // "é" is two bytes: the space after it is column 2.

@@ -54,13 +54,13 @@ fn fixtures() {
         let rendered: String = checked
             .diagnostics
             .iter()
-            .map(|d| render_text(&checked.file, d, false))
+            .map(|d| render_text(&checked.files, d, false))
             .collect();
         insta::assert_snapshot!("text", rendered);
         let json: Vec<_> = checked
             .diagnostics
             .iter()
-            .map(|d| to_json(&checked.file, d))
+            .map(|d| to_json(&checked.files, d))
             .collect();
         insta::assert_json_snapshot!("json", json);
     });
@@ -112,7 +112,7 @@ fn ten_thousand_routes_check_clean() {
 fn line_and_column_count_characters() {
     let source = "from fastapi import FastAPI\napp = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)\n@app.get('/é/{x}')\ndef f(y: int):\n    return y\n";
     let checked = check("cols.py", source.as_bytes());
-    let json = to_json(&checked.file, &checked.diagnostics[0]);
+    let json = to_json(&checked.files, &checked.diagnostics[0]);
     // `{x}` starts after `@app.get('/é/` : 13 characters, 14 bytes.
     assert_eq!((json.start.line, json.start.column), (3, 14));
     assert_eq!((json.end.line, json.end.column), (3, 17));
@@ -129,7 +129,7 @@ fn control_characters_and_long_lines_render() {
     source.extend(b"\x1b[31m re\n");
     let checked = check("controls.py", &source);
     assert_eq!(checked.diagnostics.len(), 1);
-    let rendered = render_text_strict(&checked.file, &checked.diagnostics[0], false);
+    let rendered = render_text_strict(&checked.files, &checked.diagnostics[0], false);
     assert!(rendered.contains("error[TB002]"), "{rendered}");
     assert!(rendered.contains("controls.py:4:43"), "{rendered}");
     assert!(!rendered.contains('\x1b'), "escape sequences reach the terminal");
@@ -143,7 +143,7 @@ fn labels_inside_long_indentation_render() {
     let mut source = vec![0u8; 160];
     source.extend(b"\"\"\"A\"\"\" + x\n");
     let checked = check("indent.py", &source);
-    let rendered = render_text(&checked.file, &checked.diagnostics[0], false);
+    let rendered = render_text(&checked.files, &checked.diagnostics[0], false);
     assert!(
         rendered.starts_with("error[TB001]: Got unexpected token \\u{0}"),
         "{rendered}"
@@ -170,7 +170,7 @@ fn fuzz_regressions() {
 fn columns_with_tabs_and_crlf() {
     let source = "from fastapi import FastAPI\r\napp = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)\r\n@app.get('/x')\r\ndef f(\ta: int = 'no'):\r\n\treturn a\r\n";
     let checked = check("tabs.py", source.as_bytes());
-    let json = to_json(&checked.file, &checked.diagnostics[0]);
+    let json = to_json(&checked.files, &checked.diagnostics[0]);
     assert_eq!(json.code, "TB305");
     // `def f(` is 6 characters, then a tab (one character), `a: int = `.
     assert_eq!((json.start.line, json.start.column), (4, 17));

@@ -6,6 +6,39 @@ use std::process::Command;
 use turbo_codegen::emit::{emit_crate, CrateOptions};
 use turbo_codegen::{check, routes};
 
+/// An example as a project in memory, its paths as written from the
+/// repository root (`examples/fullstack/app/main.py`), and its entry.
+fn example_project(name: &str) -> turbo_codegen::Checked {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dir = root.join("examples").join(name);
+    let mut files = Vec::new();
+    let mut pending = vec![dir.clone()];
+    while let Some(at) = pending.pop() {
+        for entry in std::fs::read_dir(&at).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|x| x == "py") {
+                let relative = path.strip_prefix(&root).unwrap().to_path_buf();
+                files.push((relative, std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    let relative = Path::new("examples").join(name);
+    let entry = [relative.join("app.py"), relative.join("app").join("main.py")]
+        .into_iter()
+        .find(|candidate| files.iter().any(|(path, _)| path == candidate))
+        .expect("an example has app.py or app/main.py");
+    turbo_codegen::check_files(
+        files,
+        &turbo_codegen::Entry {
+            file: entry,
+            app_dir: None,
+            variable: None,
+        },
+    )
+}
+
 fn example(name: &str) -> (PathBuf, Vec<u8>) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../examples")
@@ -30,28 +63,29 @@ fn example_names() -> Vec<String> {
 fn example_route_manifests() {
     for name in example_names() {
         let name = name.as_str();
-        let (_, bytes) = example(name);
-        let checked = check(&format!("examples/{name}/app.py"), &bytes);
+        let checked = example_project(name);
         let app = checked
             .emittable()
             .unwrap_or_else(|| panic!("{name} has errors: {:?}", checked.diagnostics));
-        insta::assert_snapshot!(format!("routes_{name}"), routes::json(app, &checked.file));
+        insta::assert_snapshot!(format!("routes_{name}"), routes::json(app, &checked.files));
     }
 }
 
 fn generate(name: &str) -> std::collections::BTreeMap<String, String> {
-    let (_, bytes) = example(name);
-    let checked = check("app.py", &bytes);
+    let checked = example_project(name);
     let app = checked.emittable().unwrap();
-    let source = String::from_utf8(bytes.clone()).unwrap();
+    let sources: Vec<(String, String)> = checked
+        .files
+        .iter()
+        .map(|f| (f.name.clone(), f.text.clone()))
+        .collect();
     emit_crate(
         app,
         &CrateOptions {
             package: "turbo-app-snapshot",
             runtime_path: "/turbo/turbo-runtime",
             app_dir: "/apps/example",
-            source_file: "app.py",
-            source: &source,
+            sources: &sources,
         },
     )
 }

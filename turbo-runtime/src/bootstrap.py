@@ -49,23 +49,36 @@ def install_package(sources):
 
 
 def load_app(app_dir, module_name, app_variable, site_dirs):
-    """Imports the app module; returns the app object and its handlers with
-    their coroutine-function flags, in registration order."""
+    """Imports the entry module; returns the app object and the routes it
+    registered, in FastAPI's matching order, as (methods, path, endpoint,
+    is coroutine function, endpoint module, endpoint qualname, options)."""
     for directory in site_dirs:
         if directory and directory not in sys.path and os.path.isdir(directory):
             site.addsitedir(directory)
     sys.path.insert(0, app_dir)
     module = importlib.import_module(module_name)
     app = getattr(module, app_variable, None)
-    handlers = getattr(app, "_turbo_handlers", None)
-    if handlers is None:
+    if not hasattr(app, "_turbo_exception_handlers"):
         raise TypeError(
             f"{module_name}.{app_variable} is {type(app).__name__}, not a FastAPI/TurboAPI app "
             "created from the turboapi package"
         )
     import inspect
 
-    return app, [(handler, inspect.iscoroutinefunction(handler)) for handler in handlers]
+    from turboapi.routing import effective_routes
+
+    return app, [
+        (
+            list(route.methods),
+            route.path,
+            route.endpoint,
+            inspect.iscoroutinefunction(route.endpoint),
+            getattr(route.endpoint, "__module__", None),
+            getattr(route.endpoint, "__qualname__", None),
+            route.options,
+        )
+        for route in effective_routes(app)
+    ]
 
 
 def needs_event_loop(app):

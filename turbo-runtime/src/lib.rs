@@ -11,12 +11,15 @@ mod form;
 mod json;
 mod python;
 mod python_params;
+mod registration;
 mod request;
 mod response;
 mod routing;
 mod server;
 mod spec;
-mod template;
+
+/// Starlette's path matching, from the contract shared with the compiler.
+use turbo_contract::template;
 
 /// The contract with generated code. Not a public API: its shape follows
 /// the emitter, and [`__private::API_VERSION`] changes with every
@@ -24,7 +27,7 @@ mod template;
 /// compile with a clear message instead of misbehaving.
 #[doc(hidden)]
 pub mod __private {
-    pub const API_VERSION: u32 = 8;
+    pub use turbo_contract::API_VERSION;
 
     /// Fails compilation of a generated crate made for another API version.
     pub const fn assert_api_version(expected: u32) {
@@ -46,7 +49,9 @@ pub mod __private {
     pub use crate::response::{invoke, reject, Call, Outcome};
     pub use crate::routing::{segments, Router};
     pub use crate::server::serve;
-    pub use crate::spec::{AppSpec, BodyPlanSpec, BodyRead, HandlerSpec, ParamFieldSpec, RouteSpec};
+    pub use crate::spec::{
+        AppSpec, BodyPlanSpec, BodyRead, HandlerSpec, ParamFieldSpec, RouteSpec, SourceSpec,
+    };
     pub use crate::template::{match_pieces, Captures, Convertor, Piece};
     pub use phf;
     pub use pyo3::{Bound, PyAny, Python};
@@ -57,5 +62,5 @@ pub mod __private {
 pub mod testing {
     pub use crate::extract::{parse_bool, parse_float, parse_int, ParsedInt};
     pub use crate::json::float_repr;
-    pub use crate::spec::fnv1a;
+    pub use turbo_contract::fnv1a;
 }

@@ -16,6 +16,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyCFunction, PyDict, PyList, PyTuple};
 
 use crate::form::{Content, Form, FormValue};
+use crate::registration::{match_routes, Registered};
 use crate::spec::AppSpec;
 
 /// The `turboapi` package, compiled into every server: (module, is package, source).
@@ -44,6 +45,11 @@ const EMBEDDED_PACKAGE: &[(&str, bool, &str)] = &[
         "turboapi.datastructures",
         false,
         include_str!("../../python/turboapi/datastructures.py"),
+    ),
+    (
+        "turboapi.routing",
+        false,
+        include_str!("../../python/turboapi/routing.py"),
     ),
     (
         "turboapi.requests",
@@ -90,7 +96,9 @@ const BUILD_SITE_DIRS: &str = env!("TURBO_PYTHON_SITE_DIRS");
 
 /// Everything the server holds in Python, set once at start-up.
 struct Loaded {
-    handlers: Vec<Py<PyAny>>,
+    /// The endpoint of each compiled route, `None` where the app did not
+    /// register the route (it is never dispatched).
+    handlers: Vec<Option<Py<PyAny>>>,
     http_exception: Py<PyAny>,
     jsonable_encoder: Py<PyAny>,
     /// `turboapi._body.read`.
@@ -174,33 +182,40 @@ fn load_attached(py: Python<'_>, spec: &AppSpec, app_dir: &Path) -> Result<(), L
         .call1((app_dir.as_str(), spec.module, spec.app_variable, site_dirs))?
         .extract()?;
     let loaded = loaded.cast::<PyList>().map_err(PyErr::from)?;
-
-    if loaded.len() != spec.handlers.len() {
-        return Err(LoadError::Mismatch(format!(
-            "{}.py registered {} route handlers at import, but this server was compiled with {}; \
-             rebuild it with `turbo build`",
-            spec.module,
-            loaded.len(),
-            spec.handlers.len()
-        )));
+    let mut registered = Vec::with_capacity(loaded.len());
+    let mut endpoints = Vec::with_capacity(loaded.len());
+    for item in loaded.iter() {
+        type Route<'py> = (
+            Vec<String>,
+            String,
+            Bound<'py, PyAny>,
+            bool,
+            Option<String>,
+            Option<String>,
+            Bound<'py, PyAny>,
+        );
+        let (methods, path, endpoint, is_async, module, qualname, options): Route<'_> = item.extract()?;
+        registered.push(Registered {
+            methods,
+            path,
+            module: module.unwrap_or_default(),
+            qualname: qualname.unwrap_or_default(),
+            is_async,
+        });
+        endpoints.push((endpoint, options));
     }
-    let mut handlers = Vec::with_capacity(loaded.len());
-    for (item, expected) in loaded.iter().zip(spec.handlers) {
-        let (handler, is_async): (Bound<'_, PyAny>, bool) = item.extract()?;
-        let name: String = handler.getattr(intern!(py, "__name__"))?.extract()?;
-        if name != expected.name || is_async != expected.is_async {
-            return Err(LoadError::Mismatch(format!(
-                "route handler #{} is `{}{name}` at run time but `{}{}` was compiled (line {}); \
-                 rebuild it with `turbo build`",
-                handlers.len() + 1,
-                if is_async { "async def " } else { "def " },
-                if expected.is_async { "async def " } else { "def " },
-                expected.name,
-                expected.line
-            )));
-        }
-        handlers.push(handler.unbind());
-    }
+    let matched = match_routes(spec.handlers, &registered).map_err(LoadError::Mismatch)?;
+    crate::routing::set_registered(matched.iter().map(Option::is_some).collect());
+    // Routes the app did not register are never dispatched: they get no
+    // handler and no plans.
+    let handlers: Vec<Option<Py<PyAny>>> = matched
+        .iter()
+        .map(|found| found.map(|index| endpoints[index].0.clone().unbind()))
+        .collect();
+    let route_options: Vec<Option<Bound<'_, PyAny>>> = matched
+        .iter()
+        .map(|found| found.map(|index| endpoints[index].1.clone()))
+        .collect();
 
     let needs_loop: bool = bootstrap.getattr("needs_event_loop")?.call1((&app,))?.extract()?;
     let (event_loop, run_coroutine_threadsafe) = if needs_loop || spec.handlers.iter().any(|h| h.is_async) {
@@ -212,16 +227,18 @@ fn load_attached(py: Python<'_>, spec: &AppSpec, app_dir: &Path) -> Result<(), L
     };
     let body = py.import("turboapi._body")?;
     let plans = py.import("turboapi._plans")?;
-    let app_module = py.import(spec.module)?;
-    let handler_of = |index: usize| handlers[index].bind(py);
+    let handler_of = |index: usize| handlers[index].as_ref().map(|h| h.bind(py));
     let body_plans = spec
         .body_plans
         .iter()
         .map(|plan| {
+            let Some(handler) = handler_of(plan.handler) else {
+                return Ok(py.None());
+            };
             let names = PyList::new(py, plan.params)?;
             plans
                 .getattr("BodyPlan")?
-                .call1((handler_of(plan.handler), names))
+                .call1((handler, names))
                 .map(Bound::unbind)
         })
         .collect::<PyResult<Vec<_>>>()?;
@@ -229,7 +246,9 @@ fn load_attached(py: Python<'_>, spec: &AppSpec, app_dir: &Path) -> Result<(), L
         .param_fields
         .iter()
         .map(|field| {
-            let handler = handler_of(field.handler);
+            let Some(handler) = handler_of(field.handler) else {
+                return Ok(py.None());
+            };
             let built = if field.model {
                 plans
                     .getattr("ParamModel")?
@@ -242,20 +261,21 @@ fn load_attached(py: Python<'_>, spec: &AppSpec, app_dir: &Path) -> Result<(), L
             built.map(Bound::unbind)
         })
         .collect::<PyResult<Vec<_>>>()?;
-    let route_options = app.getattr("_turbo_route_options")?;
     let app_options = app.getattr("_turbo_options")?;
     let response_plans = spec
         .handlers
         .iter()
         .enumerate()
         .map(|(index, handler)| {
+            let (Some(endpoint), Some(options)) = (handler_of(index), &route_options[index]) else {
+                return Ok(None);
+            };
             if !handler.python_response {
                 return Ok(None);
             }
-            let options = route_options.get_item(index)?;
             plans
                 .getattr("ResponsePlan")?
-                .call1((handler_of(index), options, &app_options))
+                .call1((endpoint, options, &app_options))
                 .map(|plan| Some(plan.unbind()))
         })
         .collect::<PyResult<Vec<_>>>()?;
@@ -282,10 +302,14 @@ fn load_attached(py: Python<'_>, spec: &AppSpec, app_dir: &Path) -> Result<(), L
     } else {
         Some(base_model.getattr("BaseModel")?.unbind())
     };
+    // Qualified names: the class is an attribute of its module.
     let enum_classes = spec
         .enum_classes
         .iter()
-        .map(|name| app_module.getattr(*name).map(Bound::unbind))
+        .map(|qualified| {
+            let (module, name) = qualified.rsplit_once('.').unwrap_or(("", qualified));
+            py.import(module)?.getattr(name).map(Bound::unbind)
+        })
         .collect::<PyResult<Vec<_>>>()?;
     let loaded = Loaded {
         enum_classes,
@@ -315,7 +339,10 @@ fn load_attached(py: Python<'_>, spec: &AppSpec, app_dir: &Path) -> Result<(), L
 
 /// The handler of route `index`, as registered by the app at import.
 pub fn handler(py: Python<'_>, index: usize) -> &Bound<'_, PyAny> {
-    loaded().handlers[index].bind(py)
+    loaded().handlers[index]
+        .as_ref()
+        .expect("the router dispatches only to registered routes")
+        .bind(py)
 }
 
 /// `turboapi._body.read(body, content_type)`.

@@ -12,6 +12,7 @@
 
 use std::borrow::Cow;
 use std::net::SocketAddr;
+use std::sync::OnceLock;
 
 use crate::spec::RouteSpec;
 use crate::template::Captures;
@@ -31,6 +32,28 @@ pub struct Router {
     pub matcher: Matcher,
 }
 
+/// Which compiled routes the app registered at start-up (a route compiled
+/// under an `if` may not be). Unset means all, as in unit tests.
+static REGISTERED: OnceLock<Box<[bool]>> = OnceLock::new();
+
+/// Records which routes the app registered; set once, before serving.
+pub fn set_registered(registered: Vec<bool>) {
+    let _ = REGISTERED.set(registered.into_boxed_slice());
+}
+
+fn is_registered(route: u16) -> bool {
+    REGISTERED
+        .get()
+        .is_none_or(|registered| registered[route as usize])
+}
+
+/// How many of `compiled` routes are served.
+pub fn served_count(compiled: usize) -> usize {
+    REGISTERED
+        .get()
+        .map_or(compiled, |registered| registered.iter().filter(|r| **r).count())
+}
+
 /// The result of routing one request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Resolution {
@@ -46,7 +69,10 @@ impl Router {
     pub fn find(&self, method: &str, path: &str, captures: &mut Captures) -> Resolution {
         let mut partial = None;
         let mut consider = |route: u16| -> Option<Resolution> {
-            if self.routes[route as usize].methods.contains(&method) {
+            // A route the app did not register is not there, as in FastAPI.
+            if !is_registered(route) {
+                None
+            } else if self.routes[route as usize].methods.contains(&method) {
                 Some(Resolution::Route(route))
             } else {
                 partial.get_or_insert(route);

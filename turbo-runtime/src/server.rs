@@ -24,8 +24,9 @@ use crate::python;
 use crate::request::Request;
 use crate::response::{self, Outcome, Response};
 use crate::routing::{self, Resolution, Router};
-use crate::spec::{fnv1a, AppSpec, BodyRead};
+use crate::spec::{AppSpec, BodyRead};
 use crate::template::Captures;
+use turbo_contract::fnv1a;
 
 /// Calls the handler of a route: generated per app.
 pub type Dispatch = for<'py> fn(Python<'py>, u16, &Request, &Captures) -> Outcome;
@@ -89,15 +90,17 @@ pub fn serve(app: &'static AppSpec, router: &'static Router, dispatch: Dispatch)
 }
 
 fn warn_if_stale(app: &AppSpec, app_dir: &std::path::Path) {
-    let file = app_dir.join(app.source_file);
-    match std::fs::read(&file) {
-        Ok(source) if fnv1a(&source) == app.source_hash => {}
-        Ok(_) => eprintln!(
-            "turbo: warning: {} changed since this server was built; its routes are the old ones \
-             until you run `turbo build` again",
-            file.display()
-        ),
-        Err(err) => eprintln!("turbo: warning: cannot read {}: {err}", file.display()),
+    for source in app.sources {
+        let file = app_dir.join(source.path);
+        match std::fs::read(&file) {
+            Ok(text) if fnv1a(&text) == source.hash => {}
+            Ok(_) => eprintln!(
+                "turbo: warning: {} changed since this server was built; its routes are the old ones \
+                 until you run `turbo build` again",
+                file.display()
+            ),
+            Err(err) => eprintln!("turbo: warning: cannot read {}: {err}", file.display()),
+        }
     }
 }
 
@@ -108,8 +111,8 @@ async fn run(server: &'static Server, options: Options) -> Result<(), String> {
     let address = listener.local_addr().map_err(|err| err.to_string())?;
     println!(
         "turbo: serving {} routes of {} on http://{address} (Ctrl+C to stop)",
-        server.router.routes.len(),
-        server.app.source_file,
+        crate::routing::served_count(server.router.routes.len()),
+        server.app.sources.first().map_or("the app", |source| source.path),
     );
     use std::io::Write;
     let _ = std::io::stdout().flush();

@@ -4,23 +4,23 @@
 /// The app module and its handlers, in declaration order.
 #[derive(Debug)]
 pub struct AppSpec {
-    /// Import name of the app module (`app` for `app.py`).
+    /// Import name of the entry module (`app` for `app.py`, `app.main`).
     pub module: &'static str,
     /// The variable holding the application object (`app = FastAPI()`).
     pub app_variable: &'static str,
-    /// Absolute directory of the app module at build time; `--app-dir` overrides it.
+    /// Absolute import root of the project at build time (`sys.path[0]`);
+    /// `--app-dir` overrides it.
     pub app_dir: &'static str,
-    /// File name of the app source, for messages.
-    pub source_file: &'static str,
-    /// FNV-1a hash of the app source at build time, to warn about stale binaries.
-    pub source_hash: u64,
-    /// One entry per route decorator, in the order the app registers them.
+    /// Every module the compiler read, the entry first, to warn about
+    /// stale binaries.
+    pub sources: &'static [SourceSpec],
+    /// One entry per compiled route, in FastAPI's matching order.
     pub handlers: &'static [HandlerSpec],
     /// Routes with body parameters; generated code refers to them by index.
     pub body_plans: &'static [BodyPlanSpec],
     /// Parameters pydantic validates from text; generated code refers to them by index.
     pub param_fields: &'static [ParamFieldSpec],
-    /// `Enum` classes used by parameters, module-level names in the app.
+    /// `Enum` classes used by parameters, by qualified name (`app.models.Color`).
     pub enum_classes: &'static [&'static str],
 }
 
@@ -50,9 +50,22 @@ pub struct ParamFieldSpec {
     pub model: bool,
 }
 
-/// What the compiler saw of one handler function.
+/// A module of the project as the compiler read it.
+#[derive(Debug)]
+pub struct SourceSpec {
+    /// Path under the import root, e.g. `app/main.py`.
+    pub path: &'static str,
+    /// FNV-1a hash of its text.
+    pub hash: u64,
+}
+
+/// What the compiler saw of one route and its handler function. The
+/// server checks it against the routes the app registers at start-up.
 #[derive(Debug)]
 pub struct HandlerSpec {
+    /// The module defining the handler (`__module__`).
+    pub module: &'static str,
+    /// The function's name (`__qualname__`).
     pub name: &'static str,
     pub is_async: bool,
     /// Line of the `def` in the app source.
@@ -60,6 +73,11 @@ pub struct HandlerSpec {
     /// Responses are built in Python from the decorator's options (response
     /// model, response class) or an injected `Response`.
     pub python_response: bool,
+    /// The route's methods and full path, as FastAPI registers them.
+    pub methods: &'static [&'static str],
+    pub path: &'static str,
+    /// Registered under an `if`: served only when the app registers it.
+    pub conditional: bool,
 }
 
 /// One compiled route.
@@ -90,17 +108,4 @@ pub enum BodyRead {
     Bytes,
     /// Parsed as a form as it arrives: `Form()`/`File()` parameters.
     Form,
-}
-
-/// FNV-1a, 64 bit: a stable hash of the app source shared by the compiler
-/// (which embeds it) and the server (which recomputes it at start-up).
-pub const fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut hash: u64 = 0xcbf29ce484222325;
-    let mut i = 0;
-    while i < bytes.len() {
-        hash ^= bytes[i] as u64;
-        hash = hash.wrapping_mul(0x100000001b3);
-        i += 1;
-    }
-    hash
 }

@@ -1,11 +1,15 @@
-//! The application object: `app = FastAPI(...)` and its options.
+//! Application and router objects: `app = FastAPI(...)`,
+//! `router = APIRouter(...)` and their options.
 
+use super::constants::Constants;
 use super::is_none;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
-use crate::imports::{self, Imports};
-use crate::ir::App;
+use crate::imports;
+use crate::ir::Literal;
 use crate::parse::{py, span_of};
-use crate::source::{SourceFile, Span};
+use crate::project::names::Names;
+use crate::project::Project;
+use crate::source::{FileId, Span};
 
 /// `FastAPI(...)` keyword arguments that only describe the API.
 const DOC_ONLY_APP_OPTIONS: &[&str] = &[
@@ -29,74 +33,242 @@ const DOC_ONLY_APP_OPTIONS: &[&str] = &[
 /// Where FastAPI serves its generated documentation, unless set to `None`.
 const DOCS_OPTIONS: &[&str] = &["openapi_url", "docs_url", "redoc_url"];
 
-/// Finds `app = FastAPI(...)` (or `TurboAPI`) among the top-level statements.
-pub(super) fn find_app(
-    file: &SourceFile,
-    module: &str,
-    stmts: &[py::Stmt],
-    imports: &Imports,
+/// `APIRouter(...)` keyword arguments that only describe the API, or that
+/// FastAPI ignores once the router is included (`redirect_slashes`).
+const DOC_ONLY_ROUTER_OPTIONS: &[&str] = &[
+    "tags",
+    "responses",
+    "callbacks",
+    "deprecated",
+    "include_in_schema",
+    "generate_unique_id_function",
+    "redirect_slashes",
+];
+
+/// An application or router object created at module level.
+pub struct Object {
+    /// Canonical name, e.g. `app.api.routes.items.router`.
+    pub qualified: String,
+    /// The variable in its module.
+    pub variable: String,
+    pub kind: ObjectKind,
+    /// `APIRouter(prefix=...)`: joined to every route declared on it.
+    pub prefix: String,
+    /// The assignment.
+    pub span: Span,
+    /// `FastAPI(default_response_class=...)`, qualified.
+    pub default_response_class: Option<String>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum ObjectKind {
+    /// `FastAPI()`/`TurboAPI()`, from `fastapi` or `turboapi`.
+    App(&'static str),
+    Router,
+}
+
+/// Every application and router object of the project.
+#[derive(Default)]
+pub struct Objects {
+    pub list: Vec<Object>,
+}
+
+impl Objects {
+    pub fn index(&self, qualified: &str) -> Option<usize> {
+        self.list.iter().position(|o| o.qualified == qualified)
+    }
+}
+
+/// Finds `x = FastAPI(...)` and `x = APIRouter(...)` among the top-level
+/// statements of every module, reporting options turbo cannot serve.
+pub(super) fn find_objects(
+    project: &Project,
+    names: &Names,
+    constants: &Constants<'_>,
     diags: &mut Diagnostics,
-) -> Option<App> {
-    let mut found: Option<App> = None;
-    for stmt in stmts {
-        let (target, value) = match stmt {
-            py::Stmt::Assign(assign) if assign.targets.len() == 1 => (&assign.targets[0], &*assign.value),
-            py::Stmt::AnnAssign(assign) => match &assign.value {
-                Some(value) => (&*assign.target, &**value),
-                None => continue,
-            },
-            _ => continue,
-        };
-        let (py::Expr::Name(name), py::Expr::Call(call)) = (target, value) else {
+) -> Objects {
+    let mut objects = Objects::default();
+    for module in &project.modules {
+        let file = project.files.get(module.file);
+        for stmt in &module.stmts {
+            let (target, value) = match stmt {
+                py::Stmt::Assign(assign) if assign.targets.len() == 1 => (&assign.targets[0], &*assign.value),
+                py::Stmt::AnnAssign(assign) => match &assign.value {
+                    Some(value) => (&*assign.target, &**value),
+                    None => continue,
+                },
+                _ => continue,
+            };
+            let (py::Expr::Name(name), py::Expr::Call(call)) = (target, value) else {
+                continue;
+            };
+            let Some(class) = names.resolve(&module.name, &call.func) else {
+                continue;
+            };
+            let mut object = Object {
+                qualified: format!("{}.{}", module.name, name.id),
+                variable: name.id.to_string(),
+                kind: ObjectKind::Router,
+                prefix: String::new(),
+                span: span_of(file.id, stmt),
+                default_response_class: None,
+            };
+            if let Some(framework) = imports::application_framework(&class) {
+                object.kind = ObjectKind::App(framework);
+                object.default_response_class = check_app_options(file.id, call, &module.name, names, diags);
+            } else if imports::is_router_class(&class) {
+                object.prefix = check_router_options(file.id, call, &module.name, constants, diags);
+            } else {
+                continue;
+            }
+            objects.list.push(object);
+        }
+    }
+    objects
+}
+
+/// The application object of the entry module: `variable` if given
+/// (`app.main:app`), else the one `FastAPI()` assigned at its top level.
+pub(super) fn entry_app(
+    project: &Project,
+    objects: &Objects,
+    variable: Option<&str>,
+    diags: &mut Diagnostics,
+) -> Option<usize> {
+    let entry = project.entry()?;
+    let file = project.files.get(entry.file);
+    let prefix = format!("{}.", entry.name);
+    let mut found: Option<usize> = None;
+    for (index, object) in objects.list.iter().enumerate() {
+        let in_entry = object
+            .qualified
+            .strip_prefix(&prefix)
+            .is_some_and(|v| !v.contains('.'));
+        if !in_entry || !matches!(object.kind, ObjectKind::App(_)) {
             continue;
-        };
-        let Some(class) = imports.resolve(&call.func) else {
+        }
+        if variable.is_some_and(|v| v != object.variable) {
             continue;
-        };
-        let Some(framework) = imports::application_framework(&class) else {
-            continue;
-        };
-        if let Some(first) = &found {
+        }
+        if let Some(first) = found {
             diags.push(
-                Diagnostic::new(Code::SeveralApps, span_of(stmt), "a second application object")
+                Diagnostic::new(Code::SeveralApps, object.span, "a second application object")
                     .label("turbo compiles one application per module")
-                    .secondary(first.span, "the application turbo compiles")
-                    .help("keep one FastAPI() object per module"),
+                    .secondary(objects.list[first].span, "the application turbo compiles")
+                    .help("keep one FastAPI() object per module, or name the one to serve: `module:app`"),
             );
             continue;
         }
-        let default_response_class = check_app_options(call, imports, diags);
-        found = Some(App {
-            default_response_class,
-            module: module.to_owned(),
-            variable: name.id.to_string(),
-            framework: framework.to_owned(),
-            span: span_of(stmt),
-            routes: Vec::new(),
-        });
+        found = Some(index);
     }
     if found.is_none() {
-        diags.push(
-            Diagnostic::new(
-                Code::NoApp,
-                Span::new(0, 0),
+        let (message, help) = match variable {
+            Some(variable) => (
+                format!("no application object `{variable}` in {}", file.name),
+                format!("assign `{variable} = FastAPI()` at module level in {}", file.name),
+            ),
+            None => (
                 format!("no application object in {}", file.name),
-            )
-            .label("expected `app = FastAPI()` at module level")
-            .help("create the app at module level: `from fastapi import FastAPI` then `app = FastAPI()`"),
+                "create the app at module level: `from fastapi import FastAPI` then `app = FastAPI()`"
+                    .to_owned(),
+            ),
+        };
+        diags.push(
+            Diagnostic::new(Code::NoApp, file.span(0, 0), message)
+                .label("expected `app = FastAPI()` at module level")
+                .help(help),
         );
     }
     found
 }
 
+/// Reads `APIRouter(...)` options; returns the `prefix=`.
+fn check_router_options(
+    file: FileId,
+    call: &py::ExprCall,
+    module: &str,
+    constants: &Constants<'_>,
+    diags: &mut Diagnostics,
+) -> String {
+    let mut prefix = String::new();
+    for arg in &call.args {
+        diags.push(
+            Diagnostic::new(
+                Code::UnsupportedAppOption,
+                span_of(file, arg),
+                "positional argument to APIRouter()",
+            )
+            .label("turbo reads APIRouter() options by keyword only")
+            .help("pass options by keyword, e.g. `APIRouter(prefix=\"/items\")`"),
+        );
+    }
+    for keyword in &call.keywords {
+        let Some(name) = keyword.arg.as_ref().map(|n| n.as_str()) else {
+            diags.push(
+                Diagnostic::new(
+                    Code::UnsupportedAppOption,
+                    span_of(file, keyword),
+                    "`**options` in APIRouter()",
+                )
+                .label("turbo cannot see these options")
+                .help("pass each option by name"),
+            );
+            continue;
+        };
+        if DOC_ONLY_ROUTER_OPTIONS.contains(&name) {
+            continue;
+        }
+        if name == "prefix" {
+            match constants.eval(module, &keyword.value) {
+                Some(Literal::Str(value)) => {
+                    if let Some(problem) = super::routers::prefix_problem(&value) {
+                        diags.push(
+                            Diagnostic::new(Code::InvalidPath, span_of(file, &keyword.value), problem)
+                                .label("FastAPI raises AssertionError when the module is imported")
+                                .help("write the prefix as `/name`: a leading `/` and no trailing `/`"),
+                        );
+                    }
+                    prefix = value;
+                }
+                _ => diags.push(
+                    Diagnostic::new(
+                        Code::DynamicRoute,
+                        span_of(file, &keyword.value),
+                        "router prefix turbo cannot evaluate",
+                    )
+                    .label("not a constant turbo can read without running Python")
+                    .help("use a string, a module-level constant or a settings field with a default"),
+                ),
+            }
+            continue;
+        }
+        diags.push(
+            Diagnostic::new(
+                Code::UnsupportedAppOption,
+                span_of(file, keyword),
+                format!("APIRouter(`{name}=...`) is not supported by turbo yet"),
+            )
+            .label("this option changes how requests are served")
+            .help(format!("remove `{name}=` or keep serving this app with uvicorn")),
+        );
+    }
+    prefix
+}
+
 /// Reports options turbo cannot serve; returns `default_response_class=` if set.
-fn check_app_options(call: &py::ExprCall, imports: &Imports, diags: &mut Diagnostics) -> Option<String> {
+fn check_app_options(
+    file: FileId,
+    call: &py::ExprCall,
+    module: &str,
+    names: &Names,
+    diags: &mut Diagnostics,
+) -> Option<String> {
     let mut default_response_class = None;
     for arg in &call.args {
         diags.push(
             Diagnostic::new(
                 Code::UnsupportedAppOption,
-                span_of(arg),
+                span_of(file, arg),
                 "positional argument to FastAPI()",
             )
             .label("turbo reads FastAPI() options by keyword only")
@@ -109,7 +281,7 @@ fn check_app_options(call: &py::ExprCall, imports: &Imports, diags: &mut Diagnos
             diags.push(
                 Diagnostic::new(
                     Code::UnsupportedAppOption,
-                    span_of(keyword),
+                    span_of(file, keyword),
                     "`**options` in FastAPI()",
                 )
                 .label("turbo cannot see these options")
@@ -128,7 +300,7 @@ fn check_app_options(call: &py::ExprCall, imports: &Imports, diags: &mut Diagnos
             continue;
         }
         if name == "default_response_class" {
-            match imports.resolve(&keyword.value) {
+            match names.resolve(module, &keyword.value) {
                 Some(class) if super::routes::is_response_class(&class) => {
                     default_response_class = Some(class);
                     continue;
@@ -144,7 +316,7 @@ fn check_app_options(call: &py::ExprCall, imports: &Imports, diags: &mut Diagnos
         diags.push(
             Diagnostic::new(
                 Code::UnsupportedAppOption,
-                span_of(keyword),
+                span_of(file, keyword),
                 format!("FastAPI(`{name}=...`) is not supported by turbo yet"),
             )
             .label("this option changes how requests are served")
@@ -155,7 +327,7 @@ fn check_app_options(call: &py::ExprCall, imports: &Imports, diags: &mut Diagnos
         diags.push(
             Diagnostic::new(
                 Code::DocsNotServed,
-                span_of(&*call.func),
+                span_of(file, &*call.func),
                 "FastAPI serves /openapi.json, /docs and /redoc; a turbo server does not yet",
             )
             .label("requests for those paths will get 404")

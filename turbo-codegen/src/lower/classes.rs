@@ -1,87 +1,140 @@
-//! Classes of the app module that parameters can name: pydantic models
-//! (request bodies) and enums with literal members.
+//! Classes of the project that parameters can name: pydantic models
+//! (request bodies), enums with literal members and dataclasses, by their
+//! canonical qualified names (`app.models.Item`), wherever they are defined.
 
 use super::literal;
-use crate::imports::Imports;
 use crate::ir::Literal;
 use crate::parse::py;
+use crate::project::names::Names;
+use crate::project::Project;
 
-/// Module-level classes deriving (directly or through each other) from
-/// `pydantic.BaseModel`, in definition order.
-pub(super) fn model_classes(stmts: &[py::Stmt], imports: &Imports) -> Vec<String> {
-    let mut models: Vec<String> = Vec::new();
-    for stmt in stmts {
-        let py::Stmt::ClassDef(class) = stmt else { continue };
-        let is_model = class.bases.iter().any(|base| {
-            matches!(
-                imports.resolve(base).as_deref(),
-                Some("pydantic.BaseModel" | "pydantic.main.BaseModel")
-            ) || matches!(base, py::Expr::Name(name) if models.iter().any(|m| m == name.id.as_str()))
-        });
-        if is_model {
-            models.push(class.name.to_string());
-        }
-    }
-    models
+/// The project's classes that parameter annotations can name.
+#[derive(Default)]
+pub struct Classes {
+    /// Subclasses (directly or through each other) of `pydantic.BaseModel`.
+    pub models: Vec<String>,
+    /// `Enum` classes whose members are all `NAME = literal` (str or int):
+    /// class → (member, value).
+    pub enums: Vec<(String, Vec<(String, Literal)>)>,
+    /// Classes decorated with `@dataclass` (stdlib or pydantic's).
+    pub dataclasses: Vec<String>,
+    /// Subclasses of pydantic-settings' `BaseSettings`, whose field
+    /// defaults are constants turbo can read.
+    pub settings: Vec<String>,
 }
 
-/// Module-level `Enum` classes (`str`/`int` mixins, `IntEnum`, `StrEnum`)
-/// whose members are all `NAME = literal` with str or int values.
-pub(super) fn enum_classes(stmts: &[py::Stmt], imports: &Imports) -> Vec<(String, Vec<(String, Literal)>)> {
-    let mut enums = Vec::new();
-    for stmt in stmts {
-        let py::Stmt::ClassDef(class) = stmt else { continue };
-        let is_enum = class.bases.iter().any(|base| {
-            matches!(
-                imports.resolve(base).as_deref(),
-                Some("enum.Enum" | "enum.IntEnum" | "enum.StrEnum")
-            )
-        });
-        if !is_enum {
-            continue;
-        }
-        let mut values = Vec::new();
-        let mut plain = true;
-        for member in &class.body {
-            match member {
-                py::Stmt::Assign(assign) if assign.targets.len() == 1 => {
-                    match (&assign.targets[0], literal(&assign.value)) {
-                        (py::Expr::Name(member), Some(value @ (Literal::Str(_) | Literal::Int(_)))) => {
-                            values.push((member.id.to_string(), value))
-                        }
-                        _ => plain = false,
+impl Classes {
+    pub fn collect(project: &Project, names: &Names) -> Classes {
+        let mut classes = Classes::default();
+        let all: Vec<(&str, &py::StmtClassDef)> = project
+            .modules
+            .iter()
+            .flat_map(|module| {
+                module.stmts.iter().filter_map(move |stmt| match stmt {
+                    py::Stmt::ClassDef(class) => Some((module.name.as_str(), class)),
+                    _ => None,
+                })
+            })
+            .collect();
+        let qualified = |module: &str, class: &py::StmtClassDef| format!("{module}.{}", class.name);
+        // Subclasses may come before their bases in load order: repeat
+        // until no new subclass is found.
+        for (roots, found) in [
+            (
+                &["pydantic.BaseModel", "pydantic.main.BaseModel"][..],
+                &mut classes.models,
+            ),
+            (
+                &[
+                    "pydantic_settings.BaseSettings",
+                    "pydantic_settings.main.BaseSettings",
+                ][..],
+                &mut classes.settings,
+            ),
+        ] {
+            loop {
+                let before = found.len();
+                for (module, class) in &all {
+                    let name = qualified(module, class);
+                    if found.contains(&name) {
+                        continue;
+                    }
+                    let derives = class.bases.iter().any(|base| {
+                        names
+                            .resolve(module, base)
+                            .is_some_and(|base| roots.contains(&base.as_str()) || found.contains(&base))
+                    });
+                    if derives {
+                        found.push(name);
                     }
                 }
-                py::Stmt::Pass(_) | py::Stmt::Expr(_) => {}
-                _ => plain = false,
+                if found.len() == before {
+                    break;
+                }
             }
         }
-        if plain && !values.is_empty() {
-            enums.push((class.name.to_string(), values));
+        for (module, class) in &all {
+            let resolved = |expr: &py::Expr| names.resolve(module, expr);
+            let is_enum = class.bases.iter().any(|base| {
+                matches!(
+                    resolved(base).as_deref(),
+                    Some("enum.Enum" | "enum.IntEnum" | "enum.StrEnum")
+                )
+            });
+            if is_enum {
+                if let Some(members) = literal_members(class) {
+                    classes.enums.push((qualified(module, class), members));
+                }
+            }
+            let is_dataclass = class.decorator_list.iter().any(|decorator| {
+                let target = match decorator {
+                    py::Expr::Call(call) => &*call.func,
+                    other => other,
+                };
+                matches!(
+                    resolved(target).as_deref(),
+                    Some("dataclasses.dataclass" | "pydantic.dataclasses.dataclass")
+                )
+            });
+            if is_dataclass {
+                classes.dataclasses.push(qualified(module, class));
+            }
         }
+        classes
     }
-    enums
+
+    pub fn is_model(&self, qualified: &str) -> bool {
+        self.models.iter().any(|m| m == qualified)
+    }
+
+    pub fn is_dataclass(&self, qualified: &str) -> bool {
+        self.dataclasses.iter().any(|m| m == qualified)
+    }
+
+    pub fn enum_members(&self, qualified: &str) -> Option<&[(String, Literal)]> {
+        self.enums
+            .iter()
+            .find(|(class, _)| class == qualified)
+            .map(|(_, members)| members.as_slice())
+    }
 }
 
-/// Module-level classes decorated with `@dataclass` (stdlib or pydantic's),
-/// with or without arguments.
-pub(super) fn dataclasses(stmts: &[py::Stmt], imports: &Imports) -> Vec<String> {
-    let mut found = Vec::new();
-    for stmt in stmts {
-        let py::Stmt::ClassDef(class) = stmt else { continue };
-        let is_dataclass = class.decorator_list.iter().any(|decorator| {
-            let target = match decorator {
-                py::Expr::Call(call) => &*call.func,
-                other => other,
-            };
-            matches!(
-                imports.resolve(target).as_deref(),
-                Some("dataclasses.dataclass" | "pydantic.dataclasses.dataclass")
-            )
-        });
-        if is_dataclass {
-            found.push(class.name.to_string());
+/// The members of an enum class when all are `NAME = "text"` or `NAME = 1`.
+fn literal_members(class: &py::StmtClassDef) -> Option<Vec<(String, Literal)>> {
+    let mut values = Vec::new();
+    for member in &class.body {
+        match member {
+            py::Stmt::Assign(assign) if assign.targets.len() == 1 => {
+                match (&assign.targets[0], literal(&assign.value)) {
+                    (py::Expr::Name(member), Some(value @ (Literal::Str(_) | Literal::Int(_)))) => {
+                        values.push((member.id.to_string(), value))
+                    }
+                    _ => return None,
+                }
+            }
+            py::Stmt::Pass(_) | py::Stmt::Expr(_) => {}
+            _ => return None,
         }
     }
-    found
+    (!values.is_empty()).then_some(values)
 }

@@ -4,13 +4,13 @@
 
 use super::{is_route_attribute, DecoratorKind, FunctionDef, Lowerer};
 use crate::diagnostics::{Code, Diagnostic};
-use crate::parse::{py, span_of};
+use crate::parse::py;
 use crate::source::Span;
 
 impl Lowerer<'_> {
     /// `get = app.get`: later `@get(...)` routes cannot be followed.
     pub(super) fn alias(&mut self, assign: &py::StmtAssign) {
-        let Some(attribute) = self.app_attribute(&assign.value) else {
+        let Some((_, attribute)) = self.app_attribute(&assign.value) else {
             return;
         };
         if !is_route_attribute(attribute) {
@@ -24,7 +24,7 @@ impl Lowerer<'_> {
         self.diags.push(
             Diagnostic::new(
                 Code::DynamicRoute,
-                span_of(&*assign.value),
+                self.span(&*assign.value),
                 format!("`{}.{attribute}` bound to another name", self.app_variable),
             )
             .label("routes declared through this alias cannot be followed")
@@ -43,7 +43,7 @@ impl Lowerer<'_> {
                 self.diags.push(
                     Diagnostic::new(
                         Code::DynamicRoute,
-                        span_of(expr),
+                        self.span(expr),
                         "route registered by calling the decorator",
                     )
                     .label("turbo reads routes from `@app.<method>(...)` decorators")
@@ -52,8 +52,10 @@ impl Lowerer<'_> {
                 return;
             }
         }
-        if let Some(attribute) = self.app_attribute(&call.func) {
-            self.unsupported_app_feature(attribute, span_of(expr));
+        match self.app_attribute(&call.func) {
+            Some((object, "include_router")) => self.include_router(object, call, self.span(expr)),
+            Some((_, attribute)) => self.unsupported_app_feature(attribute, self.span(expr)),
+            None => {}
         }
     }
 
@@ -98,7 +100,7 @@ impl Lowerer<'_> {
                     self.diags.push(
                         Diagnostic::new(
                             Code::DynamicRoute,
-                            span_of(decorator),
+                            self.span(decorator),
                             format!("route registered inside {place}"),
                         )
                         .label("whether and how often this runs depends on code turbo does not run")
@@ -109,11 +111,11 @@ impl Lowerer<'_> {
             if let py::Stmt::Expr(expr) = stmt {
                 if let py::Expr::Call(call) = &*expr.value {
                     if self.app_attribute(&call.func).is_some() || matches!(&*call.func, py::Expr::Call(_)) {
-                        if let Some(attribute) = self.app_attribute(&call.func) {
+                        if let Some((_, attribute)) = self.app_attribute(&call.func) {
                             self.diags.push(
                                 Diagnostic::new(
                                     Code::DynamicRoute,
-                                    span_of(stmt),
+                                    self.span(stmt),
                                     format!("`{}.{attribute}(...)` inside {place}", self.app_variable),
                                 )
                                 .label("turbo cannot follow this")

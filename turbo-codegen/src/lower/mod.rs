@@ -13,30 +13,30 @@
 
 mod app;
 mod classes;
+mod constants;
 mod dynamic;
 mod params;
+mod routers;
 mod routes;
 
+use app::{ObjectKind, Objects};
+use classes::Classes;
+use constants::Constants;
+use routers::{Entry, Item};
+
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
-use crate::imports::Imports;
-use crate::ir::{App, Handler, Literal, Route};
+use crate::ir::{App, Handler, Literal};
 use crate::parse::{py, span_of};
+use crate::project::names::Names;
+use crate::project::order::Order;
+use crate::project::Project;
 use crate::source::{SourceFile, Span};
 
 /// turbo's `status` module: `NAME = code` lines, read to resolve constants.
 const STATUS_MODULE: &str = include_str!("../../../python/turboapi/status.py");
 
-/// Route decorators of the application object and the methods they imply.
-const ROUTE_DECORATORS: &[(&str, &str)] = &[
-    ("get", "GET"),
-    ("post", "POST"),
-    ("put", "PUT"),
-    ("patch", "PATCH"),
-    ("delete", "DELETE"),
-    ("head", "HEAD"),
-    ("options", "OPTIONS"),
-    ("trace", "TRACE"),
-];
+/// Route decorators of apps and routers and the methods they imply.
+use crate::contract::ROUTE_DECORATORS;
 
 /// Route keyword arguments that only shape the OpenAPI schema, which turbo
 /// does not serve: accepted and ignored, as they change no response.
@@ -70,29 +70,82 @@ const RESPONSE_MODEL_OPTIONS: &[&str] = &[
     "response_model_exclude_none",
 ];
 
-pub fn lower(file: &SourceFile, module: &str, stmts: &[py::Stmt], diags: &mut Diagnostics) -> Option<App> {
-    let imports = Imports::collect(stmts, diags);
-    let mut app = app::find_app(file, module, stmts, &imports, diags)?;
-    let mut lowerer = Lowerer {
-        file,
-        imports: &imports,
-        app_variable: &app.variable,
-        diags,
-        routes: Vec::new(),
-        aliases: Vec::new(),
-        models: classes::model_classes(stmts, &imports),
-        enums: classes::enum_classes(stmts, &imports),
-        dataclasses: classes::dataclasses(stmts, &imports),
-        choices: None,
+/// Lowers a loaded project: the app object of the entry module (named by
+/// `app_variable`, or the only one), every route that reaches it through
+/// routers, in the order FastAPI tries them.
+pub fn lower(project: &Project, app_variable: Option<&str>, diags: &mut Diagnostics) -> Option<App> {
+    let entry = project.entry()?;
+    for module in &project.modules {
+        crate::imports::check(module.file, &module.stmts, diags);
+    }
+    let names = Names::collect(project);
+    let classes = Classes::collect(project, &names);
+    let constants = Constants {
+        project,
+        names: &names,
+        classes: &classes,
     };
-    lowerer.module(stmts);
-    app.routes = lowerer.routes;
+    let objects = app::find_objects(project, &names, &constants, diags);
+    let app_index = app::entry_app(project, &objects, app_variable, diags)?;
+    let order = Order::compute(project, &entry.name);
+    let app_object = &objects.list[app_index];
+    let mut entries = Vec::new();
+    for module in &project.modules {
+        let mut lowerer = Lowerer {
+            file: project.files.get(module.file),
+            module: &module.name,
+            imports: Scope {
+                names: &names,
+                module: &module.name,
+            },
+            constants: &constants,
+            classes: &classes,
+            objects: &objects,
+            app_variable: &app_object.variable,
+            diags,
+            entries: Vec::new(),
+            aliases: Vec::new(),
+            choices: None,
+            at: (0, 0),
+            conditional: false,
+        };
+        for (index, stmt) in module.stmts.iter().enumerate() {
+            lowerer.at = (order.position(&module.name, index), 0);
+            lowerer.statement(stmt);
+        }
+        entries.extend(lowerer.entries);
+    }
+    let ObjectKind::App(framework) = app_object.kind else {
+        unreachable!("entry_app returns an application object")
+    };
+    let mut app = App {
+        module: entry.name.clone(),
+        variable: app_object.variable.clone(),
+        framework: framework.to_owned(),
+        span: app_object.span,
+        routes: routers::assemble(app_index, &objects, entries, diags),
+        default_response_class: app_object.default_response_class.clone(),
+    };
     if app.default_response_class.is_some() {
         for route in &mut app.routes {
             route.python_response = true;
         }
     }
     Some(app)
+}
+
+/// Name resolution in one module, as lowering asks for it.
+struct Scope<'a> {
+    names: &'a Names,
+    module: &'a str,
+}
+
+impl Scope<'_> {
+    /// The canonical qualified name an expression refers to, if it is a
+    /// (dotted) name turbo can follow.
+    fn resolve(&self, expr: &py::Expr) -> Option<String> {
+        self.names.resolve(self.module, expr)
+    }
 }
 
 fn is_none(expr: &py::Expr) -> bool {
@@ -138,6 +191,8 @@ enum DecoratorKind<'a> {
     /// `@app.get(...)` and friends, with the methods it implies (empty for
     /// `api_route`, which names them in `methods=`).
     Route {
+        /// The app or router, an index into [`Objects::list`].
+        object: usize,
         call: &'a py::ExprCall,
         methods: Vec<String>,
         attribute: &'a str,
@@ -146,7 +201,7 @@ enum DecoratorKind<'a> {
     OtherAppMethod(&'a str),
     /// `@app.get` without a call.
     UncalledRoute(&'a str),
-    /// `@router.get(...)` on something that is not the app.
+    /// `@thing.get(...)` on something that is not an app or router turbo knows.
     ForeignRoute {
         object: String,
         attribute: &'a str,
@@ -160,31 +215,43 @@ fn is_route_attribute(attribute: &str) -> bool {
     attribute == "api_route" || ROUTE_DECORATORS.iter().any(|(name, _)| *name == attribute)
 }
 
+/// Lowers the statements of one module.
 struct Lowerer<'a> {
     file: &'a SourceFile,
-    imports: &'a Imports,
+    module: &'a str,
+    imports: Scope<'a>,
+    constants: &'a Constants<'a>,
+    classes: &'a Classes,
+    objects: &'a Objects,
+    /// The variable of the application object, for help texts.
     app_variable: &'a str,
     diags: &'a mut Diagnostics,
-    routes: Vec<Route>,
-    /// Names bound to a route decorator of the app (`get = app.get`).
+    /// Routes and inclusions, for [`routers::assemble`].
+    entries: Vec<Entry>,
+    /// Names bound to a route decorator of an app or router (`get = app.get`).
     aliases: Vec<String>,
-    /// Module-level classes that subclass pydantic's `BaseModel`.
-    models: Vec<String>,
-    /// Module-level `Enum` classes whose members are literals: name → (member, value).
-    enums: Vec<(String, Vec<(String, Literal)>)>,
-    /// Module-level `@dataclass` classes (request bodies, response models).
-    dataclasses: Vec<String>,
     /// For the parameter being lowered: what its `Choice` type allows.
     choices: Option<(Vec<Literal>, Option<String>)>,
+    /// When the statement being lowered runs: its top-level statement's
+    /// position in execution order, and a counter within it.
+    at: (u64, u32),
+    /// The statement runs only under an `if` (or in a `try`).
+    conditional: bool,
 }
 
 impl Lowerer<'_> {
-    fn module(&mut self, stmts: &[py::Stmt]) {
-        for stmt in stmts {
+    /// The span of a node of this module.
+    fn span(&self, node: &impl py::Ranged) -> Span {
+        span_of(self.file.id, node)
+    }
+
+    /// A statement that runs when the module is imported.
+    fn statement(&mut self, stmt: &py::Stmt) {
+        {
             match stmt {
                 py::Stmt::FunctionDef(_) | py::Stmt::AsyncFunctionDef(_) => {
                     let def = FunctionDef::of(stmt).expect("a function statement");
-                    self.function(&def, span_of(stmt));
+                    self.function(&def, self.span(stmt));
                     self.nested(def.body, "a function");
                 }
                 py::Stmt::ClassDef(class) => {
@@ -193,7 +260,7 @@ impl Lowerer<'_> {
                             self.diags.push(
                                 Diagnostic::new(
                                     Code::RouteOnNonFunction,
-                                    span_of(decorator),
+                                    self.span(decorator),
                                     "route decorator on a class",
                                 )
                                 .label("FastAPI routes are functions")
@@ -206,16 +273,33 @@ impl Lowerer<'_> {
                 py::Stmt::Expr(expr) => self.top_level_call(&expr.value),
                 py::Stmt::Assign(assign) => self.alias(assign),
                 py::Stmt::If(branch) if is_main_guard(&branch.test) => {}
+                // Routes and inclusions under `if` are compiled, and served
+                // only if the app registers them (the server checks).
+                py::Stmt::If(branch) => {
+                    let outer = std::mem::replace(&mut self.conditional, true);
+                    for stmt in branch.body.iter().chain(&branch.orelse) {
+                        self.statement(stmt);
+                    }
+                    self.conditional = outer;
+                }
                 other => self.nested_stmt(other),
             }
         }
     }
 
+    /// The next position in execution order, for an entry.
+    fn next_position(&mut self) -> (u64, u32) {
+        self.at.1 += 1;
+        self.at
+    }
+
     fn decorator_kind<'d>(&self, decorator: &'d py::Expr) -> DecoratorKind<'d> {
         let py::Expr::Call(call) = decorator else {
             return match self.app_attribute(decorator) {
-                Some(attribute) if is_route_attribute(attribute) => DecoratorKind::UncalledRoute(attribute),
-                Some(attribute) => DecoratorKind::OtherAppMethod(attribute),
+                Some((_, attribute)) if is_route_attribute(attribute) => {
+                    DecoratorKind::UncalledRoute(attribute)
+                }
+                Some((_, attribute)) => DecoratorKind::OtherAppMethod(attribute),
                 None => DecoratorKind::Foreign,
             };
         };
@@ -224,14 +308,14 @@ impl Lowerer<'_> {
 
     /// What a call used as a decorator is: `app.get(...)` is a route.
     fn call_kind<'d>(&self, call: &'d py::ExprCall) -> DecoratorKind<'d> {
-        let Some(attribute) = self.app_attribute(&call.func) else {
+        let Some((object, attribute)) = self.app_attribute(&call.func) else {
             return match &*call.func {
                 py::Expr::Name(name) if self.aliases.iter().any(|a| a == name.id.as_str()) => {
                     DecoratorKind::Alias(name.id.as_str())
                 }
                 py::Expr::Attribute(attribute) if is_route_attribute(attribute.attr.as_str()) => {
                     DecoratorKind::ForeignRoute {
-                        object: self.file.snippet(span_of(&*attribute.value)).to_owned(),
+                        object: self.file.snippet(self.span(&*attribute.value)).to_owned(),
                         attribute: attribute.attr.as_str(),
                     }
                 }
@@ -240,6 +324,7 @@ impl Lowerer<'_> {
         };
         if attribute == "api_route" {
             return DecoratorKind::Route {
+                object,
                 call,
                 methods: Vec::new(),
                 attribute,
@@ -247,6 +332,7 @@ impl Lowerer<'_> {
         }
         match ROUTE_DECORATORS.iter().find(|(name, _)| *name == attribute) {
             Some((_, method)) => DecoratorKind::Route {
+                object,
                 call,
                 methods: vec![(*method).to_owned()],
                 attribute,
@@ -255,17 +341,13 @@ impl Lowerer<'_> {
         }
     }
 
-    /// `attr` when `expr` is `<app variable>.attr`.
-    fn app_attribute<'e>(&self, expr: &'e py::Expr) -> Option<&'e str> {
-        match expr {
-            py::Expr::Attribute(attribute) => match &*attribute.value {
-                py::Expr::Name(name) if name.id.as_str() == self.app_variable => {
-                    Some(attribute.attr.as_str())
-                }
-                _ => None,
-            },
-            _ => None,
-        }
+    /// The object and `attr` when `expr` is `<app or router>.attr`.
+    fn app_attribute<'e>(&self, expr: &'e py::Expr) -> Option<(usize, &'e str)> {
+        let py::Expr::Attribute(attribute) = expr else {
+            return None;
+        };
+        let object = self.objects.index(&self.imports.resolve(&attribute.value)?)?;
+        Some((object, attribute.attr.as_str()))
     }
 
     fn function(&mut self, def: &FunctionDef<'_>, def_span: Span) {
@@ -280,12 +362,12 @@ impl Lowerer<'_> {
         for (decorator, kind) in &kinds {
             match kind {
                 DecoratorKind::OtherAppMethod(attribute) => {
-                    self.unsupported_app_feature(attribute, span_of(*decorator))
+                    self.unsupported_app_feature(attribute, self.span(*decorator))
                 }
                 DecoratorKind::UncalledRoute(attribute) => self.diags.push(
                     Diagnostic::new(
                         Code::DynamicRoute,
-                        span_of(*decorator),
+                        self.span(*decorator),
                         "route decorator without a path",
                     )
                     .label("FastAPI registers nothing here: the decorator must be called")
@@ -294,23 +376,22 @@ impl Lowerer<'_> {
                 DecoratorKind::ForeignRoute { object, attribute } => self.diags.push(
                     Diagnostic::new(
                         Code::UnknownAppObject,
-                        span_of(*decorator),
-                        format!("`@{object}.{attribute}(...)` on something that is not the app"),
+                        self.span(*decorator),
+                        format!("`@{object}.{attribute}(...)` on something that is not an app or router"),
                     )
                     .label(format!(
-                        "turbo compiles the routes of `{}` only",
-                        self.app_variable
+                        "`{object}` is not a `FastAPI()` or `APIRouter()` assigned at module level"
                     ))
                     .help(format!(
-                        "routers and other objects are not supported by turbo yet; \
-                         declare the route with `@{}.{attribute}(...)`",
+                        "create it at module level (`{object} = APIRouter()`) so turbo can follow it, \
+                         or declare the route with `@{}.{attribute}(...)`",
                         self.app_variable
                     )),
                 ),
                 DecoratorKind::Alias(name) => self.diags.push(
                     Diagnostic::new(
                         Code::DynamicRoute,
-                        span_of(*decorator),
+                        self.span(*decorator),
                         format!("route declared through the alias `{name}`"),
                     )
                     .label("turbo cannot follow aliases of route decorators")
@@ -319,7 +400,7 @@ impl Lowerer<'_> {
                 DecoratorKind::Foreign if is_route => self.diags.push(
                     Diagnostic::new(
                         Code::ExtraDecorator,
-                        span_of(*decorator),
+                        self.span(*decorator),
                         "another decorator on a route handler",
                     )
                     .label("turbo cannot see what this decorator does to the handler")
@@ -336,13 +417,22 @@ impl Lowerer<'_> {
         // Python applies decorators bottom-up, so the lowest registers first.
         for (decorator, kind) in kinds.iter().rev() {
             if let DecoratorKind::Route {
+                object,
                 call,
                 methods,
                 attribute,
             } = kind
             {
-                if let Some(route) = self.route(decorator, call, methods.clone(), attribute, &handler) {
-                    self.routes.push(route);
+                if let Some(route) =
+                    self.route(*object, decorator, call, methods.clone(), attribute, &handler)
+                {
+                    let at = self.next_position();
+                    self.entries.push(Entry {
+                        object: *object,
+                        at,
+                        conditional: self.conditional,
+                        item: Item::Route(route),
+                    });
                 }
             }
         }
@@ -373,7 +463,7 @@ impl Lowerer<'_> {
             self.diags.push(
                 Diagnostic::new(
                     Code::UnsupportedParamKind,
-                    span_of(&arg.def),
+                    self.span(&arg.def),
                     "positional-only parameter in a route handler",
                 )
                 .label("FastAPI passes parameters by keyword")
@@ -385,7 +475,7 @@ impl Lowerer<'_> {
                 self.diags.push(
                     Diagnostic::new(
                         Code::UnsupportedParamKind,
-                        span_of(&**arg),
+                        self.span(&**arg),
                         format!("`{what}` in a route handler"),
                     )
                     .label("FastAPI cannot fill this parameter")
@@ -397,7 +487,7 @@ impl Lowerer<'_> {
             self.diags.push(
                 Diagnostic::new(
                     Code::UnsupportedReturnAnnotation,
-                    span_of(returns.expect("checked above")),
+                    self.span(returns.expect("checked above")),
                     format!("a handler annotated to return `{stream}`"),
                 )
                 .label("FastAPI streams the items of a generator handler (JSON Lines or server-sent events)")
@@ -406,7 +496,7 @@ impl Lowerer<'_> {
         }
         let returns = returns
             .filter(|returns| !is_none(returns))
-            .map(|returns| self.file.snippet(span_of(returns)).to_owned());
+            .map(|returns| self.file.snippet(self.span(returns)).to_owned());
         let mut params = Vec::new();
         let positional = args.args.iter().map(|a| (a, false));
         let keyword_only = args.kwonlyargs.iter().map(|a| (a, true));
@@ -417,6 +507,7 @@ impl Lowerer<'_> {
         }
         let line = self.file.line_column(span.start as usize).line;
         Handler {
+            module: self.module.to_owned(),
             name: name.to_owned(),
             is_async,
             span,

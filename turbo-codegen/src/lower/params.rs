@@ -4,7 +4,7 @@
 use super::{is_none, literal, Lowerer};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::{Constraints, Literal, Param, ParamType, Source};
-use crate::parse::{py, span, span_of};
+use crate::parse::{py, span};
 
 /// A parameter function call: where it reads from, and the call.
 type Marker<'e> = (Source, &'e py::ExprCall);
@@ -28,7 +28,7 @@ impl Lowerer<'_> {
     pub(super) fn param(&mut self, arg: &py::ArgWithDefault, keyword_only: bool) -> Option<Param> {
         self.choices = None;
         let name = arg.def.arg.to_string();
-        let span = span(arg.def.range);
+        let span = span(self.file.id, arg.def.range);
         let name_span = span.sub(0, name.len());
         // `x: Annotated[int, Query(...)] = 1` or `x: int = Query(1)`.
         let (annotation, annotated_marker) = match arg.def.annotation.as_deref() {
@@ -40,7 +40,7 @@ impl Lowerer<'_> {
             self.diags.push(
                 Diagnostic::new(
                     Code::UnsupportedParamOption,
-                    span_of(call),
+                    self.span(call),
                     "two parameter declarations",
                 )
                 .label("FastAPI refuses a parameter function both in `Annotated` and as the default")
@@ -65,7 +65,7 @@ impl Lowerer<'_> {
             self.diags.push(
                 Diagnostic::new(
                     Code::UnsupportedAnnotation,
-                    span_of(annotation),
+                    self.span(annotation),
                     "a union of form models is not supported by turbo yet",
                 )
                 .label("FastAPI validates each model of the union from the form")
@@ -95,17 +95,17 @@ impl Lowerer<'_> {
                 let optional = self
                     .optional_inner(annotation)
                     .is_some_and(|(_, optional)| optional);
-                (ty, optional, false, Some(span_of(annotation)))
+                (ty, optional, false, Some(self.span(annotation)))
             }
             Some(annotation) => match self.list_element(annotation) {
                 // `list[int]`, `List[str] | None`: the element type.
                 Some((element, optional)) => {
                     let (ty, _) = self.annotation(element)?;
-                    (ty, optional, true, Some(span_of(annotation)))
+                    (ty, optional, true, Some(self.span(annotation)))
                 }
                 None => {
                     let (ty, optional) = self.annotation(annotation)?;
-                    (ty, optional, false, Some(span_of(annotation)))
+                    (ty, optional, false, Some(self.span(annotation)))
                 }
             },
         };
@@ -120,9 +120,9 @@ impl Lowerer<'_> {
         };
         let (default, default_span) = match default_expr {
             None => (None, None),
-            Some(default) => (Some(self.default(default)?), Some(span_of(default))),
+            Some(default) => (Some(self.default(default)?), Some(self.span(default))),
         };
-        let model = annotation.and_then(|a| self.model_name(a)).map(str::to_owned);
+        let model = annotation.and_then(|a| self.model_name(a));
         let (choices, enum_class) = self.choices.take().unwrap_or_default();
         let constraints = marker_info
             .as_ref()
@@ -161,7 +161,7 @@ impl Lowerer<'_> {
         Some(Param {
             embed,
             form,
-            annotation_text: annotation.map(|a| self.file.snippet(span_of(a)).to_owned()),
+            annotation_text: annotation.map(|a| self.file.snippet(self.span(a)).to_owned()),
             choices,
             enum_class,
             list,
@@ -206,7 +206,7 @@ impl Lowerer<'_> {
                     self.diags.push(
                         Diagnostic::new(
                             Code::UnsupportedAnnotation,
-                            span_of(item),
+                            self.span(item),
                             "unsupported `Annotated` metadata",
                         )
                         .label("turbo reads one Query(), Path(), Header() or Cookie() here")
@@ -270,7 +270,7 @@ impl Lowerer<'_> {
         self.diags.push(
             Diagnostic::new(
                 Code::UnsupportedParamOption,
-                span_of(&keyword.value),
+                self.span(&keyword.value),
                 format!("{name} must be True or False"),
             )
             .label("turbo cannot evaluate this")
@@ -331,7 +331,7 @@ impl Lowerer<'_> {
             self.diags.push(
                 Diagnostic::new(
                     Code::UnsupportedParamOption,
-                    span_of(extra),
+                    self.span(extra),
                     "unexpected positional argument",
                 )
                 .label("parameter functions take the default, then keyword arguments")
@@ -349,7 +349,7 @@ impl Lowerer<'_> {
                         self.diags.push(
                             Diagnostic::new(
                                 Code::UnsupportedParamOption,
-                                span_of(&keyword.value),
+                                self.span(&keyword.value),
                                 "alias must be a string literal",
                             )
                             .label("turbo cannot evaluate this")
@@ -379,7 +379,7 @@ impl Lowerer<'_> {
                         self.diags.push(
                             Diagnostic::new(
                                 Code::UnsupportedParamOption,
-                                span_of(&keyword.value),
+                                self.span(&keyword.value),
                                 format!("`{name}=` must be a number literal"),
                             )
                             .label("turbo cannot evaluate this")
@@ -388,7 +388,7 @@ impl Lowerer<'_> {
                         ok = false;
                         continue;
                     };
-                    info.constraints.span.get_or_insert(span_of(keyword));
+                    info.constraints.span.get_or_insert(self.span(keyword));
                     let slot = match name {
                         "multiple_of" => &mut info.constraints.multiple_of,
                         "le" => &mut info.constraints.le,
@@ -407,7 +407,7 @@ impl Lowerer<'_> {
                         self.diags.push(
                             Diagnostic::new(
                                 Code::UnsupportedParamOption,
-                                span_of(&keyword.value),
+                                self.span(&keyword.value),
                                 format!("`{name}=` must be a non-negative integer literal"),
                             )
                             .label("turbo cannot evaluate this")
@@ -416,7 +416,7 @@ impl Lowerer<'_> {
                         ok = false;
                         continue;
                     };
-                    info.constraints.span.get_or_insert(span_of(keyword));
+                    info.constraints.span.get_or_insert(self.span(keyword));
                     if name == "min_length" {
                         info.constraints.min_length = Some(value);
                     } else {
@@ -426,7 +426,7 @@ impl Lowerer<'_> {
                 "pattern" | "regex" => match literal(&keyword.value) {
                     Some(Literal::Str(pattern)) => match regex::Regex::new(&pattern) {
                         Ok(_) => {
-                            info.constraints.span.get_or_insert(span_of(keyword));
+                            info.constraints.span.get_or_insert(self.span(keyword));
                             info.constraints.pattern = Some(pattern);
                         }
                         Err(error) => {
@@ -434,7 +434,7 @@ impl Lowerer<'_> {
                             self.diags.push(
                                 Diagnostic::new(
                                     Code::UnsupportedParamOption,
-                                    span_of(&keyword.value),
+                                    self.span(&keyword.value),
                                     "pattern that pydantic's regex engine rejects",
                                 )
                                 .label(reason)
@@ -450,7 +450,7 @@ impl Lowerer<'_> {
                         self.diags.push(
                             Diagnostic::new(
                                 Code::UnsupportedParamOption,
-                                span_of(&keyword.value),
+                                self.span(&keyword.value),
                                 "pattern must be a string literal",
                             )
                             .label("turbo cannot evaluate this")
@@ -464,7 +464,7 @@ impl Lowerer<'_> {
                     self.diags.push(
                         Diagnostic::new(
                             Code::UnsupportedParamOption,
-                            span_of(keyword),
+                            self.span(keyword),
                             format!("`{name}=` in a parameter declaration is not supported by turbo yet"),
                         )
                         .label("turbo does not apply this option yet")
@@ -479,7 +479,7 @@ impl Lowerer<'_> {
             self.diags.push(
                 Diagnostic::new(
                     Code::UnsupportedParamOption,
-                    span_of(call),
+                    self.span(call),
                     "a default inside `Annotated`",
                 )
                 .label("FastAPI refuses this at start-up")
@@ -509,10 +509,10 @@ impl Lowerer<'_> {
         if self.model_name(annotation).is_some() {
             return Some((ParamType::Model, false));
         }
-        if let py::Expr::Name(name) = annotation {
-            if let Some((class, members)) = self.enums.iter().find(|(class, _)| class == name.id.as_str()) {
+        if let Some(class) = self.imports.resolve(annotation) {
+            if let Some(members) = self.classes.enum_members(&class) {
                 let values = members.iter().map(|(_, value)| value.clone()).collect();
-                self.choices = Some((values, Some(class.clone())));
+                self.choices = Some((values, Some(class)));
                 return Some((ParamType::Choice, false));
             }
         }
@@ -556,12 +556,12 @@ impl Lowerer<'_> {
     }
 
     fn unknown_annotation(&mut self, annotation: &py::Expr) {
-        let written = self.file.snippet(span_of(annotation)).to_owned();
+        let written = self.file.snippet(self.span(annotation)).to_owned();
         if self.is_complex(annotation) && self.known_type(annotation) {
             self.diags.push(
                 Diagnostic::new(
                     Code::UnsupportedAnnotation,
-                    span_of(annotation),
+                    self.span(annotation),
                     format!("`{written}` cannot come from a query, header, cookie or path parameter"),
                 )
                 .label("FastAPI reads only scalars, or lists of them, from there")
@@ -572,7 +572,7 @@ impl Lowerer<'_> {
         self.diags.push(
             Diagnostic::new(
                 Code::UnsupportedAnnotation,
-                span_of(annotation),
+                self.span(annotation),
                 format!("turbo cannot extract a parameter annotated `{written}` yet"),
             )
             .label("not a type turbo can see statically")
@@ -599,11 +599,9 @@ impl Lowerer<'_> {
     }
 
     /// The model class an annotation names, looking through `| None`.
-    pub(super) fn model_name<'e>(&self, annotation: &'e py::Expr) -> Option<&'e str> {
-        match annotation {
-            py::Expr::Name(name) if self.models.iter().any(|m| m == name.id.as_str()) => {
-                Some(name.id.as_str())
-            }
+    pub(super) fn model_name(&self, annotation: &py::Expr) -> Option<String> {
+        match self.imports.resolve(annotation) {
+            Some(class) if self.classes.is_model(&class) => Some(class),
             _ => self
                 .optional_inner(annotation)
                 .and_then(|(inner, _)| self.model_name(inner)),
@@ -645,20 +643,18 @@ impl Lowerer<'_> {
     fn default(&mut self, default: &py::Expr) -> Option<Literal> {
         // `Color.RED`: the member's value (the server turns it back into the member).
         if let py::Expr::Attribute(attribute) = default {
-            if let py::Expr::Name(class) = &*attribute.value {
-                let member = self
-                    .enums
-                    .iter()
-                    .find(|(name, _)| name == class.id.as_str())
-                    .and_then(|(_, members)| members.iter().find(|(m, _)| m == attribute.attr.as_str()));
-                if let Some((_, value)) = member {
-                    return Some(value.clone());
-                }
+            let member = self
+                .imports
+                .resolve(&attribute.value)
+                .and_then(|class| self.classes.enum_members(&class))
+                .and_then(|members| members.iter().find(|(m, _)| m == attribute.attr.as_str()));
+            if let Some((_, value)) = member {
+                return Some(value.clone());
             }
         }
         let literal = literal(default);
         if literal.is_none() {
-            let written = self.file.snippet(span_of(default)).to_owned();
+            let written = self.file.snippet(self.span(default)).to_owned();
             let help = if matches!(default, py::Expr::Call(_)) {
                 "parameter functions such as Query(), Path() and Header() are not supported by turbo yet; \
                  use a plain literal default"
@@ -668,7 +664,7 @@ impl Lowerer<'_> {
             self.diags.push(
                 Diagnostic::new(
                     Code::UnsupportedDefault,
-                    span_of(default),
+                    self.span(default),
                     format!("turbo cannot use `{written}` as a parameter default"),
                 )
                 .label("not a literal")
@@ -756,12 +752,12 @@ impl Lowerer<'_> {
         keyword_only: bool,
     ) -> Option<Param> {
         let name = arg.def.arg.to_string();
-        let span = span(arg.def.range).sub(0, name.len());
+        let span = span(self.file.id, arg.def.range).sub(0, name.len());
         if let Some(default) = &arg.default {
             self.diags.push(
                 Diagnostic::new(
                     Code::UnsupportedDefault,
-                    span_of(&**default),
+                    self.span(&**default),
                     format!("a default on the `{}` parameter", source.name()),
                 )
                 .label("FastAPI always passes this object")
@@ -780,7 +776,7 @@ impl Lowerer<'_> {
             list: false,
             default: None,
             default_span: None,
-            annotation_span: arg.def.annotation.as_deref().map(span_of),
+            annotation_span: arg.def.annotation.as_deref().map(|a| self.span(a)),
             model: None,
             constraints: Constraints::default(),
             choices: Vec::new(),
@@ -805,17 +801,11 @@ impl Lowerer<'_> {
                 Some(base) => CONTAINER_TYPES.contains(&base),
                 None => false,
             },
-            py::Expr::Name(name)
-                if self
-                    .models
-                    .iter()
-                    .chain(&self.dataclasses)
-                    .any(|c| c == name.id.as_str()) =>
-            {
-                true
-            }
             other => self.imports.resolve(other).is_some_and(|resolved| {
-                CONTAINER_TYPES.contains(&resolved.as_str()) || UPLOAD_TYPES.contains(&resolved.as_str())
+                self.classes.is_model(&resolved)
+                    || self.classes.is_dataclass(&resolved)
+                    || CONTAINER_TYPES.contains(&resolved.as_str())
+                    || UPLOAD_TYPES.contains(&resolved.as_str())
             }),
         }
     }
@@ -845,20 +835,13 @@ impl Lowerer<'_> {
                     _ => false,
                 }
             }
-            py::Expr::Name(name)
-                if self
-                    .models
-                    .iter()
-                    .chain(&self.dataclasses)
-                    .chain(self.enums.iter().map(|(class, _)| class))
-                    .any(|c| c == name.id.as_str()) =>
-            {
-                true
-            }
             other => self.imports.resolve(other).is_some_and(|resolved| {
-                [SCALAR_TYPES, CONTAINER_TYPES, UPLOAD_TYPES]
-                    .iter()
-                    .any(|types| types.contains(&resolved.as_str()))
+                self.classes.is_model(&resolved)
+                    || self.classes.is_dataclass(&resolved)
+                    || self.classes.enum_members(&resolved).is_some()
+                    || [SCALAR_TYPES, CONTAINER_TYPES, UPLOAD_TYPES]
+                        .iter()
+                        .any(|types| types.contains(&resolved.as_str()))
             }),
         }
     }

@@ -1,29 +1,31 @@
 //! Route decorators: path template, methods, `status_code` and options.
 
+use super::app::ObjectKind;
 use super::{
     inner_offset, is_none, literal, Lowerer, DOC_ONLY_ROUTE_OPTIONS, RESPONSE_MODEL_OPTIONS, STATUS_MODULE,
     UNSUPPORTED_ROUTE_OPTIONS,
 };
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::{Convertor, Handler, Literal, ParamType, PathTemplate, Route, Source};
-use crate::parse::{py, span_of};
+use crate::parse::py;
 
 impl Lowerer<'_> {
     pub(super) fn route(
         &mut self,
+        object: usize,
         decorator: &py::Expr,
         call: &py::ExprCall,
         mut methods: Vec<String>,
         attribute: &str,
         handler: &Handler,
     ) -> Option<Route> {
-        let decorator_span = span_of(decorator);
+        let decorator_span = self.span(decorator);
         let mut path_expr = call.args.first();
         for extra in call.args.iter().skip(1) {
             self.diags.push(
                 Diagnostic::new(
                     Code::UnknownRouteOption,
-                    span_of(extra),
+                    self.span(extra),
                     "unexpected positional argument",
                 )
                 .label(format!("`{attribute}` takes the path, then keyword arguments"))
@@ -38,7 +40,7 @@ impl Lowerer<'_> {
                 self.diags.push(
                     Diagnostic::new(
                         Code::DynamicRoute,
-                        span_of(keyword),
+                        self.span(keyword),
                         "`**options` in a route decorator",
                     )
                     .label("turbo cannot see these options")
@@ -70,7 +72,7 @@ impl Lowerer<'_> {
                     self.diags.push(
                         Diagnostic::new(
                             Code::UnsupportedRouteOption,
-                            span_of(keyword),
+                            self.span(keyword),
                             format!("`{name}=` is not supported by turbo yet"),
                         )
                         .label("this option changes the response")
@@ -84,7 +86,7 @@ impl Lowerer<'_> {
                     self.diags.push(
                         Diagnostic::new(
                             Code::UnknownRouteOption,
-                            span_of(keyword),
+                            self.span(keyword),
                             format!("`{attribute}()` has no keyword argument `{name}`"),
                         )
                         .label("unknown option")
@@ -112,7 +114,7 @@ impl Lowerer<'_> {
             );
             return None;
         };
-        let path = self.path_template(path_expr)?;
+        let path = self.path_template(path_expr, object)?;
         let mut handler = handler.clone();
         python_response |=
             handler.returns.is_some() || handler.params.iter().any(|p| p.source == Source::Response);
@@ -168,6 +170,8 @@ impl Lowerer<'_> {
             python_response,
             handler,
             span: decorator_span,
+            conditional: false,
+            via: Vec::new(),
         })
     }
 
@@ -186,7 +190,7 @@ impl Lowerer<'_> {
             self.diags.push(
                 Diagnostic::new(
                     Code::InvalidStatusCode,
-                    span_of(value),
+                    self.span(value),
                     format!("`status` has no constant `{constant}`"),
                 )
                 .label("Python raises AttributeError when importing the app")
@@ -200,7 +204,7 @@ impl Lowerer<'_> {
                 self.diags.push(
                     Diagnostic::new(
                         Code::InvalidStatusCode,
-                        span_of(value),
+                        self.span(value),
                         "status code outside 100..=599",
                     )
                     .label("not an HTTP status code")
@@ -212,7 +216,7 @@ impl Lowerer<'_> {
                 self.diags.push(
                     Diagnostic::new(
                         Code::InvalidStatusCode,
-                        span_of(value),
+                        self.span(value),
                         "status_code must be an integer literal",
                     )
                     .label("turbo cannot evaluate this")
@@ -246,7 +250,7 @@ impl Lowerer<'_> {
                 self.diags.push(
                     Diagnostic::new(
                         Code::DynamicRoute,
-                        span_of(value),
+                        self.span(value),
                         "methods must be a list of string literals",
                     )
                     .label("turbo cannot evaluate this")
@@ -265,7 +269,7 @@ impl Lowerer<'_> {
                         self.diags.push(
                             Diagnostic::new(
                                 Code::UnknownMethod,
-                                span_of(element),
+                                self.span(element),
                                 format!("unknown HTTP method `{method}`"),
                             )
                             .label("not an HTTP method")
@@ -283,7 +287,7 @@ impl Lowerer<'_> {
                     self.diags.push(
                         Diagnostic::new(
                             Code::DynamicRoute,
-                            span_of(element),
+                            self.span(element),
                             "method must be a string literal",
                         )
                         .label("turbo cannot evaluate this")
@@ -296,23 +300,38 @@ impl Lowerer<'_> {
         ok.then_some(methods)
     }
 
-    pub(super) fn path_template(&mut self, expr: &py::Expr) -> Option<PathTemplate> {
-        let Some(Literal::Str(raw)) = literal(expr) else {
+    /// The path a route is declared with on `object`: its router's
+    /// `prefix=`, then the decorator's path (a constant).
+    pub(super) fn path_template(&mut self, expr: &py::Expr, object: usize) -> Option<PathTemplate> {
+        let Some(Literal::Str(path)) = self.constants.eval(self.module, expr) else {
             self.diags.push(
                 Diagnostic::new(
                     Code::DynamicRoute,
-                    span_of(expr),
-                    "route path is not a string literal",
+                    self.span(expr),
+                    "route path turbo cannot evaluate",
                 )
                 .label("turbo cannot evaluate this path without running Python")
-                .help("write the path as a plain string literal, e.g. \"/items/{item_id}\""),
+                .help("write the path as a string or a module-level constant, e.g. \"/items/{item_id}\""),
             );
             return None;
         };
-        let literal_span = span_of(expr);
-        let inner = inner_offset(self.file.snippet(literal_span), &raw);
+        let literal_span = self.span(expr);
+        let router = &self.objects.list[object];
+        let prefix_len = router.prefix.len();
+        let raw = format!("{}{path}", router.prefix);
+        if raw.is_empty() && router.kind == ObjectKind::Router {
+            // `@router.get("")`: served at the inclusion prefix.
+            return Some(PathTemplate {
+                raw,
+                pieces: Vec::new(),
+                span: literal_span,
+            });
+        }
+        let inner = inner_offset(self.file.snippet(literal_span), &path);
+        let router_span = router.span;
         let at = |offset: usize, len: usize| match inner {
-            Some(start) => literal_span.sub(start + offset, len),
+            _ if offset < prefix_len => router_span,
+            Some(start) => literal_span.sub(start + offset - prefix_len, len),
             None => literal_span,
         };
         crate::path_template::parse(&raw, at, self.diags).map(|pieces| PathTemplate {
@@ -348,11 +367,11 @@ impl Lowerer<'_> {
         if self.imports.resolve(value).is_some_and(|q| is_response_class(&q)) {
             return Some(());
         }
-        let written = self.file.snippet(span_of(value)).to_owned();
+        let written = self.file.snippet(self.span(value)).to_owned();
         self.diags.push(
             Diagnostic::new(
                 Code::UnsupportedRouteOption,
-                span_of(value),
+                self.span(value),
                 format!("`response_class={written}` is not supported by turbo yet"),
             )
             .label("not one of the response classes turbo provides")

@@ -7,7 +7,7 @@
 use rustpython_parser::ast::{self as py, Ranged, Visitor};
 
 use crate::diagnostics::{Code, Diagnostic};
-use crate::source::Span;
+use crate::source::{FileId, Span};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Scope {
@@ -19,6 +19,7 @@ enum Scope {
 }
 
 struct Rules {
+    file: FileId,
     scopes: Vec<Scope>,
     /// Loop depth within the current function (or module).
     loops: Vec<usize>,
@@ -26,8 +27,9 @@ struct Rules {
 }
 
 /// Checks a parsed module; every problem found, in source order.
-pub fn check(stmts: Vec<py::Stmt>) -> Vec<Diagnostic> {
+pub fn check(file: FileId, stmts: Vec<py::Stmt>) -> Vec<Diagnostic> {
     let mut rules = Rules {
+        file,
         scopes: vec![Scope::Module],
         loops: vec![0],
         found: Vec::new(),
@@ -38,11 +40,11 @@ pub fn check(stmts: Vec<py::Stmt>) -> Vec<Diagnostic> {
     rules.found
 }
 
-fn span(node: &impl Ranged) -> Span {
-    super::span_of(node)
-}
-
 impl Rules {
+    fn span(&self, node: &impl Ranged) -> Span {
+        super::span_of(self.file, node)
+    }
+
     fn error(&mut self, at: Span, message: impl Into<String>) {
         self.found.push(
             Diagnostic::new(Code::SyntaxError, at, message)
@@ -96,7 +98,7 @@ impl Rules {
                     py::Expr::Lambda(_) => "lambda",
                     _ => "expression",
                 };
-                self.error(span(other), format!("cannot {what} {kind}"));
+                self.error(self.span(other), format!("cannot {what} {kind}"));
             }
         }
     }
@@ -136,21 +138,21 @@ impl Visitor for Rules {
 
     fn visit_stmt_return(&mut self, node: py::StmtReturn) {
         if !self.in_function() {
-            self.error(span(&node), "'return' outside function");
+            self.error(self.span(&node), "'return' outside function");
         }
         self.generic_visit_stmt_return(node);
     }
 
     fn visit_expr_yield(&mut self, node: py::ExprYield) {
         if !self.in_function() {
-            self.error(span(&node), "'yield' outside function");
+            self.error(self.span(&node), "'yield' outside function");
         }
         self.generic_visit_expr_yield(node);
     }
 
     fn visit_expr_yield_from(&mut self, node: py::ExprYieldFrom) {
         if !self.in_function() {
-            self.error(span(&node), "'yield' outside function");
+            self.error(self.span(&node), "'yield' outside function");
         }
         self.generic_visit_expr_yield_from(node);
     }
@@ -158,27 +160,30 @@ impl Visitor for Rules {
     fn visit_expr_await(&mut self, node: py::ExprAwait) {
         match self.scope() {
             Scope::AsyncFunction => {}
-            Scope::Function | Scope::Lambda => self.error(span(&node), "'await' outside async function"),
-            Scope::Module | Scope::Class => self.error(span(&node), "'await' outside function"),
+            Scope::Function | Scope::Lambda => self.error(self.span(&node), "'await' outside async function"),
+            Scope::Module | Scope::Class => self.error(self.span(&node), "'await' outside function"),
         }
         self.generic_visit_expr_await(node);
     }
 
     fn visit_stmt_break(&mut self, node: py::StmtBreak) {
         if self.loop_depth() == 0 {
-            self.error(span(&node), "'break' outside loop");
+            self.error(self.span(&node), "'break' outside loop");
         }
     }
 
     fn visit_stmt_continue(&mut self, node: py::StmtContinue) {
         if self.loop_depth() == 0 {
-            self.error(span(&node), "'continue' not properly in loop");
+            self.error(self.span(&node), "'continue' not properly in loop");
         }
     }
 
     fn visit_stmt_nonlocal(&mut self, node: py::StmtNonlocal) {
         if self.scope() == Scope::Module {
-            self.error(span(&node), "nonlocal declaration not allowed at module level");
+            self.error(
+                self.span(&node),
+                "nonlocal declaration not allowed at module level",
+            );
         }
     }
 
@@ -212,7 +217,10 @@ impl Visitor for Rules {
             &*node.target,
             py::Expr::Name(_) | py::Expr::Attribute(_) | py::Expr::Subscript(_)
         ) {
-            self.error(span(&*node.target), "illegal expression for augmented assignment");
+            self.error(
+                self.span(&*node.target),
+                "illegal expression for augmented assignment",
+            );
         }
         self.generic_visit_stmt_aug_assign(node);
     }

@@ -8,10 +8,14 @@ use turbo_codegen::{routes, Checked};
 /// sorted and each has a help line, and every output format renders
 /// (strictly: a renderer panic fails). `context` names the input.
 pub fn assert_invariants(checked: &Checked, context: &str) {
-    let text = &checked.file.text;
     let mut previous = None;
     for diagnostic in &checked.diagnostics {
         for label in std::iter::once(&diagnostic.primary).chain(&diagnostic.secondary) {
+            assert!(
+                (label.span.file.0 as usize) < checked.files.len(),
+                "{context}: label in a file that was not read"
+            );
+            let text = &checked.files.of(label.span).text;
             let (start, end) = (label.span.start as usize, label.span.end as usize);
             assert!(
                 start <= end && end <= text.len(),
@@ -33,12 +37,12 @@ pub fn assert_invariants(checked: &Checked, context: &str) {
             "{context}: {} has no help line",
             diagnostic.code.id()
         );
-        render_text_strict(&checked.file, diagnostic, false);
-        render_github(&checked.file, diagnostic);
-        serde_json::to_string(&to_json(&checked.file, diagnostic)).expect("diagnostics serialize");
+        render_text_strict(&checked.files, diagnostic, false);
+        render_github(&checked.files, diagnostic);
+        serde_json::to_string(&to_json(&checked.files, diagnostic)).expect("diagnostics serialize");
     }
     if let Some(app) = checked.emittable() {
-        routes::table(app, &checked.file);
-        routes::json(app, &checked.file);
+        routes::table(app, &checked.files);
+        routes::json(app, &checked.files);
     }
 }

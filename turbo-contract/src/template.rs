@@ -1,9 +1,8 @@
 //! Starlette's path-template matching, shared by compiler and runtime.
 //!
-//! This file has no dependencies: turbo-runtime compiles it as a module and
-//! turbo-codegen includes the same file (`#[path]`) to resolve route
-//! precedence at build time, so the two can never disagree about which
-//! template matches which path.
+//! turbo-runtime matches requests with it and turbo-codegen resolves route
+//! precedence with it at build time, so the two can never disagree about
+//! which template matches which path.
 
 /// Most parameters one path template may have (the compiler enforces it).
 pub const MAX_CAPTURES: usize = 16;

@@ -1,0 +1,132 @@
+"""Routers: ``APIRouter``, the route decorators and ``include_router``.
+
+The decorators do not build a matcher: turbo has compiled the routes from
+the source. They record each route (path, methods, endpoint, options) and
+each inclusion, so that at start-up the server can list the routes the app
+really registered, in FastAPI's matching order, and check them against the
+compiled table (``effective_routes``). The prefix checks and the
+``include_router`` errors are FastAPI 0.165's, with its messages.
+"""
+
+from typing import Any, Callable, Iterator, List, NamedTuple, Optional, Sequence, Tuple, TypeVar, Union
+
+Handler = TypeVar("Handler", bound=Callable[..., Any])
+
+
+class APIRoute(NamedTuple):
+    """One registered route: its path as declared on its router (the
+    router's own prefix joined), methods, endpoint and decorator options."""
+
+    path: str
+    methods: Tuple[str, ...]
+    endpoint: Callable[..., Any]
+    options: dict
+
+
+class _Inclusion(NamedTuple):
+    router: "APIRouter"
+    prefix: str
+    options: dict
+
+
+def _check_prefix(prefix: str) -> None:
+    if prefix:
+        assert prefix.startswith("/"), "A path prefix must start with '/'"
+        assert not prefix.endswith("/"), "A path prefix must not end with '/', as the routes will start with '/'"
+
+
+class APIRouter:
+    """Accepts FastAPI's ``APIRouter`` arguments; turbo reads them statically."""
+
+    def __init__(self, *, prefix: str = "", **options: Any) -> None:
+        _check_prefix(prefix)
+        self.prefix = prefix
+        self._turbo_options = options
+        #: Routes and inclusions, in the order they were added.
+        self._turbo_entries: List[Union[APIRoute, _Inclusion]] = []
+
+    def add_api_route(
+        self,
+        path: str,
+        endpoint: Callable[..., Any],
+        *,
+        methods: Optional[Sequence[str]] = None,
+        **options: Any,
+    ) -> None:
+        methods = tuple(m.upper() for m in (methods or ["GET"]))
+        self._turbo_entries.append(APIRoute(self.prefix + path, methods, endpoint, options))
+
+    def api_route(self, path: str, *, methods: Optional[Sequence[str]] = None, **options: Any):
+        def register(handler: Handler) -> Handler:
+            self.add_api_route(path, handler, methods=methods, **options)
+            return handler
+
+        return register
+
+    def get(self, path: str, **options: Any):
+        return self.api_route(path, methods=["GET"], **options)
+
+    def put(self, path: str, **options: Any):
+        return self.api_route(path, methods=["PUT"], **options)
+
+    def post(self, path: str, **options: Any):
+        return self.api_route(path, methods=["POST"], **options)
+
+    def delete(self, path: str, **options: Any):
+        return self.api_route(path, methods=["DELETE"], **options)
+
+    def options(self, path: str, **options: Any):
+        return self.api_route(path, methods=["OPTIONS"], **options)
+
+    def head(self, path: str, **options: Any):
+        return self.api_route(path, methods=["HEAD"], **options)
+
+    def patch(self, path: str, **options: Any):
+        return self.api_route(path, methods=["PATCH"], **options)
+
+    def trace(self, path: str, **options: Any):
+        return self.api_route(path, methods=["TRACE"], **options)
+
+    def include_router(self, router: "APIRouter", *, prefix: str = "", **options: Any) -> None:
+        if router is self:
+            raise AssertionError(
+                "Cannot include the same APIRouter instance into itself. "
+                "Did you mean to include a different router?"
+            )
+        if _includes(router, self):
+            raise AssertionError(
+                "Cannot include an APIRouter instance that already includes this router. "
+                "Router inclusion cycles are not allowed."
+            )
+        _check_prefix(prefix)
+        if not prefix:
+            for route in _routes(router, ""):
+                if not route.path:
+                    from .exceptions import FastAPIError
+
+                    raise FastAPIError(
+                        f"Prefix and path cannot be both empty (path operation: {route.endpoint.__name__})"
+                    )
+        self._turbo_entries.append(_Inclusion(router, prefix, options))
+
+
+def _includes(router: APIRouter, target: APIRouter) -> bool:
+    for entry in router._turbo_entries:
+        if isinstance(entry, _Inclusion) and (entry.router is target or _includes(entry.router, target)):
+            return True
+    return False
+
+
+def _routes(router: APIRouter, prefix: str) -> Iterator[APIRoute]:
+    for entry in router._turbo_entries:
+        if isinstance(entry, _Inclusion):
+            yield from _routes(entry.router, prefix + router.prefix + entry.prefix)
+        else:
+            yield entry._replace(path=prefix + entry.path)
+
+
+def effective_routes(app: APIRouter) -> List[APIRoute]:
+    """Every route the app serves, with its full path, in FastAPI's matching
+    order: included routers are flattened depth-first where they were
+    included, as they are now (routes added after inclusion count)."""
+    return list(_routes(app, ""))

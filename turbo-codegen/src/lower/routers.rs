@@ -1,0 +1,334 @@
+//! Routers: `include_router` calls, and the assembly of every route that
+//! reaches the app into the one ordered table FastAPI matches against.
+//!
+//! FastAPI 0.165 keeps an included router as a lazy group and matches it
+//! depth-first in place, which is the same as one flat list in include
+//! order, built from the routers as they are when the app has been
+//! imported (routes added after an `include_router` are served too). The
+//! full path is the inclusion prefixes joined outside in, then the path the
+//! route was declared with (its own router's `prefix=` already joined).
+
+use super::{Lowerer, DOC_ONLY_ROUTE_OPTIONS};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
+use crate::ir::{Literal, PathPiece, Route};
+use crate::parse::py;
+use crate::source::Span;
+
+use super::app::Objects;
+
+/// Something appended to a router's list of routes.
+pub(super) struct Entry {
+    /// Index into [`Objects::list`]: the app or router it is appended to.
+    pub object: usize,
+    /// Execution order: which is appended first.
+    pub at: (u64, u32),
+    /// Appended only under an `if`.
+    pub conditional: bool,
+    pub item: Item,
+}
+
+pub(super) enum Item {
+    Route(Route),
+    Include {
+        router: usize,
+        prefix: String,
+        /// Where the prefix is written (or the call, without one).
+        prefix_span: Span,
+        span: Span,
+    },
+}
+
+/// `include_router` keyword arguments that only shape the OpenAPI schema.
+const DOC_ONLY_INCLUDE_OPTIONS: &[&str] = &[
+    "tags",
+    "responses",
+    "callbacks",
+    "deprecated",
+    "include_in_schema",
+    "generate_unique_id_function",
+];
+
+/// FastAPI's assertions on a prefix, run when the module is imported.
+pub(super) fn prefix_problem(prefix: &str) -> Option<&'static str> {
+    if prefix.is_empty() {
+        None
+    } else if !prefix.starts_with('/') {
+        Some("A path prefix must start with '/'")
+    } else if prefix.ends_with('/') {
+        Some("A path prefix must not end with '/', as the routes will start with '/'")
+    } else {
+        None
+    }
+}
+
+impl Lowerer<'_> {
+    /// `parent.include_router(child, prefix=..., ...)`.
+    pub(super) fn include_router(&mut self, parent: usize, call: &py::ExprCall, span: Span) {
+        let Some(child_expr) = call.args.first() else {
+            self.diags.push(
+                Diagnostic::new(Code::DynamicRoute, span, "`include_router` without a router")
+                    .label("FastAPI needs the router to include")
+                    .help("pass the router: `app.include_router(router)`"),
+            );
+            return;
+        };
+        let child = self
+            .imports
+            .resolve(child_expr)
+            .and_then(|qualified| self.objects.index(&qualified))
+            .filter(|index| !matches!(self.objects.list[*index].kind, super::app::ObjectKind::App(_)));
+        let Some(child) = child else {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::DynamicRoute,
+                    self.span(child_expr),
+                    "included router turbo cannot follow",
+                )
+                .label("not an `APIRouter()` assigned at module level in the project")
+                .help("create the router at module level (`router = APIRouter()`) and include it by name"),
+            );
+            return;
+        };
+        let mut prefix = String::new();
+        let mut prefix_span = self.span(child_expr);
+        let mut ok = true;
+        for extra in call.args.iter().skip(1) {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::UnknownRouteOption,
+                    self.span(extra),
+                    "unexpected positional argument",
+                )
+                .label("`include_router` takes the router, then keyword arguments")
+                .help("pass options by keyword"),
+            );
+            ok = false;
+        }
+        for keyword in &call.keywords {
+            let Some(name) = keyword.arg.as_ref().map(|n| n.as_str()) else {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::DynamicRoute,
+                        self.span(keyword),
+                        "`**options` in `include_router`",
+                    )
+                    .label("turbo cannot see these options")
+                    .help("pass each option by name"),
+                );
+                ok = false;
+                continue;
+            };
+            match name {
+                "prefix" => match self.constants.eval(self.module, &keyword.value) {
+                    Some(Literal::Str(value)) => {
+                        prefix_span = self.span(&keyword.value);
+                        if let Some(problem) = prefix_problem(&value) {
+                            self.diags.push(
+                                Diagnostic::new(Code::InvalidPath, prefix_span, problem)
+                                    .label("FastAPI raises AssertionError when the app is imported")
+                                    .help("write the prefix as `/name`: a leading `/` and no trailing `/`"),
+                            );
+                            ok = false;
+                        }
+                        prefix = value;
+                    }
+                    _ => {
+                        self.diags.push(
+                            Diagnostic::new(
+                                Code::DynamicRoute,
+                                self.span(&keyword.value),
+                                "include prefix turbo cannot evaluate",
+                            )
+                            .label("not a constant turbo can read without running Python")
+                            .help("use a string, a module-level constant or a settings field with a default"),
+                        );
+                        ok = false;
+                    }
+                },
+                _ if DOC_ONLY_INCLUDE_OPTIONS.contains(&name) => {}
+                _ if DOC_ONLY_ROUTE_OPTIONS.contains(&name) => {}
+                _ => {
+                    self.diags.push(
+                        Diagnostic::new(
+                            Code::UnsupportedRouteOption,
+                            self.span(keyword),
+                            format!("include_router(`{name}=...`) is not supported by turbo yet"),
+                        )
+                        .label("this option changes how the included routes are served")
+                        .help(format!("remove `{name}=`, or keep serving this app with uvicorn")),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        if !ok {
+            return;
+        }
+        let at = self.next_position();
+        self.entries.push(Entry {
+            object: parent,
+            at,
+            conditional: self.conditional,
+            item: Item::Include {
+                router: child,
+                prefix,
+                prefix_span,
+                span,
+            },
+        });
+    }
+}
+
+/// The app's routes in FastAPI's matching order, with full paths.
+pub(super) fn assemble(
+    app: usize,
+    objects: &Objects,
+    mut entries: Vec<Entry>,
+    diags: &mut Diagnostics,
+) -> Vec<Route> {
+    entries.sort_by_key(|entry| entry.at);
+    let mut by_object: Vec<Vec<&Entry>> = vec![Vec::new(); objects.list.len()];
+    for entry in &entries {
+        by_object[entry.object].push(entry);
+    }
+    let mut routes = Vec::new();
+    let mut stack = vec![app];
+    flatten(
+        app,
+        &Context::default(),
+        &by_object,
+        objects,
+        &mut stack,
+        &mut routes,
+        diags,
+    );
+    routes
+}
+
+/// What the inclusions above a router add to its routes.
+#[derive(Default, Clone)]
+struct Context {
+    /// Prefix pieces, outermost first: (text, where it is written).
+    prefix: Vec<(String, Span)>,
+    conditional: bool,
+    /// The routers included on the way, outermost first.
+    via: Vec<String>,
+}
+
+fn flatten(
+    object: usize,
+    context: &Context,
+    by_object: &[Vec<&Entry>],
+    objects: &Objects,
+    stack: &mut Vec<usize>,
+    routes: &mut Vec<Route>,
+    diags: &mut Diagnostics,
+) {
+    for entry in &by_object[object] {
+        match &entry.item {
+            Item::Route(route) => {
+                let mut route = route.clone();
+                route.conditional = context.conditional || entry.conditional;
+                route.via = context.via.clone();
+                prefix_path(&mut route, &context.prefix);
+                routes.push(route);
+            }
+            Item::Include {
+                router,
+                prefix,
+                prefix_span,
+                span,
+            } => {
+                if stack.contains(router) {
+                    diags.push(
+                        Diagnostic::new(Code::DynamicRoute, *span, "a router included into itself")
+                            .label("FastAPI refuses this when the app is imported")
+                            .help("include each router once, from its parent"),
+                    );
+                    continue;
+                }
+                let mut inner = context.clone();
+                inner.conditional |= entry.conditional;
+                let parent_prefix = &objects.list[object].prefix;
+                if !parent_prefix.is_empty() {
+                    inner
+                        .prefix
+                        .push((parent_prefix.clone(), objects.list[object].span));
+                }
+                if !prefix.is_empty() {
+                    inner.prefix.push((prefix.clone(), *prefix_span));
+                }
+                inner.via.push(objects.list[*router].qualified.clone());
+                if prefix.is_empty() {
+                    empty_path_check(*router, *span, by_object, objects, diags);
+                }
+                stack.push(*router);
+                flatten(*router, &inner, by_object, objects, stack, routes, diags);
+                stack.pop();
+            }
+        }
+    }
+}
+
+/// FastAPI refuses `include_router(r)` without a prefix when `r` has a
+/// route whose path is empty: "Prefix and path cannot be both empty".
+fn empty_path_check(
+    router: usize,
+    span: Span,
+    by_object: &[Vec<&Entry>],
+    objects: &Objects,
+    diags: &mut Diagnostics,
+) {
+    let empty = by_object[router].iter().find_map(|entry| match &entry.item {
+        Item::Route(route) if route.path.raw.is_empty() => Some(route),
+        _ => None,
+    });
+    if let Some(route) = empty {
+        diags.push(
+            Diagnostic::new(
+                Code::InvalidPath,
+                span,
+                format!(
+                    "Prefix and path cannot be both empty (path operation: {})",
+                    route.handler.name
+                ),
+            )
+            .label(format!(
+                "`{}` has a route with the path \"\"",
+                objects.list[router].variable
+            ))
+            .secondary(route.path.span, "declared here")
+            .help("give the route a path such as \"/\", or include the router with a prefix"),
+        );
+    }
+}
+
+/// Joins the inclusion prefixes in front of a route's own path.
+fn prefix_path(route: &mut Route, prefix: &[(String, Span)]) {
+    if prefix.is_empty() {
+        return;
+    }
+    let mut pieces = Vec::new();
+    let mut raw = String::new();
+    for (text, span) in prefix {
+        raw.push_str(text);
+        // Prefixes were checked when read; their parameters keep the span
+        // of the prefix as a whole.
+        let mut ignored = Diagnostics::default();
+        if let Some(parsed) = crate::path_template::parse(text, |_, _| *span, &mut ignored) {
+            pieces.extend(parsed);
+        }
+    }
+    raw.push_str(&route.path.raw);
+    pieces.append(&mut route.path.pieces);
+    // Adjacent literals from two parts become one, as in a written path.
+    let mut merged: Vec<PathPiece> = Vec::with_capacity(pieces.len());
+    for piece in pieces {
+        match (merged.last_mut(), piece) {
+            (Some(PathPiece::Literal(last)), PathPiece::Literal(next)) => last.push_str(&next),
+            (_, piece) => merged.push(piece),
+        }
+    }
+    route.path.raw = raw;
+    route.path.pieces = merged;
+}

@@ -1,0 +1,190 @@
+//! Names across the project's modules: what a name or dotted expression in
+//! a module refers to, as one canonical qualified name.
+//!
+//! A name imported from another project module is followed to where it is
+//! defined (through re-exports in `__init__.py`, relative imports and
+//! cycles), so `Item` in `app/api/routes/items.py` and `models.Item` in
+//! `app/main.py` are both `app.models.Item`. Names from outside the
+//! project stay as imported (`typing.Optional`, `fastapi.Query`).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{from_module, Module, Project};
+use crate::parse::py;
+
+/// Builtin names annotations use without importing them.
+const BUILTIN_TYPES: &[&str] = &[
+    "str", "int", "float", "bool", "bytes", "list", "dict", "set", "tuple",
+];
+
+/// How deep re-exports are followed before giving up (a cycle of re-exports).
+const MAX_HOPS: usize = 32;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Binding {
+    /// Bound by an import to this qualified name (a module or a name in one).
+    Import(String),
+    /// Defined in the module itself: a class, function or assignment.
+    Local,
+}
+
+/// Every module-level binding of every project module.
+#[derive(Default)]
+pub struct Names {
+    scopes: BTreeMap<String, BTreeMap<String, Binding>>,
+    modules: BTreeSet<String>,
+}
+
+impl Names {
+    pub fn collect(project: &Project) -> Names {
+        let mut names = Names::default();
+        for module in &project.modules {
+            names.modules.insert(module.name.clone());
+            // Parent packages exist even when they are namespace packages.
+            let mut parent = module.name.as_str();
+            while let Some((up, _)) = parent.rsplit_once('.') {
+                names.modules.insert(up.to_owned());
+                parent = up;
+            }
+            let mut scope = BTreeMap::new();
+            bind_block(module, &module.stmts, &mut scope);
+            names.scopes.insert(module.name.clone(), scope);
+        }
+        names
+    }
+
+    pub fn is_module(&self, qualified: &str) -> bool {
+        self.modules.contains(qualified)
+    }
+
+    /// The canonical qualified name `expr` refers to in `module`, if it is
+    /// a (dotted) name turbo can follow.
+    pub fn resolve(&self, module: &str, expr: &py::Expr) -> Option<String> {
+        match expr {
+            py::Expr::Name(name) => self.resolve_name(module, name.id.as_str()),
+            py::Expr::Attribute(attribute) => {
+                let base = self.resolve(module, &attribute.value)?;
+                Some(self.canonical(&format!("{base}.{}", attribute.attr)))
+            }
+            _ => None,
+        }
+    }
+
+    /// What a bare name refers to in `module`.
+    pub fn resolve_name(&self, module: &str, name: &str) -> Option<String> {
+        match self.scopes.get(module).and_then(|scope| scope.get(name)) {
+            Some(Binding::Import(target)) => Some(self.canonical(target)),
+            Some(Binding::Local) => Some(format!("{module}.{name}")),
+            None if BUILTIN_TYPES.contains(&name) => Some(format!("builtins.{name}")),
+            None => None,
+        }
+    }
+
+    /// Follows `qualified` through the project's re-exports to where it is
+    /// defined. Names outside the project are returned unchanged.
+    pub fn canonical(&self, qualified: &str) -> String {
+        let mut current = qualified.to_owned();
+        for _ in 0..MAX_HOPS {
+            if self.modules.contains(&current) {
+                return current;
+            }
+            let Some((module, rest)) = self.split_module(&current) else {
+                return current;
+            };
+            let (first, remaining) = match rest.split_once('.') {
+                Some((first, remaining)) => (first, Some(remaining)),
+                None => (rest, None),
+            };
+            let Some(Binding::Import(target)) = self.scopes.get(module).and_then(|s| s.get(first)) else {
+                return current;
+            };
+            let next = match remaining {
+                Some(remaining) => format!("{target}.{remaining}"),
+                None => target.clone(),
+            };
+            if next == current {
+                return current;
+            }
+            current = next;
+        }
+        current
+    }
+
+    /// `("app.models", "Item")` for `app.models.Item`: the longest prefix
+    /// that is a project module, and a non-empty rest.
+    pub fn split_module<'q>(&self, qualified: &'q str) -> Option<(&'q str, &'q str)> {
+        let mut end = qualified.len();
+        while let Some(dot) = qualified[..end].rfind('.') {
+            let module = &qualified[..dot];
+            if self.modules.contains(module) {
+                return Some((module, &qualified[dot + 1..]));
+            }
+            end = dot;
+        }
+        None
+    }
+}
+
+/// Records the bindings of a block executed at import: the module body and
+/// the `if`/`try`/`with` blocks in it (not function or class bodies).
+fn bind_block(module: &Module, stmts: &[py::Stmt], scope: &mut BTreeMap<String, Binding>) {
+    for stmt in stmts {
+        match stmt {
+            py::Stmt::Import(import) => {
+                for alias in &import.names {
+                    let target = alias.name.to_string();
+                    match &alias.asname {
+                        Some(asname) => scope.insert(asname.to_string(), Binding::Import(target)),
+                        // `import a.b` binds `a`.
+                        None => {
+                            let root = target.split('.').next().unwrap_or(&target).to_owned();
+                            scope.insert(root.clone(), Binding::Import(root))
+                        }
+                    };
+                }
+            }
+            py::Stmt::ImportFrom(import) => {
+                let Some(base) = from_module(module, import) else {
+                    continue;
+                };
+                for alias in &import.names {
+                    if alias.name.as_str() == "*" {
+                        continue;
+                    }
+                    let local = alias.asname.as_ref().unwrap_or(&alias.name).to_string();
+                    scope.insert(local, Binding::Import(format!("{base}.{}", alias.name)));
+                }
+            }
+            py::Stmt::FunctionDef(def) => {
+                scope.insert(def.name.to_string(), Binding::Local);
+            }
+            py::Stmt::AsyncFunctionDef(def) => {
+                scope.insert(def.name.to_string(), Binding::Local);
+            }
+            py::Stmt::ClassDef(class) => {
+                scope.insert(class.name.to_string(), Binding::Local);
+            }
+            py::Stmt::Assign(assign) => {
+                for target in &assign.targets {
+                    bind_target(target, scope);
+                }
+            }
+            py::Stmt::AnnAssign(assign) if assign.value.is_some() => bind_target(&assign.target, scope),
+            py::Stmt::If(_) | py::Stmt::Try(_) | py::Stmt::TryStar(_) | py::Stmt::With(_) => {
+                crate::parse::for_each_child_block(stmt, &mut |block| bind_block(module, block, scope));
+            }
+            _ => {}
+        }
+    }
+}
+
+fn bind_target(target: &py::Expr, scope: &mut BTreeMap<String, Binding>) {
+    match target {
+        py::Expr::Name(name) => {
+            scope.insert(name.id.to_string(), Binding::Local);
+        }
+        py::Expr::Tuple(tuple) => tuple.elts.iter().for_each(|t| bind_target(t, scope)),
+        py::Expr::List(list) => list.elts.iter().for_each(|t| bind_target(t, scope)),
+        _ => {}
+    }
+}
