@@ -1,0 +1,23 @@
+import os
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="items/")
+empty = APIRouter()
+
+
+@empty.get("")
+def root():
+    return {}
+
+
+def make_router():
+    return APIRouter()
+
+
+made = make_router()
+
+
+@made.get("/made")
+def on_made():
+    return {}
