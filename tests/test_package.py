@@ -30,7 +30,7 @@ def test_every_provided_name_exists():
     entries = provided()
     assert "fastapi.responses" in entries and "JSONResponse" in entries["fastapi.responses"]
     checks = [
-        f"import importlib; m = importlib.import_module({module.replace('fastapi', 'turboapi', 1)!r}); "
+        f"import importlib; m = importlib.import_module({module.replace('fastapi', 'turboapi', 1).replace('starlette', 'turboapi', 1)!r}); "
         f"missing = [n for n in {names!r} if not hasattr(m, n)]; assert not missing, ({module!r}, missing)"
         for module, names in entries.items()
     ]

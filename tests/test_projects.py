@@ -1,9 +1,11 @@
-"""Multi-module projects: a package with routers included across modules,
-compiled from `app/main.py` and compared with FastAPI importing the same
-package. Also what start-up does when the app registers routes other than
-the compiled ones: a router under a false `if` is not served, and a prefix
-changed by the environment stops the server with a message naming both
-paths.
+"""Multi-module projects compiled from `app/main.py` and compared with
+FastAPI importing the same package: routers included across modules
+(fullstack), an app factory with Starlette imports and `add_api_route`
+(factory), routers nested three deep with prefixes at every level and two
+modules importing each other (nested). Also what start-up does when the
+app registers routes other than the compiled ones: a router under a false
+`if` is not served, and a prefix changed by the environment stops the
+server with a message naming both paths.
 """
 
 import contextlib
@@ -49,11 +51,91 @@ def start(binary, env: dict) -> Server:
     return Server(binary, env={**os.environ, **env})
 
 
-def reference_client(env: dict):
+def reference_client(env: dict, root=FULLSTACK):
     from fastapi.testclient import TestClient
 
-    with imported_package(FULLSTACK, "app.main", env) as module:
+    with imported_package(root, "app.main", env) as module:
         return TestClient(module.app, raise_server_exceptions=False, follow_redirects=False)
+
+
+@pytest.fixture(scope="module")
+def project_server(turbo, tmp_path_factory):
+    """A running server per example project, with FastAPI's client for it."""
+    running = {}
+
+    def get(name: str):
+        if name not in running:
+            binary = build(turbo, EXAMPLES / name / "app" / "main.py", tmp_path_factory.mktemp(name) / "server")
+            running[name] = (start(binary, {}), reference_client({}, EXAMPLES / name))
+        return running[name]
+
+    yield get
+    for server, _ in running.values():
+        server.stop()
+
+
+FACTORY_CASES = [
+    ("GET", "/health"),
+    ("PUT", "/health"),
+    ("GET", "/nothing"),
+    ("GET", "/api/articles"),
+    ("GET", "/api/articles/"),
+    ("GET", "/api/articles?limit=0&offset=-1"),
+    ("GET", "/api/articles?limit=1&offset=1"),
+    ("GET", "/api/articles/hello"),
+    ("GET", "/api/articles/nope"),
+    ("DELETE", "/api/articles/hello"),
+    ("GET", "/api/tags"),
+    ("GET", "/api/tags/"),
+    ("POST", "/api/tags"),
+]
+
+NESTED_CASES = [
+    ("GET", "/"),
+    ("GET", "/v1/api/"),
+    ("GET", "/v1/api"),
+    ("GET", "/v1/api/users"),
+    ("GET", "/v1/api/users/"),
+    ("GET", "/v1/api/users/10/groups"),
+    ("GET", "/v1/api/users/x/groups"),
+    ("GET", "/v1/api/groups/1/members"),
+    ("GET", "/v1/api/admin/tenants/acme/"),
+    ("GET", "/v1/api/admin/tenants/acme"),
+    ("GET", "/v1/api/admin/tenants/acme/audit/events"),
+    ("GET", "/v1/api/admin/tenants/acme/audit/events?level=error&limit=2"),
+    ("GET", "/v1/api/admin/tenants/acme/audit/events?level=debug"),
+    ("GET", "/v1/api/admin/tenants/acme/audit/events/42"),
+    ("GET", "/v1/api/admin/tenants/acme/audit/events/x"),
+    ("DELETE", "/v1/api/admin/tenants/acme/cache"),
+    ("POST", "/v1/api/admin/tenants/acme/cache"),
+    ("GET", "/v1/elsewhere/deep"),
+    ("GET", "/v2"),
+]
+
+
+@pytest.mark.parametrize("method,url", FACTORY_CASES)
+def test_factory_matches_fastapi(project_server, method, url):
+    server, reference = project_server("factory")
+    assert_same(reference, server, method, url)
+
+
+def test_factory_bodies_match_fastapi(project_server):
+    server, reference = project_server("factory")
+    json = {"content-type": "application/json"}
+    for body in [b'{"title": "New one", "body": "b"}', b'{"title": "", "body": "b"}', b'{"body": 1}', b"[]"]:
+        assert_same(reference, server, "POST", "/api/articles", content=body, headers=json)
+
+
+@pytest.mark.parametrize("method,url", NESTED_CASES)
+def test_nested_matches_fastapi(project_server, method, url):
+    server, reference = project_server("nested")
+    headers = {"x-token": "t"} if url.endswith("/cache") and method == "DELETE" else None
+    assert_same(reference, server, method, url, headers=headers)
+
+
+def test_nested_header_missing_matches_fastapi(project_server):
+    server, reference = project_server("nested")
+    assert_same(reference, server, "DELETE", "/v1/api/admin/tenants/acme/cache")
 
 
 CASES = [

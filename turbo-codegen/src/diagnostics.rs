@@ -227,9 +227,12 @@ impl Diagnostics {
         self.items.iter().any(|d| d.severity() == Severity::Error)
     }
 
-    /// Sorted by position, then code, for stable output.
+    /// Sorted by position, then code, for stable output. A finding made
+    /// twice (about a route of a router included twice) is reported once.
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {
         sort(&mut self.items);
+        self.items
+            .dedup_by(|a, b| a.code == b.code && a.primary.span == b.primary.span && a.message == b.message);
         self.items
     }
 }

@@ -35,6 +35,23 @@ pub const PROVIDED: &[(&str, &[&str])] = &[
     ("fastapi.responses", RESPONSES),
     ("fastapi.routing", &["APIRoute", "APIRouter"]),
     ("fastapi.status", &[]),
+    // Starlette's modules that apps import from directly: served by the
+    // same classes (`turbo_contract::STARLETTE_MODULES`).
+    ("starlette", &[]),
+    ("starlette.datastructures", DATASTRUCTURES),
+    ("starlette.exceptions", &["HTTPException"]),
+    ("starlette.requests", &["Request"]),
+    (
+        "starlette.responses",
+        &[
+            "HTMLResponse",
+            "JSONResponse",
+            "PlainTextResponse",
+            "RedirectResponse",
+            "Response",
+        ],
+    ),
+    ("starlette.status", &[]),
 ];
 
 /// Names only `turboapi` has, beside its copy of each `fastapi` module.
@@ -84,8 +101,30 @@ pub fn is_router_class(qualified: &str) -> bool {
     )
 }
 
+/// The name turbo's lowering knows a third-party name by: what
+/// `starlette.responses.JSONResponse`, `typing_extensions.Annotated` or
+/// `pydantic.networks.EmailStr` is re-exported as (`fastapi.responses.JSONResponse`,
+/// `typing.Annotated`, `pydantic.EmailStr`). `None` when it has no other name.
+pub fn canonical_external(qualified: &str) -> Option<String> {
+    if let Some(rest) = qualified.strip_prefix("starlette.") {
+        let module = rest.split('.').next().unwrap_or(rest);
+        return crate::contract::STARLETTE_MODULES
+            .contains(&module)
+            .then(|| format!("fastapi.{rest}"));
+    }
+    if let Some(rest) = qualified.strip_prefix("typing_extensions.") {
+        return Some(format!("typing.{rest}"));
+    }
+    for module in ["pydantic.networks.", "pydantic.types.", "pydantic.main."] {
+        if let Some(name) = qualified.strip_prefix(module).filter(|name| !name.contains('.')) {
+            return Some(format!("pydantic.{name}"));
+        }
+    }
+    None
+}
+
 fn is_framework_module(module: &str) -> bool {
-    ["fastapi", "turboapi"]
+    ["fastapi", "turboapi", "starlette"]
         .iter()
         .any(|root| module == *root || module.starts_with(&format!("{root}.")))
 }
@@ -149,6 +188,12 @@ pub fn check(file: FileId, stmts: &[py::Stmt], diags: &mut Diagnostics) {
 
 /// The names `module` provides, `None` for a module turbo does not provide.
 fn provided_names(module: &str) -> Option<Vec<&'static str>> {
+    if module == "starlette" || module.starts_with("starlette.") {
+        return PROVIDED
+            .iter()
+            .find(|(m, _)| *m == module)
+            .map(|(_, names)| names.to_vec());
+    }
     let fastapi_module = match module.strip_prefix("turboapi") {
         Some(rest) => format!("fastapi{rest}"),
         None => module.to_owned(),
@@ -162,12 +207,15 @@ fn provided_names(module: &str) -> Option<Vec<&'static str>> {
     Some(names)
 }
 
-/// Every provided module: the `fastapi` ones, then their `turboapi` copies.
+/// Every provided module: the `fastapi` ones, their `turboapi` copies, and
+/// the `starlette` ones.
 fn provided_modules() -> impl Iterator<Item = String> {
-    let fastapi = PROVIDED.iter().map(|(m, _)| m.to_string());
+    let all = PROVIDED.iter().map(|(m, _)| m.to_string());
+    let fastapi = all.clone().filter(|m| m.starts_with("fastapi"));
     fastapi
         .clone()
         .chain(fastapi.map(|m| m.replacen("fastapi", "turboapi", 1)))
+        .chain(all.filter(|m| m.starts_with("starlette")))
 }
 
 fn provided(module: &str, name: &str) -> bool {
@@ -178,7 +226,7 @@ fn provided(module: &str, name: &str) -> bool {
 
 /// Reports imports of modules a turbo server cannot provide; `false` if so.
 fn check_module(module: &str, span: crate::source::Span, diags: &mut Diagnostics) -> bool {
-    if module == "starlette" || module.starts_with("starlette.") {
+    if (module == "starlette" || module.starts_with("starlette.")) && provided_names(module).is_none() {
         diags.push(
             Diagnostic::new(
                 Code::UnsupportedModule,
@@ -186,7 +234,13 @@ fn check_module(module: &str, span: crate::source::Span, diags: &mut Diagnostics
                 format!("turbo does not provide `{module}`"),
             )
             .label("Starlette's request handling does not run inside a turbo server")
-            .help("import the FastAPI equivalent instead, e.g. `from fastapi import HTTPException`"),
+            .help(format!(
+                "turbo provides {}; import from one of them, or the FastAPI equivalent",
+                provided_modules()
+                    .filter(|m| m.starts_with("starlette."))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
         );
         return false;
     }
@@ -238,7 +292,42 @@ mod tests {
         assert!(provided("fastapi", "exceptions"));
         assert!(provided("turboapi", "status"));
         assert!(provided_names("turboapi.middleware").is_none());
-        assert_eq!(provided_modules().count(), 2 * PROVIDED.len());
+        let starlette = PROVIDED
+            .iter()
+            .filter(|(m, _)| m.starts_with("starlette"))
+            .count();
+        assert_eq!(
+            provided_modules().count(),
+            2 * (PROVIDED.len() - starlette) + starlette
+        );
+    }
+
+    /// The starlette modules the compiler accepts are the ones the runtime
+    /// installs (`turbo_contract::STARLETTE_MODULES`).
+    #[test]
+    fn starlette_modules_match_the_contract() {
+        let mut listed: Vec<&str> = PROVIDED
+            .iter()
+            .filter_map(|(m, _)| m.strip_prefix("starlette."))
+            .collect();
+        listed.sort_unstable();
+        assert_eq!(listed, crate::contract::STARLETTE_MODULES);
+        assert_eq!(
+            canonical_external("starlette.responses.JSONResponse").as_deref(),
+            Some("fastapi.responses.JSONResponse")
+        );
+        assert_eq!(
+            canonical_external("starlette.middleware.cors.CORSMiddleware"),
+            None
+        );
+        assert_eq!(
+            canonical_external("typing_extensions.Annotated").as_deref(),
+            Some("typing.Annotated")
+        );
+        assert_eq!(
+            canonical_external("pydantic.networks.EmailStr").as_deref(),
+            Some("pydantic.EmailStr")
+        );
     }
 
     /// The `turboapi` entries must match the package's `__all__`, or

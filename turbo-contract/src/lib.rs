@@ -25,6 +25,11 @@ pub const ROUTE_DECORATORS: &[(&str, &str)] = &[
     ("trace", "TRACE"),
 ];
 
+/// The Starlette modules a turbo server provides: `starlette.<name>` is
+/// turboapi's `<name>` module (the compiler accepts imports from them; the
+/// runtime installs them under those names).
+pub const STARLETTE_MODULES: &[&str] = &["datastructures", "exceptions", "requests", "responses", "status"];
+
 /// FNV-1a, 64 bit: a stable hash of each module's source, embedded by the
 /// compiler and recomputed by the server at start-up to warn about stale
 /// binaries.

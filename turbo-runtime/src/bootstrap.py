@@ -37,14 +37,25 @@ class EmbeddedPackage(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         exec(compile(text, module.__spec__.origin, "exec"), module.__dict__)
 
 
-def install_package(sources):
-    """Makes ``turboapi`` and ``fastapi`` (and their submodules) the embedded package."""
+def install_package(sources, starlette_modules):
+    """Makes ``turboapi`` and ``fastapi`` (and their submodules) the embedded
+    package, and ``starlette.<name>`` its module ``<name>`` for each of
+    ``starlette_modules``: an app's Starlette imports get the same classes."""
     finder = EmbeddedPackage(sources)
     sys.meta_path.insert(0, finder)
     for name in finder.sources:
         importlib.import_module(name)
     for name in finder.sources:
         sys.modules["fastapi" + name[len("turboapi"):]] = sys.modules[name]
+    import types
+
+    starlette = types.ModuleType("starlette", "Starlette's modules, as turbo provides them.")
+    starlette.__path__ = []
+    sys.modules["starlette"] = starlette
+    for name in starlette_modules:
+        module = sys.modules["turboapi." + name]
+        sys.modules["starlette." + name] = module
+        setattr(starlette, name, module)
     return sys.modules["turboapi"]
 
 

@@ -172,9 +172,10 @@ fn load_attached(py: Python<'_>, spec: &AppSpec, app_dir: &Path) -> Result<(), L
         c"<turbo>/bootstrap.py",
         c"_turbo_bootstrap",
     )?;
-    let package = bootstrap
-        .getattr("install_package")?
-        .call1((EMBEDDED_PACKAGE.to_vec(),))?;
+    let package = bootstrap.getattr("install_package")?.call1((
+        EMBEDDED_PACKAGE.to_vec(),
+        turbo_contract::STARLETTE_MODULES.to_vec(),
+    ))?;
     let site_dirs: Vec<&str> = BUILD_SITE_DIRS.split(';').filter(|d| !d.is_empty()).collect();
     let app_dir = app_dir.to_string_lossy().into_owned();
     let (app, loaded): (Bound<'_, PyAny>, Bound<'_, PyAny>) = bootstrap
@@ -402,6 +403,11 @@ pub fn exception_handlers(py: Python<'_>) -> Option<&Bound<'_, PyAny>> {
     loaded().exception_handlers.as_ref().map(|h| h.bind(py))
 }
 
+/// Whether the app registered exception handlers (no GIL needed to ask).
+pub fn has_exception_handlers() -> bool {
+    loaded().exception_handlers.is_some()
+}
+
 /// Whether the app handles `RequestValidationError` itself.
 pub fn handles_validation() -> bool {
     loaded().handles_validation
@@ -444,6 +450,22 @@ pub fn jsonable_encoder<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, P
 
 /// Whether `err` is an `HTTPException` (the app's or a subclass).
 /// `HTTPException(status_code, detail)`, as Starlette raises for a bad form.
+/// Starlette's routing errors: `HTTPException(404)`, or
+/// `HTTPException(405, headers={"Allow": allow})`.
+pub fn routing_exception<'py>(py: Python<'py>, allow: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
+    let class = loaded().http_exception.bind(py);
+    match allow {
+        None => class.call1((404,)),
+        Some(allow) => {
+            let headers = PyDict::new(py);
+            headers.set_item("Allow", allow)?;
+            let kwargs = PyDict::new(py);
+            kwargs.set_item("headers", headers)?;
+            class.call((405,), Some(&kwargs))
+        }
+    }
+}
+
 pub fn new_http_exception(py: Python<'_>, status_code: u16, detail: &str) -> PyErr {
     match loaded().http_exception.bind(py).call1((status_code, detail)) {
         Ok(exc) => PyErr::from_value(exc),

@@ -57,11 +57,12 @@ pub fn not_found() -> Response {
     json(404, br#"{"detail":"Not Found"}"#.to_vec())
 }
 
-pub fn method_not_allowed(route: &RouteSpec) -> Response {
+/// FastAPI's 405, with the matched route's methods in `Allow`.
+fn method_not_allowed_with(allow: &'static str) -> Response {
     let mut response = json(405, br#"{"detail":"Method Not Allowed"}"#.to_vec());
     response
         .headers_mut()
-        .insert(ALLOW, HeaderValue::from_static(route.allow));
+        .insert(ALLOW, HeaderValue::from_static(allow));
     response
 }
 
@@ -342,7 +343,6 @@ pub fn raw_headers<'py>(
 /// The `Request` object of a call, for a handler or an exception handler.
 pub fn python_request<'py>(py: Python<'py>, call: &Call<'_>) -> PyResult<Bound<'py, PyAny>> {
     let request = call.request;
-    let headers = raw_headers(py, request);
     let path_params: Vec<(&str, &str, &str)> = call
         .route
         .path_params
@@ -350,12 +350,23 @@ pub fn python_request<'py>(py: Python<'py>, call: &Call<'_>) -> PyResult<Bound<'
         .enumerate()
         .map(|(index, (name, convertor))| (*name, convertor.name(), call.captures.get(request.path(), index)))
         .collect();
+    let body = (call.route.body == BodyRead::Bytes).then(|| PyBytes::new(py, request.body()));
+    request_object(py, request, path_params, body)
+}
+
+/// A `Request` object: the request, its path parameters and, when read, its body.
+fn request_object<'py>(
+    py: Python<'py>,
+    request: &Request,
+    path_params: Vec<(&str, &str, &str)>,
+    body: Option<Bound<'py, PyBytes>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let headers = raw_headers(py, request);
     let local = request.local_addr();
     let server = (local.ip().to_string(), local.port());
     let client = request
         .peer_addr()
         .map(|peer| (peer.ip().to_string(), peer.port()));
-    let body = (call.route.body == BodyRead::Bytes).then(|| PyBytes::new(py, request.body()));
     python::make_request(
         py,
         (
@@ -369,6 +380,45 @@ pub fn python_request<'py>(py: Python<'py>, call: &Call<'_>) -> PyResult<Bound<'
             body,
         ),
     )
+}
+
+/// A 404 (no route) or 405 (`allow`: the methods of the route whose path
+/// matched). Starlette raises these as `HTTPException` inside the app, so
+/// an app's handler for `HTTPException` or for the status code answers
+/// them; otherwise FastAPI's own responses.
+pub fn routing_error(request: &Request, allow: Option<&'static str>) -> Response {
+    let fallback = || match allow {
+        Some(allow) => method_not_allowed_with(allow),
+        None => not_found(),
+    };
+    // Apps without exception handlers stay off the GIL here.
+    if !python::has_exception_handlers() {
+        return fallback();
+    }
+    Python::attach(|py| {
+        let Some(handlers) = python::exception_handlers(py) else {
+            return fallback();
+        };
+        let handled = (|| {
+            let exc = python::routing_exception(py, allow)?;
+            let found: Option<(Bound<'_, PyAny>, bool)> =
+                handlers.call_method1(intern!(py, "lookup"), (&exc,))?.extract()?;
+            let Some((handler, _)) = found else {
+                return Ok(None);
+            };
+            let request = request_object(py, request, Vec::new(), None)?;
+            let response = handlers.call_method1(intern!(py, "call"), (handler, request, &exc))?;
+            python_response(py, &response).map(Some)
+        })();
+        match handled {
+            Ok(Some(response)) => response,
+            Ok(None) => fallback(),
+            Err(err) => {
+                python::log_exception(py, "exception in the exception handler for a routing error", &err);
+                internal_error()
+            }
+        }
+    })
 }
 
 /// An exception from a handler: the app's exception handler for it if it

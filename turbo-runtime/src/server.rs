@@ -238,7 +238,7 @@ async fn handle(
             }
         }
         Resolution::MethodNotAllowed(route) => {
-            response::method_not_allowed(&server.router.routes[route as usize])
+            response::routing_error(&request, Some(server.router.routes[route as usize].allow))
         }
         Resolution::NotFound => match server.router.slash_redirect(request.method(), request.path()) {
             Some(path) => response::redirect(&routing::redirect_location(
@@ -247,7 +247,7 @@ async fn handle(
                 &path,
                 request.raw_query(),
             )),
-            None => response::not_found(),
+            None => response::routing_error(&request, None),
         },
     };
     Ok(response)

@@ -105,6 +105,12 @@ pub(super) fn find_objects(
             let Some(class) = names.resolve(&module.name, &call.func) else {
                 continue;
             };
+            // `app = create_app()`: the object the factory builds and returns.
+            let (made_in, call, class) = match factory_object(project, names, &class) {
+                Some((made_in, inner, inner_class)) => (made_in, inner, inner_class),
+                None => (module, call, class),
+            };
+            let made_file = project.files.get(made_in.file).id;
             let mut object = Object {
                 qualified: format!("{}.{}", module.name, name.id),
                 variable: name.id.to_string(),
@@ -115,9 +121,10 @@ pub(super) fn find_objects(
             };
             if let Some(framework) = imports::application_framework(&class) {
                 object.kind = ObjectKind::App(framework);
-                object.default_response_class = check_app_options(file.id, call, &module.name, names, diags);
+                object.default_response_class =
+                    check_app_options(made_file, call, &made_in.name, names, diags);
             } else if imports::is_router_class(&class) {
-                object.prefix = check_router_options(file.id, call, &module.name, constants, diags);
+                object.prefix = check_router_options(made_file, call, &made_in.name, constants, diags);
             } else {
                 continue;
             }
@@ -125,6 +132,20 @@ pub(super) fn find_objects(
         }
     }
     objects
+}
+
+/// For a call of a project factory function: the module defining it, the
+/// `FastAPI(...)`/`APIRouter(...)` call whose object it returns, and that
+/// class's qualified name.
+fn factory_object<'p>(
+    project: &'p Project,
+    names: &Names,
+    function: &str,
+) -> Option<(&'p crate::project::Module, &'p py::ExprCall, String)> {
+    let (module, def) = super::calls::project_function(project, names, function)?;
+    let (_, call) = super::calls::factory_result(def.body)?;
+    let class = names.resolve(&module.name, &call.func)?;
+    Some((module, call, class))
 }
 
 /// The application object of the entry module: `variable` if given
@@ -307,6 +328,10 @@ fn check_app_options(
                 }
                 _ => {}
             }
+        }
+        // Looked up by the server at start-up, as Starlette does.
+        if name == "exception_handlers" {
+            continue;
         }
         if name == "debug"
             && matches!(&keyword.value, py::Expr::Constant(c) if matches!(c.value, py::Constant::Bool(false)))

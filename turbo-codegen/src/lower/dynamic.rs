@@ -37,6 +37,9 @@ impl Lowerer<'_> {
 
     pub(super) fn top_level_call(&mut self, expr: &py::Expr) {
         let py::Expr::Call(call) = expr else { return };
+        if self.call_function(call, None) {
+            return;
+        }
         // `app.get("/x")(handler)`: a route registered without decorator syntax.
         if let py::Expr::Call(inner) = &*call.func {
             if let DecoratorKind::Route { .. } = self.call_kind(inner) {
@@ -54,6 +57,7 @@ impl Lowerer<'_> {
         }
         match self.app_attribute(&call.func) {
             Some((object, "include_router")) => self.include_router(object, call, self.span(expr)),
+            Some((object, "add_api_route")) => self.add_api_route(object, call, expr),
             Some((_, attribute)) => self.unsupported_app_feature(attribute, self.span(expr)),
             None => {}
         }
@@ -65,7 +69,7 @@ impl Lowerer<'_> {
             return;
         }
         let (code, message, help) = match attribute {
-            "add_api_route" | "add_route" | "api_route" | "route" => (
+            "add_route" | "api_route" | "route" => (
                 Code::DynamicRoute,
                 format!("route added with `{}.{attribute}(...)`", self.app_variable),
                 "declare the route with a decorator: @app.get(\"/path\")".to_owned(),

@@ -12,6 +12,7 @@
 //! walks the module.
 
 mod app;
+mod calls;
 mod classes;
 mod constants;
 mod dynamic;
@@ -88,19 +89,24 @@ pub fn lower(project: &Project, app_variable: Option<&str>, diags: &mut Diagnost
     let objects = app::find_objects(project, &names, &constants, diags);
     let app_index = app::entry_app(project, &objects, app_variable, diags)?;
     let order = Order::compute(project, &entry.name);
+    let executed = calls::executed_functions(project, &names);
     let app_object = &objects.list[app_index];
     let mut entries = Vec::new();
     for module in &project.modules {
         let mut lowerer = Lowerer {
             file: project.files.get(module.file),
             module: &module.name,
+            stmts: &module.stmts,
             imports: Scope {
                 names: &names,
                 module: &module.name,
+                frame: Vec::new(),
             },
+            project,
             constants: &constants,
             classes: &classes,
             objects: &objects,
+            executed: &executed,
             app_variable: &app_object.variable,
             diags,
             entries: Vec::new(),
@@ -108,6 +114,8 @@ pub fn lower(project: &Project, app_variable: Option<&str>, diags: &mut Diagnost
             choices: None,
             at: (0, 0),
             conditional: false,
+            depth: 0,
+            qualname: String::new(),
         };
         for (index, stmt) in module.stmts.iter().enumerate() {
             lowerer.at = (order.position(&module.name, index), 0);
@@ -134,17 +142,35 @@ pub fn lower(project: &Project, app_variable: Option<&str>, diags: &mut Diagnost
     Some(app)
 }
 
-/// Name resolution in one module, as lowering asks for it.
+/// Name resolution in one module, as lowering asks for it; in a followed
+/// function, its parameters and local imports come first.
 struct Scope<'a> {
     names: &'a Names,
     module: &'a str,
+    /// Local name → qualified name, for the function being followed.
+    frame: Vec<(String, String)>,
 }
 
 impl Scope<'_> {
     /// The canonical qualified name an expression refers to, if it is a
     /// (dotted) name turbo can follow.
     fn resolve(&self, expr: &py::Expr) -> Option<String> {
-        self.names.resolve(self.module, expr)
+        match expr {
+            py::Expr::Name(name) => match self
+                .frame
+                .iter()
+                .rev()
+                .find(|(local, _)| local == name.id.as_str())
+            {
+                Some((_, target)) => Some(self.names.canonical(target)),
+                None => self.names.resolve_name(self.module, name.id.as_str()),
+            },
+            py::Expr::Attribute(attribute) => {
+                let base = self.resolve(&attribute.value)?;
+                Some(self.names.canonical(&format!("{base}.{}", attribute.attr)))
+            }
+            _ => None,
+        }
     }
 }
 
@@ -219,10 +245,15 @@ fn is_route_attribute(attribute: &str) -> bool {
 struct Lowerer<'a> {
     file: &'a SourceFile,
     module: &'a str,
+    /// The module's top-level statements.
+    stmts: &'a [py::Stmt],
     imports: Scope<'a>,
+    project: &'a Project,
     constants: &'a Constants<'a>,
     classes: &'a Classes,
     objects: &'a Objects,
+    /// Functions run by calls turbo follows ([`calls::executed_functions`]).
+    executed: &'a std::collections::BTreeSet<String>,
     /// The variable of the application object, for help texts.
     app_variable: &'a str,
     diags: &'a mut Diagnostics,
@@ -237,6 +268,11 @@ struct Lowerer<'a> {
     at: (u64, u32),
     /// The statement runs only under an `if` (or in a `try`).
     conditional: bool,
+    /// How many followed calls deep the statements are (0: module level).
+    depth: usize,
+    /// `create_app.<locals>.` inside a followed function: the prefix of
+    /// the `__qualname__` of functions defined there.
+    qualname: String,
 }
 
 impl Lowerer<'_> {
@@ -252,8 +288,15 @@ impl Lowerer<'_> {
                 py::Stmt::FunctionDef(_) | py::Stmt::AsyncFunctionDef(_) => {
                     let def = FunctionDef::of(stmt).expect("a function statement");
                     self.function(&def, self.span(stmt));
-                    self.nested(def.body, "a function");
+                    // A function a followed call runs is lowered there.
+                    if !self.is_executed(def.name) {
+                        self.nested(def.body, "a function");
+                    }
                 }
+                py::Stmt::Import(_) | py::Stmt::ImportFrom(_) if self.depth > 0 => {
+                    self.bind_local_import(stmt)
+                }
+                py::Stmt::Return(_) if self.depth > 0 => {}
                 py::Stmt::ClassDef(class) => {
                     for decorator in &class.decorator_list {
                         if let DecoratorKind::Route { .. } = self.decorator_kind(decorator) {
@@ -271,7 +314,19 @@ impl Lowerer<'_> {
                     self.nested(&class.body, "a class body");
                 }
                 py::Stmt::Expr(expr) => self.top_level_call(&expr.value),
-                py::Stmt::Assign(assign) => self.alias(assign),
+                py::Stmt::Assign(assign) => {
+                    let target = match assign.targets.as_slice() {
+                        [py::Expr::Name(name)] => Some(name.id.as_str()),
+                        _ => None,
+                    };
+                    let followed = match &*assign.value {
+                        py::Expr::Call(call) => self.call_function(call, target),
+                        _ => false,
+                    };
+                    if !followed {
+                        self.alias(assign);
+                    }
+                }
                 py::Stmt::If(branch) if is_main_guard(&branch.test) => {}
                 // Routes and inclusions under `if` are compiled, and served
                 // only if the app registers them (the server checks).
@@ -508,7 +563,7 @@ impl Lowerer<'_> {
         let line = self.file.line_column(span.start as usize).line;
         Handler {
             module: self.module.to_owned(),
-            name: name.to_owned(),
+            name: format!("{}{name}", self.qualname),
             is_async,
             span,
             line,

@@ -231,7 +231,9 @@ fn flatten(
                 route.conditional = context.conditional || entry.conditional;
                 route.via = context.via.clone();
                 prefix_path(&mut route, &context.prefix);
-                routes.push(route);
+                if super::routes::bind_path_params(&mut route, diags) {
+                    routes.push(route);
+                }
             }
             Item::Include {
                 router,

@@ -1,11 +1,12 @@
 //! Route decorators: path template, methods, `status_code` and options.
 
 use super::app::ObjectKind;
+use super::routers::{Entry, Item};
 use super::{
-    inner_offset, is_none, literal, Lowerer, DOC_ONLY_ROUTE_OPTIONS, RESPONSE_MODEL_OPTIONS, STATUS_MODULE,
-    UNSUPPORTED_ROUTE_OPTIONS,
+    inner_offset, is_none, literal, FunctionDef, Lowerer, DOC_ONLY_ROUTE_OPTIONS, RESPONSE_MODEL_OPTIONS,
+    STATUS_MODULE, UNSUPPORTED_ROUTE_OPTIONS,
 };
-use crate::diagnostics::{Code, Diagnostic};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::ir::{Convertor, Handler, Literal, ParamType, PathTemplate, Route, Source};
 use crate::parse::py;
 
@@ -21,7 +22,9 @@ impl Lowerer<'_> {
     ) -> Option<Route> {
         let decorator_span = self.span(decorator);
         let mut path_expr = call.args.first();
-        for extra in call.args.iter().skip(1) {
+        // `add_api_route(path, endpoint, ...)` takes the endpoint second.
+        let positional = if attribute == "add_api_route" { 2 } else { 1 };
+        for extra in call.args.iter().skip(positional) {
             self.diags.push(
                 Diagnostic::new(
                     Code::UnknownRouteOption,
@@ -51,14 +54,17 @@ impl Lowerer<'_> {
             };
             match name {
                 "path" if path_expr.is_none() => path_expr = Some(&keyword.value),
+                "endpoint" if attribute == "add_api_route" => {}
                 "status_code" => match self.status_code(&keyword.value) {
                     Some(code) => status_code = code,
                     None => ok = false,
                 },
-                "methods" if attribute == "api_route" => match self.methods(&keyword.value) {
-                    Some(list) => methods = list,
-                    None => ok = false,
-                },
+                "methods" if matches!(attribute, "api_route" | "add_api_route") => {
+                    match self.methods(&keyword.value) {
+                        Some(list) => methods = list,
+                        None => ok = false,
+                    }
+                }
                 "response_model" if is_none(&keyword.value) => {}
                 // Evaluated by Python in the server, exactly as FastAPI evaluates it.
                 "response_model" => python_response = true,
@@ -115,54 +121,9 @@ impl Lowerer<'_> {
             return None;
         };
         let path = self.path_template(path_expr, object)?;
-        let mut handler = handler.clone();
+        let handler = handler.clone();
         python_response |=
             handler.returns.is_some() || handler.params.iter().any(|p| p.source == Source::Response);
-        let path_names: Vec<&str> = path.params().map(|(name, _, _)| name).collect();
-        for param in &mut handler.params {
-            if path_names.contains(&param.name.as_str()) {
-                if !matches!(param.source, Source::Query | Source::Path | Source::Body)
-                    || param.key != param.name
-                {
-                    // Declared as a header/cookie or with an alias: FastAPI
-                    // still takes the path value, which is surely unintended.
-                    self.diags.push(
-                        Diagnostic::new(
-                            Code::UnsupportedParamOption,
-                            param.span,
-                            format!("`{}` is in the path but declared otherwise", param.name),
-                        )
-                        .label("a path parameter must be a plain parameter or `Path()` without alias")
-                        .help("rename the parameter, or declare it with `Path()`"),
-                    );
-                }
-                param.source = Source::Path;
-            } else if param.source == Source::Path {
-                self.diags.push(
-                    Diagnostic::new(
-                        Code::MissingPathParam,
-                        param.span,
-                        format!(
-                            "`{}` is declared with `Path()` but the path has no `{{{}}}`",
-                            param.name, param.name
-                        ),
-                    )
-                    .label("FastAPI would never fill this parameter")
-                    .help(format!("add `{{{}}}` to the path, or use `Query()`", param.name)),
-                );
-                ok = false;
-            }
-        }
-        for param in &mut handler.params {
-            let convertor = path
-                .params()
-                .find(|(name, _, _)| *name == param.name)
-                .map(|(_, c, _)| c);
-            if param.ty == ParamType::Uuid && convertor != Some(Convertor::Uuid) {
-                // Only `{x:uuid}` arrives as a UUID; elsewhere pydantic parses the text.
-                param.ty = ParamType::Adapted;
-            }
-        }
         ok.then_some(Route {
             methods,
             path,
@@ -173,6 +134,51 @@ impl Lowerer<'_> {
             conditional: false,
             via: Vec::new(),
         })
+    }
+
+    /// `app.add_api_route("/path", endpoint, ...)` at module level, with an
+    /// endpoint defined at the top level of the same module.
+    pub(super) fn add_api_route(&mut self, object: usize, call: &py::ExprCall, expr: &py::Expr) {
+        let endpoint = call.args.get(1).or_else(|| {
+            call.keywords
+                .iter()
+                .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == "endpoint"))
+                .map(|k| &k.value)
+        });
+        let stmts = self.stmts;
+        let def = endpoint.and_then(|endpoint| {
+            let py::Expr::Name(name) = endpoint else {
+                return None;
+            };
+            stmts.iter().find_map(|stmt| {
+                FunctionDef::of(stmt)
+                    .filter(|def| def.name == name.id.as_str())
+                    .map(|def| (def, self.span(stmt)))
+            })
+        });
+        let Some((def, def_span)) = def else {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::DynamicRoute,
+                    endpoint.map_or(self.span(expr), |e| self.span(e)),
+                    "`add_api_route` with an endpoint turbo cannot follow",
+                )
+                .label("not a function defined at the top level of this module")
+                .help("pass a function defined in this module, or declare the route with a decorator"),
+            );
+            return;
+        };
+        let name_span = self.name_span(def_span, def.name, def.is_async);
+        let handler = self.handler(def.name, name_span, def.args, def.returns, def.is_async);
+        if let Some(route) = self.route(object, expr, call, Vec::new(), "add_api_route", &handler) {
+            let at = self.next_position();
+            self.entries.push(Entry {
+                object,
+                at,
+                conditional: self.conditional,
+                item: Item::Route(route),
+            });
+        }
     }
 
     pub(super) fn status_code(&mut self, value: &py::Expr) -> Option<u16> {
@@ -340,6 +346,60 @@ impl Lowerer<'_> {
             span: literal_span,
         })
     }
+}
+
+/// Settles which parameters come from the path, once the route's full path
+/// (with every inclusion prefix) is known: a parameter named in it is a
+/// path parameter, as FastAPI decides. `false` if the route cannot be
+/// served (a `Path()` parameter the path does not have).
+pub(super) fn bind_path_params(route: &mut Route, diags: &mut Diagnostics) -> bool {
+    let mut ok = true;
+    let path_names: Vec<&str> = route.path.params().map(|(name, _, _)| name).collect();
+    for param in &mut route.handler.params {
+        if path_names.contains(&param.name.as_str()) {
+            if !matches!(param.source, Source::Query | Source::Path | Source::Body) || param.key != param.name
+            {
+                // Declared as a header/cookie or with an alias: FastAPI
+                // still takes the path value, which is surely unintended.
+                diags.push(
+                    Diagnostic::new(
+                        Code::UnsupportedParamOption,
+                        param.span,
+                        format!("`{}` is in the path but declared otherwise", param.name),
+                    )
+                    .label("a path parameter must be a plain parameter or `Path()` without alias")
+                    .help("rename the parameter, or declare it with `Path()`"),
+                );
+            }
+            param.source = Source::Path;
+        } else if param.source == Source::Path {
+            diags.push(
+                Diagnostic::new(
+                    Code::MissingPathParam,
+                    param.span,
+                    format!(
+                        "`{}` is declared with `Path()` but the path has no `{{{}}}`",
+                        param.name, param.name
+                    ),
+                )
+                .label("FastAPI would never fill this parameter")
+                .help(format!("add `{{{}}}` to the path, or use `Query()`", param.name)),
+            );
+            ok = false;
+        }
+    }
+    for param in &mut route.handler.params {
+        let convertor = route
+            .path
+            .params()
+            .find(|(name, _, _)| *name == param.name)
+            .map(|(_, c, _)| c);
+        if param.ty == ParamType::Uuid && convertor != Some(Convertor::Uuid) {
+            // Only `{x:uuid}` arrives as a UUID; elsewhere pydantic parses the text.
+            param.ty = ParamType::Adapted;
+        }
+    }
+    ok
 }
 
 /// The response classes turbo's package provides, by qualified name.

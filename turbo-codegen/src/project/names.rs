@@ -81,15 +81,22 @@ impl Names {
     }
 
     /// Follows `qualified` through the project's re-exports to where it is
-    /// defined. Names outside the project are returned unchanged.
+    /// defined. Names outside the project are returned as turbo knows
+    /// them ([`crate::imports::canonical_external`]).
+    ///
+    /// As Python's `from package import name` does, an attribute the
+    /// package binds wins over a submodule of the same name:
+    /// `from .router import router` in `app/v1/__init__.py` makes
+    /// `app.v1.router` the router object, not the module.
     pub fn canonical(&self, qualified: &str) -> String {
         let mut current = qualified.to_owned();
         for _ in 0..MAX_HOPS {
-            if self.modules.contains(&current) {
-                return current;
-            }
             let Some((module, rest)) = self.split_module(&current) else {
-                return current;
+                if self.modules.contains(&current) {
+                    return current;
+                }
+                // Outside the project: the name turbo knows it by.
+                return crate::imports::canonical_external(&current).unwrap_or(current);
             };
             let (first, remaining) = match rest.split_once('.') {
                 Some((first, remaining)) => (first, Some(remaining)),
@@ -125,34 +132,51 @@ impl Names {
     }
 }
 
+/// The names an import statement in `module` binds, with what each refers
+/// to: `import a.b` binds `a`; `from ..models import Item as I` binds `I`
+/// to `app.models.Item`.
+pub fn import_bindings(module: &Module, stmt: &py::Stmt) -> Vec<(String, String)> {
+    match stmt {
+        py::Stmt::Import(import) => import
+            .names
+            .iter()
+            .map(|alias| {
+                let target = alias.name.to_string();
+                match &alias.asname {
+                    Some(asname) => (asname.to_string(), target),
+                    None => {
+                        let root = target.split('.').next().unwrap_or(&target).to_owned();
+                        (root.clone(), root)
+                    }
+                }
+            })
+            .collect(),
+        py::Stmt::ImportFrom(import) => {
+            let Some(base) = from_module(module, import) else {
+                return Vec::new();
+            };
+            import
+                .names
+                .iter()
+                .filter(|alias| alias.name.as_str() != "*")
+                .map(|alias| {
+                    let local = alias.asname.as_ref().unwrap_or(&alias.name).to_string();
+                    (local, format!("{base}.{}", alias.name))
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// Records the bindings of a block executed at import: the module body and
 /// the `if`/`try`/`with` blocks in it (not function or class bodies).
 fn bind_block(module: &Module, stmts: &[py::Stmt], scope: &mut BTreeMap<String, Binding>) {
     for stmt in stmts {
         match stmt {
-            py::Stmt::Import(import) => {
-                for alias in &import.names {
-                    let target = alias.name.to_string();
-                    match &alias.asname {
-                        Some(asname) => scope.insert(asname.to_string(), Binding::Import(target)),
-                        // `import a.b` binds `a`.
-                        None => {
-                            let root = target.split('.').next().unwrap_or(&target).to_owned();
-                            scope.insert(root.clone(), Binding::Import(root))
-                        }
-                    };
-                }
-            }
-            py::Stmt::ImportFrom(import) => {
-                let Some(base) = from_module(module, import) else {
-                    continue;
-                };
-                for alias in &import.names {
-                    if alias.name.as_str() == "*" {
-                        continue;
-                    }
-                    let local = alias.asname.as_ref().unwrap_or(&alias.name).to_string();
-                    scope.insert(local, Binding::Import(format!("{base}.{}", alias.name)));
+            py::Stmt::Import(_) | py::Stmt::ImportFrom(_) => {
+                for (local, target) in import_bindings(module, stmt) {
+                    scope.insert(local, Binding::Import(target));
                 }
             }
             py::Stmt::FunctionDef(def) => {

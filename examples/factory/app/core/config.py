@@ -1,0 +1,3 @@
+API_PREFIX = "/api"
+VERSION = "1.0.0"
+PROJECT_NAME = f"Conduit {VERSION}"

@@ -1,0 +1,3 @@
+from .schemas import ArticleIn, ArticleOut
+
+__all__ = ["ArticleIn", "ArticleOut"]
