@@ -18,7 +18,8 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from . import _forms
 from ._body import MISSING
-from .exceptions import HTTPException, RequestValidationError, ResponseValidationError
+from ._starlette_exceptions import HTTPException
+from .exceptions import RequestValidationError, ResponseValidationError
 from .datastructures import FormData
 from .params import BodyParam, FileParam, FormParam, Param
 from .responses import JSONResponse, Response

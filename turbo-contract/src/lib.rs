@@ -26,9 +26,17 @@ pub const ROUTE_DECORATORS: &[(&str, &str)] = &[
 ];
 
 /// The Starlette modules a turbo server provides: `starlette.<name>` is
-/// turboapi's `<name>` module (the compiler accepts imports from them; the
-/// runtime installs them under those names).
-pub const STARLETTE_MODULES: &[&str] = &["datastructures", "exceptions", "requests", "responses", "status"];
+/// the `turboapi` module beside it (the compiler accepts imports from
+/// them; the runtime installs them under those names). Only
+/// `starlette.exceptions` differs from FastAPI's module: its
+/// `HTTPException` is the base class of FastAPI's.
+pub const STARLETTE_MODULES: &[(&str, &str)] = &[
+    ("datastructures", "turboapi.datastructures"),
+    ("exceptions", "turboapi._starlette_exceptions"),
+    ("requests", "turboapi.requests"),
+    ("responses", "turboapi.responses"),
+    ("status", "turboapi.status"),
+];
 
 /// FNV-1a, 64 bit: a stable hash of each module's source, embedded by the
 /// compiler and recomputed by the server at start-up to warn about stale

@@ -39,21 +39,23 @@ class EmbeddedPackage(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
 def install_package(sources, starlette_modules):
     """Makes ``turboapi`` and ``fastapi`` (and their submodules) the embedded
-    package, and ``starlette.<name>`` its module ``<name>`` for each of
-    ``starlette_modules``: an app's Starlette imports get the same classes."""
+    package, and ``starlette.<name>`` the package's module for each
+    ``(name, module)`` of ``starlette_modules``: an app's Starlette imports
+    get the same classes the server uses."""
     finder = EmbeddedPackage(sources)
     sys.meta_path.insert(0, finder)
     for name in finder.sources:
         importlib.import_module(name)
     for name in finder.sources:
-        sys.modules["fastapi" + name[len("turboapi"):]] = sys.modules[name]
+        if not name.startswith("turboapi._"):
+            sys.modules["fastapi" + name[len("turboapi"):]] = sys.modules[name]
     import types
 
     starlette = types.ModuleType("starlette", "Starlette's modules, as turbo provides them.")
     starlette.__path__ = []
     sys.modules["starlette"] = starlette
-    for name in starlette_modules:
-        module = sys.modules["turboapi." + name]
+    for name, provided_by in starlette_modules:
+        module = sys.modules[provided_by]
         sys.modules["starlette." + name] = module
         setattr(starlette, name, module)
     return sys.modules["turboapi"]

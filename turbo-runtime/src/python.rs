@@ -42,6 +42,11 @@ const EMBEDDED_PACKAGE: &[(&str, bool, &str)] = &[
         include_str!("../../python/turboapi/_plans.py"),
     ),
     (
+        "turboapi._starlette_exceptions",
+        false,
+        include_str!("../../python/turboapi/_starlette_exceptions.py"),
+    ),
+    (
         "turboapi.datastructures",
         false,
         include_str!("../../python/turboapi/datastructures.py"),
@@ -327,7 +332,12 @@ fn load_attached(py: Python<'_>, spec: &AppSpec, app_dir: &Path) -> Result<(), L
         sub_response: plans.getattr("sub_response")?.unbind(),
         json_loads: py.import("json")?.getattr("loads")?.unbind(),
         handlers,
-        http_exception: package.getattr("HTTPException")?.unbind(),
+        // Starlette's `HTTPException`: what routing and form errors raise,
+        // and the base of FastAPI's, which the default handler answers.
+        http_exception: py
+            .import("turboapi._starlette_exceptions")?
+            .getattr("HTTPException")?
+            .unbind(),
         jsonable_encoder: package.getattr("jsonable_encoder")?.unbind(),
         event_loop,
         run_coroutine_threadsafe,

@@ -1,0 +1,31 @@
+"""``starlette.exceptions`` as a turbo server provides it: Starlette's
+``HTTPException``, the base of FastAPI's. Routing errors (404, 405) and
+form errors (400) are raised as this class, as Starlette raises them."""
+
+import http
+from typing import Any, Dict, Optional
+
+__all__ = ["HTTPException"]
+
+
+class HTTPException(Exception):
+    """Starlette's ``HTTPException``: same constructor and attributes."""
+
+    def __init__(
+        self,
+        status_code: int,
+        detail: Any = None,
+        headers: Optional[Dict[str, str]] = None,
+    ) -> None:
+        if detail is None:
+            detail = http.HTTPStatus(status_code).phrase
+        self.status_code = status_code
+        self.detail = detail
+        self.headers = headers
+
+    def __str__(self) -> str:
+        return f"{self.status_code}: {self.detail}"
+
+    def __repr__(self) -> str:
+        class_name = self.__class__.__name__
+        return f"{class_name}(status_code={self.status_code!r}, detail={self.detail!r})"
