@@ -146,11 +146,28 @@ impl Code {
             .find(|code| code.id().eq_ignore_ascii_case(id) || code.info().1 == id)
     }
 
+    /// The severity `turbo check` reports it with, unless configured.
     pub fn severity(self) -> Severity {
         match self {
             Code::DocsNotServed | Code::PathConvertorNotLast | Code::ShadowedRoute => Severity::Warning,
             _ => Severity::Error,
         }
+    }
+
+    /// A finding about the app's own routes that FastAPI serves anyway
+    /// (and turbo serves the same way): it does not stop `turbo build`,
+    /// and `# noqa` or `[tool.turbo]` may silence or demote it. Every
+    /// other code means turbo cannot serve the construct and stays an
+    /// error everywhere.
+    pub fn describes_app(self) -> bool {
+        matches!(
+            self,
+            Code::DuplicateRoute
+                | Code::UnreachableRoute
+                | Code::ShadowedRoute
+                | Code::PathConvertorNotLast
+                | Code::DocsNotServed
+        )
     }
 }
 
@@ -169,6 +186,8 @@ pub struct Label {
 #[derive(Debug, Clone, Serialize)]
 pub struct Diagnostic {
     pub code: Code,
+    /// The code's severity, unless configuration or `turbo build` changed it.
+    pub severity: Severity,
     pub message: String,
     pub primary: Label,
     pub secondary: Vec<Label>,
@@ -179,6 +198,7 @@ impl Diagnostic {
     pub fn new(code: Code, span: Span, message: impl Into<String>) -> Self {
         Diagnostic {
             code,
+            severity: code.severity(),
             message: message.into(),
             primary: Label {
                 span,
@@ -208,7 +228,7 @@ impl Diagnostic {
     }
 
     pub fn severity(&self) -> Severity {
-        self.code.severity()
+        self.severity
     }
 }
 

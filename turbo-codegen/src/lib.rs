@@ -7,6 +7,7 @@
 //! three; `turbo check` and `turbo build` share it.
 
 pub mod builder;
+pub mod config;
 pub mod diagnostics;
 pub mod emit;
 pub mod explain;
@@ -58,6 +59,17 @@ impl Checked {
     /// The IR, if it may be emitted (no errors).
     pub fn emittable(&self) -> Option<&App> {
         self.app.as_ref().filter(|_| !self.has_errors())
+    }
+
+    /// For `turbo build`: findings about the app's own routes that FastAPI
+    /// serves anyway (a duplicate, an unreachable route) are warnings, so
+    /// they do not stop the build; `turbo check` still fails on them.
+    pub fn demote_findings(&mut self) {
+        for diagnostic in &mut self.diagnostics {
+            if diagnostic.code.describes_app() {
+                diagnostic.severity = diagnostics::Severity::Warning;
+            }
+        }
     }
 
     /// The entry module's file name, as given.
@@ -117,12 +129,14 @@ impl Entry {
     }
 }
 
-/// Reads, lowers and validates the project an entry names, from disk.
-pub fn check_entry(entry: &Entry) -> std::io::Result<Checked> {
-    let sources = Sources::Disk;
+/// Reads, lowers and validates the project an entry names, from disk,
+/// with the `[tool.turbo]` configuration of the nearest `pyproject.toml`.
+/// The error (an unreadable entry, a broken configuration) is a message.
+pub fn check_entry(entry: &Entry) -> Result<Checked, String> {
     // The entry itself must be readable: that is a usage error, not a diagnostic.
-    std::fs::metadata(&entry.file)?;
-    Ok(check_sources(&sources, entry))
+    std::fs::metadata(&entry.file).map_err(|err| format!("cannot read {}: {err}", entry.file.display()))?;
+    let config = config::Config::find(entry.file.parent().unwrap_or(Path::new("")))?;
+    Ok(check_sources(&Sources::Disk, entry, &config))
 }
 
 /// Parses, lowers and validates one module given as bytes, as a project of
@@ -139,10 +153,14 @@ pub fn check(name: &str, bytes: &[u8]) -> Checked {
 /// Checks a project given as files in memory (path → bytes), as if they
 /// were on disk: multi-module fixtures and tests.
 pub fn check_files(files: Vec<(PathBuf, Vec<u8>)>, entry: &Entry) -> Checked {
-    check_sources(&Sources::Memory(files.into_iter().collect()), entry)
+    check_sources(
+        &Sources::Memory(files.into_iter().collect()),
+        entry,
+        &config::Config::default(),
+    )
 }
 
-fn check_sources(sources: &Sources, entry: &Entry) -> Checked {
+fn check_sources(sources: &Sources, entry: &Entry, config: &config::Config) -> Checked {
     let mut diags = Diagnostics::default();
     let (layout, module) = Layout::for_file(sources, &entry.file, entry.app_dir.as_deref());
     let root = layout.root.clone();
@@ -157,10 +175,11 @@ fn check_sources(sources: &Sources, entry: &Entry) -> Checked {
             diags.push(error);
         }
     }
+    let diagnostics = config.apply(&files, diags.into_sorted());
     Checked {
         files,
         root,
         app,
-        diagnostics: diags.into_sorted(),
+        diagnostics,
     }
 }

@@ -155,8 +155,8 @@ fn load(app: &AppArgs) -> Result<Checked, ExitCode> {
         eprintln!("turbo: error: {message}");
         ExitCode::from(2)
     })?;
-    check_entry(&entry).map_err(|err| {
-        eprintln!("turbo: error: cannot read {}: {err}", entry.file.display());
+    check_entry(&entry).map_err(|message| {
+        eprintln!("turbo: error: {message}");
         ExitCode::from(2)
     })
 }
@@ -303,10 +303,11 @@ fn run_routes(app: &AppArgs, format: RoutesFormat) -> ExitCode {
 }
 
 fn run_build(app: &AppArgs, options: BuildOptions, color: Color) -> ExitCode {
-    let checked = match load(app) {
+    let mut checked = match load(app) {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
+    checked.demote_findings();
     if !checked.diagnostics.is_empty() {
         print_diagnostics(&checked, DiagnosticFormat::Text, color);
     }
