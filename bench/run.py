@@ -108,9 +108,14 @@ def wait_ready(port: int, path: str = "/"):
 
 def wrk(port: int, endpoint: str, duration: int) -> float:
     path, body = ENDPOINTS[endpoint]
+    return wrk_raw(port, path, body, duration, REQUEST_BODIES.get(endpoint))
+
+
+def wrk_raw(port: int, path: str, body: str, duration: int, request_body: str | None = None) -> float:
+    """Requests per second on `path`; every response must be 200 with `body`."""
     env = dict(os.environ, EXPECT_STATUS="200", EXPECT_BODY=body)
-    if endpoint in REQUEST_BODIES:
-        env.update(METHOD="POST", REQUEST_BODY=REQUEST_BODIES[endpoint])
+    if request_body is not None:
+        env.update(METHOD="POST", REQUEST_BODY=request_body)
     out = subprocess.run(
         ["taskset", "-c", WRK_CPU, "wrk", "-t1", "-c50", f"-d{duration}s", "-s", str(BENCH / "check.lua"),
          f"http://127.0.0.1:{port}{path}"],
@@ -120,7 +125,7 @@ def wrk(port: int, endpoint: str, duration: int) -> float:
     checked, bad = map(int, re.search(r"CHECKED (\d+) BAD (\d+)", out).groups())
     errors = re.search(r"Socket errors: .*|Non-2xx or 3xx responses: \d+", out)
     if bad or checked == 0 or errors:
-        raise RuntimeError(f"port {port} {endpoint}: {bad} bad of {checked} responses\n{out}")
+        raise RuntimeError(f"port {port} {path}: {bad} bad of {checked} responses\n{out}")
     return rps
 
 

@@ -5,11 +5,12 @@
 //! No dependencies, so the compiler does not pull in the server's.
 
 pub mod template;
+pub mod trie;
 
 /// Version of `turbo_runtime::__private`, the contract with generated
 /// code. The emitter writes it into every generated crate and the runtime
 /// asserts it at compile time; it changes with every incompatible change.
-pub const API_VERSION: u32 = 9;
+pub const API_VERSION: u32 = 10;
 
 /// The route decorators of `FastAPI` and `APIRouter`, with the method each
 /// implies. `python/turboapi/routing.py` defines one method per entry; a

@@ -47,14 +47,15 @@ pub mod __private {
     }
     pub use crate::request::Request;
     pub use crate::response::{invoke, reject, Call, Outcome};
-    pub use crate::routing::{segments, Router};
-    pub use crate::server::serve;
+    pub use crate::routing::{segments, Matcher, Router};
+    pub use crate::server::{serve, RouteFn};
     pub use crate::spec::{
         AppSpec, BodyPlanSpec, BodyRead, HandlerSpec, ParamFieldSpec, RouteSpec, SourceSpec,
     };
     pub use crate::template::{match_pieces, Captures, Convertor, Piece};
     pub use phf;
     pub use pyo3::{Bound, PyAny, Python};
+    pub use turbo_contract::trie::{Node as TrieNode, Trie};
 }
 
 /// Pieces exposed for turbo's own tests and benchmarks.

@@ -8,7 +8,8 @@
 //! `Allow` header. The compiler precomputes, for every static path, the
 //! ordered list of routes that match it (static and templated), so the
 //! common case is one perfect-hash lookup; other paths try only the
-//! templated routes.
+//! templated routes a segment trie finds for them (`turbo_contract::trie`),
+//! so lookup cost does not grow with the number of routes.
 
 use std::borrow::Cow;
 use std::net::SocketAddr;
@@ -16,9 +17,10 @@ use std::sync::OnceLock;
 
 use crate::spec::RouteSpec;
 use crate::template::Captures;
+use turbo_contract::trie::Trie;
 
 /// Matches one route's template against a path, filling captures.
-pub type Matcher = fn(route: u16, path: &str, captures: &mut Captures) -> bool;
+pub type Matcher = fn(path: &str, captures: &mut Captures) -> bool;
 
 /// The compiled route table of an app.
 pub struct Router {
@@ -26,10 +28,11 @@ pub struct Router {
     /// Every static path of the app, with the routes (static and templated)
     /// that match it, in declaration order.
     pub static_paths: &'static phf::Map<&'static str, &'static [u16]>,
-    /// The templated routes, in declaration order.
-    pub templated: &'static [u16],
-    /// Matches any route (static or templated) against a path.
-    pub matcher: Matcher,
+    /// The templated routes, indexed by segment: the candidates for a path
+    /// without scanning every route.
+    pub trie: Trie<'static>,
+    /// Each route's matcher, by route index (one small function each).
+    pub matchers: &'static [Matcher],
 }
 
 /// Which compiled routes the app registered at start-up (a route compiled
@@ -84,9 +87,9 @@ impl Router {
             // routes "/items\n" to "/items". Rare enough for a linear scan.
             for route in 0..self.routes.len() as u16 {
                 captures.clear();
-                if (self.matcher)(route, path, captures) || {
+                if (self.matchers[route as usize])(path, captures) || {
                     captures.clear();
-                    (self.matcher)(route, trimmed, captures)
+                    (self.matchers[route as usize])(trimmed, captures)
                 } {
                     if let Some(found) = consider(route) {
                         return found;
@@ -97,21 +100,36 @@ impl Router {
             for &route in candidates.iter() {
                 captures.clear();
                 // Precomputed to match; this fills the captures of templated ones.
-                if (self.matcher)(route, path, captures) {
+                if (self.matchers[route as usize])(path, captures) {
                     if let Some(found) = consider(route) {
                         return found;
                     }
                 }
             }
         } else {
-            for &route in self.templated {
-                captures.clear();
-                if (self.matcher)(route, path, captures) {
-                    if let Some(found) = consider(route) {
-                        return found;
+            // The trie yields candidates in no particular order: keep the
+            // first full match and the first partial one by declaration
+            // order, which is what trying them in order would find.
+            let mut full: Option<(u16, Captures)> = None;
+            let mut first_partial: Option<u16> = None;
+            self.trie.candidates(path, |route| {
+                if full.as_ref().is_some_and(|(best, _)| *best < route) || !is_registered(route) {
+                    return;
+                }
+                let mut found = Captures::default();
+                if (self.matchers[route as usize])(path, &mut found) {
+                    if self.routes[route as usize].methods.contains(&method) {
+                        full = Some((route, found));
+                    } else if first_partial.is_none_or(|p| route < p) {
+                        first_partial = Some(route);
                     }
                 }
+            });
+            if let Some((route, found)) = full {
+                *captures = found;
+                return Resolution::Route(route);
             }
+            partial = first_partial;
         }
         captures.clear();
         partial.map_or(Resolution::NotFound, Resolution::MethodNotAllowed)

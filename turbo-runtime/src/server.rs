@@ -29,7 +29,12 @@ use crate::template::Captures;
 use turbo_contract::fnv1a;
 
 /// Calls the handler of a route: generated per app.
-pub type Dispatch = for<'py> fn(Python<'py>, u16, &Request, &Captures) -> Outcome;
+/// One route's compiled request handling: parameters, call, response.
+pub type RouteFn = for<'py> fn(Python<'py>, &Request, &Captures) -> Outcome;
+
+/// The route functions of an app, by route index: one small function each
+/// (a table, not one giant `match`, keeps rustc's work linear in routes).
+pub type Dispatch = &'static [RouteFn];
 
 #[derive(Parser, Debug)]
 #[command(about = "A FastAPI app compiled by turbo into a native server")]
@@ -223,7 +228,10 @@ async fn handle(
     let response = match resolution {
         Resolution::Route(route) => {
             let dispatched = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                Python::attach(|py| (server.dispatch)(py, route, &request, &captures))
+                Python::attach(|py| match server.dispatch.get(route as usize) {
+                    Some(route_fn) => route_fn(py, &request, &captures),
+                    None => Outcome::internal_error(),
+                })
             }));
             match dispatched {
                 Ok(outcome) => outcome.into_response(&request, &captures).await,

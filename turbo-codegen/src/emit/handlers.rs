@@ -139,24 +139,11 @@ pub fn tokens(app: &App, source_file: &str) -> TokenStream {
             route_function(index, route, source_file, &indices, &enum_classes)
         })
         .collect();
-    let arms = (0..app.routes.len()).map(|index| {
-        let id = index as u16;
-        let function = format_ident!("route_{}", index);
-        quote! { #id => #function(py, request, captures), }
-    });
+    let names = (0..app.routes.len()).map(|index| format_ident!("route_{}", index));
+    let count = app.routes.len();
     quote! {
-        /// Calls the handler of `route` for one request.
-        fn dispatch<'py>(
-            py: rt::Python<'py>,
-            route: u16,
-            request: &rt::Request,
-            captures: &rt::Captures,
-        ) -> rt::Outcome {
-            match route {
-                #(#arms)*
-                _ => rt::Outcome::internal_error(),
-            }
-        }
+        /// Each route's request handling, by route index.
+        static DISPATCH: [rt::RouteFn; #count] = [#(#names),*];
 
         #(#functions)*
     }

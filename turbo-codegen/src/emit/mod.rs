@@ -140,7 +140,7 @@ pub fn main_rs(app: &App, options: &CrateOptions<'_>) -> String {
         };
 
         fn main() -> std::process::ExitCode {
-            rt::serve(&APP, &ROUTER, dispatch)
+            rt::serve(&APP, &ROUTER, &DISPATCH)
         }
 
         #router

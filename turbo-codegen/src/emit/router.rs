@@ -4,11 +4,13 @@
 //! emitter lists, in declaration order, every route whose template matches
 //! it (using the runtime's own matcher, compiled into this crate from the
 //! same source file). The server then needs one perfect-hash lookup for
-//! static paths and tries only templated routes for the rest.
+//! static paths and, for the rest, tries only the templated routes a
+//! segment trie built here finds for the path.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use crate::contract::trie::TrieBuilder;
 use crate::ir::{App, Convertor, PathPiece, Route};
 pub fn tokens(app: &App) -> TokenStream {
     let routes = app
@@ -17,15 +19,25 @@ pub fn tokens(app: &App) -> TokenStream {
         .enumerate()
         .map(|(index, route)| route_spec(index, route));
     let route_count = app.routes.len();
-    let templated: Vec<u16> = (0..app.routes.len() as u16)
-        .filter(|i| !app.routes[*i as usize].path.is_static())
-        .collect();
-    let templated_count = templated.len();
+    let trie = trie_tokens(app);
     let static_paths = static_path_map(app);
-    let matchers = app.routes.iter().enumerate().map(|(index, route)| {
-        let index = index as u16;
+    let matcher_names: Vec<_> = (0..app.routes.len())
+        .map(|i| format_ident!("match_{}", i))
+        .collect();
+    let matchers = app.routes.iter().zip(&matcher_names).map(|(route, name)| {
         let body = matcher_body(route);
-        quote! { #index => #body, }
+        let doc = format!(
+            " Whether `{}` matches `path`, capturing its parameters.",
+            route.path.raw
+        );
+        // A static path's matcher uses neither capture nor segments.
+        quote! {
+            #[doc = #doc]
+            #[allow(unused_variables)]
+            fn #name(path: &str, captures: &mut rt::Captures) -> bool {
+                #body
+            }
+        }
     });
     quote! {
         static ROUTES: [rt::RouteSpec; #route_count] = [#(#routes),*];
@@ -33,25 +45,54 @@ pub fn tokens(app: &App) -> TokenStream {
         /// Every static path, with the routes that match it in declaration order.
         static STATIC_PATHS: rt::phf::Map<&'static str, &'static [u16]> = #static_paths;
 
-        /// Routes with path parameters, in declaration order.
-        static TEMPLATED: [u16; #templated_count] = [#(#templated),*];
+        #trie
 
         static ROUTER: rt::Router = rt::Router {
             routes: &ROUTES,
             static_paths: &STATIC_PATHS,
-            templated: &TEMPLATED,
-            matcher: match_route,
+            trie: rt::Trie { nodes: &TRIE_NODES, always: &TRIE_ALWAYS },
+            matchers: &MATCHERS,
         };
 
-        /// Whether route `route`'s template matches `path`, capturing its parameters.
-        /// (An app without templated routes uses neither argument.)
-        #[allow(unused_variables)]
-        fn match_route(route: u16, path: &str, captures: &mut rt::Captures) -> bool {
-            match route {
-                #(#matchers)*
-                _ => false,
-            }
+        /// Each route's matcher, by route index.
+        static MATCHERS: [rt::Matcher; #route_count] = [#(#matcher_names),*];
+
+        #(#matchers)*
+    }
+}
+
+/// The segment trie of the templated routes, as static tables.
+fn trie_tokens(app: &App) -> TokenStream {
+    let mut builder = TrieBuilder::default();
+    for (index, route) in app.routes.iter().enumerate() {
+        if !route.path.is_static() {
+            builder.add(index as u16, &route.path.shared_pieces());
         }
+    }
+    let builder = builder.finish();
+    let node_count = builder.nodes.len();
+    let nodes = builder.nodes.iter().map(|node| {
+        let literals = node
+            .literals
+            .iter()
+            .map(|(hash, text, child)| quote! { (#hash, #text, #child) });
+        let param = match node.param {
+            Some(child) => quote! { Some(#child) },
+            None => quote! { None },
+        };
+        let routes = &node.routes;
+        let rest = &node.rest;
+        quote! {
+            rt::TrieNode { literals: &[#(#literals),*], param: #param, routes: &[#(#routes),*], rest: &[#(#rest),*] }
+        }
+    });
+    let always = &builder.always;
+    let always_count = always.len();
+    quote! {
+        /// Templated routes by path segment (node 0 is the root).
+        static TRIE_NODES: [rt::TrieNode<'static>; #node_count] = [#(#nodes),*];
+        /// Templated routes the trie cannot index: tried for every path.
+        static TRIE_ALWAYS: [u16; #always_count] = [#(#always),*];
     }
 }
 
