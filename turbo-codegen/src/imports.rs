@@ -142,7 +142,7 @@ pub fn check(file: FileId, stmts: &[py::Stmt], diags: &mut Diagnostics) {
                 }
             }
             py::Stmt::ImportFrom(import) => {
-                if import.level.is_some_and(|level| level.to_u32() > 0) {
+                if import.level > 0 {
                     continue;
                 }
                 let Some(module) = &import.module else { continue };

@@ -171,7 +171,7 @@ fn check_sources(sources: &Sources, entry: &Entry, config: &config::Config) -> C
     }
     let project::Project { files, modules, .. } = project;
     for module in modules {
-        for error in parse::compile_errors(module.file, module.stmts) {
+        for error in parse::compile_errors(module.file, &module.stmts) {
             diags.push(error);
         }
     }

@@ -143,7 +143,7 @@ fn factory_object<'p>(
     function: &str,
 ) -> Option<(&'p crate::project::Module, &'p py::ExprCall, String)> {
     let (module, def) = super::calls::project_function(project, names, function)?;
-    let (_, call) = super::calls::factory_result(def.body)?;
+    let (_, call) = super::calls::factory_result(&def.body)?;
     let class = names.resolve(&module.name, &call.func)?;
     Some((module, call, class))
 }
@@ -212,7 +212,7 @@ fn check_router_options(
     diags: &mut Diagnostics,
 ) -> String {
     let mut prefix = String::new();
-    for arg in &call.args {
+    for arg in &call.arguments.args {
         diags.push(
             Diagnostic::new(
                 Code::UnsupportedAppOption,
@@ -223,7 +223,7 @@ fn check_router_options(
             .help("pass options by keyword, e.g. `APIRouter(prefix=\"/items\")`"),
         );
     }
-    for keyword in &call.keywords {
+    for keyword in &call.arguments.keywords {
         let Some(name) = keyword.arg.as_ref().map(|n| n.as_str()) else {
             diags.push(
                 Diagnostic::new(
@@ -285,7 +285,7 @@ fn check_app_options(
     diags: &mut Diagnostics,
 ) -> Option<String> {
     let mut default_response_class = None;
-    for arg in &call.args {
+    for arg in &call.arguments.args {
         diags.push(
             Diagnostic::new(
                 Code::UnsupportedAppOption,
@@ -297,7 +297,7 @@ fn check_app_options(
         );
     }
     let mut docs_disabled = 0;
-    for keyword in &call.keywords {
+    for keyword in &call.arguments.keywords {
         let Some(name) = &keyword.arg else {
             diags.push(
                 Diagnostic::new(
@@ -333,9 +333,7 @@ fn check_app_options(
         if name == "exception_handlers" {
             continue;
         }
-        if name == "debug"
-            && matches!(&keyword.value, py::Expr::Constant(c) if matches!(c.value, py::Constant::Bool(false)))
-        {
+        if name == "debug" && matches!(&keyword.value, py::Expr::BooleanLiteral(b) if !b.value) {
             continue;
         }
         diags.push(

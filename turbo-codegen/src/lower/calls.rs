@@ -9,7 +9,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{FunctionDef, Lowerer, Scope};
+use super::{Lowerer, Scope};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::parse::py;
 use crate::project::names::Names;
@@ -23,14 +23,14 @@ pub(super) fn project_function<'p>(
     project: &'p Project,
     names: &Names,
     qualified: &str,
-) -> Option<(&'p Module, FunctionDef<'p>)> {
+) -> Option<(&'p Module, &'p py::StmtFunctionDef)> {
     let (module, name) = names.split_module(qualified)?;
     let module = project.module(module)?;
     let def = module
         .stmts
         .iter()
-        .filter_map(FunctionDef::of)
-        .rfind(|def| def.name == name)?;
+        .filter_map(py::Stmt::as_function_def_stmt)
+        .rfind(|def| def.name.as_str() == name)?;
     Some((module, def))
 }
 
@@ -85,7 +85,7 @@ pub(super) fn executed_functions(project: &Project, names: &Names) -> BTreeSet<S
                 continue;
             };
             if executed.insert(qualified) {
-                pending.push((defined_in.name.clone(), def.body));
+                pending.push((defined_in.name.clone(), &def.body));
             }
         }
     }
@@ -144,18 +144,18 @@ impl Lowerer<'_> {
         }
         // Parameters bound to what the arguments name (apps, routers, ...).
         let mut frame = Vec::new();
-        let positional = def.args.posonlyargs.iter().chain(&def.args.args);
-        for (param, arg) in positional.zip(&call.args) {
+        let positional = def.parameters.posonlyargs.iter().chain(&def.parameters.args);
+        for (param, arg) in positional.zip(&call.arguments.args) {
             if let Some(target) = self.imports.resolve(arg) {
-                frame.push((param.def.arg.to_string(), target));
+                frame.push((param.parameter.name.to_string(), target));
             }
         }
-        for keyword in &call.keywords {
+        for keyword in &call.arguments.keywords {
             if let (Some(name), Some(target)) = (&keyword.arg, self.imports.resolve(&keyword.value)) {
                 frame.push((name.to_string(), target));
             }
         }
-        if let (Some(variable), Some((local, _))) = (result, factory_result(def.body)) {
+        if let (Some(variable), Some((local, _))) = (result, factory_result(&def.body)) {
             frame.push((local.to_owned(), format!("{}.{variable}", self.module)));
         }
         let entries = {
@@ -183,7 +183,7 @@ impl Lowerer<'_> {
                 depth: self.depth + 1,
                 qualname: format!("{}.<locals>.", def.name),
             };
-            for stmt in def.body {
+            for stmt in &def.body {
                 callee.statement(stmt);
             }
             self.at = callee.at;

@@ -59,7 +59,7 @@ impl Classes {
                     if found.contains(&name) {
                         continue;
                     }
-                    let derives = class.bases.iter().any(|base| {
+                    let derives = class.bases().iter().any(|base| {
                         names
                             .resolve(module, base)
                             .is_some_and(|base| roots.contains(&base.as_str()) || found.contains(&base))
@@ -75,7 +75,7 @@ impl Classes {
         }
         for (module, class) in &all {
             let resolved = |expr: &py::Expr| names.resolve(module, expr);
-            let is_enum = class.bases.iter().any(|base| {
+            let is_enum = class.bases().iter().any(|base| {
                 matches!(
                     resolved(base).as_deref(),
                     Some("enum.Enum" | "enum.IntEnum" | "enum.StrEnum")
@@ -87,7 +87,7 @@ impl Classes {
                 }
             }
             let is_dataclass = class.decorator_list.iter().any(|decorator| {
-                let target = match decorator {
+                let target = match &decorator.expression {
                     py::Expr::Call(call) => &*call.func,
                     other => other,
                 };

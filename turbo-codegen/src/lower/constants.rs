@@ -39,25 +39,16 @@ impl Constants<'_> {
                 let qualified = self.names.resolve(module, expr)?;
                 self.named(&qualified, depth + 1)
             }
-            py::Expr::JoinedStr(joined) => {
+            py::Expr::FString(fstring) => {
                 let mut text = String::new();
-                for part in &joined.values {
+                for part in &fstring.value {
                     match part {
-                        py::Expr::Constant(_) => match literal(part)? {
-                            Literal::Str(s) => text.push_str(&s),
-                            _ => return None,
-                        },
-                        py::Expr::FormattedValue(value)
-                            if value.format_spec.is_none()
-                                && matches!(value.conversion, py::ConversionFlag::None) =>
-                        {
-                            match self.eval_at(module, &value.value, depth + 1)? {
-                                Literal::Str(s) => text.push_str(&s),
-                                Literal::Int(digits) => text.push_str(&digits),
-                                _ => return None,
+                        py::FStringPart::Literal(literal) => text.push_str(literal),
+                        py::FStringPart::FString(fstring) => {
+                            for element in &fstring.elements {
+                                text.push_str(&self.f_string_element(module, element, depth)?);
                             }
                         }
-                        _ => return None,
                     }
                 }
                 Some(Literal::Str(text))
@@ -75,6 +66,31 @@ impl Constants<'_> {
         }
     }
 
+    /// The text of one part of an f-string: literal text, or a constant
+    /// formatted as `str()` formats it (no conversion, spec or `=`).
+    fn f_string_element(
+        &self,
+        module: &str,
+        element: &py::InterpolatedStringElement,
+        depth: usize,
+    ) -> Option<String> {
+        match element {
+            py::InterpolatedStringElement::Literal(literal) => Some(literal.value.to_string()),
+            py::InterpolatedStringElement::Interpolation(value)
+                if value.format_spec.is_none()
+                    && value.debug_text.is_none()
+                    && value.conversion == py::ConversionFlag::None =>
+            {
+                match self.eval_at(module, &value.expression, depth + 1)? {
+                    Literal::Str(s) => Some(s),
+                    Literal::Int(digits) => Some(digits),
+                    _ => None,
+                }
+            }
+            py::InterpolatedStringElement::Interpolation(_) => None,
+        }
+    }
+
     /// The constant a qualified name is bound to: `app.core.config.PREFIX`
     /// or the field `app.core.config.settings.API_V1_STR`.
     fn named(&self, qualified: &str, depth: usize) -> Option<Literal> {
@@ -89,7 +105,7 @@ impl Constants<'_> {
                 let py::Expr::Call(call) = module_assignment(self.project, module, object)? else {
                     return None;
                 };
-                if !call.args.is_empty() || !call.keywords.is_empty() {
+                if !call.arguments.args.is_empty() || !call.arguments.keywords.is_empty() {
                     return None;
                 }
                 let class = self.names.resolve(module, &call.func)?;
@@ -129,7 +145,7 @@ impl Constants<'_> {
                 return self.eval_at(module, value?, depth + 1);
             }
         }
-        definition.bases.iter().find_map(|base| {
+        definition.bases().iter().find_map(|base| {
             let base = self.names.resolve(module, base)?;
             self.settings_default(&base, field, depth + 1)
         })

@@ -2,9 +2,9 @@
 //! aliases, routes added by calls, routes inside functions, loops and if
 //! blocks, and app features turbo does not compile yet. Each is reported.
 
-use super::{is_route_attribute, DecoratorKind, FunctionDef, Lowerer};
+use super::{is_route_attribute, DecoratorKind, Lowerer};
 use crate::diagnostics::{Code, Diagnostic};
-use crate::parse::py;
+use crate::parse::{self, py};
 use crate::source::Span;
 
 impl Lowerer<'_> {
@@ -94,12 +94,12 @@ impl Lowerer<'_> {
     /// control flow turbo does not evaluate.
     pub(super) fn nested(&mut self, stmts: &[py::Stmt], place: &str) {
         for stmt in stmts {
-            let decorators: &[py::Expr] = match (stmt, FunctionDef::of(stmt)) {
-                (_, Some(def)) => def.decorators,
-                (py::Stmt::ClassDef(class), _) => &class.decorator_list,
+            let decorators: &[py::Decorator] = match stmt {
+                py::Stmt::FunctionDef(def) => &def.decorator_list,
+                py::Stmt::ClassDef(class) => &class.decorator_list,
                 _ => &[],
             };
-            for decorator in decorators {
+            for decorator in decorators.iter().map(|d| &d.expression) {
                 if let DecoratorKind::Route { .. } = self.decorator_kind(decorator) {
                     self.diags.push(
                         Diagnostic::new(
@@ -135,17 +135,9 @@ impl Lowerer<'_> {
 
     pub(super) fn nested_stmt(&mut self, stmt: &py::Stmt) {
         match stmt {
-            py::Stmt::FunctionDef(_) | py::Stmt::AsyncFunctionDef(_) => {
-                if let Some(def) = FunctionDef::of(stmt) {
-                    self.nested(def.body, "a function");
-                }
-            }
+            py::Stmt::FunctionDef(def) => self.nested(&def.body, "a function"),
             py::Stmt::ClassDef(class) => self.nested(&class.body, "a class body"),
             py::Stmt::For(s) => {
-                self.nested(&s.body, "a loop");
-                self.nested(&s.orelse, "a loop");
-            }
-            py::Stmt::AsyncFor(s) => {
                 self.nested(&s.body, "a loop");
                 self.nested(&s.orelse, "a loop");
             }
@@ -154,11 +146,11 @@ impl Lowerer<'_> {
                 self.nested(&s.orelse, "a loop");
             }
             py::Stmt::If(s) => {
-                self.nested(&s.body, "an if block");
-                self.nested(&s.orelse, "an if block");
+                for (_, body) in parse::if_branches(s) {
+                    self.nested(body, "an if block");
+                }
             }
             py::Stmt::With(s) => self.nested(&s.body, "a with block"),
-            py::Stmt::AsyncWith(s) => self.nested(&s.body, "a with block"),
             py::Stmt::Try(s) => {
                 self.nested(&s.body, "a try block");
                 for handler in &s.handlers {

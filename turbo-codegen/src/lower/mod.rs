@@ -27,7 +27,7 @@ use routers::{Entry, Item};
 
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::ir::{App, Handler, Literal};
-use crate::parse::{py, span_of};
+use crate::parse::{self, py, span_of};
 use crate::project::names::Names;
 use crate::project::order::Order;
 use crate::project::Project;
@@ -175,41 +175,7 @@ impl Scope<'_> {
 }
 
 fn is_none(expr: &py::Expr) -> bool {
-    matches!(expr, py::Expr::Constant(c) if matches!(c.value, py::Constant::None))
-}
-
-/// `def` and `async def`, which the syntax tree keeps as two node types.
-struct FunctionDef<'a> {
-    name: &'a str,
-    args: &'a py::Arguments,
-    decorators: &'a [py::Expr],
-    returns: Option<&'a py::Expr>,
-    body: &'a [py::Stmt],
-    is_async: bool,
-}
-
-impl<'a> FunctionDef<'a> {
-    fn of(stmt: &'a py::Stmt) -> Option<Self> {
-        Some(match stmt {
-            py::Stmt::FunctionDef(def) => FunctionDef {
-                name: def.name.as_str(),
-                args: &def.args,
-                decorators: &def.decorator_list,
-                returns: def.returns.as_deref(),
-                body: &def.body,
-                is_async: false,
-            },
-            py::Stmt::AsyncFunctionDef(def) => FunctionDef {
-                name: def.name.as_str(),
-                args: &def.args,
-                decorators: &def.decorator_list,
-                returns: def.returns.as_deref(),
-                body: &def.body,
-                is_async: true,
-            },
-            _ => return None,
-        })
-    }
+    matches!(expr, py::Expr::NoneLiteral(_))
 }
 
 /// What a decorator is, as far as routing is concerned.
@@ -277,7 +243,7 @@ struct Lowerer<'a> {
 
 impl Lowerer<'_> {
     /// The span of a node of this module.
-    fn span(&self, node: &impl py::Ranged) -> Span {
+    fn span(&self, node: &impl parse::Ranged) -> Span {
         span_of(self.file.id, node)
     }
 
@@ -285,12 +251,11 @@ impl Lowerer<'_> {
     fn statement(&mut self, stmt: &py::Stmt) {
         {
             match stmt {
-                py::Stmt::FunctionDef(_) | py::Stmt::AsyncFunctionDef(_) => {
-                    let def = FunctionDef::of(stmt).expect("a function statement");
-                    self.function(&def, self.span(stmt));
+                py::Stmt::FunctionDef(def) => {
+                    self.function(def);
                     // A function a followed call runs is lowered there.
-                    if !self.is_executed(def.name) {
-                        self.nested(def.body, "a function");
+                    if !self.is_executed(&def.name) {
+                        self.nested(&def.body, "a function");
                     }
                 }
                 py::Stmt::Import(_) | py::Stmt::ImportFrom(_) if self.depth > 0 => {
@@ -299,6 +264,7 @@ impl Lowerer<'_> {
                 py::Stmt::Return(_) if self.depth > 0 => {}
                 py::Stmt::ClassDef(class) => {
                     for decorator in &class.decorator_list {
+                        let decorator = &decorator.expression;
                         if let DecoratorKind::Route { .. } = self.decorator_kind(decorator) {
                             self.diags.push(
                                 Diagnostic::new(
@@ -327,13 +293,19 @@ impl Lowerer<'_> {
                         self.alias(assign);
                     }
                 }
-                py::Stmt::If(branch) if is_main_guard(&branch.test) => {}
                 // Routes and inclusions under `if` are compiled, and served
                 // only if the app registers them (the server checks).
                 py::Stmt::If(branch) => {
                     let outer = std::mem::replace(&mut self.conditional, true);
-                    for stmt in branch.body.iter().chain(&branch.orelse) {
-                        self.statement(stmt);
+                    for (test, body) in parse::if_branches(branch) {
+                        // `if __name__ == "__main__":` does not run when the
+                        // server imports the app (its `elif`/`else` may).
+                        if test.is_some_and(is_main_guard) {
+                            continue;
+                        }
+                        for stmt in body {
+                            self.statement(stmt);
+                        }
                     }
                     self.conditional = outer;
                 }
@@ -405,11 +377,11 @@ impl Lowerer<'_> {
         Some((object, attribute.attr.as_str()))
     }
 
-    fn function(&mut self, def: &FunctionDef<'_>, def_span: Span) {
+    fn function(&mut self, def: &py::StmtFunctionDef) {
         let kinds: Vec<_> = def
-            .decorators
+            .decorator_list
             .iter()
-            .map(|d| (d, self.decorator_kind(d)))
+            .map(|d| (&d.expression, self.decorator_kind(&d.expression)))
             .collect();
         let is_route = kinds
             .iter()
@@ -467,8 +439,7 @@ impl Lowerer<'_> {
         if !is_route {
             return;
         }
-        let name_span = self.name_span(def_span, def.name, def.is_async);
-        let handler = self.handler(def.name, name_span, def.args, def.returns, def.is_async);
+        let handler = self.handler(def);
         // Python applies decorators bottom-up, so the lowest registers first.
         for (decorator, kind) in kinds.iter().rev() {
             if let DecoratorKind::Route {
@@ -493,32 +464,14 @@ impl Lowerer<'_> {
         }
     }
 
-    /// The span of the function's name in `def name(`.
-    fn name_span(&self, def_span: Span, name: &str, is_async: bool) -> Span {
-        let text = self.file.snippet(def_span);
-        let keyword = if is_async { "def" } else { "def " };
-        text.find(keyword)
-            .and_then(|at| {
-                let after = at + keyword.len();
-                text[after..].find(name).map(|rel| after + rel)
-            })
-            .map(|offset| def_span.sub(offset, name.len()))
-            .unwrap_or(def_span)
-    }
-
-    fn handler(
-        &mut self,
-        name: &str,
-        span: Span,
-        args: &py::Arguments,
-        returns: Option<&py::Expr>,
-        is_async: bool,
-    ) -> Handler {
+    /// The handler a route calls: the function `def`.
+    fn handler(&mut self, def: &py::StmtFunctionDef) -> Handler {
+        let args = &*def.parameters;
         for arg in &args.posonlyargs {
             self.diags.push(
                 Diagnostic::new(
                     Code::UnsupportedParamKind,
-                    self.span(&arg.def),
+                    self.span(&arg.parameter),
                     "positional-only parameter in a route handler",
                 )
                 .label("FastAPI passes parameters by keyword")
@@ -527,10 +480,15 @@ impl Lowerer<'_> {
         }
         for (arg, what) in [(&args.vararg, "*args"), (&args.kwarg, "**kwargs")] {
             if let Some(arg) = arg {
+                // From the name on: the parameter's range includes its `*`.
+                let span = Span {
+                    start: self.span(&arg.name).start,
+                    ..self.span(&**arg)
+                };
                 self.diags.push(
                     Diagnostic::new(
                         Code::UnsupportedParamKind,
-                        self.span(&**arg),
+                        span,
                         format!("`{what}` in a route handler"),
                     )
                     .label("FastAPI cannot fill this parameter")
@@ -538,6 +496,7 @@ impl Lowerer<'_> {
                 );
             }
         }
+        let returns = def.returns.as_deref();
         if let Some(stream) = returns.and_then(|r| self.streaming_annotation(r)) {
             self.diags.push(
                 Diagnostic::new(
@@ -560,11 +519,12 @@ impl Lowerer<'_> {
                 params.push(param);
             }
         }
+        let span = self.span(&def.name);
         let line = self.file.line_column(span.start as usize).line;
         Handler {
             module: self.module.to_owned(),
-            name: format!("{}{name}", self.qualname),
-            is_async,
+            name: format!("{}{}", self.qualname, def.name),
+            is_async: def.is_async,
             span,
             line,
             params,
@@ -604,14 +564,14 @@ fn is_main_guard(test: &py::Expr) -> bool {
 /// The value of a literal expression: constants and negated numbers.
 pub fn literal(expr: &py::Expr) -> Option<Literal> {
     match expr {
-        py::Expr::Constant(constant) => match &constant.value {
-            py::Constant::None => Some(Literal::None),
-            py::Constant::Bool(b) => Some(Literal::Bool(*b)),
-            py::Constant::Int(i) => Some(Literal::Int(i.to_string())),
-            py::Constant::Float(f) => Some(Literal::Float(*f)),
-            py::Constant::Str(s) => Some(Literal::Str(s.clone())),
-            _ => None,
+        py::Expr::NoneLiteral(_) => Some(Literal::None),
+        py::Expr::BooleanLiteral(b) => Some(Literal::Bool(b.value)),
+        py::Expr::NumberLiteral(number) => match &number.value {
+            py::Number::Int(i) => Some(Literal::Int(parse::int_digits(i))),
+            py::Number::Float(f) => Some(Literal::Float(*f)),
+            py::Number::Complex { .. } => None,
         },
+        py::Expr::StringLiteral(s) => Some(Literal::Str(s.value.to_str().to_owned())),
         py::Expr::List(list) => list
             .elts
             .iter()

@@ -4,7 +4,7 @@
 use super::{is_none, literal, Lowerer};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::{Constraints, Literal, Param, ParamType, Source};
-use crate::parse::{py, span};
+use crate::parse::py;
 
 /// A parameter function call: where it reads from, and the call.
 type Marker<'e> = (Source, &'e py::ExprCall);
@@ -25,13 +25,12 @@ struct MarkerInfo<'e> {
 impl Lowerer<'_> {
     /// A handler parameter. Its source is settled per route (a name in the
     /// path template is a path parameter), so it starts as a query parameter.
-    pub(super) fn param(&mut self, arg: &py::ArgWithDefault, keyword_only: bool) -> Option<Param> {
+    pub(super) fn param(&mut self, arg: &py::ParameterWithDefault, keyword_only: bool) -> Option<Param> {
         self.choices = None;
-        let name = arg.def.arg.to_string();
-        let span = span(self.file.id, arg.def.range);
-        let name_span = span.sub(0, name.len());
+        let name = arg.parameter.name.to_string();
+        let name_span = self.span(&arg.parameter.name);
         // `x: Annotated[int, Query(...)] = 1` or `x: int = Query(1)`.
-        let (annotation, annotated_marker) = match arg.def.annotation.as_deref() {
+        let (annotation, annotated_marker) = match arg.parameter.annotation.as_deref() {
             Some(annotation) => self.split_annotated(annotation)?,
             None => (None, None),
         };
@@ -320,14 +319,14 @@ impl Lowerer<'_> {
         ];
         let mut info = MarkerInfo {
             source,
-            default: call.args.first(),
+            default: call.arguments.args.first(),
             alias: None,
             convert_underscores: true,
             embed: false,
             constraints: Constraints::default(),
         };
         let mut ok = true;
-        for extra in call.args.iter().skip(1) {
+        for extra in call.arguments.args.iter().skip(1) {
             self.diags.push(
                 Diagnostic::new(
                     Code::UnsupportedParamOption,
@@ -339,7 +338,7 @@ impl Lowerer<'_> {
             );
             ok = false;
         }
-        for keyword in &call.keywords {
+        for keyword in &call.arguments.keywords {
             let name = keyword.arg.as_ref().map_or("**", |n| n.as_str());
             match name {
                 "default" => info.default = Some(&keyword.value),
@@ -490,7 +489,7 @@ impl Lowerer<'_> {
         // `Query(...)` (Ellipsis) means required.
         if info
             .default
-            .is_some_and(|d| matches!(d, py::Expr::Constant(c) if matches!(c.value, py::Constant::Ellipsis)))
+            .is_some_and(|d| matches!(d, py::Expr::EllipsisLiteral(_)))
         {
             info.default = None;
         }
@@ -747,12 +746,12 @@ impl Lowerer<'_> {
 
     fn injected_param(
         &mut self,
-        arg: &py::ArgWithDefault,
+        arg: &py::ParameterWithDefault,
         source: Source,
         keyword_only: bool,
     ) -> Option<Param> {
-        let name = arg.def.arg.to_string();
-        let span = span(self.file.id, arg.def.range).sub(0, name.len());
+        let name = arg.parameter.name.to_string();
+        let span = self.span(&arg.parameter.name);
         if let Some(default) = &arg.default {
             self.diags.push(
                 Diagnostic::new(
@@ -776,7 +775,7 @@ impl Lowerer<'_> {
             list: false,
             default: None,
             default_span: None,
-            annotation_span: arg.def.annotation.as_deref().map(|a| self.span(a)),
+            annotation_span: arg.parameter.annotation.as_deref().map(|a| self.span(a)),
             model: None,
             constraints: Constraints::default(),
             choices: Vec::new(),
@@ -814,9 +813,7 @@ impl Lowerer<'_> {
     /// handles the same way in FastAPI and in the server.
     fn known_type(&self, annotation: &py::Expr) -> bool {
         match annotation {
-            py::Expr::Constant(constant) => {
-                matches!(constant.value, py::Constant::None | py::Constant::Ellipsis)
-            }
+            py::Expr::NoneLiteral(_) | py::Expr::EllipsisLiteral(_) => true,
             py::Expr::BinOp(op) if matches!(op.op, py::Operator::BitOr) => {
                 self.known_type(&op.left) && self.known_type(&op.right)
             }

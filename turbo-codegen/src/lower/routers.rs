@@ -64,7 +64,7 @@ pub(super) fn prefix_problem(prefix: &str) -> Option<&'static str> {
 impl Lowerer<'_> {
     /// `parent.include_router(child, prefix=..., ...)`.
     pub(super) fn include_router(&mut self, parent: usize, call: &py::ExprCall, span: Span) {
-        let Some(child_expr) = call.args.first() else {
+        let Some(child_expr) = call.arguments.args.first() else {
             self.diags.push(
                 Diagnostic::new(Code::DynamicRoute, span, "`include_router` without a router")
                     .label("FastAPI needs the router to include")
@@ -92,7 +92,7 @@ impl Lowerer<'_> {
         let mut prefix = String::new();
         let mut prefix_span = self.span(child_expr);
         let mut ok = true;
-        for extra in call.args.iter().skip(1) {
+        for extra in call.arguments.args.iter().skip(1) {
             self.diags.push(
                 Diagnostic::new(
                     Code::UnknownRouteOption,
@@ -104,7 +104,7 @@ impl Lowerer<'_> {
             );
             ok = false;
         }
-        for keyword in &call.keywords {
+        for keyword in &call.arguments.keywords {
             let Some(name) = keyword.arg.as_ref().map(|n| n.as_str()) else {
                 self.diags.push(
                     Diagnostic::new(

@@ -3,8 +3,8 @@
 use super::app::ObjectKind;
 use super::routers::{Entry, Item};
 use super::{
-    inner_offset, is_none, literal, FunctionDef, Lowerer, DOC_ONLY_ROUTE_OPTIONS, RESPONSE_MODEL_OPTIONS,
-    STATUS_MODULE, UNSUPPORTED_ROUTE_OPTIONS,
+    inner_offset, is_none, literal, Lowerer, DOC_ONLY_ROUTE_OPTIONS, RESPONSE_MODEL_OPTIONS, STATUS_MODULE,
+    UNSUPPORTED_ROUTE_OPTIONS,
 };
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::ir::{Convertor, Handler, Literal, ParamType, PathTemplate, Route, Source};
@@ -21,10 +21,10 @@ impl Lowerer<'_> {
         handler: &Handler,
     ) -> Option<Route> {
         let decorator_span = self.span(decorator);
-        let mut path_expr = call.args.first();
+        let mut path_expr = call.arguments.args.first();
         // `add_api_route(path, endpoint, ...)` takes the endpoint second.
         let positional = if attribute == "add_api_route" { 2 } else { 1 };
-        for extra in call.args.iter().skip(positional) {
+        for extra in call.arguments.args.iter().skip(positional) {
             self.diags.push(
                 Diagnostic::new(
                     Code::UnknownRouteOption,
@@ -38,7 +38,7 @@ impl Lowerer<'_> {
         let mut status_code = 200;
         let mut python_response = false;
         let mut ok = true;
-        for keyword in &call.keywords {
+        for keyword in &call.arguments.keywords {
             let Some(name) = keyword.arg.as_ref().map(|n| n.as_str()) else {
                 self.diags.push(
                     Diagnostic::new(
@@ -139,8 +139,9 @@ impl Lowerer<'_> {
     /// `app.add_api_route("/path", endpoint, ...)` at module level, with an
     /// endpoint defined at the top level of the same module.
     pub(super) fn add_api_route(&mut self, object: usize, call: &py::ExprCall, expr: &py::Expr) {
-        let endpoint = call.args.get(1).or_else(|| {
-            call.keywords
+        let endpoint = call.arguments.args.get(1).or_else(|| {
+            call.arguments
+                .keywords
                 .iter()
                 .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == "endpoint"))
                 .map(|k| &k.value)
@@ -150,13 +151,12 @@ impl Lowerer<'_> {
             let py::Expr::Name(name) = endpoint else {
                 return None;
             };
-            stmts.iter().find_map(|stmt| {
-                FunctionDef::of(stmt)
-                    .filter(|def| def.name == name.id.as_str())
-                    .map(|def| (def, self.span(stmt)))
-            })
+            stmts
+                .iter()
+                .filter_map(py::Stmt::as_function_def_stmt)
+                .find(|def| def.name.as_str() == name.id.as_str())
         });
-        let Some((def, def_span)) = def else {
+        let Some(def) = def else {
             self.diags.push(
                 Diagnostic::new(
                     Code::DynamicRoute,
@@ -168,8 +168,7 @@ impl Lowerer<'_> {
             );
             return;
         };
-        let name_span = self.name_span(def_span, def.name, def.is_async);
-        let handler = self.handler(def.name, name_span, def.args, def.returns, def.is_async);
+        let handler = self.handler(def);
         if let Some(route) = self.route(object, expr, call, Vec::new(), "add_api_route", &handler) {
             let at = self.next_position();
             self.entries.push(Entry {

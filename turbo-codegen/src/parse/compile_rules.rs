@@ -3,8 +3,14 @@
 //! outside a loop, `nonlocal` at module level, and assignments or `del`s of
 //! things that cannot be targets. An app with any of them fails to import,
 //! so `turbo check` reports them like parse errors.
+//!
+//! The parser reports invalid targets too, but [`super::parse_module`]
+//! leaves them here: every target it checks (assignments, augmented
+//! assignments, `for`, `with ... as`, comprehensions and `del`) is checked
+//! below, in CPython's words.
 
-use rustpython_parser::ast::{self as py, Ranged, Visitor};
+use super::py::visitor::{self, Visitor};
+use super::{py, Ranged};
 
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, Span};
@@ -27,16 +33,14 @@ struct Rules {
 }
 
 /// Checks a parsed module; every problem found, in source order.
-pub fn check(file: FileId, stmts: Vec<py::Stmt>) -> Vec<Diagnostic> {
+pub fn check(file: FileId, stmts: &[py::Stmt]) -> Vec<Diagnostic> {
     let mut rules = Rules {
         file,
         scopes: vec![Scope::Module],
         loops: vec![0],
         found: Vec::new(),
     };
-    for stmt in stmts {
-        rules.visit_stmt(stmt);
-    }
+    rules.visit_body(stmts);
     rules.found
 }
 
@@ -64,12 +68,11 @@ impl Rules {
         )
     }
 
-    fn enter(&mut self, scope: Scope) {
+    /// Visits what runs in a new scope.
+    fn within<F: FnOnce(&mut Self)>(&mut self, scope: Scope, body: F) {
         self.scopes.push(scope);
         self.loops.push(0);
-    }
-
-    fn leave(&mut self) {
+        body(self);
         self.scopes.pop();
         self.loops.pop();
     }
@@ -94,8 +97,8 @@ impl Rules {
             other => {
                 let kind = match other {
                     py::Expr::Call(_) => "function call",
-                    py::Expr::Constant(_) => "literal",
                     py::Expr::Lambda(_) => "lambda",
+                    _ if other.is_literal_expr() => "literal",
                     _ => "expression",
                 };
                 self.error(self.span(other), format!("cannot {what} {kind}"));
@@ -104,129 +107,134 @@ impl Rules {
     }
 }
 
-impl Visitor for Rules {
-    fn visit_stmt_function_def(&mut self, node: py::StmtFunctionDef) {
-        node.decorator_list.into_iter().for_each(|d| self.visit_expr(d));
-        self.visit_arguments(*node.args);
-        self.enter(Scope::Function);
-        node.body.into_iter().for_each(|s| self.visit_stmt(s));
-        self.leave();
-    }
-
-    fn visit_stmt_async_function_def(&mut self, node: py::StmtAsyncFunctionDef) {
-        node.decorator_list.into_iter().for_each(|d| self.visit_expr(d));
-        self.visit_arguments(*node.args);
-        self.enter(Scope::AsyncFunction);
-        node.body.into_iter().for_each(|s| self.visit_stmt(s));
-        self.leave();
-    }
-
-    fn visit_stmt_class_def(&mut self, node: py::StmtClassDef) {
-        node.decorator_list.into_iter().for_each(|d| self.visit_expr(d));
-        node.bases.into_iter().for_each(|b| self.visit_expr(b));
-        self.enter(Scope::Class);
-        node.body.into_iter().for_each(|s| self.visit_stmt(s));
-        self.leave();
-    }
-
-    fn visit_expr_lambda(&mut self, node: py::ExprLambda) {
-        self.visit_arguments(*node.args);
-        self.enter(Scope::Lambda);
-        self.visit_expr(*node.body);
-        self.leave();
-    }
-
-    fn visit_stmt_return(&mut self, node: py::StmtReturn) {
-        if !self.in_function() {
-            self.error(self.span(&node), "'return' outside function");
+impl<'a> Visitor<'a> for Rules {
+    fn visit_stmt(&mut self, stmt: &'a py::Stmt) {
+        match stmt {
+            py::Stmt::FunctionDef(def) => {
+                // Decorators, defaults and annotations run where the
+                // function is defined.
+                for decorator in &def.decorator_list {
+                    self.visit_decorator(decorator);
+                }
+                if let Some(type_params) = &def.type_params {
+                    self.visit_type_params(type_params);
+                }
+                self.visit_parameters(&def.parameters);
+                if let Some(returns) = &def.returns {
+                    self.visit_annotation(returns);
+                }
+                let scope = if def.is_async {
+                    Scope::AsyncFunction
+                } else {
+                    Scope::Function
+                };
+                self.within(scope, |rules| rules.visit_body(&def.body));
+            }
+            py::Stmt::ClassDef(class) => {
+                for decorator in &class.decorator_list {
+                    self.visit_decorator(decorator);
+                }
+                if let Some(type_params) = &class.type_params {
+                    self.visit_type_params(type_params);
+                }
+                if let Some(arguments) = &class.arguments {
+                    self.visit_arguments(arguments);
+                }
+                self.within(Scope::Class, |rules| rules.visit_body(&class.body));
+            }
+            py::Stmt::Return(_) => {
+                if !self.in_function() {
+                    self.error(self.span(stmt), "'return' outside function");
+                }
+                visitor::walk_stmt(self, stmt);
+            }
+            py::Stmt::Break(_) => {
+                if self.loop_depth() == 0 {
+                    self.error(self.span(stmt), "'break' outside loop");
+                }
+            }
+            py::Stmt::Continue(_) => {
+                if self.loop_depth() == 0 {
+                    self.error(self.span(stmt), "'continue' not properly in loop");
+                }
+            }
+            py::Stmt::Nonlocal(_) => {
+                if self.scope() == Scope::Module {
+                    self.error(
+                        self.span(stmt),
+                        "nonlocal declaration not allowed at module level",
+                    );
+                }
+            }
+            py::Stmt::For(node) => {
+                self.target(&node.target, "assign to");
+                self.visit_expr(&node.iter);
+                self.visit_expr(&node.target);
+                self.in_loop(|rules| rules.visit_body(&node.body));
+                self.visit_body(&node.orelse);
+            }
+            py::Stmt::While(node) => {
+                self.visit_expr(&node.test);
+                self.in_loop(|rules| rules.visit_body(&node.body));
+                self.visit_body(&node.orelse);
+            }
+            py::Stmt::Assign(node) => {
+                node.targets.iter().for_each(|t| self.target(t, "assign to"));
+                visitor::walk_stmt(self, stmt);
+            }
+            py::Stmt::AugAssign(node) => {
+                if !matches!(
+                    &*node.target,
+                    py::Expr::Name(_) | py::Expr::Attribute(_) | py::Expr::Subscript(_)
+                ) {
+                    self.error(
+                        self.span(&*node.target),
+                        "illegal expression for augmented assignment",
+                    );
+                }
+                visitor::walk_stmt(self, stmt);
+            }
+            py::Stmt::Delete(node) => {
+                node.targets.iter().for_each(|t| self.target(t, "delete"));
+                visitor::walk_stmt(self, stmt);
+            }
+            _ => visitor::walk_stmt(self, stmt),
         }
-        self.generic_visit_stmt_return(node);
     }
 
-    fn visit_expr_yield(&mut self, node: py::ExprYield) {
-        if !self.in_function() {
-            self.error(self.span(&node), "'yield' outside function");
+    fn visit_with_item(&mut self, item: &'a py::WithItem) {
+        if let Some(target) = &item.optional_vars {
+            self.target(target, "assign to");
         }
-        self.generic_visit_expr_yield(node);
+        visitor::walk_with_item(self, item);
     }
 
-    fn visit_expr_yield_from(&mut self, node: py::ExprYieldFrom) {
-        if !self.in_function() {
-            self.error(self.span(&node), "'yield' outside function");
+    fn visit_comprehension(&mut self, comprehension: &'a py::Comprehension) {
+        self.target(&comprehension.target, "assign to");
+        visitor::walk_comprehension(self, comprehension);
+    }
+
+    fn visit_expr(&mut self, expr: &'a py::Expr) {
+        match expr {
+            py::Expr::Lambda(lambda) => {
+                if let Some(parameters) = &lambda.parameters {
+                    self.visit_parameters(parameters);
+                }
+                self.within(Scope::Lambda, |rules| rules.visit_expr(&lambda.body));
+                return;
+            }
+            py::Expr::Yield(_) | py::Expr::YieldFrom(_) if !self.in_function() => {
+                self.error(self.span(expr), "'yield' outside function");
+            }
+            py::Expr::Await(_) => match self.scope() {
+                Scope::AsyncFunction => {}
+                Scope::Function | Scope::Lambda => {
+                    self.error(self.span(expr), "'await' outside async function")
+                }
+                Scope::Module | Scope::Class => self.error(self.span(expr), "'await' outside function"),
+            },
+            _ => {}
         }
-        self.generic_visit_expr_yield_from(node);
-    }
-
-    fn visit_expr_await(&mut self, node: py::ExprAwait) {
-        match self.scope() {
-            Scope::AsyncFunction => {}
-            Scope::Function | Scope::Lambda => self.error(self.span(&node), "'await' outside async function"),
-            Scope::Module | Scope::Class => self.error(self.span(&node), "'await' outside function"),
-        }
-        self.generic_visit_expr_await(node);
-    }
-
-    fn visit_stmt_break(&mut self, node: py::StmtBreak) {
-        if self.loop_depth() == 0 {
-            self.error(self.span(&node), "'break' outside loop");
-        }
-    }
-
-    fn visit_stmt_continue(&mut self, node: py::StmtContinue) {
-        if self.loop_depth() == 0 {
-            self.error(self.span(&node), "'continue' not properly in loop");
-        }
-    }
-
-    fn visit_stmt_nonlocal(&mut self, node: py::StmtNonlocal) {
-        if self.scope() == Scope::Module {
-            self.error(
-                self.span(&node),
-                "nonlocal declaration not allowed at module level",
-            );
-        }
-    }
-
-    fn visit_stmt_for(&mut self, node: py::StmtFor) {
-        self.target(&node.target, "assign to");
-        self.visit_expr(*node.iter);
-        self.in_loop(|rules| node.body.into_iter().for_each(|s| rules.visit_stmt(s)));
-        node.orelse.into_iter().for_each(|s| self.visit_stmt(s));
-    }
-
-    fn visit_stmt_async_for(&mut self, node: py::StmtAsyncFor) {
-        self.target(&node.target, "assign to");
-        self.visit_expr(*node.iter);
-        self.in_loop(|rules| node.body.into_iter().for_each(|s| rules.visit_stmt(s)));
-        node.orelse.into_iter().for_each(|s| self.visit_stmt(s));
-    }
-
-    fn visit_stmt_while(&mut self, node: py::StmtWhile) {
-        self.visit_expr(*node.test);
-        self.in_loop(|rules| node.body.into_iter().for_each(|s| rules.visit_stmt(s)));
-        node.orelse.into_iter().for_each(|s| self.visit_stmt(s));
-    }
-
-    fn visit_stmt_assign(&mut self, node: py::StmtAssign) {
-        node.targets.iter().for_each(|t| self.target(t, "assign to"));
-        self.generic_visit_stmt_assign(node);
-    }
-
-    fn visit_stmt_aug_assign(&mut self, node: py::StmtAugAssign) {
-        if !matches!(
-            &*node.target,
-            py::Expr::Name(_) | py::Expr::Attribute(_) | py::Expr::Subscript(_)
-        ) {
-            self.error(
-                self.span(&*node.target),
-                "illegal expression for augmented assignment",
-            );
-        }
-        self.generic_visit_stmt_aug_assign(node);
-    }
-
-    fn visit_stmt_delete(&mut self, node: py::StmtDelete) {
-        node.targets.iter().for_each(|t| self.target(t, "delete"));
-        self.generic_visit_stmt_delete(node);
+        visitor::walk_expr(self, expr);
     }
 }

@@ -183,7 +183,7 @@ pub fn import_targets(module: &Module, stmt: &py::Stmt) -> Vec<String> {
 
 /// The absolute module of `from ... import`, resolving relative levels.
 pub fn from_module(module: &Module, import: &py::StmtImportFrom) -> Option<String> {
-    let level = import.level.map_or(0, |level| level.to_u32() as usize);
+    let level = import.level as usize;
     let name = import.module.as_ref().map(|m| m.as_str());
     if level == 0 {
         return name.map(str::to_owned);

@@ -182,9 +182,6 @@ fn bind_block(module: &Module, stmts: &[py::Stmt], scope: &mut BTreeMap<String, 
             py::Stmt::FunctionDef(def) => {
                 scope.insert(def.name.to_string(), Binding::Local);
             }
-            py::Stmt::AsyncFunctionDef(def) => {
-                scope.insert(def.name.to_string(), Binding::Local);
-            }
             py::Stmt::ClassDef(class) => {
                 scope.insert(class.name.to_string(), Binding::Local);
             }
@@ -194,7 +191,7 @@ fn bind_block(module: &Module, stmts: &[py::Stmt], scope: &mut BTreeMap<String, 
                 }
             }
             py::Stmt::AnnAssign(assign) if assign.value.is_some() => bind_target(&assign.target, scope),
-            py::Stmt::If(_) | py::Stmt::Try(_) | py::Stmt::TryStar(_) | py::Stmt::With(_) => {
+            py::Stmt::If(_) | py::Stmt::Try(_) | py::Stmt::With(_) => {
                 crate::parse::for_each_child_block(stmt, &mut |block| bind_block(module, block, scope));
             }
             _ => {}

@@ -85,7 +85,7 @@ fn module_level_imports<'a>(stmts: &'a [py::Stmt], found: &mut Vec<&'a py::Stmt>
     for stmt in stmts {
         match stmt {
             py::Stmt::Import(_) | py::Stmt::ImportFrom(_) => found.push(stmt),
-            py::Stmt::FunctionDef(_) | py::Stmt::AsyncFunctionDef(_) | py::Stmt::ClassDef(_) => {}
+            py::Stmt::FunctionDef(_) | py::Stmt::ClassDef(_) => {}
             _ => parse::for_each_child_block(stmt, &mut |block| module_level_imports(block, found)),
         }
     }
