@@ -18,6 +18,7 @@ pub mod lower;
 pub mod parse;
 pub mod path_language;
 pub mod path_template;
+pub mod plan;
 pub mod project;
 pub mod routes;
 pub mod shadowing;

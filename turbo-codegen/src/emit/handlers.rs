@@ -8,23 +8,11 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::ir::{App, Constraints, Convertor, Literal, Param, ParamType, Route, Source};
-
-/// The `Enum` classes parameters use, in first-use order: `AppSpec::enum_classes`.
-pub fn enum_classes(app: &App) -> Vec<String> {
-    let mut classes: Vec<String> = Vec::new();
-    for param in app.routes.iter().flat_map(|route| &route.handler.params) {
-        if let Some(class) = &param.enum_class {
-            if !classes.contains(class) {
-                classes.push(class.clone());
-            }
-        }
-    }
-    classes
-}
+use crate::ir::{Constraints, Convertor, Literal, Param, ParamType, Route, Source};
+use crate::plan::{Plan, RoutePlan};
 
 /// `&rt::extract::Choices { ... }` for an Enum or Literal parameter.
-fn choices(param: &Param, enum_classes: &[String]) -> TokenStream {
+fn choices(param: &Param, enum_class: Option<usize>) -> TokenStream {
     let values = param.choices.iter().map(|value| match value {
         Literal::Int(digits) => {
             let number: i64 = digits.parse().unwrap_or_default();
@@ -46,11 +34,8 @@ fn choices(param: &Param, enum_classes: &[String]) -> TokenStream {
         Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
         _ => shown.join(""),
     };
-    let class = match &param.enum_class {
-        Some(class) => {
-            let index = enum_classes.iter().position(|c| c == class).unwrap_or_default();
-            quote!(Some(#index))
-        }
+    let class = match enum_class {
+        Some(index) => quote!(Some(#index)),
         None => quote!(None),
     };
     quote! {{
@@ -63,84 +48,10 @@ fn choices(param: &Param, enum_classes: &[String]) -> TokenStream {
     }}
 }
 
-/// Routes with body parameters, in route order: `AppSpec::body_plans`.
-pub fn body_plans(app: &App) -> Vec<(usize, Vec<&str>)> {
-    app.routes
-        .iter()
-        .enumerate()
-        .filter_map(|(index, route)| {
-            let names: Vec<&str> = route
-                .handler
-                .params
-                .iter()
-                .filter(|p| p.source == Source::Body)
-                .map(|p| p.name.as_str())
-                .collect();
-            (!names.is_empty()).then_some((index, names))
-        })
-        .collect()
-}
-
-/// Whether pydantic validates this parameter from its text in the server.
-fn is_param_field(param: &Param) -> bool {
-    matches!(param.ty, ParamType::Adapted | ParamType::Model)
-        && matches!(
-            param.source,
-            Source::Path | Source::Query | Source::Header | Source::Cookie
-        )
-}
-
-/// Parameters pydantic validates from their text, in route and signature
-/// order: `AppSpec::param_fields`.
-pub fn param_fields(app: &App) -> Vec<(usize, &Param)> {
-    app.routes
-        .iter()
-        .enumerate()
-        .flat_map(|(index, route)| {
-            route
-                .handler
-                .params
-                .iter()
-                .filter(|p| is_param_field(p))
-                .map(move |p| (index, p))
-        })
-        .collect()
-}
-
-/// Where a route's Python-side parameters are in the `AppSpec` tables.
-struct Indices {
-    body_plan: Option<usize>,
-    /// Per handler parameter: its `param_fields` index, if it has one.
-    fields: Vec<Option<usize>>,
-}
-
-pub fn tokens(app: &App, source_file: &str) -> TokenStream {
-    let enum_classes = enum_classes(app);
-    let body_plans = body_plans(app);
-    let param_fields = param_fields(app);
-    let functions: Vec<TokenStream> = app
-        .routes
-        .iter()
-        .enumerate()
-        .map(|(index, route)| {
-            let indices = Indices {
-                body_plan: body_plans.iter().position(|(route, _)| *route == index),
-                fields: route
-                    .handler
-                    .params
-                    .iter()
-                    .map(|param| {
-                        param_fields
-                            .iter()
-                            .position(|(route, p)| *route == index && std::ptr::eq(*p, param))
-                    })
-                    .collect(),
-            };
-            route_function(index, route, source_file, &indices, &enum_classes)
-        })
-        .collect();
-    let names = (0..app.routes.len()).map(|index| format_ident!("route_{}", index));
-    let count = app.routes.len();
+pub fn tokens(plan: &Plan<'_>, source_file: &str) -> TokenStream {
+    let functions = plan.routes.iter().map(|route| route_function(route, source_file));
+    let names = plan.routes.iter().map(|route| format_ident!("route_{}", route.index));
+    let count = plan.routes.len();
     quote! {
         /// Each route's request handling, by route index.
         static DISPATCH: [rt::RouteFn; #count] = [#(#names),*];
@@ -149,13 +60,8 @@ pub fn tokens(app: &App, source_file: &str) -> TokenStream {
     }
 }
 
-fn route_function(
-    index: usize,
-    route: &Route,
-    source_file: &str,
-    indices: &Indices,
-    enum_classes: &[String],
-) -> TokenStream {
+fn route_function(plan: &RoutePlan<'_>, source_file: &str) -> TokenStream {
+    let (index, route) = (plan.index, plan.route);
     let function = format_ident!("route_{}", index);
     let doc = format!(
         " {} {} → `{}` ({}:{})",
@@ -167,19 +73,12 @@ fn route_function(
     );
     let params = &route.handler.params;
     let var = |i: usize| format_ident!("arg{}", i);
-    let by_source = |source: Source| params.iter().enumerate().filter(move |(_, p)| p.source == source);
-    let has_body = params.iter().any(|p| p.source == Source::Body);
-    // FastAPI's error order: path, query, header, cookie, body; `Request`
-    // and `Response` cannot fail.
-    let order = by_source(Source::Path)
-        .chain(by_source(Source::Query))
-        .chain(by_source(Source::Header))
-        .chain(by_source(Source::Cookie))
-        .chain(by_source(Source::Body))
-        .chain(by_source(Source::Request))
-        .chain(by_source(Source::Response));
+    let has_body = plan.body_plan.is_some();
     let mut body_position = 0usize;
-    let extractions: Vec<TokenStream> = order
+    let extractions: Vec<TokenStream> = plan
+        .extraction_order
+        .iter()
+        .map(|&i| (i, &params[i]))
         .map(|(i, param)| {
             let name = var(i);
             match param.source {
@@ -187,10 +86,8 @@ fn route_function(
                     let position = body_position;
                     body_position += 1;
                     let validate = if position == 0 {
-                        let plan = indices
-                            .body_plan
-                            .expect("a route with body parameters has a body plan");
-                        quote! { let body_values = rt::extract::body(&body, #plan, &mut errors); }
+                        let body_plan = plan.body_plan.expect("a route with body parameters has a body plan");
+                        quote! { let body_values = rt::extract::body(&body, #body_plan, &mut errors); }
                     } else {
                         quote! {}
                     };
@@ -204,7 +101,7 @@ fn route_function(
                     let #name = injected.clone();
                 },
                 _ => {
-                    let call = extract_call(route, param, indices.fields[i], enum_classes);
+                    let call = extract_call(route, param, plan.fields[i], plan.enum_classes[i]);
                     quote! { let #name = #call; }
                 }
             }
@@ -283,7 +180,7 @@ fn route_function(
     }
 }
 
-fn extract_call(route: &Route, param: &Param, field: Option<usize>, enum_classes: &[String]) -> TokenStream {
+fn extract_call(route: &Route, param: &Param, field: Option<usize>, enum_class: Option<usize>) -> TokenStream {
     let name = &param.name;
     if let Some(field) = field {
         return adapted_call(route, param, field);
@@ -301,7 +198,7 @@ fn extract_call(route: &Route, param: &Param, field: Option<usize>, enum_classes
                 .expect("validation guarantees the path has this parameter");
             let raw = quote! { captures.get(request.path(), #position) };
             if param.ty == ParamType::Choice {
-                let choices = choices(param, enum_classes);
+                let choices = choices(param, enum_class);
                 return quote! {
                     rt::extract::choice(py, Some(#raw), rt::Fallback::Required, rt::Loc::path(#name), #choices, &mut errors)
                 };
@@ -336,7 +233,7 @@ fn extract_call(route: &Route, param: &Param, field: Option<usize>, enum_classes
         Source::Query | Source::Header | Source::Cookie if param.ty == ParamType::Choice => {
             let fallback = fallback(param.default.as_ref());
             let (raw, loc) = raw_and_loc(param);
-            let choices = choices(param, enum_classes);
+            let choices = choices(param, enum_class);
             quote! { rt::extract::choice(py, #raw, #fallback, #loc, #choices, &mut errors) }
         }
         Source::Query | Source::Header | Source::Cookie => {

@@ -107,19 +107,20 @@ pub fn main_rs(app: &App, options: &CrateOptions<'_>) -> String {
             }
         }
     });
-    let body_plans = handlers::body_plans(app).into_iter().map(|(handler, names)| {
+    let plan = crate::plan::plan(app);
+    let body_plans = plan.body_plans.iter().map(|(handler, names)| {
         quote! { rt::BodyPlanSpec { handler: #handler, params: &[#(#names),*] } }
     });
-    let param_fields = handlers::param_fields(app).into_iter().map(|(handler, param)| {
+    let param_fields = plan.param_fields.iter().map(|(handler, param)| {
         let name = &param.name;
         let source = param.source.name();
         let key = &param.key;
         let model = param.ty == crate::ir::ParamType::Model;
         quote! { rt::ParamFieldSpec { handler: #handler, name: #name, source: #source, key: #key, model: #model } }
     });
-    let enum_classes = handlers::enum_classes(app);
+    let enum_classes = &plan.enum_classes;
     let router = router::tokens(app);
-    let handlers = handlers::tokens(app, options.entry_file());
+    let handlers = handlers::tokens(&plan, options.entry_file());
     let tokens = quote! {
         #![doc = #header]
         #![forbid(unsafe_code)]
