@@ -28,8 +28,10 @@ pub struct Router {
     /// Every static path of the app, with the routes (static and templated)
     /// that match it, in declaration order.
     pub static_paths: &'static phf::Map<&'static str, &'static [u16]>,
-    /// The templated routes, indexed by segment: the candidates for a path
-    /// without scanning every route.
+    /// The templated routes, in declaration order.
+    pub templated: &'static [u16],
+    /// The same routes indexed by segment: the candidates for a path
+    /// without scanning every route (used past [`LINEAR_MAX`] routes).
     pub trie: Trie<'static>,
     /// Each route's matcher, by route index (one small function each).
     pub matchers: &'static [Matcher],
@@ -56,6 +58,11 @@ pub fn served_count(compiled: usize) -> usize {
         .get()
         .map_or(compiled, |registered| registered.iter().filter(|r| **r).count())
 }
+
+/// Up to this many templated routes, trying each matcher in order is
+/// cheaper than walking the trie (a hash per segment); past it, the trie
+/// keeps lookup cost independent of the number of routes.
+pub const LINEAR_MAX: usize = 8;
 
 /// The result of routing one request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,6 +107,15 @@ impl Router {
             for &route in candidates.iter() {
                 captures.clear();
                 // Precomputed to match; this fills the captures of templated ones.
+                if (self.matchers[route as usize])(path, captures) {
+                    if let Some(found) = consider(route) {
+                        return found;
+                    }
+                }
+            }
+        } else if self.templated.len() <= LINEAR_MAX {
+            for &route in self.templated {
+                captures.clear();
                 if (self.matchers[route as usize])(path, captures) {
                     if let Some(found) = consider(route) {
                         return found;

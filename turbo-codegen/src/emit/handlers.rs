@@ -50,7 +50,10 @@ fn choices(param: &Param, enum_class: Option<usize>) -> TokenStream {
 
 pub fn tokens(plan: &Plan<'_>, source_file: &str) -> TokenStream {
     let functions = plan.routes.iter().map(|route| route_function(route, source_file));
-    let names = plan.routes.iter().map(|route| format_ident!("route_{}", route.index));
+    let names = plan
+        .routes
+        .iter()
+        .map(|route| format_ident!("route_{}", route.index));
     let count = plan.routes.len();
     quote! {
         /// Each route's request handling, by route index.
@@ -86,7 +89,9 @@ fn route_function(plan: &RoutePlan<'_>, source_file: &str) -> TokenStream {
                     let position = body_position;
                     body_position += 1;
                     let validate = if position == 0 {
-                        let body_plan = plan.body_plan.expect("a route with body parameters has a body plan");
+                        let body_plan = plan
+                            .body_plan
+                            .expect("a route with body parameters has a body plan");
                         quote! { let body_values = rt::extract::body(&body, #body_plan, &mut errors); }
                     } else {
                         quote! {}
@@ -180,7 +185,12 @@ fn route_function(plan: &RoutePlan<'_>, source_file: &str) -> TokenStream {
     }
 }
 
-fn extract_call(route: &Route, param: &Param, field: Option<usize>, enum_class: Option<usize>) -> TokenStream {
+fn extract_call(
+    route: &Route,
+    param: &Param,
+    field: Option<usize>,
+    enum_class: Option<usize>,
+) -> TokenStream {
     let name = &param.name;
     if let Some(field) = field {
         return adapted_call(route, param, field);

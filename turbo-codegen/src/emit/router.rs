@@ -19,6 +19,10 @@ pub fn tokens(app: &App) -> TokenStream {
         .enumerate()
         .map(|(index, route)| route_spec(index, route));
     let route_count = app.routes.len();
+    let templated: Vec<u16> = (0..app.routes.len() as u16)
+        .filter(|i| !app.routes[*i as usize].path.is_static())
+        .collect();
+    let templated_count = templated.len();
     let trie = trie_tokens(app);
     let static_paths = static_path_map(app);
     let matcher_names: Vec<_> = (0..app.routes.len())
@@ -45,11 +49,15 @@ pub fn tokens(app: &App) -> TokenStream {
         /// Every static path, with the routes that match it in declaration order.
         static STATIC_PATHS: rt::phf::Map<&'static str, &'static [u16]> = #static_paths;
 
+        /// Routes with path parameters, in declaration order.
+        static TEMPLATED: [u16; #templated_count] = [#(#templated),*];
+
         #trie
 
         static ROUTER: rt::Router = rt::Router {
             routes: &ROUTES,
             static_paths: &STATIC_PATHS,
+            templated: &TEMPLATED,
             trie: rt::Trie { nodes: &TRIE_NODES, always: &TRIE_ALWAYS },
             matchers: &MATCHERS,
         };

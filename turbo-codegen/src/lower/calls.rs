@@ -9,7 +9,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{Lowerer, Scope};
+use super::Lowerer;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::parse::py;
 use crate::project::names::Names;
@@ -159,30 +159,13 @@ impl Lowerer<'_> {
             frame.push((local.to_owned(), format!("{}.{variable}", self.module)));
         }
         let entries = {
-            let mut callee = Lowerer {
-                file: project.files.get(module.file),
-                module: &module.name,
-                stmts: &module.stmts,
-                imports: Scope {
-                    names,
-                    module: &module.name,
-                    frame,
-                },
-                project,
-                constants: self.constants,
-                classes: self.classes,
-                objects: self.objects,
-                executed: self.executed,
-                app_variable: self.app_variable,
-                diags: &mut *self.diags,
-                entries: Vec::new(),
-                aliases: Vec::new(),
-                choices: None,
-                at: self.at,
-                conditional: self.conditional,
-                depth: self.depth + 1,
-                qualname: format!("{}.<locals>.", def.name),
-            };
+            let shared = self.shared();
+            let mut callee = Lowerer::new(&shared, module, &mut *self.diags);
+            callee.imports.frame = frame;
+            callee.at = self.at;
+            callee.conditional = self.conditional;
+            callee.depth = self.depth + 1;
+            callee.qualname = format!("{}.<locals>.", def.name);
             for stmt in &def.body {
                 callee.statement(stmt);
             }

@@ -91,32 +91,18 @@ pub fn lower(project: &Project, app_variable: Option<&str>, diags: &mut Diagnost
     let order = Order::compute(project, &entry.name);
     let executed = calls::executed_functions(project, &names);
     let app_object = &objects.list[app_index];
+    let shared = Shared {
+        project,
+        names: &names,
+        constants: &constants,
+        classes: &classes,
+        objects: &objects,
+        executed: &executed,
+        app_variable: &app_object.variable,
+    };
     let mut entries = Vec::new();
     for module in &project.modules {
-        let mut lowerer = Lowerer {
-            file: project.files.get(module.file),
-            module: &module.name,
-            stmts: &module.stmts,
-            imports: Scope {
-                names: &names,
-                module: &module.name,
-                frame: Vec::new(),
-            },
-            project,
-            constants: &constants,
-            classes: &classes,
-            objects: &objects,
-            executed: &executed,
-            app_variable: &app_object.variable,
-            diags,
-            entries: Vec::new(),
-            aliases: Vec::new(),
-            choices: None,
-            at: (0, 0),
-            conditional: false,
-            depth: 0,
-            qualname: String::new(),
-        };
+        let mut lowerer = Lowerer::new(&shared, module, diags);
         for (index, stmt) in module.stmts.iter().enumerate() {
             lowerer.at = (order.position(&module.name, index), 0);
             lowerer.statement(stmt);
@@ -207,6 +193,17 @@ fn is_route_attribute(attribute: &str) -> bool {
     attribute == "api_route" || ROUTE_DECORATORS.iter().any(|(name, _)| *name == attribute)
 }
 
+/// What the lowering of every module shares.
+struct Shared<'a> {
+    project: &'a Project,
+    names: &'a Names,
+    constants: &'a Constants<'a>,
+    classes: &'a Classes,
+    objects: &'a Objects,
+    executed: &'a std::collections::BTreeSet<String>,
+    app_variable: &'a str,
+}
+
 /// Lowers the statements of one module.
 struct Lowerer<'a> {
     file: &'a SourceFile,
@@ -239,6 +236,49 @@ struct Lowerer<'a> {
     /// `create_app.<locals>.` inside a followed function: the prefix of
     /// the `__qualname__` of functions defined there.
     qualname: String,
+}
+
+impl<'a> Lowerer<'a> {
+    /// A lowerer for `module`'s statements at module level.
+    fn new(shared: &Shared<'a>, module: &'a crate::project::Module, diags: &'a mut Diagnostics) -> Self {
+        Lowerer {
+            file: shared.project.files.get(module.file),
+            module: &module.name,
+            stmts: &module.stmts,
+            imports: Scope {
+                names: shared.names,
+                module: &module.name,
+                frame: Vec::new(),
+            },
+            project: shared.project,
+            constants: shared.constants,
+            classes: shared.classes,
+            objects: shared.objects,
+            executed: shared.executed,
+            app_variable: shared.app_variable,
+            diags,
+            entries: Vec::new(),
+            aliases: Vec::new(),
+            choices: None,
+            at: (0, 0),
+            conditional: false,
+            depth: 0,
+            qualname: String::new(),
+        }
+    }
+
+    /// What this lowerer shares with every module's.
+    fn shared(&self) -> Shared<'a> {
+        Shared {
+            project: self.project,
+            names: self.imports.names,
+            constants: self.constants,
+            classes: self.classes,
+            objects: self.objects,
+            executed: self.executed,
+            app_variable: self.app_variable,
+        }
+    }
 }
 
 impl Lowerer<'_> {
