@@ -6,25 +6,14 @@ use std::process::Command;
 use turbo_codegen::emit::{emit_crate, CrateOptions};
 use turbo_codegen::{check, routes};
 
+mod common;
+
 /// An example as a project in memory, its paths as written from the
 /// repository root (`examples/fullstack/app/main.py`), and its entry.
 /// Findings FastAPI serves anyway are warnings, as `turbo build` has them.
 fn example_project(name: &str) -> turbo_codegen::Checked {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let dir = root.join("examples").join(name);
-    let mut files = Vec::new();
-    let mut pending = vec![dir.clone()];
-    while let Some(at) = pending.pop() {
-        for entry in std::fs::read_dir(&at).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if path.extension().is_some_and(|x| x == "py") {
-                let relative = path.strip_prefix(&root).unwrap().to_path_buf();
-                files.push((relative, std::fs::read(&path).unwrap()));
-            }
-        }
-    }
+    let files = common::python_files(&root.join("examples").join(name), &root);
     let relative = Path::new("examples").join(name);
     let entry = [relative.join("app.py"), relative.join("app").join("main.py")]
         .into_iter()

@@ -9,26 +9,6 @@ use turbo_codegen::{check_files, Entry};
 
 mod common;
 
-fn project(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let base = dir.parent().unwrap();
-    let mut files = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(at) = pending.pop() {
-        for entry in std::fs::read_dir(&at).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if path.extension().is_some_and(|x| x == "py") {
-                files.push((
-                    path.strip_prefix(base).unwrap().to_path_buf(),
-                    std::fs::read(&path).unwrap(),
-                ));
-            }
-        }
-    }
-    files
-}
-
 #[test]
 fn project_fixtures() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/project_fixtures");
@@ -45,7 +25,7 @@ fn project_fixtures() {
             app_dir: None,
             variable: None,
         };
-        let checked = check_files(project(&case), &entry);
+        let checked = check_files(common::python_files(&case, &root), &entry);
         common::assert_invariants(&checked, &name);
         let expected: Vec<String> = std::fs::read_to_string(case.join("expect"))
             .unwrap()

@@ -3,6 +3,7 @@
 
 use super::constants::Constants;
 use super::is_none;
+use super::routers::DOC_ONLY_ROUTER_OPTIONS;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::imports;
 use crate::ir::Literal;
@@ -32,18 +33,6 @@ const DOC_ONLY_APP_OPTIONS: &[&str] = &[
 
 /// Where FastAPI serves its generated documentation, unless set to `None`.
 const DOCS_OPTIONS: &[&str] = &["openapi_url", "docs_url", "redoc_url"];
-
-/// `APIRouter(...)` keyword arguments that only describe the API, or that
-/// FastAPI ignores once the router is included (`redirect_slashes`).
-const DOC_ONLY_ROUTER_OPTIONS: &[&str] = &[
-    "tags",
-    "responses",
-    "callbacks",
-    "deprecated",
-    "include_in_schema",
-    "generate_unique_id_function",
-    "redirect_slashes",
-];
 
 /// An application or router object created at module level.
 pub struct Object {
@@ -236,7 +225,8 @@ fn check_router_options(
             );
             continue;
         };
-        if DOC_ONLY_ROUTER_OPTIONS.contains(&name) {
+        // `redirect_slashes` is ignored by FastAPI once the router is included.
+        if DOC_ONLY_ROUTER_OPTIONS.contains(&name) || name == "redirect_slashes" {
             continue;
         }
         if name == "prefix" {

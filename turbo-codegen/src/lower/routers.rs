@@ -8,7 +8,7 @@
 //! full path is the inclusion prefixes joined outside in, then the path the
 //! route was declared with (its own router's `prefix=` already joined).
 
-use super::{Lowerer, DOC_ONLY_ROUTE_OPTIONS};
+use super::Lowerer;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::ir::{Literal, PathPiece, Route};
 use crate::parse::py;
@@ -38,14 +38,24 @@ pub(super) enum Item {
     },
 }
 
-/// `include_router` keyword arguments that only shape the OpenAPI schema.
-const DOC_ONLY_INCLUDE_OPTIONS: &[&str] = &[
+/// Options of `APIRouter()` and `include_router()` that only shape the
+/// OpenAPI schema.
+pub(super) const DOC_ONLY_ROUTER_OPTIONS: &[&str] = &[
     "tags",
     "responses",
     "callbacks",
     "deprecated",
     "include_in_schema",
     "generate_unique_id_function",
+];
+
+/// `include_router()` options that change how the included routes are
+/// served, which turbo does not implement yet.
+const UNSUPPORTED_INCLUDE_OPTIONS: &[&str] = &[
+    "dependencies",
+    "default_response_class",
+    "max_body_size",
+    "form_limits",
 ];
 
 /// FastAPI's assertions on a prefix, run when the module is imported.
@@ -105,16 +115,7 @@ impl Lowerer<'_> {
             ok = false;
         }
         for keyword in &call.arguments.keywords {
-            let Some(name) = keyword.arg.as_ref().map(|n| n.as_str()) else {
-                self.diags.push(
-                    Diagnostic::new(
-                        Code::DynamicRoute,
-                        self.span(keyword),
-                        "`**options` in `include_router`",
-                    )
-                    .label("turbo cannot see these options")
-                    .help("pass each option by name"),
-                );
+            let Some(name) = self.option_name(keyword, "`include_router`") else {
                 ok = false;
                 continue;
             };
@@ -145,9 +146,8 @@ impl Lowerer<'_> {
                         ok = false;
                     }
                 },
-                _ if DOC_ONLY_INCLUDE_OPTIONS.contains(&name) => {}
-                _ if DOC_ONLY_ROUTE_OPTIONS.contains(&name) => {}
-                _ => {
+                _ if DOC_ONLY_ROUTER_OPTIONS.contains(&name) => {}
+                _ if UNSUPPORTED_INCLUDE_OPTIONS.contains(&name) => {
                     self.diags.push(
                         Diagnostic::new(
                             Code::UnsupportedRouteOption,
@@ -156,6 +156,18 @@ impl Lowerer<'_> {
                         )
                         .label("this option changes how the included routes are served")
                         .help(format!("remove `{name}=`, or keep serving this app with uvicorn")),
+                    );
+                    ok = false;
+                }
+                _ => {
+                    self.diags.push(
+                        Diagnostic::new(
+                            Code::UnknownRouteOption,
+                            self.span(keyword),
+                            format!("`include_router()` has no keyword argument `{name}`"),
+                        )
+                        .label("unknown option: FastAPI raises TypeError when the app is imported")
+                        .help("check the spelling against FastAPI's `include_router` parameters"),
                     );
                     ok = false;
                 }

@@ -39,16 +39,7 @@ impl Lowerer<'_> {
         let mut python_response = false;
         let mut ok = true;
         for keyword in &call.arguments.keywords {
-            let Some(name) = keyword.arg.as_ref().map(|n| n.as_str()) else {
-                self.diags.push(
-                    Diagnostic::new(
-                        Code::DynamicRoute,
-                        self.span(keyword),
-                        "`**options` in a route decorator",
-                    )
-                    .label("turbo cannot see these options")
-                    .help("pass each option by name"),
-                );
+            let Some(name) = self.option_name(keyword, "a route decorator") else {
                 ok = false;
                 continue;
             };
@@ -134,6 +125,24 @@ impl Lowerer<'_> {
             conditional: false,
             via: Vec::new(),
         })
+    }
+
+    /// A keyword argument's name; `**options` is reported (turbo cannot
+    /// see what it holds) and gives `None`.
+    pub(super) fn option_name<'k>(&mut self, keyword: &'k py::Keyword, place: &str) -> Option<&'k str> {
+        let name = keyword.arg.as_ref().map(|name| name.as_str());
+        if name.is_none() {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::DynamicRoute,
+                    self.span(keyword),
+                    format!("`**options` in {place}"),
+                )
+                .label("turbo cannot see these options")
+                .help("pass each option by name"),
+            );
+        }
+        name
     }
 
     /// `app.add_api_route("/path", endpoint, ...)` at module level, with an
