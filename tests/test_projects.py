@@ -215,3 +215,41 @@ def test_prefix_changed_by_the_environment_stops_the_server(fullstack_binary):
     assert "compiled with POST /api/v1/login/access-token" in result.stderr, result.stderr
     assert "turbo build" in result.stderr
     assert result.stdout == ""
+
+
+def test_factory_entry_as_uvicorn_spells_it(turbo, tmp_path):
+    """`turbo build app.core.application:get_application --factory`: the
+    server calls the factory, as `uvicorn --factory` does."""
+    import subprocess
+
+    from fastapi.testclient import TestClient
+
+    root = EXAMPLES / "factory"
+    output = tmp_path / "server"
+    result = subprocess.run(
+        [str(turbo), "build", "app.core.application:get_application", "--factory", "--app-dir", str(root),
+         "-o", str(output)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    server = start(output, {})
+    try:
+        with imported_package(root, "app.core.application", {}) as module:
+            reference = TestClient(module.get_application(), raise_server_exceptions=False, follow_redirects=False)
+        for method, url in FACTORY_CASES:
+            assert_same(reference, server, method, url)
+    finally:
+        server.stop()
+
+
+def test_factory_flag_needs_a_name(turbo):
+    import subprocess
+
+    result = subprocess.run(
+        [str(turbo), "check", "app.core.application", "--factory", "--app-dir", str(EXAMPLES / "factory")],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert "--factory needs the factory's name" in result.stderr

@@ -13,8 +13,11 @@ use crate::source::Span;
 pub struct App {
     /// Import name of the module (`app` for `app.py`).
     pub module: String,
-    /// The variable bound to the application object.
+    /// The variable bound to the application object, or the factory
+    /// function that returns it (`factory`).
     pub variable: String,
+    /// The server calls `variable` to get the app (`--factory`).
+    pub factory: bool,
     /// `fastapi` or `turboapi`: where the application class was imported from.
     pub framework: String,
     pub span: Span,

@@ -87,6 +87,8 @@ pub struct Entry {
     pub app_dir: Option<PathBuf>,
     /// The application variable (`module:app`); else the only `FastAPI()`.
     pub variable: Option<String>,
+    /// `variable` names a factory the server calls (`--factory`).
+    pub factory: bool,
 }
 
 impl Entry {
@@ -100,6 +102,7 @@ impl Entry {
                 file: as_file.to_path_buf(),
                 app_dir: app_dir.map(Path::to_path_buf),
                 variable: None,
+                factory: false,
             });
         }
         let (module, variable) = match spec.split_once(':') {
@@ -126,6 +129,7 @@ impl Entry {
             file: located,
             app_dir: Some(layout.root),
             variable,
+            factory: false,
         })
     }
 }
@@ -147,6 +151,7 @@ pub fn check(name: &str, bytes: &[u8]) -> Checked {
         file: PathBuf::from(name),
         app_dir: None,
         variable: None,
+        factory: false,
     };
     check_files(vec![(PathBuf::from(name), bytes.to_vec())], &entry)
 }
@@ -166,7 +171,7 @@ fn check_sources(sources: &Sources, entry: &Entry, config: &config::Config) -> C
     let (layout, module) = Layout::for_file(sources, &entry.file, entry.app_dir.as_deref());
     let root = layout.root.clone();
     let project = project::load(sources, layout, &module, entry.file.clone(), &mut diags);
-    let app = lower::lower(&project, entry.variable.as_deref(), &mut diags);
+    let app = lower::lower(&project, entry.variable.as_deref(), entry.factory, &mut diags);
     if let Some(app) = &app {
         validate::validate(app, &mut diags);
     }

@@ -144,17 +144,15 @@ fn main() -> ExitCode {
 }
 
 fn load(app: &AppArgs) -> Result<Checked, ExitCode> {
-    if app.factory {
-        eprintln!(
-            "turbo: error: --factory is not supported yet: turbo compiles an app assigned at module level \
-             (`app = create_app()` in the module is followed when it is a plain assignment)"
-        );
-        return Err(ExitCode::from(2));
-    }
-    let entry = Entry::parse(&app.app, app.app_dir.as_deref()).map_err(|message| {
+    let mut entry = Entry::parse(&app.app, app.app_dir.as_deref()).map_err(|message| {
         eprintln!("turbo: error: {message}");
         ExitCode::from(2)
     })?;
+    if app.factory && entry.variable.is_none() {
+        eprintln!("turbo: error: --factory needs the factory's name: `module:create_app`");
+        return Err(ExitCode::from(2));
+    }
+    entry.factory = app.factory;
     check_entry(&entry).map_err(|message| {
         eprintln!("turbo: error: {message}");
         ExitCode::from(2)

@@ -25,6 +25,7 @@ fn example_project(name: &str) -> turbo_codegen::Checked {
             file: entry,
             app_dir: None,
             variable: None,
+            factory: false,
         },
     );
     checked.demote_findings();

@@ -24,6 +24,7 @@ fn project_fixtures() {
             file: Path::new(&name).join("app").join("main.py"),
             app_dir: None,
             variable: None,
+            factory: false,
         };
         let checked = check_files(common::python_files(&case, &root), &entry);
         common::assert_invariants(&checked, &name);

@@ -61,16 +61,20 @@ def install_package(sources, starlette_modules):
     return sys.modules["turboapi"]
 
 
-def load_app(app_dir, module_name, app_variable, site_dirs):
-    """Imports the entry module; returns the app object and the routes it
-    registered, in FastAPI's matching order, as (methods, path, endpoint,
-    is coroutine function, endpoint module, endpoint qualname, options)."""
+def load_app(app_dir, module_name, app_variable, factory, site_dirs):
+    """Imports the entry module (and calls the factory `app_variable` if
+    `factory`, as uvicorn's --factory does); returns the app object and the
+    routes it registered, in FastAPI's matching order, as (methods, path,
+    endpoint, is coroutine function, endpoint module, endpoint qualname,
+    options)."""
     for directory in site_dirs:
         if directory and directory not in sys.path and os.path.isdir(directory):
             site.addsitedir(directory)
     sys.path.insert(0, app_dir)
     module = importlib.import_module(module_name)
     app = getattr(module, app_variable, None)
+    if factory and callable(app):
+        app = app()
     if not hasattr(app, "_turbo_exception_handlers"):
         raise TypeError(
             f"{module_name}.{app_variable} is {type(app).__name__}, not a FastAPI/TurboAPI app "

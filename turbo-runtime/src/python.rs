@@ -185,7 +185,13 @@ fn load_attached(py: Python<'_>, spec: &AppSpec, app_dir: &Path) -> Result<(), L
     let app_dir = app_dir.to_string_lossy().into_owned();
     let (app, loaded): (Bound<'_, PyAny>, Bound<'_, PyAny>) = bootstrap
         .getattr("load_app")?
-        .call1((app_dir.as_str(), spec.module, spec.app_variable, site_dirs))?
+        .call1((
+            app_dir.as_str(),
+            spec.module,
+            spec.app_variable,
+            spec.factory,
+            site_dirs,
+        ))?
         .extract()?;
     let loaded = loaded.cast::<PyList>().map_err(PyErr::from)?;
     let mut registered = Vec::with_capacity(loaded.len());

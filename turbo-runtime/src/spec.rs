@@ -6,8 +6,11 @@
 pub struct AppSpec {
     /// Import name of the entry module (`app` for `app.py`, `app.main`).
     pub module: &'static str,
-    /// The variable holding the application object (`app = FastAPI()`).
+    /// The variable holding the application object (`app = FastAPI()`),
+    /// or the factory returning it.
     pub app_variable: &'static str,
+    /// `app_variable` is a factory to call (`--factory`), as uvicorn does.
+    pub factory: bool,
     /// Absolute import root of the project at build time (`sys.path[0]`);
     /// `--app-dir` overrides it.
     pub app_dir: &'static str,

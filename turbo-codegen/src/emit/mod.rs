@@ -80,6 +80,7 @@ pub fn main_rs(app: &App, options: &CrateOptions<'_>) -> String {
     let version = RUNTIME_API_VERSION;
     let module = &app.module;
     let variable = &app.variable;
+    let factory = app.factory;
     let app_dir = options.app_dir;
     let sources = options.sources.iter().map(|(path, text)| {
         let hash = fnv1a(text.as_bytes());
@@ -132,6 +133,7 @@ pub fn main_rs(app: &App, options: &CrateOptions<'_>) -> String {
         static APP: rt::AppSpec = rt::AppSpec {
             module: #module,
             app_variable: #variable,
+            factory: #factory,
             app_dir: #app_dir,
             sources: &[#(#sources),*],
             handlers: &[#(#handler_specs),*],

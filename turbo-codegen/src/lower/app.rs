@@ -123,6 +123,54 @@ pub(super) fn find_objects(
     objects
 }
 
+/// For `--factory` (`app.main:create_app`): the application the factory
+/// `variable` of the entry module builds, as an object of that name.
+pub(super) fn factory_app(
+    project: &Project,
+    names: &Names,
+    variable: &str,
+    objects: &mut Objects,
+    diags: &mut Diagnostics,
+) {
+    let Some(entry) = project.entry() else { return };
+    let qualified = format!("{}.{variable}", entry.name);
+    let file = project.files.get(entry.file);
+    let Some((made_in, call, class)) = factory_object(project, names, &qualified) else {
+        diags.push(
+            Diagnostic::new(
+                Code::NoApp,
+                file.span(0, 0),
+                format!("`{variable}` in {} is not a factory turbo can follow", file.name),
+            )
+            .label("expected `def {variable}(): app = FastAPI(...); ...; return app` at module level")
+            .help("define the factory at module level, returning the app it creates"),
+        );
+        return;
+    };
+    let Some(framework) = imports::application_framework(&class) else {
+        diags.push(
+            Diagnostic::new(
+                Code::NoApp,
+                file.span(0, 0),
+                format!("`{variable}()` does not return a FastAPI app"),
+            )
+            .label("the factory returns something turbo cannot serve")
+            .help("return the `FastAPI()` object the factory creates"),
+        );
+        return;
+    };
+    let definition = super::calls::project_function(project, names, &qualified).map(|(_, def)| def);
+    let made_file = project.files.get(made_in.file).id;
+    objects.list.push(Object {
+        qualified,
+        variable: variable.to_owned(),
+        kind: ObjectKind::App(framework),
+        prefix: String::new(),
+        span: definition.map_or(file.span(0, 0), |def| span_of(file.id, &def.name)),
+        default_response_class: check_app_options(made_file, call, &made_in.name, names, diags),
+    });
+}
+
 /// For a call of a project factory function: the module defining it, the
 /// `FastAPI(...)`/`APIRouter(...)` call whose object it returns, and that
 /// class's qualified name.

@@ -158,6 +158,18 @@ impl Lowerer<'_> {
         if let (Some(variable), Some((local, _))) = (result, factory_result(&def.body)) {
             frame.push((local.to_owned(), format!("{}.{variable}", self.module)));
         }
+        self.follow(module, def, frame);
+        true
+    }
+
+    /// Lowers the body of `def` (defined in `module`) where the call
+    /// stands, its local names bound as `frame` says.
+    pub(super) fn follow(
+        &mut self,
+        module: &Module,
+        def: &py::StmtFunctionDef,
+        frame: Vec<(String, String)>,
+    ) {
         let entries = {
             let shared = self.shared();
             let mut callee = Lowerer::new(&shared, module, &mut *self.diags);
@@ -173,7 +185,6 @@ impl Lowerer<'_> {
             callee.entries
         };
         self.entries.extend(entries);
-        true
     }
 
     /// In a followed function: binds an import to the function's frame.

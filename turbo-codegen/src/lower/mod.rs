@@ -74,7 +74,12 @@ const RESPONSE_MODEL_OPTIONS: &[&str] = &[
 /// Lowers a loaded project: the app object of the entry module (named by
 /// `app_variable`, or the only one), every route that reaches it through
 /// routers, in the order FastAPI tries them.
-pub fn lower(project: &Project, app_variable: Option<&str>, diags: &mut Diagnostics) -> Option<App> {
+pub fn lower(
+    project: &Project,
+    app_variable: Option<&str>,
+    factory: bool,
+    diags: &mut Diagnostics,
+) -> Option<App> {
     let entry = project.entry()?;
     for module in &project.modules {
         crate::imports::check(module.file, &module.stmts, diags);
@@ -86,7 +91,11 @@ pub fn lower(project: &Project, app_variable: Option<&str>, diags: &mut Diagnost
         names: &names,
         classes: &classes,
     };
-    let objects = app::find_objects(project, &names, &constants, diags);
+    let mut objects = app::find_objects(project, &names, &constants, diags);
+    let factory = factory.then_some(app_variable).flatten();
+    if let Some(variable) = factory {
+        app::factory_app(project, &names, variable, &mut objects, diags);
+    }
     let app_index = app::entry_app(project, &objects, app_variable, diags)?;
     let order = Order::compute(project, &entry.name);
     let executed = calls::executed_functions(project, &names);
@@ -107,6 +116,19 @@ pub fn lower(project: &Project, app_variable: Option<&str>, diags: &mut Diagnost
             lowerer.at = (order.position(&module.name, index), 0);
             lowerer.statement(stmt);
         }
+        // `--factory`: the server calls the factory after importing the entry.
+        if let (Some(variable), true) = (factory, module.name == entry.name) {
+            if let Some((defined_in, def)) = calls::project_function(project, &names, &app_object.qualified) {
+                lowerer.at = (u64::MAX, 0);
+                let returned = calls::factory_result(&def.body).map(|(local, _)| local.to_owned());
+                let frame = returned
+                    .map(|local| (local, app_object.qualified.clone()))
+                    .into_iter()
+                    .collect();
+                debug_assert_eq!(variable, app_object.variable);
+                lowerer.follow(defined_in, def, frame);
+            }
+        }
         entries.extend(lowerer.entries);
     }
     let ObjectKind::App(framework) = app_object.kind else {
@@ -115,6 +137,7 @@ pub fn lower(project: &Project, app_variable: Option<&str>, diags: &mut Diagnost
     let mut app = App {
         module: entry.name.clone(),
         variable: app_object.variable.clone(),
+        factory: factory.is_some(),
         framework: framework.to_owned(),
         span: app_object.span,
         routes: routers::assemble(app_index, &objects, entries, diags),
