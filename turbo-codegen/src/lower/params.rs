@@ -654,11 +654,20 @@ impl Lowerer<'_> {
         let literal = literal(default);
         if literal.is_none() {
             let written = self.file.snippet(self.span(default)).to_owned();
-            let help = if matches!(default, py::Expr::Call(_)) {
-                "parameter functions such as Query(), Path() and Header() are not supported by turbo yet; \
-                 use a plain literal default"
-            } else {
-                "use a literal default: a string, a number, True, False or None"
+            let callee = match default {
+                py::Expr::Call(call) => self.imports.resolve(&call.func),
+                _ => None,
+            };
+            let help = match callee.as_deref().and_then(|c| c.rsplit_once('.')) {
+                Some(("fastapi" | "fastapi.params" | "fastapi.param_functions", "Depends" | "Security")) => {
+                    "dependencies (`Depends()`, `Security()`) are not supported by turbo yet; \
+                     keep serving this app with uvicorn until they are"
+                }
+                _ if callee.is_some() => {
+                    "turbo reads literal defaults and Query(), Path(), Header(), Cookie(), Body(), Form() \
+                     and File(); a default computed by another call cannot be checked"
+                }
+                _ => "use a literal default: a string, a number, True, False or None",
             };
             self.diags.push(
                 Diagnostic::new(
