@@ -109,6 +109,9 @@ NESTED_CASES = [
     ("DELETE", "/v1/api/admin/tenants/acme/cache"),
     ("POST", "/v1/api/admin/tenants/acme/cache"),
     ("GET", "/v1/elsewhere/deep"),
+    ("GET", "/v1/api/pages/page"),
+    ("GET", "/v1/api/pages/data"),
+    ("GET", "/v1/api/pages/text/plain"),
     ("GET", "/v2"),
 ]
 

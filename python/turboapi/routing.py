@@ -38,9 +38,10 @@ def _check_prefix(prefix: str) -> None:
 class APIRouter:
     """Accepts FastAPI's ``APIRouter`` arguments; turbo reads them statically."""
 
-    def __init__(self, *, prefix: str = "", **options: Any) -> None:
+    def __init__(self, *, prefix: str = "", default_response_class: Any = None, **options: Any) -> None:
         _check_prefix(prefix)
         self.prefix = prefix
+        self.default_response_class = default_response_class
         self._turbo_options = options
         #: Routes and inclusions, in the order they were added.
         self._turbo_entries: List[Union[APIRoute, _Inclusion]] = []
@@ -117,12 +118,29 @@ def _includes(router: APIRouter, target: APIRouter) -> bool:
     return False
 
 
-def _routes(router: APIRouter, prefix: str) -> Iterator[APIRoute]:
+def _routes(router: APIRouter, prefix: str, outer_classes: Tuple[Any, ...] = ()) -> Iterator[APIRoute]:
+    """The routes of `router` with `prefix` joined; `outer_classes` are the
+    `default_response_class` values of the inclusions and routers above,
+    innermost first."""
+    classes = (router.default_response_class, *outer_classes)
     for entry in router._turbo_entries:
         if isinstance(entry, _Inclusion):
-            yield from _routes(entry.router, prefix + router.prefix + entry.prefix)
+            inner = (entry.options.get("default_response_class"), *classes)
+            yield from _routes(entry.router, prefix + router.prefix + entry.prefix, inner)
         else:
-            yield entry._replace(path=prefix + entry.path)
+            yield entry._replace(path=prefix + entry.path, options=_with_response_class(entry.options, classes))
+
+
+def _with_response_class(options: dict, classes: Tuple[Any, ...]) -> dict:
+    """FastAPI 0.165's response class of a route: its own `response_class`,
+    else the first `default_response_class` set from the inside out (its
+    router, that router's inclusion, the parent router, ...)."""
+    if options.get("response_class") is not None:
+        return options
+    for response_class in classes:
+        if response_class is not None:
+            return {**options, "response_class": response_class}
+    return options
 
 
 def effective_routes(app: APIRouter) -> List[APIRoute]:

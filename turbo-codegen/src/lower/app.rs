@@ -113,7 +113,8 @@ pub(super) fn find_objects(
                 object.default_response_class =
                     check_app_options(made_file, call, &made_in.name, names, diags);
             } else if imports::is_router_class(&class) {
-                object.prefix = check_router_options(made_file, call, &made_in.name, constants, diags);
+                (object.prefix, object.default_response_class) =
+                    check_router_options(made_file, call, &made_in.name, names, constants, diags);
             } else {
                 continue;
             }
@@ -240,15 +241,18 @@ pub(super) fn entry_app(
     found
 }
 
-/// Reads `APIRouter(...)` options; returns the `prefix=`.
+/// Reads `APIRouter(...)` options; returns the `prefix=` and the
+/// `default_response_class=` (qualified).
 fn check_router_options(
     file: FileId,
     call: &py::ExprCall,
     module: &str,
+    names: &Names,
     constants: &Constants<'_>,
     diags: &mut Diagnostics,
-) -> String {
+) -> (String, Option<String>) {
     let mut prefix = String::new();
+    let mut default_response_class = None;
     for arg in &call.arguments.args {
         diags.push(
             Diagnostic::new(
@@ -301,6 +305,12 @@ fn check_router_options(
             }
             continue;
         }
+        if name == "default_response_class" {
+            if let Some(class) = response_class(names, module, &keyword.value) {
+                default_response_class = Some(class);
+                continue;
+            }
+        }
         diags.push(
             Diagnostic::new(
                 Code::UnsupportedAppOption,
@@ -311,7 +321,7 @@ fn check_router_options(
             .help(format!("remove `{name}=` or keep serving this app with uvicorn")),
         );
     }
-    prefix
+    (prefix, default_response_class)
 }
 
 /// Reports options turbo cannot serve; returns `default_response_class=` if set.
@@ -359,12 +369,9 @@ fn check_app_options(
             continue;
         }
         if name == "default_response_class" {
-            match names.resolve(module, &keyword.value) {
-                Some(class) if super::routes::is_response_class(&class) => {
-                    default_response_class = Some(class);
-                    continue;
-                }
-                _ => {}
+            if let Some(class) = response_class(names, module, &keyword.value) {
+                default_response_class = Some(class);
+                continue;
             }
         }
         // Looked up by the server at start-up, as Starlette does.
@@ -396,4 +403,12 @@ fn check_app_options(
         );
     }
     default_response_class
+}
+
+/// A `default_response_class=` value naming one of the response classes
+/// turbo's package provides, qualified.
+pub(super) fn response_class(names: &Names, module: &str, value: &py::Expr) -> Option<String> {
+    names
+        .resolve(module, value)
+        .filter(|class| super::routes::is_response_class(class))
 }

@@ -34,6 +34,8 @@ pub(super) enum Item {
         prefix: String,
         /// Where the prefix is written (or the call, without one).
         prefix_span: Span,
+        /// `include_router(default_response_class=...)` was given.
+        response_class: bool,
         span: Span,
     },
 }
@@ -101,6 +103,7 @@ impl Lowerer<'_> {
         };
         let mut prefix = String::new();
         let mut prefix_span = self.span(child_expr);
+        let mut response_class = false;
         let mut ok = true;
         for extra in call.arguments.args.iter().skip(1) {
             self.diags.push(
@@ -147,6 +150,14 @@ impl Lowerer<'_> {
                     }
                 },
                 _ if DOC_ONLY_ROUTER_OPTIONS.contains(&name) => {}
+                // Responses are then built in Python, which reads the
+                // effective class from the routers at start-up.
+                "default_response_class"
+                    if super::app::response_class(self.imports.names, self.module, &keyword.value)
+                        .is_some() =>
+                {
+                    response_class = true;
+                }
                 _ if UNSUPPORTED_INCLUDE_OPTIONS.contains(&name) => {
                     self.diags.push(
                         Diagnostic::new(
@@ -185,6 +196,7 @@ impl Lowerer<'_> {
                 router: child,
                 prefix,
                 prefix_span,
+                response_class,
                 span,
             },
         });
@@ -225,6 +237,8 @@ struct Context {
     conditional: bool,
     /// The routers included on the way, outermost first.
     via: Vec<String>,
+    /// A router or inclusion above sets `default_response_class`.
+    response_class: bool,
 }
 
 fn flatten(
@@ -241,6 +255,10 @@ fn flatten(
             Item::Route(route) => {
                 let mut route = route.clone();
                 route.conditional = context.conditional || entry.conditional;
+                // A router's `default_response_class` makes FastAPI build the
+                // response through that class: in Python, as for the app's.
+                route.python_response |=
+                    context.response_class || objects.list[object].default_response_class.is_some();
                 route.via = context.via.clone();
                 prefix_path(&mut route, &context.prefix);
                 if super::routes::bind_path_params(&mut route, diags) {
@@ -251,6 +269,7 @@ fn flatten(
                 router,
                 prefix,
                 prefix_span,
+                response_class,
                 span,
             } => {
                 if stack.contains(router) {
@@ -263,6 +282,8 @@ fn flatten(
                 }
                 let mut inner = context.clone();
                 inner.conditional |= entry.conditional;
+                inner.response_class |=
+                    *response_class || objects.list[object].default_response_class.is_some();
                 let parent_prefix = &objects.list[object].prefix;
                 if !parent_prefix.is_empty() {
                     inner
