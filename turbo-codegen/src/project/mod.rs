@@ -46,11 +46,6 @@ impl Project {
     pub fn entry(&self) -> Option<&Module> {
         self.modules.first().filter(|_| !self.entry_failed)
     }
-
-    /// Whether `name` is a module (or namespace package) of the project.
-    pub fn is_module(&self, name: &str, sources: &Sources) -> bool {
-        self.module(name).is_some() || self.layout.locate(sources, name).is_some()
-    }
 }
 
 /// Reads the entry module (`entry`, in the file `entry_path`) and every

@@ -53,10 +53,6 @@ impl Names {
         names
     }
 
-    pub fn is_module(&self, qualified: &str) -> bool {
-        self.modules.contains(qualified)
-    }
-
     /// The canonical qualified name `expr` refers to in `module`, if it is
     /// a (dotted) name turbo can follow.
     pub fn resolve(&self, module: &str, expr: &py::Expr) -> Option<String> {
