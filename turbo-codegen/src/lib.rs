@@ -2,9 +2,11 @@
 //! Rust server crate for it.
 //!
 //! Pipeline (each phase collects diagnostics and never panics on input):
-//! [`parse`] → [`lower`] (to the [`ir`]) → [`validate`] → [`emit`] (only
-//! when there is no error) → [`builder`] (cargo). [`check`] runs the first
-//! three; `turbo check` and `turbo build` share it.
+//! [`project`] (load every module the entry reaches) → [`parse`] →
+//! [`lower`] (to the [`ir`]) → [`validate`] → [`plan`] → [`emit`] (only
+//! when there is no error) → [`builder`] (cargo). [`check_entry`] (and
+//! [`check`] for one module in memory) runs load to validate, then applies
+//! the project's [`config`]; `turbo check` and `turbo build` share it.
 
 pub mod builder;
 pub mod config;

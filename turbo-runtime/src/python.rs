@@ -220,13 +220,9 @@ fn load_attached(py: Python<'_>, spec: &AppSpec, app_dir: &Path) -> Result<(), L
     crate::routing::set_registered(matched.iter().map(Option::is_some).collect());
     // Routes the app did not register are never dispatched: they get no
     // handler and no plans.
-    let handlers: Vec<Option<Py<PyAny>>> = matched
-        .iter()
-        .map(|found| found.map(|index| endpoints[index].0.clone().unbind()))
-        .collect();
-    let route_options: Vec<Option<Bound<'_, PyAny>>> = matched
-        .iter()
-        .map(|found| found.map(|index| endpoints[index].1.clone()))
+    let registered_route = |index: usize| matched[index].map(|found| &endpoints[found]);
+    let handlers: Vec<Option<Py<PyAny>>> = (0..matched.len())
+        .map(|index| registered_route(index).map(|(endpoint, _)| endpoint.clone().unbind()))
         .collect();
 
     let needs_loop: bool = bootstrap.getattr("needs_event_loop")?.call1((&app,))?.extract()?;
@@ -239,7 +235,7 @@ fn load_attached(py: Python<'_>, spec: &AppSpec, app_dir: &Path) -> Result<(), L
     };
     let body = py.import("turboapi._body")?;
     let plans = py.import("turboapi._plans")?;
-    let handler_of = |index: usize| handlers[index].as_ref().map(|h| h.bind(py));
+    let handler_of = |index: usize| registered_route(index).map(|(endpoint, _)| endpoint);
     let body_plans = spec
         .body_plans
         .iter()
@@ -279,7 +275,7 @@ fn load_attached(py: Python<'_>, spec: &AppSpec, app_dir: &Path) -> Result<(), L
         .iter()
         .enumerate()
         .map(|(index, handler)| {
-            let (Some(endpoint), Some(options)) = (handler_of(index), &route_options[index]) else {
+            let Some((endpoint, options)) = registered_route(index) else {
                 return Ok(None);
             };
             if !handler.python_response {

@@ -28,8 +28,8 @@ use crate::spec::{AppSpec, BodyRead};
 use crate::template::Captures;
 use turbo_contract::fnv1a;
 
-/// Calls the handler of a route: generated per app.
-/// One route's compiled request handling: parameters, call, response.
+/// One route's compiled request handling (generated per app): parameters,
+/// call, response.
 pub type RouteFn = for<'py> fn(Python<'py>, &Request, &Captures) -> Outcome;
 
 /// The route functions of an app, by route index: one small function each

@@ -125,7 +125,7 @@ impl Lowerer<'_> {
         let Some(qualified) = self.imports.resolve(&call.func) else {
             return false;
         };
-        let project = self.project;
+        let project = self.shared.project;
         let names = self.imports.names;
         let Some((module, def)) = project_function(project, names, &qualified) else {
             return false;
@@ -171,8 +171,7 @@ impl Lowerer<'_> {
         frame: Vec<(String, String)>,
     ) {
         let entries = {
-            let shared = self.shared();
-            let mut callee = Lowerer::new(&shared, module, &mut *self.diags);
+            let mut callee = Lowerer::new(self.shared, module, &mut *self.diags);
             callee.imports.frame = frame;
             callee.at = self.at;
             callee.conditional = self.conditional;
@@ -189,7 +188,7 @@ impl Lowerer<'_> {
 
     /// In a followed function: binds an import to the function's frame.
     pub(super) fn bind_local_import(&mut self, stmt: &py::Stmt) {
-        let Some(module) = self.project.module(self.module) else {
+        let Some(module) = self.shared.project.module(self.module) else {
             return;
         };
         let bindings: Vec<(String, String)> = crate::project::names::import_bindings(module, stmt);
@@ -199,6 +198,6 @@ impl Lowerer<'_> {
     /// Whether the function defined as `name` in this module is run by a
     /// followed call (its body is lowered there, not refused here).
     pub(super) fn is_executed(&self, name: &str) -> bool {
-        self.depth == 0 && self.executed.contains(&format!("{}.{name}", self.module))
+        self.depth == 0 && self.shared.executed.contains(&format!("{}.{name}", self.module))
     }
 }

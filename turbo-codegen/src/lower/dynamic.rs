@@ -25,12 +25,12 @@ impl Lowerer<'_> {
             Diagnostic::new(
                 Code::DynamicRoute,
                 self.span(&*assign.value),
-                format!("`{}.{attribute}` bound to another name", self.app_variable),
+                format!("`{}.{attribute}` bound to another name", self.shared.app_variable),
             )
             .label("routes declared through this alias cannot be followed")
             .help(format!(
                 "decorate handlers with `@{}.{attribute}(...)` directly",
-                self.app_variable
+                self.shared.app_variable
             )),
         );
     }
@@ -71,14 +71,14 @@ impl Lowerer<'_> {
         let (code, message, help) = match attribute {
             "add_route" | "api_route" | "route" => (
                 Code::DynamicRoute,
-                format!("route added with `{}.{attribute}(...)`", self.app_variable),
+                format!("route added with `{}.{attribute}(...)`", self.shared.app_variable),
                 "declare the route with a decorator: @app.get(\"/path\")".to_owned(),
             ),
             _ => (
                 Code::UnsupportedAppFeature,
                 format!(
                     "`{}.{attribute}` is not supported by turbo yet",
-                    self.app_variable
+                    self.shared.app_variable
                 ),
                 "remove it, or keep serving this app with uvicorn until turbo supports it".to_owned(),
             ),
@@ -120,7 +120,7 @@ impl Lowerer<'_> {
                                 Diagnostic::new(
                                     Code::DynamicRoute,
                                     self.span(stmt),
-                                    format!("`{}.{attribute}(...)` inside {place}", self.app_variable),
+                                    format!("`{}.{attribute}(...)` inside {place}", self.shared.app_variable),
                                 )
                                 .label("turbo cannot follow this")
                                 .help("configure the app at module level"),

@@ -116,20 +116,21 @@ pub fn lower(
             lowerer.at = (order.position(&module.name, index), 0);
             lowerer.statement(stmt);
         }
-        // `--factory`: the server calls the factory after importing the entry.
-        if let (Some(variable), true) = (factory, module.name == entry.name) {
-            if let Some((defined_in, def)) = calls::project_function(project, &names, &app_object.qualified) {
-                lowerer.at = (u64::MAX, 0);
-                let returned = calls::factory_result(&def.body).map(|(local, _)| local.to_owned());
-                let frame = returned
-                    .map(|local| (local, app_object.qualified.clone()))
-                    .into_iter()
-                    .collect();
-                debug_assert_eq!(variable, app_object.variable);
-                lowerer.follow(defined_in, def, frame);
-            }
-        }
         entries.extend(lowerer.entries);
+    }
+    // `--factory`: the server calls the factory after importing the entry.
+    if factory.is_some() {
+        if let Some((defined_in, def)) = calls::project_function(project, &names, &app_object.qualified) {
+            let mut lowerer = Lowerer::new(&shared, entry, diags);
+            lowerer.at = (u64::MAX, 0);
+            let returned = calls::factory_result(&def.body).map(|(local, _)| local.to_owned());
+            let frame = returned
+                .map(|local| (local, app_object.qualified.clone()))
+                .into_iter()
+                .collect();
+            lowerer.follow(defined_in, def, frame);
+            entries.extend(lowerer.entries);
+        }
     }
     let ObjectKind::App(framework) = app_object.kind else {
         unreachable!("entry_app returns an application object")
@@ -223,7 +224,9 @@ struct Shared<'a> {
     constants: &'a Constants<'a>,
     classes: &'a Classes,
     objects: &'a Objects,
+    /// Functions run by calls turbo follows ([`calls::executed_functions`]).
     executed: &'a std::collections::BTreeSet<String>,
+    /// The variable of the application object, for help texts.
     app_variable: &'a str,
 }
 
@@ -234,14 +237,7 @@ struct Lowerer<'a> {
     /// The module's top-level statements.
     stmts: &'a [py::Stmt],
     imports: Scope<'a>,
-    project: &'a Project,
-    constants: &'a Constants<'a>,
-    classes: &'a Classes,
-    objects: &'a Objects,
-    /// Functions run by calls turbo follows ([`calls::executed_functions`]).
-    executed: &'a std::collections::BTreeSet<String>,
-    /// The variable of the application object, for help texts.
-    app_variable: &'a str,
+    shared: &'a Shared<'a>,
     diags: &'a mut Diagnostics,
     /// Routes and inclusions, for [`routers::assemble`].
     entries: Vec<Entry>,
@@ -263,7 +259,7 @@ struct Lowerer<'a> {
 
 impl<'a> Lowerer<'a> {
     /// A lowerer for `module`'s statements at module level.
-    fn new(shared: &Shared<'a>, module: &'a crate::project::Module, diags: &'a mut Diagnostics) -> Self {
+    fn new(shared: &'a Shared<'a>, module: &'a crate::project::Module, diags: &'a mut Diagnostics) -> Self {
         Lowerer {
             file: shared.project.files.get(module.file),
             module: &module.name,
@@ -273,12 +269,7 @@ impl<'a> Lowerer<'a> {
                 module: &module.name,
                 frame: Vec::new(),
             },
-            project: shared.project,
-            constants: shared.constants,
-            classes: shared.classes,
-            objects: shared.objects,
-            executed: shared.executed,
-            app_variable: shared.app_variable,
+            shared,
             diags,
             entries: Vec::new(),
             aliases: Vec::new(),
@@ -287,19 +278,6 @@ impl<'a> Lowerer<'a> {
             conditional: false,
             depth: 0,
             qualname: String::new(),
-        }
-    }
-
-    /// What this lowerer shares with every module's.
-    fn shared(&self) -> Shared<'a> {
-        Shared {
-            project: self.project,
-            names: self.imports.names,
-            constants: self.constants,
-            classes: self.classes,
-            objects: self.objects,
-            executed: self.executed,
-            app_variable: self.app_variable,
         }
     }
 }
@@ -312,68 +290,64 @@ impl Lowerer<'_> {
 
     /// A statement that runs when the module is imported.
     fn statement(&mut self, stmt: &py::Stmt) {
-        {
-            match stmt {
-                py::Stmt::FunctionDef(def) => {
-                    self.function(def);
-                    // A function a followed call runs is lowered there.
-                    if !self.is_executed(&def.name) {
-                        self.nested(&def.body, "a function");
-                    }
+        match stmt {
+            py::Stmt::FunctionDef(def) => {
+                self.function(def);
+                // A function a followed call runs is lowered there.
+                if !self.is_executed(&def.name) {
+                    self.nested(&def.body, "a function");
                 }
-                py::Stmt::Import(_) | py::Stmt::ImportFrom(_) if self.depth > 0 => {
-                    self.bind_local_import(stmt)
-                }
-                py::Stmt::Return(_) if self.depth > 0 => {}
-                py::Stmt::ClassDef(class) => {
-                    for decorator in &class.decorator_list {
-                        let decorator = &decorator.expression;
-                        if let DecoratorKind::Route { .. } = self.decorator_kind(decorator) {
-                            self.diags.push(
-                                Diagnostic::new(
-                                    Code::RouteOnNonFunction,
-                                    self.span(decorator),
-                                    "route decorator on a class",
-                                )
-                                .label("FastAPI routes are functions")
-                                .help("decorate a `def` or `async def` function"),
-                            );
-                        }
-                    }
-                    self.nested(&class.body, "a class body");
-                }
-                py::Stmt::Expr(expr) => self.top_level_call(&expr.value),
-                py::Stmt::Assign(assign) => {
-                    let target = match assign.targets.as_slice() {
-                        [py::Expr::Name(name)] => Some(name.id.as_str()),
-                        _ => None,
-                    };
-                    let followed = match &*assign.value {
-                        py::Expr::Call(call) => self.call_function(call, target),
-                        _ => false,
-                    };
-                    if !followed {
-                        self.alias(assign);
-                    }
-                }
-                // Routes and inclusions under `if` are compiled, and served
-                // only if the app registers them (the server checks).
-                py::Stmt::If(branch) => {
-                    let outer = std::mem::replace(&mut self.conditional, true);
-                    for (test, body) in parse::if_branches(branch) {
-                        // `if __name__ == "__main__":` does not run when the
-                        // server imports the app (its `elif`/`else` may).
-                        if test.is_some_and(is_main_guard) {
-                            continue;
-                        }
-                        for stmt in body {
-                            self.statement(stmt);
-                        }
-                    }
-                    self.conditional = outer;
-                }
-                other => self.nested_stmt(other),
             }
+            py::Stmt::Import(_) | py::Stmt::ImportFrom(_) if self.depth > 0 => self.bind_local_import(stmt),
+            py::Stmt::Return(_) if self.depth > 0 => {}
+            py::Stmt::ClassDef(class) => {
+                for decorator in &class.decorator_list {
+                    let decorator = &decorator.expression;
+                    if let DecoratorKind::Route { .. } = self.decorator_kind(decorator) {
+                        self.diags.push(
+                            Diagnostic::new(
+                                Code::RouteOnNonFunction,
+                                self.span(decorator),
+                                "route decorator on a class",
+                            )
+                            .label("FastAPI routes are functions")
+                            .help("decorate a `def` or `async def` function"),
+                        );
+                    }
+                }
+                self.nested(&class.body, "a class body");
+            }
+            py::Stmt::Expr(expr) => self.top_level_call(&expr.value),
+            py::Stmt::Assign(assign) => {
+                let target = match assign.targets.as_slice() {
+                    [py::Expr::Name(name)] => Some(name.id.as_str()),
+                    _ => None,
+                };
+                let followed = match &*assign.value {
+                    py::Expr::Call(call) => self.call_function(call, target),
+                    _ => false,
+                };
+                if !followed {
+                    self.alias(assign);
+                }
+            }
+            // Routes and inclusions under `if` are compiled, and served
+            // only if the app registers them (the server checks).
+            py::Stmt::If(branch) => {
+                let outer = std::mem::replace(&mut self.conditional, true);
+                for (test, body) in parse::if_branches(branch) {
+                    // `if __name__ == "__main__":` does not run when the
+                    // server imports the app (its `elif`/`else` may).
+                    if test.is_some_and(is_main_guard) {
+                        continue;
+                    }
+                    for stmt in body {
+                        self.statement(stmt);
+                    }
+                }
+                self.conditional = outer;
+            }
+            other => self.nested_stmt(other),
         }
     }
 
@@ -436,7 +410,10 @@ impl Lowerer<'_> {
         let py::Expr::Attribute(attribute) = expr else {
             return None;
         };
-        let object = self.objects.index(&self.imports.resolve(&attribute.value)?)?;
+        let object = self
+            .shared
+            .objects
+            .index(&self.imports.resolve(&attribute.value)?)?;
         Some((object, attribute.attr.as_str()))
     }
 
@@ -461,7 +438,10 @@ impl Lowerer<'_> {
                         "route decorator without a path",
                     )
                     .label("FastAPI registers nothing here: the decorator must be called")
-                    .help(format!("write `@{}.{attribute}(\"/path\")`", self.app_variable)),
+                    .help(format!(
+                        "write `@{}.{attribute}(\"/path\")`",
+                        self.shared.app_variable
+                    )),
                 ),
                 DecoratorKind::ForeignRoute { object, attribute } => self.diags.push(
                     Diagnostic::new(
@@ -475,7 +455,7 @@ impl Lowerer<'_> {
                     .help(format!(
                         "create it at module level (`{object} = APIRouter()`) so turbo can follow it, \
                          or declare the route with `@{}.{attribute}(...)`",
-                        self.app_variable
+                        self.shared.app_variable
                     )),
                 ),
                 DecoratorKind::Alias(name) => self.diags.push(
@@ -485,7 +465,10 @@ impl Lowerer<'_> {
                         format!("route declared through the alias `{name}`"),
                     )
                     .label("turbo cannot follow aliases of route decorators")
-                    .help(format!("use `@{}.<method>(...)` directly", self.app_variable)),
+                    .help(format!(
+                        "use `@{}.<method>(...)` directly",
+                        self.shared.app_variable
+                    )),
                 ),
                 DecoratorKind::Foreign if is_route => self.diags.push(
                     Diagnostic::new(

@@ -509,7 +509,7 @@ impl Lowerer<'_> {
             return Some((ParamType::Model, false));
         }
         if let Some(class) = self.imports.resolve(annotation) {
-            if let Some(members) = self.classes.enum_members(&class) {
+            if let Some(members) = self.shared.classes.enum_members(&class) {
                 let values = members.iter().map(|(_, value)| value.clone()).collect();
                 self.choices = Some((values, Some(class)));
                 return Some((ParamType::Choice, false));
@@ -600,7 +600,7 @@ impl Lowerer<'_> {
     /// The model class an annotation names, looking through `| None`.
     pub(super) fn model_name(&self, annotation: &py::Expr) -> Option<String> {
         match self.imports.resolve(annotation) {
-            Some(class) if self.classes.is_model(&class) => Some(class),
+            Some(class) if self.shared.classes.is_model(&class) => Some(class),
             _ => self
                 .optional_inner(annotation)
                 .and_then(|(inner, _)| self.model_name(inner)),
@@ -645,7 +645,7 @@ impl Lowerer<'_> {
             let member = self
                 .imports
                 .resolve(&attribute.value)
-                .and_then(|class| self.classes.enum_members(&class))
+                .and_then(|class| self.shared.classes.enum_members(&class))
                 .and_then(|members| members.iter().find(|(m, _)| m == attribute.attr.as_str()));
             if let Some((_, value)) = member {
                 return Some(value.clone());
@@ -810,8 +810,8 @@ impl Lowerer<'_> {
                 None => false,
             },
             other => self.imports.resolve(other).is_some_and(|resolved| {
-                self.classes.is_model(&resolved)
-                    || self.classes.is_dataclass(&resolved)
+                self.shared.classes.is_model(&resolved)
+                    || self.shared.classes.is_dataclass(&resolved)
                     || CONTAINER_TYPES.contains(&resolved.as_str())
                     || UPLOAD_TYPES.contains(&resolved.as_str())
             }),
@@ -842,9 +842,9 @@ impl Lowerer<'_> {
                 }
             }
             other => self.imports.resolve(other).is_some_and(|resolved| {
-                self.classes.is_model(&resolved)
-                    || self.classes.is_dataclass(&resolved)
-                    || self.classes.enum_members(&resolved).is_some()
+                self.shared.classes.is_model(&resolved)
+                    || self.shared.classes.is_dataclass(&resolved)
+                    || self.shared.classes.enum_members(&resolved).is_some()
                     || [SCALAR_TYPES, CONTAINER_TYPES, UPLOAD_TYPES]
                         .iter()
                         .any(|types| types.contains(&resolved.as_str()))

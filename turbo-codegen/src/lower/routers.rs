@@ -87,8 +87,13 @@ impl Lowerer<'_> {
         let child = self
             .imports
             .resolve(child_expr)
-            .and_then(|qualified| self.objects.index(&qualified))
-            .filter(|index| !matches!(self.objects.list[*index].kind, super::app::ObjectKind::App(_)));
+            .and_then(|qualified| self.shared.objects.index(&qualified))
+            .filter(|index| {
+                !matches!(
+                    self.shared.objects.list[*index].kind,
+                    super::app::ObjectKind::App(_)
+                )
+            });
         let Some(child) = child else {
             self.diags.push(
                 Diagnostic::new(
@@ -123,7 +128,7 @@ impl Lowerer<'_> {
                 continue;
             };
             match name {
-                "prefix" => match self.constants.eval(self.module, &keyword.value) {
+                "prefix" => match self.shared.constants.eval(self.module, &keyword.value) {
                     Some(Literal::Str(value)) => {
                         prefix_span = self.span(&keyword.value);
                         if let Some(problem) = prefix_problem(&value) {

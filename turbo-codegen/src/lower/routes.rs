@@ -106,7 +106,7 @@ impl Lowerer<'_> {
                 .label("expected a path such as \"/items\"")
                 .help(format!(
                     "write the path as the first argument: @{}.{attribute}(\"/path\")",
-                    self.app_variable
+                    self.shared.app_variable
                 )),
             );
             return None;
@@ -317,7 +317,7 @@ impl Lowerer<'_> {
     /// The path a route is declared with on `object`: its router's
     /// `prefix=`, then the decorator's path (a constant).
     pub(super) fn path_template(&mut self, expr: &py::Expr, object: usize) -> Option<PathTemplate> {
-        let Some(Literal::Str(path)) = self.constants.eval(self.module, expr) else {
+        let Some(Literal::Str(path)) = self.shared.constants.eval(self.module, expr) else {
             self.diags.push(
                 Diagnostic::new(
                     Code::DynamicRoute,
@@ -330,7 +330,7 @@ impl Lowerer<'_> {
             return None;
         };
         let literal_span = self.span(expr);
-        let router = &self.objects.list[object];
+        let router = &self.shared.objects.list[object];
         let prefix_len = router.prefix.len();
         let raw = format!("{}{path}", router.prefix);
         if raw.is_empty() && router.kind == ObjectKind::Router {
