@@ -253,30 +253,7 @@ fn check_router_options(
 ) -> (String, Option<String>) {
     let mut prefix = String::new();
     let mut default_response_class = None;
-    for arg in &call.arguments.args {
-        diags.push(
-            Diagnostic::new(
-                Code::UnsupportedAppOption,
-                span_of(file, arg),
-                "positional argument to APIRouter()",
-            )
-            .label("turbo reads APIRouter() options by keyword only")
-            .help("pass options by keyword, e.g. `APIRouter(prefix=\"/items\")`"),
-        );
-    }
-    for keyword in &call.arguments.keywords {
-        let Some(name) = keyword.arg.as_ref().map(|n| n.as_str()) else {
-            diags.push(
-                Diagnostic::new(
-                    Code::UnsupportedAppOption,
-                    span_of(file, keyword),
-                    "`**options` in APIRouter()",
-                )
-                .label("turbo cannot see these options")
-                .help("pass each option by name"),
-            );
-            continue;
-        };
+    for (name, keyword) in named_options(file, call, "APIRouter", "prefix=\"/items\"", diags) {
         // `redirect_slashes` is ignored by FastAPI once the router is included.
         if DOC_ONLY_ROUTER_OPTIONS.contains(&name) || name == "redirect_slashes" {
             continue;
@@ -333,32 +310,8 @@ fn check_app_options(
     diags: &mut Diagnostics,
 ) -> Option<String> {
     let mut default_response_class = None;
-    for arg in &call.arguments.args {
-        diags.push(
-            Diagnostic::new(
-                Code::UnsupportedAppOption,
-                span_of(file, arg),
-                "positional argument to FastAPI()",
-            )
-            .label("turbo reads FastAPI() options by keyword only")
-            .help("pass options by keyword, e.g. `FastAPI(title=\"...\")`"),
-        );
-    }
     let mut docs_disabled = 0;
-    for keyword in &call.arguments.keywords {
-        let Some(name) = &keyword.arg else {
-            diags.push(
-                Diagnostic::new(
-                    Code::UnsupportedAppOption,
-                    span_of(file, keyword),
-                    "`**options` in FastAPI()",
-                )
-                .label("turbo cannot see these options")
-                .help("pass each option by name"),
-            );
-            continue;
-        };
-        let name = name.as_str();
+    for (name, keyword) in named_options(file, call, "FastAPI", "title=\"...\"", diags) {
         if DOC_ONLY_APP_OPTIONS.contains(&name) {
             continue;
         }
@@ -411,4 +364,43 @@ pub(super) fn response_class(names: &Names, module: &str, value: &py::Expr) -> O
     names
         .resolve(module, value)
         .filter(|class| super::routes::is_response_class(class))
+}
+
+/// The keyword options of a `FastAPI(...)` or `APIRouter(...)` call, by
+/// name; positional arguments and `**options` are reported (turbo reads
+/// options by name only).
+fn named_options<'c>(
+    file: FileId,
+    call: &'c py::ExprCall,
+    class: &str,
+    example: &str,
+    diags: &mut Diagnostics,
+) -> Vec<(&'c str, &'c py::Keyword)> {
+    for arg in &call.arguments.args {
+        diags.push(
+            Diagnostic::new(
+                Code::UnsupportedAppOption,
+                span_of(file, arg),
+                format!("positional argument to {class}()"),
+            )
+            .label(format!("turbo reads {class}() options by keyword only"))
+            .help(format!("pass options by keyword, e.g. `{class}({example})`")),
+        );
+    }
+    let mut named = Vec::new();
+    for keyword in &call.arguments.keywords {
+        match &keyword.arg {
+            Some(name) => named.push((name.as_str(), keyword)),
+            None => diags.push(
+                Diagnostic::new(
+                    Code::UnsupportedAppOption,
+                    span_of(file, keyword),
+                    format!("`**options` in {class}()"),
+                )
+                .label("turbo cannot see these options")
+                .help("pass each option by name"),
+            ),
+        }
+    }
+    named
 }
