@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use crate::shared_template::{match_pieces, Captures, Piece};
+use crate::shared_template::{Captures, Matcher, Piece};
 use crate::source::Span;
 
 #[derive(Debug, Clone, Serialize)]
@@ -84,9 +84,40 @@ impl PathTemplate {
             .collect()
     }
 
-    /// Whether the template matches `path`, exactly as the server would.
+    /// The template as one piece per segment after the leading `/`, if
+    /// every parameter fills a whole segment and none is `:path` (the
+    /// server then matches it segment by segment: [`Matcher::Segments`]).
+    /// The template was validated, so a segment that is not exactly
+    /// `{name}` or `{name:convertor}` and holds a brace is "complex".
+    pub fn segment_pieces(&self) -> Option<Vec<Piece<'_>>> {
+        let mut params = self.params();
+        self.raw[1..]
+            .split('/')
+            .map(|segment| {
+                if !segment.contains(['{', '}']) {
+                    return Some(Piece::Literal(segment));
+                }
+                let inner = segment.strip_prefix('{')?.strip_suffix('}')?;
+                if inner.contains(['{', '}']) {
+                    return None;
+                }
+                let (_, convertor, _) = params.next()?;
+                (convertor != Convertor::Path).then_some(Piece::Param(convertor))
+            })
+            .collect()
+    }
+
+    /// Whether the template matches `path`, exactly as the server's
+    /// matcher for it (the one the emitter writes) would.
     pub fn matches(&self, path: &str) -> bool {
-        match_pieces(&self.shared_pieces(), path, &mut Captures::default())
+        let captures = &mut Captures::default();
+        if self.is_static() {
+            return Matcher::Exact(&self.raw).matches(path, captures);
+        }
+        match self.segment_pieces() {
+            Some(segments) => Matcher::Segments(&segments).matches(path, captures),
+            None => Matcher::Pieces(&self.shared_pieces()).matches(path, captures),
+        }
     }
 }
 

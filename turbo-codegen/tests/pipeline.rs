@@ -109,10 +109,10 @@ fn generated_crate_snapshot() {
 #[test]
 fn items_generated_code_uses_both_matcher_kinds() {
     let main = &generate("items")["src/main.rs"];
-    // Whole-segment templates get straight-line code ...
-    assert!(main.contains("rt::segments(path)"));
-    // ... mixed segments (`{year}-{month}`) and `:path` use the backtracking matcher.
-    assert!(main.contains("rt::match_pieces("));
+    // Whole-segment templates are matched segment by segment ...
+    assert!(main.contains("rt::Matcher::Segments("));
+    // ... mixed segments (`{year}-{month}`) and `:path` with the backtracking matcher.
+    assert!(main.contains("rt::Matcher::Pieces("));
     // `/users/me` is static, and `/users/{user_id}` (declared after it) also
     // matches that path: both are candidates, in declaration order.
     assert!(main.contains("(\"/users/me\", &[6u16, 7u16])"));

@@ -9,15 +9,25 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
-use turbo_contract::template::{match_pieces, Captures, Convertor, Piece};
+use turbo_contract::template::{Captures, Convertor, Matcher, Piece};
 use turbo_contract::trie::{Trie, TrieBuilder};
 
 const ROUTES: usize = 1000;
 
+/// The templates as the trie takes them: `/r0/`, then `{x}`.
 fn templates(literals: &[String]) -> Vec<Vec<Piece<'_>>> {
     literals
         .iter()
         .map(|literal| vec![Piece::Literal(literal.as_str()), Piece::Param(Convertor::Str)])
+        .collect()
+}
+
+/// The same templates one piece per segment (`r0`, `{x}`), as the server's
+/// [`Matcher::Segments`] takes them.
+fn segments(names: &[String]) -> Vec<Vec<Piece<'_>>> {
+    names
+        .iter()
+        .map(|name| vec![Piece::Literal(name.as_str()), Piece::Param(Convertor::Str)])
         .collect()
 }
 
@@ -28,7 +38,7 @@ fn trie_lookup(trie: &Trie<'_>, templates: &[Vec<Piece<'_>>], path: &str) -> Opt
         if best.is_some_and(|b| b < route) {
             return;
         }
-        if match_pieces(&templates[route as usize], path, &mut Captures::default()) {
+        if Matcher::Segments(&templates[route as usize]).matches(path, &mut Captures::default()) {
             best = Some(route);
         }
     });
@@ -37,17 +47,18 @@ fn trie_lookup(trie: &Trie<'_>, templates: &[Vec<Piece<'_>>], path: &str) -> Opt
 
 fn linear_lookup(templates: &[Vec<Piece<'_>>], path: &str) -> Option<u16> {
     (0..templates.len())
-        .find(|i| match_pieces(&templates[*i], path, &mut Captures::default()))
+        .find(|i| Matcher::Segments(&templates[*i]).matches(path, &mut Captures::default()))
         .map(|i| i as u16)
 }
 
 fn lookup(c: &mut Criterion) {
     let literals: Vec<String> = (0..ROUTES).map(|i| format!("/r{i}/")).collect();
-    let templates = templates(&literals);
+    let names: Vec<String> = (0..ROUTES).map(|i| format!("r{i}")).collect();
     let mut builder = TrieBuilder::default();
-    for (index, pieces) in templates.iter().enumerate() {
+    for (index, pieces) in templates(&literals).iter().enumerate() {
         builder.add(index as u16, pieces);
     }
+    let templates = segments(&names);
     let builder = builder.finish();
     let mut matchit = matchit::Router::new();
     for i in 0..ROUTES {

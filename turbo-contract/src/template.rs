@@ -144,6 +144,59 @@ fn uuid_prefix_len(b: &[u8]) -> Option<usize> {
     Some(at)
 }
 
+/// How one route's template is matched against a path: data the compiler
+/// emits per route (a table, so the generated crate holds no code per
+/// route and rustc's work stays linear in the number of routes).
+#[derive(Clone, Copy, Debug)]
+pub enum Matcher<'a> {
+    /// A static path: equal or not.
+    Exact(&'a str),
+    /// Every parameter fills a whole segment and none is `:path`
+    /// (`/items/{id:int}`): one piece per segment after the leading `/`,
+    /// compared segment by segment.
+    Segments(&'a [Piece<'a>]),
+    /// Anything else (`{a}-{b}`, `{p:path}` followed by more text), with
+    /// the regex semantics of [`match_pieces`].
+    Pieces(&'a [Piece<'a>]),
+}
+
+impl Matcher<'_> {
+    /// Whether the template matches `path`, recording its parameters.
+    pub fn matches(&self, path: &str, captures: &mut Captures) -> bool {
+        match self {
+            Matcher::Exact(text) => path == *text,
+            Matcher::Segments(pieces) => {
+                let mut segments = segments(path);
+                for piece in pieces.iter() {
+                    let matched = match (piece, segments.next()) {
+                        (Piece::Literal(literal), Some((_, text))) => *literal == text,
+                        (Piece::Param(convertor), Some((start, text))) => {
+                            convertor.accepts(text) && captures.push(start, start + text.len())
+                        }
+                        (_, None) => false,
+                    };
+                    if !matched {
+                        return false;
+                    }
+                }
+                segments.next().is_none()
+            }
+            Matcher::Pieces(pieces) => match_pieces(pieces, path, captures),
+        }
+    }
+}
+
+/// Splits `path` (which starts with '/') into segments after the leading
+/// slash, each with its byte offset.
+pub fn segments(path: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut offset = 1;
+    path[1.min(path.len())..].split('/').map(move |segment| {
+        let start = offset;
+        offset += segment.len() + 1;
+        (start, segment)
+    })
+}
+
 /// One piece of a path template for [`match_pieces`].
 #[derive(Clone, Copy, Debug)]
 pub enum Piece<'a> {
@@ -152,9 +205,7 @@ pub enum Piece<'a> {
 }
 
 /// Matches a template given as pieces with regex (greedy, backtracking)
-/// semantics. The compiler emits straight-line code for templates whose
-/// parameters fill whole segments and uses this for the rest (`{a}-{b}`,
-/// `{p:path}` followed by more text, ...).
+/// semantics (what [`Matcher::Pieces`] runs).
 pub fn match_pieces(pieces: &[Piece<'_>], path: &str, captures: &mut Captures) -> bool {
     match_from(pieces, path, 0, captures)
 }

@@ -103,10 +103,6 @@ impl ValidationErrors {
         Self::default()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.count == 0 && self.internal.is_none()
-    }
-
     /// The Python error an extractor hit, if any.
     pub fn take_internal(&mut self) -> Option<PyErr> {
         self.internal.take()

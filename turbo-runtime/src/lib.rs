@@ -1,7 +1,7 @@
 //! Runtime of servers compiled by turbo.
 //!
-//! A generated server crate is a route table and one small function per
-//! route; everything it calls lives here and is reached only through
+//! A generated server crate is static data (the route table, and for each
+//! route its matcher and parameter specs); everything that acts on it lives here and is reached only through
 //! [`__private`], the versioned contract between the emitter and the
 //! runtime. See ARCHITECTURE.md for the request path.
 
@@ -14,9 +14,11 @@ mod python_params;
 mod registration;
 mod request;
 mod response;
+mod route_call;
 mod routing;
 mod server;
 mod spec;
+mod vectorcall;
 
 /// Starlette's path matching, from the contract shared with the compiler.
 use turbo_contract::template;
@@ -38,23 +40,15 @@ pub mod __private {
     }
 
     pub use crate::constraints::{FloatBounds, IntBounds, Pattern, StrBounds};
-    pub use crate::extract::{Fallback, Loc, ValidationErrors};
-    pub mod extract {
-        pub use crate::extract::{bool, choice, float, int, list, str, uuid, ChoiceValue, Choices, ListItem};
-        pub use crate::python_params::{
-            adapted, adapted_list, body, param_model, read_body, read_form, request, sub_response,
-        };
-    }
-    pub use crate::request::Request;
-    pub use crate::response::{invoke, reject, Call, Outcome};
-    pub use crate::routing::{segments, Matcher, Router};
-    pub use crate::server::{serve, RouteFn};
+    pub use crate::extract::{ChoiceValue, Choices, Fallback, ListItem};
+    pub use crate::routing::Router;
+    pub use crate::server::serve;
     pub use crate::spec::{
-        AppSpec, BodyPlanSpec, BodyRead, HandlerSpec, ParamFieldSpec, RouteSpec, SourceSpec,
+        AppSpec, BodyPlanSpec, BodyRead, Extract, HandlerSpec, ParamFieldSpec, ParamSpec, RouteSpec,
+        SourceSpec, Text, Texts,
     };
-    pub use crate::template::{match_pieces, Captures, Convertor, Piece};
+    pub use crate::template::{Convertor, Matcher, Piece};
     pub use phf;
-    pub use pyo3::{Bound, PyAny, Python};
     pub use turbo_contract::trie::{Node as TrieNode, Trie};
 }
 

@@ -76,10 +76,6 @@ impl Request {
         self.method.as_str()
     }
 
-    pub fn is_head(&self) -> bool {
-        self.method == hyper::Method::HEAD
-    }
-
     /// The percent-decoded path, as Starlette matches it.
     pub fn path(&self) -> &str {
         &self.path

@@ -4,10 +4,9 @@ use bytes::Bytes;
 use http_body_util::Full;
 use hyper::header::{HeaderName, HeaderValue, ALLOW, CONTENT_LENGTH, CONTENT_TYPE, LOCATION};
 use hyper::StatusCode;
-use pyo3::call::PyCallArgs;
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyString};
+use pyo3::types::{PyBytes, PyDict, PyString, PyTuple};
 
 use crate::extract::ValidationErrors;
 use crate::json::{self, Mode};
@@ -154,12 +153,6 @@ impl Outcome {
         python::log_exception(py, context, err);
         Outcome::Ready(internal_error())
     }
-
-    /// A route index the generated dispatcher does not know: a bug in turbo.
-    pub fn internal_error() -> Outcome {
-        eprintln!("ERROR: turbo dispatched to an unknown route (a bug in turbo; please report it)");
-        Outcome::Ready(internal_error())
-    }
 }
 
 /// The request's parameters did not validate: FastAPI's 422 (or the app's
@@ -198,25 +191,20 @@ pub fn reject(
     })
 }
 
-/// Calls the route's handler with converted arguments and renders what it
+/// Calls the route's handler with converted arguments (the keyword ones,
+/// named by `keyword_names`, last) and renders what it
 /// returns or raises. `async def` handlers are started here and finish on
-/// the asyncio thread. Generated code calls only this, so where a handler
-/// runs can change without touching generated code.
-pub fn invoke<'py, A: PyCallArgs<'py>>(
+/// the asyncio thread: where a handler runs is decided here alone.
+pub fn invoke<'py>(
     py: Python<'py>,
     call: &Call<'_>,
     is_async: bool,
-    args: A,
-    keyword_args: &[(&'static str, Bound<'py, PyAny>)],
+    args: &[Bound<'py, PyAny>],
+    keyword_names: Option<&Bound<'py, PyTuple>>,
     injected: Option<&Bound<'py, PyAny>>,
 ) -> Outcome {
     let handler = python::handler(py, call.route.handler);
-    let called = if keyword_args.is_empty() {
-        handler.call1(args)
-    } else {
-        kwargs(py, keyword_args).and_then(|kwargs| handler.call(args, Some(&kwargs)))
-    };
-    match called {
+    match crate::vectorcall::call(handler, args, keyword_names) {
         Ok(coroutine) if is_async => match python::submit_coroutine(&coroutine) {
             Ok(done) => Outcome::Pending {
                 route: call.route,
@@ -228,15 +216,6 @@ pub fn invoke<'py, A: PyCallArgs<'py>>(
         Ok(value) => Outcome::Ready(render_return(py, call, &value, injected)),
         Err(err) => Outcome::Ready(render_exception(py, call, err)),
     }
-}
-
-/// A keyword-argument dict for keyword-only handler parameters.
-fn kwargs<'py>(py: Python<'py>, items: &[(&'static str, Bound<'py, PyAny>)]) -> PyResult<Bound<'py, PyDict>> {
-    let dict = PyDict::new(py);
-    for (name, value) in items {
-        dict.set_item(PyString::intern(py, name), value)?;
-    }
-    Ok(dict)
 }
 
 /// The handler's return value: through the route's response plan (response

@@ -19,12 +19,9 @@ use crate::spec::RouteSpec;
 use crate::template::Captures;
 use turbo_contract::trie::Trie;
 
-/// Matches one route's template against a path, filling captures.
-pub type Matcher = fn(path: &str, captures: &mut Captures) -> bool;
-
 /// The compiled route table of an app.
 pub struct Router {
-    pub routes: &'static [RouteSpec],
+    pub routes: &'static [&'static RouteSpec],
     /// Every static path of the app, with the routes (static and templated)
     /// that match it, in declaration order.
     pub static_paths: &'static phf::Map<&'static str, &'static [u16]>,
@@ -33,8 +30,6 @@ pub struct Router {
     /// The same routes indexed by segment: the candidates for a path
     /// without scanning every route (used past [`LINEAR_MAX`] routes).
     pub trie: Trie<'static>,
-    /// Each route's matcher, by route index (one small function each).
-    pub matchers: &'static [Matcher],
 }
 
 /// Which compiled routes the app registered at start-up (a route compiled
@@ -75,6 +70,10 @@ pub enum Resolution {
 }
 
 impl Router {
+    fn matches(&self, route: u16, path: &str, captures: &mut Captures) -> bool {
+        self.routes[route as usize].matcher.matches(path, captures)
+    }
+
     /// Resolves `method` and the percent-decoded `path`.
     pub fn find(&self, method: &str, path: &str, captures: &mut Captures) -> Resolution {
         let mut partial = None;
@@ -94,9 +93,9 @@ impl Router {
             // routes "/items\n" to "/items". Rare enough for a linear scan.
             for route in 0..self.routes.len() as u16 {
                 captures.clear();
-                if (self.matchers[route as usize])(path, captures) || {
+                if self.matches(route, path, captures) || {
                     captures.clear();
-                    (self.matchers[route as usize])(trimmed, captures)
+                    self.matches(route, trimmed, captures)
                 } {
                     if let Some(found) = consider(route) {
                         return found;
@@ -107,7 +106,7 @@ impl Router {
             for &route in candidates.iter() {
                 captures.clear();
                 // Precomputed to match; this fills the captures of templated ones.
-                if (self.matchers[route as usize])(path, captures) {
+                if self.matches(route, path, captures) {
                     if let Some(found) = consider(route) {
                         return found;
                     }
@@ -116,7 +115,7 @@ impl Router {
         } else if self.templated.len() <= LINEAR_MAX {
             for &route in self.templated {
                 captures.clear();
-                if (self.matchers[route as usize])(path, captures) {
+                if self.matches(route, path, captures) {
                     if let Some(found) = consider(route) {
                         return found;
                     }
@@ -133,7 +132,7 @@ impl Router {
                     return;
                 }
                 let mut found = Captures::default();
-                if (self.matchers[route as usize])(path, &mut found) {
+                if self.matches(route, path, &mut found) {
                     if self.routes[route as usize].methods.contains(&method) {
                         full = Some((route, found));
                     } else if first_partial.is_none_or(|p| route < p) {
@@ -164,17 +163,6 @@ impl Router {
         let mut captures = Captures::default();
         (self.find(method, &toggled, &mut captures) != Resolution::NotFound).then_some(toggled)
     }
-}
-
-/// Splits `path` (which starts with '/') into segments after the leading
-/// slash, for the compiled whole-segment matchers.
-pub fn segments(path: &str) -> impl Iterator<Item = (usize, &str)> {
-    let mut offset = 1;
-    path[1.min(path.len())..].split('/').map(move |segment| {
-        let start = offset;
-        offset += segment.len() + 1;
-        (start, segment)
-    })
 }
 
 /// The request path as Starlette sees it: percent-decoded, invalid UTF-8

@@ -22,19 +22,12 @@ use tokio::net::TcpListener;
 
 use crate::python;
 use crate::request::Request;
-use crate::response::{self, Outcome, Response};
+use crate::response::{self, Response};
+use crate::route_call::call_route;
 use crate::routing::{self, Resolution, Router};
 use crate::spec::{AppSpec, BodyRead};
 use crate::template::Captures;
 use turbo_contract::fnv1a;
-
-/// One route's compiled request handling (generated per app): parameters,
-/// call, response.
-pub type RouteFn = for<'py> fn(Python<'py>, &Request, &Captures) -> Outcome;
-
-/// The route functions of an app, by route index: one small function each
-/// (a table, not one giant `match`, keeps rustc's work linear in routes).
-pub type Dispatch = &'static [RouteFn];
 
 #[derive(Parser, Debug)]
 #[command(about = "A FastAPI app compiled by turbo into a native server")]
@@ -57,11 +50,10 @@ struct Options {
 struct Server {
     app: &'static AppSpec,
     router: &'static Router,
-    dispatch: Dispatch,
 }
 
 /// Entry point of every generated server's `main`.
-pub fn serve(app: &'static AppSpec, router: &'static Router, dispatch: Dispatch) -> ExitCode {
+pub fn serve(app: &'static AppSpec, router: &'static Router) -> ExitCode {
     let options = Options::parse();
     let app_dir = options
         .app_dir
@@ -79,11 +71,7 @@ pub fn serve(app: &'static AppSpec, router: &'static Router, dispatch: Dispatch)
             return ExitCode::FAILURE;
         }
     };
-    let server: &'static Server = Box::leak(Box::new(Server {
-        app,
-        router,
-        dispatch,
-    }));
+    let server: &'static Server = Box::leak(Box::new(Server { app, router }));
     let local = tokio::task::LocalSet::new();
     match local.block_on(&runtime, run(server, options)) {
         Ok(()) => ExitCode::SUCCESS,
@@ -227,11 +215,10 @@ async fn handle(
     }
     let response = match resolution {
         Resolution::Route(route) => {
+            let spec = server.router.routes[route as usize];
+            let is_async = server.app.handlers[spec.handler].is_async;
             let dispatched = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                Python::attach(|py| match server.dispatch.get(route as usize) {
-                    Some(route_fn) => route_fn(py, &request, &captures),
-                    None => Outcome::internal_error(),
-                })
+                Python::attach(|py| call_route(py, spec, is_async, &request, &captures))
             }));
             match dispatched {
                 Ok(outcome) => outcome.into_response(&request, &captures).await,

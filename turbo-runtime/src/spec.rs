@@ -1,5 +1,11 @@
 //! Plain data that generated code hands to the runtime: the app to load and
-//! the compiled routes. All of it is `'static`, built by the emitter.
+//! the compiled routes, down to how each parameter is read and converted.
+//! All of it is `'static`, built by the emitter; the generated crate holds
+//! no code per route, so rustc's work stays linear in the number of routes.
+
+use crate::constraints::{FloatBounds, IntBounds, StrBounds};
+use crate::extract::{Choices, Fallback, ListItem, Loc};
+use crate::template::{Convertor, Matcher};
 
 /// The app module and its handlers, in declaration order.
 #[derive(Debug)]
@@ -96,10 +102,97 @@ pub struct RouteSpec {
     pub status_code: u16,
     /// Index into [`AppSpec::handlers`].
     pub handler: usize,
+    /// How the path template is matched.
+    pub matcher: Matcher<'static>,
     /// What the server reads of the request body before calling the route.
     pub body: BodyRead,
+    /// Index into [`AppSpec::body_plans`] if the handler has body parameters.
+    pub body_plan: Option<usize>,
     /// Path parameter names and convertors, for `Request.path_params`.
-    pub path_params: &'static [(&'static str, crate::template::Convertor)],
+    pub path_params: &'static [(&'static str, Convertor)],
+    /// The handler's parameters in the order FastAPI validates them (path,
+    /// query, header, cookie, body), which is the order of its errors.
+    pub params: &'static [ParamSpec],
+}
+
+/// One parameter of a handler: where its value comes from and how it is
+/// converted. Keyword-only parameters follow the positional ones in the
+/// signature, so `position` alone decides how the handler gets it.
+#[derive(Debug)]
+pub struct ParamSpec {
+    /// The name in the signature (keyword-only parameters are passed by it).
+    pub name: &'static str,
+    /// The index in the signature.
+    pub position: usize,
+    pub keyword_only: bool,
+    pub extract: Extract,
+}
+
+/// How one parameter's value is obtained.
+#[derive(Debug)]
+pub enum Extract {
+    /// `str` or unannotated: the text, with its length and pattern checks.
+    Str(Text, Fallback, &'static StrBounds),
+    Int(Text, Fallback, &'static IntBounds),
+    Float(Text, Fallback, &'static FloatBounds),
+    Bool(Text, Fallback),
+    /// An `Enum` or `Literal[...]` value.
+    Choice(Text, Fallback, &'static Choices),
+    /// A `{name:uuid}` path parameter (its capture index).
+    PathUuid(usize),
+    /// `list[T]` from every value sent under the name.
+    List(Texts, ListItem, Fallback),
+    /// A type pydantic validates from the text (index into [`AppSpec::param_fields`]).
+    Adapted(Text, usize),
+    /// A list pydantic validates (index into [`AppSpec::param_fields`]).
+    AdaptedList(Texts, usize),
+    /// A pydantic model read from the whole query string, headers or
+    /// cookies (index into [`AppSpec::param_fields`]).
+    ParamModel(usize),
+    /// The `index`th parameter of the route's body plan.
+    Body(usize),
+    /// The `Request`.
+    Request,
+    /// The `Response` FastAPI injects for headers, cookies and status.
+    Response,
+}
+
+/// Where a single-valued parameter's text comes from.
+#[derive(Clone, Copy, Debug)]
+pub enum Text {
+    /// The `index`th capture of the path template, with the parameter's name.
+    Path(usize, &'static str),
+    Query(&'static str),
+    Header(&'static str),
+    Cookie(&'static str),
+}
+
+impl Text {
+    /// The parameter's place in a 422's `loc`.
+    pub fn loc(self) -> Loc {
+        match self {
+            Text::Path(_, name) => Loc::path(name),
+            Text::Query(key) => Loc::query(key),
+            Text::Header(key) => Loc::header(key),
+            Text::Cookie(key) => Loc::cookie(key),
+        }
+    }
+}
+
+/// Where a list parameter's values come from.
+#[derive(Clone, Copy, Debug)]
+pub enum Texts {
+    Query(&'static str),
+    Header(&'static str),
+}
+
+impl Texts {
+    pub fn loc(self) -> Loc {
+        match self {
+            Texts::Query(key) => Loc::query(key),
+            Texts::Header(key) => Loc::header(key),
+        }
+    }
 }
 
 /// How a route reads the request body, before its handler runs.

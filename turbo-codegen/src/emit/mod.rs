@@ -5,7 +5,7 @@
 //! Rust is pretty-printed by prettyplease. Only runs on an IR with no
 //! error diagnostics; a rustc error on its output is a bug in turbo.
 
-mod handlers;
+mod params;
 mod router;
 
 use std::collections::BTreeMap;
@@ -120,8 +120,7 @@ pub fn main_rs(app: &App, options: &CrateOptions<'_>) -> String {
         quote! { rt::ParamFieldSpec { handler: #handler, name: #name, source: #source, key: #key, model: #model } }
     });
     let enum_classes = &plan.enum_classes;
-    let router = router::tokens(app);
-    let handlers = handlers::tokens(&plan, options.entry_file());
+    let router = router::tokens(app, &plan);
     let tokens = quote! {
         #![doc = #header]
         #![forbid(unsafe_code)]
@@ -143,12 +142,10 @@ pub fn main_rs(app: &App, options: &CrateOptions<'_>) -> String {
         };
 
         fn main() -> std::process::ExitCode {
-            rt::serve(&APP, &ROUTER, &DISPATCH)
+            rt::serve(&APP, &ROUTER)
         }
 
         #router
-
-        #handlers
     };
     let file: syn::File = syn::parse2(tokens).expect("the emitter produces valid Rust");
     prettyplease::unparse(&file)

@@ -10,14 +10,20 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use crate::contract::template::Piece;
 use crate::contract::trie::TrieBuilder;
-use crate::ir::{App, Convertor, PathPiece, Route};
-pub fn tokens(app: &App) -> TokenStream {
-    let routes = app
-        .routes
-        .iter()
-        .enumerate()
-        .map(|(index, route)| route_spec(index, route));
+use crate::ir::{App, Convertor, Route};
+use crate::plan::{Plan, RoutePlan};
+pub fn tokens(app: &App, plan: &Plan<'_>) -> TokenStream {
+    // One item per route (and per trie node): rustc checks many small
+    // statics far faster than one array literal of thousands of structs.
+    let route_names: Vec<_> = (0..app.routes.len())
+        .map(|i| format_ident!("ROUTE_{}", i))
+        .collect();
+    let routes = plan.routes.iter().zip(&route_names).map(|(route, name)| {
+        let spec = route_spec(route);
+        quote! { static #name: rt::RouteSpec = #spec; }
+    });
     let route_count = app.routes.len();
     let templated: Vec<u16> = (0..app.routes.len() as u16)
         .filter(|i| !app.routes[*i as usize].path.is_static())
@@ -25,26 +31,10 @@ pub fn tokens(app: &App) -> TokenStream {
     let templated_count = templated.len();
     let trie = trie_tokens(app);
     let static_paths = static_path_map(app);
-    let matcher_names: Vec<_> = (0..app.routes.len())
-        .map(|i| format_ident!("match_{}", i))
-        .collect();
-    let matchers = app.routes.iter().zip(&matcher_names).map(|(route, name)| {
-        let body = matcher_body(route);
-        let doc = format!(
-            " Whether `{}` matches `path`, capturing its parameters.",
-            route.path.raw
-        );
-        // A static path's matcher uses neither capture nor segments.
-        quote! {
-            #[doc = #doc]
-            #[allow(unused_variables)]
-            fn #name(path: &str, captures: &mut rt::Captures) -> bool {
-                #body
-            }
-        }
-    });
     quote! {
-        static ROUTES: [rt::RouteSpec; #route_count] = [#(#routes),*];
+        static ROUTES: [&rt::RouteSpec; #route_count] = [#(&#route_names),*];
+
+        #(#routes)*
 
         /// Every static path, with the routes that match it in declaration order.
         static STATIC_PATHS: rt::phf::Map<&'static str, &'static [u16]> = #static_paths;
@@ -59,13 +49,7 @@ pub fn tokens(app: &App) -> TokenStream {
             static_paths: &STATIC_PATHS,
             templated: &TEMPLATED,
             trie: rt::Trie { nodes: &TRIE_NODES, always: &TRIE_ALWAYS },
-            matchers: &MATCHERS,
         };
-
-        /// Each route's matcher, by route index.
-        static MATCHERS: [rt::Matcher; #route_count] = [#(#matcher_names),*];
-
-        #(#matchers)*
     }
 }
 
@@ -79,7 +63,10 @@ fn trie_tokens(app: &App) -> TokenStream {
     }
     let builder = builder.finish();
     let node_count = builder.nodes.len();
-    let nodes = builder.nodes.iter().map(|node| {
+    let node_names: Vec<_> = (0..node_count)
+        .map(|i| format_ident!("TRIE_NODE_{}", i))
+        .collect();
+    let nodes = builder.nodes.iter().zip(&node_names).map(|(node, name)| {
         let literals = node
             .literals
             .iter()
@@ -91,20 +78,23 @@ fn trie_tokens(app: &App) -> TokenStream {
         let routes = &node.routes;
         let rest = &node.rest;
         quote! {
-            rt::TrieNode { literals: &[#(#literals),*], param: #param, routes: &[#(#routes),*], rest: &[#(#rest),*] }
+            const #name: rt::TrieNode<'static> =
+                rt::TrieNode { literals: &[#(#literals),*], param: #param, routes: &[#(#routes),*], rest: &[#(#rest),*] };
         }
     });
     let always = &builder.always;
     let always_count = always.len();
     quote! {
         /// Templated routes by path segment (node 0 is the root).
-        static TRIE_NODES: [rt::TrieNode<'static>; #node_count] = [#(#nodes),*];
+        static TRIE_NODES: [rt::TrieNode<'static>; #node_count] = [#(#node_names),*];
+        #(#nodes)*
         /// Templated routes the trie cannot index: tried for every path.
         static TRIE_ALWAYS: [u16; #always_count] = [#(#always),*];
     }
 }
 
-fn route_spec(index: usize, route: &Route) -> TokenStream {
+fn route_spec(plan: &RoutePlan<'_>) -> TokenStream {
+    let (index, route) = (plan.index, plan.route);
     let methods = &route.methods;
     let allow = route.methods.join(", ");
     let path = &route.path.raw;
@@ -119,10 +109,16 @@ fn route_spec(index: usize, route: &Route) -> TokenStream {
         (false, true) => quote!(Bytes),
         (false, false) => quote!(Skip),
     };
+    let body_plan = match plan.body_plan {
+        Some(index) => quote!(Some(#index)),
+        None => quote!(None),
+    };
     let path_params = route.path.params().map(|(name, convertor, _)| {
-        let convertor = format_ident!("{}", format!("{convertor:?}"));
-        quote! { (#name, rt::Convertor::#convertor) }
+        let convertor = convertor_tokens(convertor);
+        quote! { (#name, #convertor) }
     });
+    let matcher = matcher(route);
+    let params = super::params::param_specs(plan);
     quote! {
         rt::RouteSpec {
             methods: &[#(#methods),*],
@@ -130,8 +126,11 @@ fn route_spec(index: usize, route: &Route) -> TokenStream {
             path: #path,
             status_code: #status,
             handler: #index,
+            matcher: #matcher,
             body: rt::BodyRead::#body,
+            body_plan: #body_plan,
             path_params: &[#(#path_params),*],
+            params: #params,
         }
     }
 }
@@ -175,67 +174,25 @@ fn convertor_tokens(convertor: Convertor) -> TokenStream {
     }
 }
 
-/// One segment of a template whose parameters fill whole segments.
-enum Segment<'a> {
-    Literal(&'a str),
-    Param(Convertor),
-}
-
-/// The template as whole segments, if it has that simple shape (every
-/// parameter fills a segment, none is `:path`); those get straight-line
-/// matching code. The template was validated, so a segment that is not
-/// exactly `{name}` or `{name:convertor}` and holds a brace is "complex".
-fn simple_segments(route: &Route) -> Option<Vec<Segment<'_>>> {
-    let mut params = route.path.params();
-    route.path.raw[1..]
-        .split('/')
-        .map(|segment| {
-            if !segment.contains(['{', '}']) {
-                return Some(Segment::Literal(segment));
-            }
-            let inner = segment.strip_prefix('{')?.strip_suffix('}')?;
-            if inner.contains(['{', '}']) {
-                return None;
-            }
-            let (_, convertor, _) = params.next()?;
-            (convertor != Convertor::Path).then_some(Segment::Param(convertor))
-        })
-        .collect()
-}
-
-fn matcher_body(route: &Route) -> TokenStream {
+/// How the route's template is matched (the same [`Matcher`] that
+/// `Path::matches` runs for the static paths' candidate lists).
+///
+/// [`Matcher`]: crate::contract::template::Matcher
+fn matcher(route: &Route) -> TokenStream {
     if route.path.is_static() {
         let path = &route.path.raw;
-        return quote! { path == #path };
+        return quote!(rt::Matcher::Exact(#path));
     }
-    match simple_segments(route) {
-        Some(segments) => {
-            let checks = segments.iter().map(|segment| match segment {
-                Segment::Literal(text) => quote! { matches!(segments.next(), Some((_, #text))) },
-                Segment::Param(convertor) => {
-                    let convertor = convertor_tokens(*convertor);
-                    quote! {
-                        match segments.next() {
-                            Some((start, text)) if #convertor.accepts(text) => captures.push(start, start + text.len()),
-                            _ => false,
-                        }
-                    }
-                }
-            });
-            quote! {{
-                let mut segments = rt::segments(path);
-                #(#checks &&)* segments.next().is_none()
-            }}
+    let (kind, pieces) = match route.path.segment_pieces() {
+        Some(segments) => (quote!(Segments), segments),
+        None => (quote!(Pieces), route.path.shared_pieces()),
+    };
+    let pieces = pieces.iter().map(|piece| match piece {
+        Piece::Literal(text) => quote!(rt::Piece::Literal(#text)),
+        Piece::Param(convertor) => {
+            let convertor = convertor_tokens(*convertor);
+            quote!(rt::Piece::Param(#convertor))
         }
-        None => {
-            let pieces = route.path.pieces.iter().map(|piece| match piece {
-                PathPiece::Literal(text) => quote!(rt::Piece::Literal(#text)),
-                PathPiece::Param { convertor, .. } => {
-                    let convertor = convertor_tokens(*convertor);
-                    quote!(rt::Piece::Param(#convertor))
-                }
-            });
-            quote! { rt::match_pieces(&[#(#pieces),*], path, captures) }
-        }
-    }
+    });
+    quote!(rt::Matcher::#kind(&[#(#pieces),*]))
 }
