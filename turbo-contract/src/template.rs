@@ -279,4 +279,55 @@ mod tests {
         assert!(!Convertor::Uuid.accepts("123e4567-e89b-12d3-a456-42661417400"));
         assert!(!Convertor::Uuid.accepts("123e4567--e89b-12d3-a456-426614174000"));
     }
+
+    /// The segment matcher must agree with the regex-semantics matcher on
+    /// every template it is used for: same verdict, same captures.
+    #[test]
+    fn segment_matcher_agrees_with_pieces() {
+        use Piece::*;
+        let cases: [(&[Piece], &[Piece]); 3] = [
+            (
+                &[Literal("/items/"), Param(Convertor::Int)],
+                &[Literal("items"), Param(Convertor::Int)],
+            ),
+            (
+                &[
+                    Literal("/"),
+                    Param(Convertor::Str),
+                    Literal("/x/"),
+                    Param(Convertor::Float),
+                ],
+                &[Param(Convertor::Str), Literal("x"), Param(Convertor::Float)],
+            ),
+            (&[Literal("/a/b/")], &[Literal("a"), Literal("b"), Literal("")]),
+        ];
+        let paths = [
+            "/items/12",
+            "/items/",
+            "/items/1x",
+            "/items/12/",
+            "/q/x/1.5",
+            "/q/x/1.",
+            "//x/2",
+            "/q/x/2/",
+            "/a/b/",
+            "/a/b",
+            "/a/b//",
+            "/",
+            "",
+        ];
+        for (pieces, segments) in cases {
+            for path in paths {
+                let mut caps = Captures::default();
+                let by_segments = Matcher::Segments(segments).matches(path, &mut caps).then(|| {
+                    (0..caps.len())
+                        .map(|i| caps.get(path, i).to_owned())
+                        .collect::<Vec<_>>()
+                });
+                assert_eq!(by_segments, captured(pieces, path), "{pieces:?} on {path:?}");
+            }
+        }
+        assert!(Matcher::Exact("/x").matches("/x", &mut Captures::default()));
+        assert!(!Matcher::Exact("/x").matches("/x/", &mut Captures::default()));
+    }
 }
