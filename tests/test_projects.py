@@ -2,7 +2,8 @@
 FastAPI importing the same package: routers included across modules
 (fullstack), an app factory with Starlette imports and `add_api_route`
 (factory), routers nested three deep with prefixes at every level and two
-modules importing each other (nested). Also what start-up does when the
+modules importing each other (nested), an app assembled by class methods
+(classbuilt). Also what start-up does when the
 app registers routes other than the compiled ones: a router under a false
 `if` is not served, and a prefix changed by the environment stops the
 server with a message naming both paths.
@@ -139,6 +140,27 @@ def test_nested_matches_fastapi(project_server, method, url):
 def test_nested_header_missing_matches_fastapi(project_server):
     server, reference = project_server("nested")
     assert_same(reference, server, "DELETE", "/v1/api/admin/tenants/acme/cache")
+
+
+CLASSBUILT_CASES = [
+    ("GET", "/health"),
+    ("GET", "/items/"),
+    ("GET", "/items"),
+    ("GET", "/items/?limit=1"),
+    ("GET", "/items/?limit=x"),
+    ("GET", "/items/5"),
+    ("GET", "/items/five"),
+    ("GET", "/extras/2"),
+    ("GET", "/extras/2?scale=0.25"),
+    ("GET", "/extras/2?scale=big"),
+    ("POST", "/extras/2"),
+]
+
+
+@pytest.mark.parametrize("method,url", CLASSBUILT_CASES)
+def test_classbuilt_matches_fastapi(project_server, method, url):
+    server, reference = project_server("classbuilt")
+    assert_same(reference, server, method, url)
 
 
 CASES = [

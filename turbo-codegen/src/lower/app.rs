@@ -91,11 +91,13 @@ pub(super) fn find_objects(
             let (py::Expr::Name(name), py::Expr::Call(call)) = (target, value) else {
                 continue;
             };
-            let Some(class) = names.resolve(&module.name, &call.func) else {
+            let Some((class, on_instance)) =
+                super::calls::call_target(&call.func, |e| names.resolve(&module.name, e))
+            else {
                 continue;
             };
             // `app = create_app()`: the object the factory builds and returns.
-            let (made_in, call, class) = match factory_object(project, names, &class) {
+            let (made_in, call, class) = match factory_object(project, names, &class, on_instance) {
                 Some((made_in, inner, inner_class)) => (made_in, inner, inner_class),
                 None => (module, call, class),
             };
@@ -136,7 +138,7 @@ pub(super) fn factory_app(
     let Some(entry) = project.entry() else { return };
     let qualified = format!("{}.{variable}", entry.name);
     let file = project.files.get(entry.file);
-    let Some((made_in, call, class)) = factory_object(project, names, &qualified) else {
+    let Some((made_in, call, class)) = factory_object(project, names, &qualified, false) else {
         diags.push(
             Diagnostic::new(
                 Code::NoApp,
@@ -160,7 +162,8 @@ pub(super) fn factory_app(
         );
         return;
     };
-    let definition = super::calls::project_function(project, names, &qualified).map(|(_, def)| def);
+    let definition =
+        super::calls::project_function(project, names, &qualified, false).map(|callee| callee.def);
     let made_file = project.files.get(made_in.file).id;
     objects.list.push(Object {
         qualified,
@@ -172,18 +175,19 @@ pub(super) fn factory_app(
     });
 }
 
-/// For a call of a project factory function: the module defining it, the
+/// For a call of a project factory function or method: the module defining it, the
 /// `FastAPI(...)`/`APIRouter(...)` call whose object it returns, and that
 /// class's qualified name.
 fn factory_object<'p>(
     project: &'p Project,
     names: &Names,
     function: &str,
+    on_instance: bool,
 ) -> Option<(&'p crate::project::Module, &'p py::ExprCall, String)> {
-    let (module, def) = super::calls::project_function(project, names, function)?;
-    let (_, call) = super::calls::factory_result(&def.body)?;
-    let class = names.resolve(&module.name, &call.func)?;
-    Some((module, call, class))
+    let callee = super::calls::project_function(project, names, function, on_instance)?;
+    let (_, call) = super::calls::factory_result(&callee.def.body)?;
+    let class = names.resolve(&callee.module.name, &call.func)?;
+    Some((callee.module, call, class))
 }
 
 /// The application object of the entry module: `variable` if given

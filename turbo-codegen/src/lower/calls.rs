@@ -1,7 +1,8 @@
 //! Project functions the app runs while it is imported: app factories
-//! (`app = create_app()`), helpers that receive the app or a router and
-//! register routes on it (`register_routes(app)`), each called at module
-//! level. turbo follows such a call by lowering the function's body where
+//! (`app = create_app()`, also methods: `app = Application.create()`,
+//! `app = AppFactory(settings).build()`), helpers that receive the app or a
+//! router and register routes on it (`register_routes(app)`), each called
+//! at module level. turbo follows such a call by lowering the function's body where
 //! the call stands, with the function's parameters bound to the arguments'
 //! objects and the object a factory returns bound to the variable the
 //! result is assigned to. A function no executed call reaches keeps the
@@ -9,7 +10,7 @@
 
 use std::collections::BTreeSet;
 
-use super::Lowerer;
+use super::{Lowerer, Scope};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::parse::py;
 use crate::project::names::Names;
@@ -18,20 +19,111 @@ use crate::project::{Module, Project};
 /// How deep calls are followed (a recursive helper stops here).
 const MAX_DEPTH: usize = 8;
 
-/// The module and definition of the top-level project function `qualified`.
+/// A project function or method that a call runs.
+pub(super) struct Callee<'p> {
+    pub module: &'p Module,
+    pub def: &'p py::StmtFunctionDef,
+    /// The class of a method: its `__qualname__` starts with `Class.`.
+    pub class: Option<&'p str>,
+    /// The first parameter is bound by the call itself (`self`, `cls`).
+    pub implicit_first: bool,
+    /// A `@classmethod`: its first parameter names the class.
+    pub classmethod: bool,
+}
+
+impl Callee<'_> {
+    /// `__qualname__` prefix of functions defined in the callee's body.
+    pub fn locals_qualname(&self) -> String {
+        match self.class {
+            Some(class) => format!("{class}.{}.<locals>.", self.def.name),
+            None => format!("{}.<locals>.", self.def.name),
+        }
+    }
+
+    /// A classmethod's `cls` bound to its class, so `cls.helper(app)` in
+    /// its body is followed too.
+    pub fn class_binding(&self) -> Option<(String, String)> {
+        let class = self.class.filter(|_| self.classmethod)?;
+        let parameters = &self.def.parameters;
+        let first = parameters.posonlyargs.iter().chain(&parameters.args).next()?;
+        Some((
+            first.parameter.name.to_string(),
+            format!("{}.{class}", self.module.name),
+        ))
+    }
+
+    /// The parameters arguments are bound to, in order.
+    pub fn parameters(&self) -> impl Iterator<Item = &py::ParameterWithDefault> {
+        let parameters = &self.def.parameters;
+        let skip = usize::from(self.implicit_first);
+        parameters.posonlyargs.iter().chain(&parameters.args).skip(skip)
+    }
+}
+
+/// What the callee of a call is called: `create_app` and
+/// `Application.create` as `resolve` names them; `Factory(...).build` as
+/// the qualified method with `true` (called on a new instance).
+pub(super) fn call_target(
+    func: &py::Expr,
+    resolve: impl Fn(&py::Expr) -> Option<String>,
+) -> Option<(String, bool)> {
+    if let py::Expr::Attribute(attribute) = func {
+        if let py::Expr::Call(instance) = &*attribute.value {
+            let class = resolve(&instance.func)?;
+            return Some((format!("{class}.{}", attribute.attr), true));
+        }
+    }
+    Some((resolve(func)?, false))
+}
+
+/// The project function `qualified` (top-level, or a method
+/// `module.Class.method`); `on_instance`: called on an instance.
 pub(super) fn project_function<'p>(
     project: &'p Project,
     names: &Names,
     qualified: &str,
-) -> Option<(&'p Module, &'p py::StmtFunctionDef)> {
+    on_instance: bool,
+) -> Option<Callee<'p>> {
     let (module, name) = names.split_module(qualified)?;
     let module = project.module(module)?;
-    let def = module
+    let function = |stmts: &'p [py::Stmt], name: &str| {
+        stmts
+            .iter()
+            .filter_map(py::Stmt::as_function_def_stmt)
+            .rfind(|def| def.name.as_str() == name)
+    };
+    let Some((class, method)) = name.split_once('.') else {
+        let def = function(&module.stmts, name).filter(|_| !on_instance)?;
+        return Some(Callee {
+            module,
+            def,
+            class: None,
+            implicit_first: false,
+            classmethod: false,
+        });
+    };
+    let class = module
         .stmts
         .iter()
-        .filter_map(py::Stmt::as_function_def_stmt)
-        .rfind(|def| def.name.as_str() == name)?;
-    Some((module, def))
+        .filter_map(py::Stmt::as_class_def_stmt)
+        .rfind(|def| def.name.as_str() == class)?;
+    let def = function(&class.body, method)?;
+    let decorated = |name: &str| {
+        def.decorator_list
+            .iter()
+            .any(|d| matches!(&d.expression, py::Expr::Name(n) if n.id.as_str() == name))
+    };
+    // A function looked up on the class is plain (no `self`); `cls` and
+    // an instance's `self` are bound by the call.
+    let classmethod = decorated("classmethod");
+    let implicit_first = !decorated("staticmethod") && (on_instance || classmethod);
+    Some(Callee {
+        module,
+        def,
+        class: Some(class.name.as_str()),
+        implicit_first,
+        classmethod,
+    })
 }
 
 /// For a factory: the local variable it returns and the call that made it
@@ -71,21 +163,23 @@ pub(super) fn factory_result(body: &[py::Stmt]) -> Option<(&str, &py::ExprCall)>
 /// (also under `if`), and from the bodies of functions so called.
 pub(super) fn executed_functions(project: &Project, names: &Names) -> BTreeSet<String> {
     let mut executed = BTreeSet::new();
-    let mut pending: Vec<(String, &[py::Stmt])> = project
+    let mut pending: Vec<(Scope<'_>, &[py::Stmt])> = project
         .modules
         .iter()
-        .map(|module| (module.name.clone(), module.stmts.as_slice()))
+        .map(|module| (Scope::new(names, &module.name), module.stmts.as_slice()))
         .collect();
-    while let Some((module, stmts)) = pending.pop() {
+    while let Some((scope, stmts)) = pending.pop() {
         for call in calls_in(stmts) {
-            let Some(qualified) = names.resolve(&module, &call.func) else {
+            let Some((qualified, on_instance)) = call_target(&call.func, |e| scope.resolve(e)) else {
                 continue;
             };
-            let Some((defined_in, def)) = project_function(project, names, &qualified) else {
+            let Some(callee) = project_function(project, names, &qualified, on_instance) else {
                 continue;
             };
             if executed.insert(qualified) {
-                pending.push((defined_in.name.clone(), &def.body));
+                let mut body = Scope::new(names, &callee.module.name);
+                body.frame.extend(callee.class_binding());
+                pending.push((body, &callee.def.body));
             }
         }
     }
@@ -122,12 +216,12 @@ impl Lowerer<'_> {
     /// in a followed function); `result` is the module-level variable its
     /// result is assigned to. `false` if `call` is not such a call.
     pub(super) fn call_function(&mut self, call: &py::ExprCall, result: Option<&str>) -> bool {
-        let Some(qualified) = self.imports.resolve(&call.func) else {
+        let Some((qualified, on_instance)) = call_target(&call.func, |e| self.imports.resolve(e)) else {
             return false;
         };
         let project = self.shared.project;
         let names = self.imports.names;
-        let Some((module, def)) = project_function(project, names, &qualified) else {
+        let Some(callee) = project_function(project, names, &qualified, on_instance) else {
             return false;
         };
         if self.depth >= MAX_DEPTH {
@@ -144,8 +238,7 @@ impl Lowerer<'_> {
         }
         // Parameters bound to what the arguments name (apps, routers, ...).
         let mut frame = Vec::new();
-        let positional = def.parameters.posonlyargs.iter().chain(&def.parameters.args);
-        for (param, arg) in positional.zip(&call.arguments.args) {
+        for (param, arg) in callee.parameters().zip(&call.arguments.args) {
             if let Some(target) = self.imports.resolve(arg) {
                 frame.push((param.parameter.name.to_string(), target));
             }
@@ -155,33 +248,29 @@ impl Lowerer<'_> {
                 frame.push((name.to_string(), target));
             }
         }
-        if let (Some(variable), Some((local, _))) = (result, factory_result(&def.body)) {
+        frame.extend(callee.class_binding());
+        if let (Some(variable), Some((local, _))) = (result, factory_result(&callee.def.body)) {
             frame.push((local.to_owned(), format!("{}.{variable}", self.module)));
         }
-        self.follow(module, def, frame);
+        self.follow(&callee, frame);
         true
     }
 
-    /// Lowers the body of `def` (defined in `module`) where the call
-    /// stands, its local names bound as `frame` says.
-    pub(super) fn follow(
-        &mut self,
-        module: &Module,
-        def: &py::StmtFunctionDef,
-        frame: Vec<(String, String)>,
-    ) {
+    /// Lowers the body of `callee` where the call stands, its local names
+    /// bound as `frame` says.
+    pub(super) fn follow(&mut self, callee: &Callee<'_>, frame: Vec<(String, String)>) {
         let entries = {
-            let mut callee = Lowerer::new(self.shared, module, &mut *self.diags);
-            callee.imports.frame = frame;
-            callee.at = self.at;
-            callee.conditional = self.conditional;
-            callee.depth = self.depth + 1;
-            callee.qualname = format!("{}.<locals>.", def.name);
-            for stmt in &def.body {
-                callee.statement(stmt);
+            let mut body = Lowerer::new(self.shared, callee.module, &mut *self.diags);
+            body.imports.frame = frame;
+            body.at = self.at;
+            body.conditional = self.conditional;
+            body.depth = self.depth + 1;
+            body.qualname = callee.locals_qualname();
+            for stmt in &callee.def.body {
+                body.statement(stmt);
             }
-            self.at = callee.at;
-            callee.entries
+            self.at = body.at;
+            body.entries
         };
         self.entries.extend(entries);
     }

@@ -100,8 +100,8 @@ impl Lowerer<'_> {
                 _ => &[],
             };
             for decorator in decorators.iter().map(|d| &d.expression) {
-                if let DecoratorKind::Route { .. } = self.decorator_kind(decorator) {
-                    self.diags.push(
+                match self.decorator_kind(decorator) {
+                    DecoratorKind::Route { .. } => self.diags.push(
                         Diagnostic::new(
                             Code::DynamicRoute,
                             self.span(decorator),
@@ -109,7 +109,23 @@ impl Lowerer<'_> {
                         )
                         .label("whether and how often this runs depends on code turbo does not run")
                         .help("declare routes at module level"),
-                    );
+                    ),
+                    // `@app.get(...)` on a parameter of a function no
+                    // followed call runs: if the app runs it at import,
+                    // the server would refuse to start; say so now.
+                    DecoratorKind::ForeignRoute { object, attribute } => self.diags.push(
+                        Diagnostic::new(
+                            Code::DynamicRoute,
+                            self.span(decorator),
+                            format!("`@{object}.{attribute}(...)` inside {place} turbo does not follow"),
+                        )
+                        .label(format!("turbo cannot tell which app or router `{object}` is here"))
+                        .help(
+                            "call the function at module level (or from a factory called there) with the app \
+                             or router, e.g. `register_routes(app)`, or declare the routes at module level",
+                        ),
+                    ),
+                    _ => {}
                 }
             }
             if let py::Stmt::Expr(expr) = stmt {

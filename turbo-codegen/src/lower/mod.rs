@@ -120,15 +120,15 @@ pub fn lower(
     }
     // `--factory`: the server calls the factory after importing the entry.
     if factory.is_some() {
-        if let Some((defined_in, def)) = calls::project_function(project, &names, &app_object.qualified) {
+        if let Some(callee) = calls::project_function(project, &names, &app_object.qualified, false) {
             let mut lowerer = Lowerer::new(&shared, entry, diags);
             lowerer.at = (u64::MAX, 0);
-            let returned = calls::factory_result(&def.body).map(|(local, _)| local.to_owned());
+            let returned = calls::factory_result(&callee.def.body).map(|(local, _)| local.to_owned());
             let frame = returned
                 .map(|local| (local, app_object.qualified.clone()))
                 .into_iter()
                 .collect();
-            lowerer.follow(defined_in, def, frame);
+            lowerer.follow(&callee, frame);
             entries.extend(lowerer.entries);
         }
     }
@@ -161,7 +161,15 @@ struct Scope<'a> {
     frame: Vec<(String, String)>,
 }
 
-impl Scope<'_> {
+impl<'a> Scope<'a> {
+    fn new(names: &'a Names, module: &'a str) -> Self {
+        Scope {
+            names,
+            module,
+            frame: Vec::new(),
+        }
+    }
+
     /// The canonical qualified name an expression refers to, if it is a
     /// (dotted) name turbo can follow.
     fn resolve(&self, expr: &py::Expr) -> Option<String> {
@@ -315,7 +323,14 @@ impl Lowerer<'_> {
                         );
                     }
                 }
-                self.nested(&class.body, "a class body");
+                // A method a followed call runs is lowered there.
+                for stmt in &class.body {
+                    match stmt {
+                        py::Stmt::FunctionDef(def)
+                            if self.is_executed(&format!("{}.{}", class.name, def.name)) => {}
+                        _ => self.nested(std::slice::from_ref(stmt), "a class body"),
+                    }
+                }
             }
             py::Stmt::Expr(expr) => self.top_level_call(&expr.value),
             py::Stmt::Assign(assign) => {

@@ -1,0 +1,26 @@
+from fastapi import FastAPI
+
+from app.routes import items
+
+
+class Server:
+    @classmethod
+    def create(cls) -> FastAPI:
+        application = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+        application.include_router(items.router, prefix="/items", tags=["items"])
+        cls.add_health(application)
+        Extras().install(application)
+        return application
+
+    @staticmethod
+    def add_health(app: FastAPI) -> None:
+        @app.get("/health")
+        def health():
+            return {"status": "ok"}
+
+
+class Extras:
+    def install(self, app: FastAPI) -> None:
+        @app.get("/extras/{n}")
+        def extra(n: int, scale: float = 1.5):
+            return {"n": n, "scaled": n * scale}
