@@ -154,6 +154,8 @@ CLASSBUILT_CASES = [
     ("GET", "/extras/2?scale=0.25"),
     ("GET", "/extras/2?scale=big"),
     ("POST", "/extras/2"),
+    ("GET", "/made/x"),
+    ("GET", "/made/"),
 ]
 
 

@@ -8,6 +8,7 @@ class Server:
     def create(cls) -> FastAPI:
         application = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
         application.include_router(items.router, prefix="/items", tags=["items"])
+        application.include_router(items.made)
         cls.add_health(application)
         Extras().install(application)
         return application

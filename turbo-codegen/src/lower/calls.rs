@@ -126,16 +126,19 @@ pub(super) fn project_function<'p>(
     })
 }
 
-/// For a factory: the local variable it returns and the call that made it
-/// (`app = FastAPI(...)` ... `return app`).
-pub(super) fn factory_result(body: &[py::Stmt]) -> Option<(&str, &py::ExprCall)> {
+/// For a factory: the local variable it returns (if it returns one) and
+/// the call that made the object (`app = FastAPI(...)` ... `return app`,
+/// or `return FastAPI(...)`).
+pub(super) fn factory_result(body: &[py::Stmt]) -> Option<(Option<&str>, &py::ExprCall)> {
     let returned = body.iter().rev().find_map(|stmt| match stmt {
-        py::Stmt::Return(ret) => match ret.value.as_deref() {
-            Some(py::Expr::Name(name)) => Some(name.id.as_str()),
-            _ => None,
-        },
+        py::Stmt::Return(ret) => ret.value.as_deref(),
         _ => None,
     })?;
+    let returned = match returned {
+        py::Expr::Call(call) => return Some((None, call)),
+        py::Expr::Name(name) => name.id.as_str(),
+        _ => return None,
+    };
     let call = body.iter().rev().find_map(|stmt| match stmt {
         py::Stmt::Assign(assign)
             if assign
@@ -156,7 +159,7 @@ pub(super) fn factory_result(body: &[py::Stmt]) -> Option<(&str, &py::ExprCall)>
         }
         _ => None,
     })?;
-    Some((returned, call))
+    Some((Some(returned), call))
 }
 
 /// Project functions called while the app is imported: at module level
@@ -249,7 +252,7 @@ impl Lowerer<'_> {
             }
         }
         frame.extend(callee.class_binding());
-        if let (Some(variable), Some((local, _))) = (result, factory_result(&callee.def.body)) {
+        if let (Some(variable), Some((Some(local), _))) = (result, factory_result(&callee.def.body)) {
             frame.push((local.to_owned(), format!("{}.{variable}", self.module)));
         }
         self.follow(&callee, frame);

@@ -123,7 +123,8 @@ pub fn lower(
         if let Some(callee) = calls::project_function(project, &names, &app_object.qualified, false) {
             let mut lowerer = Lowerer::new(&shared, entry, diags);
             lowerer.at = (u64::MAX, 0);
-            let returned = calls::factory_result(&callee.def.body).map(|(local, _)| local.to_owned());
+            let returned =
+                calls::factory_result(&callee.def.body).and_then(|(local, _)| local.map(str::to_owned));
             let frame = returned
                 .map(|local| (local, app_object.qualified.clone()))
                 .into_iter()

@@ -11,3 +11,15 @@ def list_items(limit: int = 3):
 @router.get("/{item_id}")
 def get_item(item_id: int):
     return {"item_id": item_id}
+
+
+def make_router() -> APIRouter:
+    return APIRouter(prefix="/made", tags=["made"])
+
+
+made = make_router()
+
+
+@made.get("/{name}")
+def made_by_factory(name: str):
+    return {"name": name}
