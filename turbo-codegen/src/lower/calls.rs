@@ -163,14 +163,25 @@ pub(super) fn factory_result(body: &[py::Stmt]) -> Option<(Option<&str>, &py::Ex
 }
 
 /// Project functions called while the app is imported: at module level
-/// (also under `if`), and from the bodies of functions so called.
-pub(super) fn executed_functions(project: &Project, names: &Names) -> BTreeSet<String> {
+/// (also under `if`), from the bodies of functions so called, and from
+/// the `--factory` function the server calls (`factory`, qualified).
+pub(super) fn executed_functions(
+    project: &Project,
+    names: &Names,
+    factory: Option<&str>,
+) -> BTreeSet<String> {
     let mut executed = BTreeSet::new();
     let mut pending: Vec<(Scope<'_>, &[py::Stmt])> = project
         .modules
         .iter()
         .map(|module| (Scope::new(names, &module.name), module.stmts.as_slice()))
         .collect();
+    if let Some(factory) = factory {
+        if let Some(callee) = project_function(project, names, factory, false) {
+            executed.insert(factory.to_owned());
+            pending.push((Scope::new(names, &callee.module.name), &callee.def.body));
+        }
+    }
     while let Some((scope, stmts)) = pending.pop() {
         for call in calls_in(stmts) {
             let Some((qualified, on_instance)) = call_target(&call.func, |e| scope.resolve(e)) else {

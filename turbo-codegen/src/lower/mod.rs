@@ -98,8 +98,8 @@ pub fn lower(
     }
     let app_index = app::entry_app(project, &objects, app_variable, diags)?;
     let order = Order::compute(project, &entry.name);
-    let executed = calls::executed_functions(project, &names);
     let app_object = &objects.list[app_index];
+    let executed = calls::executed_functions(project, &names, factory.map(|_| app_object.qualified.as_str()));
     let shared = Shared {
         project,
         names: &names,
