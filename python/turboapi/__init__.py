@@ -14,7 +14,7 @@ from .applications import FastAPI, TurboAPI
 from .encoders import jsonable_encoder
 from .exceptions import HTTPException
 from .datastructures import UploadFile
-from .params import Body, Cookie, File, Form, Header, Path, Query
+from .params import Body, Cookie, Depends, File, Form, Header, Path, Query
 from .requests import Request
 from .routing import APIRouter
 from .responses import Response
@@ -23,6 +23,7 @@ __all__ = [
     "APIRouter",
     "Body",
     "Cookie",
+    "Depends",
     "FastAPI",
     "File",
     "Form",

@@ -79,3 +79,20 @@ def Form(default: Any = _UNSET, **options: Any) -> Any:  # noqa: N802
 
 def File(default: Any = _UNSET, **options: Any) -> Any:  # noqa: N802
     return FileParam(default, **options)
+
+
+class Depends:
+    """`Depends(dependency, use_cache=True)`: what FastAPI's `Depends()`
+    returns. turbo reads it from the source at compile time; at start-up the
+    server walks the handlers' signatures for these markers to fetch the
+    dependables it calls."""
+
+    def __init__(self, dependency: Any = None, *, use_cache: bool = True, scope: Any = None) -> None:
+        self.dependency = dependency
+        self.use_cache = use_cache
+        self.scope = scope
+
+    def __repr__(self) -> str:
+        name = getattr(self.dependency, "__name__", type(self.dependency).__name__)
+        cache = "" if self.use_cache else ", use_cache=False"
+        return f"Depends({name}{cache})"

@@ -187,10 +187,24 @@ fn entry(code: Code) -> (&'static str, &'static str, &'static str) {
             "def read(limit: int = Query(10, ge=1)): ...",
             "def read(limit: int = Query(10)): ...   # and check the bound in the handler",
         ),
+        Code::UnsupportedDependency => (
+            "A `Depends()` turbo cannot serve yet, or cannot find. turbo compiles dependencies that are \
+             plain `def` functions of the project (in any module), with their own parameters and \
+             dependencies to any depth; `async def` and `yield` dependencies, classes, callable \
+             instances, `Security()` and body parameters inside dependencies come next.",
+            "async def get_user(token: str = Header()): ...\n\n@app.get(\"/me\")\ndef me(user = Depends(get_user)): ...",
+            "def get_user(token: str = Header()): ...\n\n@app.get(\"/me\")\ndef me(user = Depends(get_user)): ...",
+        ),
+        Code::DependencyCycle => (
+            "A dependency depends on itself, directly or through others. FastAPI would recurse until \
+             Python's recursion limit when it builds the route.",
+            "def a(x = Depends(b)): ...\ndef b(y = Depends(a)): ...",
+            "Break the cycle: let one of them take the value it needs as a parameter.",
+        ),
         Code::UnknownFastapiName => (
             "The module imports a name from fastapi that turbo's FastAPI-compatible package does not \
              provide yet. Inside a turbo server, `fastapi` is that package, so the import would fail.",
-            "from fastapi import Depends",
+            "from fastapi import WebSocket",
             "Remove the import, or keep this app on uvicorn for now.",
         ),
         Code::UnsupportedModule => (

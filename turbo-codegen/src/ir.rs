@@ -157,6 +157,53 @@ pub struct Handler {
     pub params: Vec<Param>,
     /// The return annotation as written, unless absent or `None`.
     pub returns: Option<String>,
+    /// FastAPI's sub-dependants, in the order it solves them: the route's
+    /// `dependencies=[...]` first, then `Depends()` parameters in
+    /// signature order. Each is solved (and called) before this callable's
+    /// own parameters are read.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dependencies: Vec<Dependency>,
+}
+
+impl Handler {
+    /// This callable and every dependable below it, depth first.
+    pub fn callables(&self) -> Vec<&Handler> {
+        let mut found = vec![self];
+        for dependency in &self.dependencies {
+            found.extend(dependency.callable.callables());
+        }
+        found
+    }
+
+    /// Applies `f` to this callable and every dependable below it.
+    pub fn for_each_callable_mut(&mut self, f: &mut impl FnMut(&mut Handler)) {
+        f(self);
+        for dependency in &mut self.dependencies {
+            dependency.callable.for_each_callable_mut(f);
+        }
+    }
+
+    /// `module.name`: the cache key of a dependable within a request.
+    pub fn qualified(&self) -> String {
+        format!("{}.{}", self.module, self.name)
+    }
+}
+
+/// One `Depends(...)`: a dependable called before the callable that
+/// declares it, its result passed as a parameter (or dropped, for
+/// `dependencies=[...]`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Dependency {
+    /// Index of the [`Source::Depends`] parameter it fills; `None` for
+    /// `dependencies=[...]`.
+    pub param: Option<usize>,
+    /// `use_cache=` (default `True`): a dependable already called for this
+    /// request is not called again; its value is reused.
+    pub use_cache: bool,
+    /// The `Depends(...)` call.
+    pub span: Span,
+    /// The dependable, with its own parameters and dependencies.
+    pub callable: Handler,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -238,6 +285,16 @@ impl Route {
     pub fn reads_form(&self) -> bool {
         self.handler.params.iter().any(|p| p.form)
     }
+
+    /// Every parameter the route reads from the request: the handler's and
+    /// its dependencies' (a dependency may declare path parameters too).
+    pub fn request_params(&self) -> impl Iterator<Item = &Param> {
+        self.handler
+            .callables()
+            .into_iter()
+            .flat_map(|callable| callable.params.iter())
+            .filter(|param| param.source != Source::Depends)
+    }
 }
 
 impl Param {
@@ -297,6 +354,8 @@ pub enum Source {
     Request,
     /// The `Response` FastAPI injects for headers, cookies and status.
     Response,
+    /// The value a dependency returns ([`Handler::dependencies`]).
+    Depends,
 }
 
 impl Source {
@@ -309,6 +368,7 @@ impl Source {
             Source::Body => "body",
             Source::Request => "request",
             Source::Response => "response",
+            Source::Depends => "depends",
         }
     }
 }

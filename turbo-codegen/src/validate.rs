@@ -19,7 +19,9 @@ pub fn validate(app: &App, diags: &mut Diagnostics) {
     crate::shadowing::check(app, diags);
     for route in &app.routes {
         path_params_have_handler_params(route, diags);
-        for param in &route.handler.params {
+        // A dependency's parameters are read from the same request: checked
+        // per route (a finding about a shared dependency is reported once).
+        for param in route.request_params() {
             constraints_fit_type(param, diags);
             list_is_supported(param, diags);
             choices_are_supported(param, diags);
@@ -62,7 +64,7 @@ fn duplicate_routes(app: &App, diags: &mut Diagnostics) {
 
 fn path_params_have_handler_params(route: &Route, diags: &mut Diagnostics) {
     for (name, _, span) in route.path.params() {
-        if !route.handler.params.iter().any(|p| p.name == name) {
+        if !route.request_params().any(|p| p.name == name) {
             diags.push(
                 Diagnostic::new(
                     Code::MissingPathParam,
@@ -93,7 +95,8 @@ fn param_is_extractable(route: &Route, param: &Param, diags: &mut Diagnostics) {
         | Source::Cookie
         | Source::Body
         | Source::Request
-        | Source::Response => {}
+        | Source::Response
+        | Source::Depends => {}
         Source::Path => {
             let convertor = route
                 .path

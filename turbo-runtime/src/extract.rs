@@ -103,6 +103,11 @@ impl ValidationErrors {
         Self::default()
     }
 
+    /// No validation error and no internal failure so far.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0 && self.internal.is_none()
+    }
+
     /// The Python error an extractor hit, if any.
     pub fn take_internal(&mut self) -> Option<PyErr> {
         self.internal.take()

@@ -6,6 +6,7 @@
 //! runtime. See ARCHITECTURE.md for the request path.
 
 mod constraints;
+mod dependables;
 mod extract;
 mod form;
 mod json;
@@ -44,8 +45,8 @@ pub mod __private {
     pub use crate::routing::Router;
     pub use crate::server::serve;
     pub use crate::spec::{
-        AppSpec, BodyPlanSpec, BodyRead, Extract, HandlerSpec, ParamFieldSpec, ParamSpec, RouteSpec,
-        SourceSpec, Text, Texts,
+        AppSpec, BodyPlanSpec, BodyRead, DependencySpec, Extract, HandlerSpec, ParamFieldSpec, ParamSpec,
+        RouteSpec, SourceSpec, Text, Texts,
     };
     pub use crate::template::{Convertor, Matcher, Piece};
     pub use phf;

@@ -17,7 +17,7 @@ use pyo3::types::{PyBytes, PyCFunction, PyDict, PyList, PyTuple};
 
 use crate::form::{Content, Form, FormValue};
 use crate::registration::{match_routes, Registered};
-use crate::spec::AppSpec;
+use crate::spec::{AppSpec, RouteSpec};
 
 /// The `turboapi` package, compiled into every server: (module, is package, source).
 const EMBEDDED_PACKAGE: &[(&str, bool, &str)] = &[
@@ -25,6 +25,11 @@ const EMBEDDED_PACKAGE: &[(&str, bool, &str)] = &[
         "turboapi",
         true,
         include_str!("../../python/turboapi/__init__.py"),
+    ),
+    (
+        "turboapi._dependencies",
+        false,
+        include_str!("../../python/turboapi/_dependencies.py"),
     ),
     (
         "turboapi._body",
@@ -118,6 +123,8 @@ struct Loaded {
     body_plans: Vec<Py<PyAny>>,
     /// One `turboapi._plans.ParamField` per [`AppSpec::param_fields`] entry.
     param_fields: Vec<Py<PyAny>>,
+    /// Per route, the dependables it calls, in step order.
+    dependencies: Vec<Vec<Py<PyAny>>>,
     /// A `turboapi._plans.ResponsePlan` per handler with `python_response`.
     response_plans: Vec<Option<Py<PyAny>>>,
     /// `turboapi._plans.ExceptionHandlers`, if the app registered any.
@@ -148,9 +155,9 @@ fn loaded() -> &'static Loaded {
 ///
 /// Returns a message for the operator when the app cannot be served as
 /// compiled (import error, handlers that are not the compiled ones).
-pub fn load(spec: &AppSpec, app_dir: &Path) -> Result<(), String> {
+pub fn load(spec: &AppSpec, routes: &[&'static RouteSpec], app_dir: &Path) -> Result<(), String> {
     Python::initialize();
-    Python::attach(|py| load_attached(py, spec, app_dir)).map_err(|err| match err {
+    Python::attach(|py| load_attached(py, spec, routes, app_dir)).map_err(|err| match err {
         LoadError::Python(err) => Python::attach(|py| {
             err.print(py);
             "the app failed to import (traceback above)".to_owned()
@@ -170,7 +177,12 @@ impl From<PyErr> for LoadError {
     }
 }
 
-fn load_attached(py: Python<'_>, spec: &AppSpec, app_dir: &Path) -> Result<(), LoadError> {
+fn load_attached(
+    py: Python<'_>,
+    spec: &AppSpec,
+    routes: &[&'static RouteSpec],
+    app_dir: &Path,
+) -> Result<(), LoadError> {
     let bootstrap = PyModule::from_code(
         py,
         &CString::new(BOOTSTRAP).expect("bootstrap.py has no NUL byte"),
@@ -235,6 +247,10 @@ fn load_attached(py: Python<'_>, spec: &AppSpec, app_dir: &Path) -> Result<(), L
     };
     let body = py.import("turboapi._body")?;
     let plans = py.import("turboapi._plans")?;
+    let dependencies = crate::dependables::fetch(py, routes, |index| {
+        registered_route(index).map(|(endpoint, options)| (endpoint.clone(), options.clone()))
+    })?
+    .map_err(LoadError::Mismatch)?;
     let handler_of = |index: usize| registered_route(index).map(|(endpoint, _)| endpoint);
     let body_plans = spec
         .body_plans
@@ -256,6 +272,11 @@ fn load_attached(py: Python<'_>, spec: &AppSpec, app_dir: &Path) -> Result<(), L
         .map(|field| {
             let Some(handler) = handler_of(field.handler) else {
                 return Ok(py.None());
+            };
+            // A dependency's parameter is read from the dependable's signature.
+            let handler = match field.dependency {
+                Some(step) => dependencies[field.handler][step].bind(py),
+                None => handler,
             };
             let built = if field.model {
                 plans
@@ -320,6 +341,7 @@ fn load_attached(py: Python<'_>, spec: &AppSpec, app_dir: &Path) -> Result<(), L
         })
         .collect::<PyResult<Vec<_>>>()?;
     let loaded = Loaded {
+        dependencies,
         enum_classes,
         base_model,
         read_body: body.getattr("read")?.unbind(),
@@ -356,6 +378,11 @@ pub fn handler(py: Python<'_>, index: usize) -> &Bound<'_, PyAny> {
         .as_ref()
         .expect("the router dispatches only to registered routes")
         .bind(py)
+}
+
+/// Dependency step `step` of route `route`, as the app registered it.
+pub fn dependency(py: Python<'_>, route: usize, step: usize) -> &Bound<'_, PyAny> {
+    loaded().dependencies[route][step].bind(py)
 }
 
 /// `turboapi._body.read(body, content_type)`.

@@ -16,10 +16,38 @@ use crate::extract::{self, Extracted, ValidationErrors};
 use crate::python_params;
 use crate::request::Request;
 use crate::response::{self, Call, Outcome};
-use crate::spec::{BodyRead, Extract, RouteSpec, Text, Texts};
+use crate::spec::{BodyRead, Extract, ParamSpec, RouteSpec, Text, Texts};
 use crate::template::Captures;
 
+/// A callable's arguments, by position, and the names of its keyword-only
+/// ones (which come last).
+type Arguments<'py> = (SmallVec<[Bound<'py, PyAny>; 8]>, Option<Bound<'py, PyTuple>>);
+
+/// What one request's parameters and dependencies share while they are solved.
+struct Solving<'py, 'a> {
+    py: Python<'py>,
+    call: &'a Call<'a>,
+    errors: ValidationErrors,
+    /// The body as read, for routes with body parameters.
+    body: Option<Bound<'py, PyAny>>,
+    /// The body plan validates every body parameter at once, when the first
+    /// one is reached (FastAPI's order of errors).
+    body_values: Option<Option<Vec<Bound<'py, PyAny>>>>,
+    /// The `Response` injected into the handler and its dependencies.
+    response: Option<Extracted<'py>>,
+    /// Each dependency step's value; `None` if it failed validation.
+    results: SmallVec<[Extracted<'py>; 4]>,
+    /// Dependables called in this request, by cache key.
+    cache: SmallVec<[(usize, Bound<'py, PyAny>); 4]>,
+}
+
 /// Handles a request routed to `route`; `is_async` is its handler's kind.
+///
+/// As FastAPI's `solve_dependencies`: each dependency step in order reads
+/// its parameters and, if neither they nor its own dependencies failed, is
+/// called (or its cached value reused); then the handler's parameters are
+/// read. Any validation error anywhere answers 422 with all of them; an
+/// exception from a dependency is handled like one from the handler.
 pub fn call_route(
     py: Python<'_>,
     route: &'static RouteSpec,
@@ -47,59 +75,115 @@ pub fn call_route(
             }
         }
     };
-    let mut errors = ValidationErrors::new();
-    let mut values: SmallVec<[Extracted<'_>; 8]> = SmallVec::new();
-    values.resize_with(route.params.len(), || None);
-    // The body plan validates every body parameter at once, when the first
-    // one is reached (FastAPI's order of errors).
-    let mut body_values: Option<Option<Vec<Bound<'_, PyAny>>>> = None;
-    let mut injected = None;
-    for param in route.params {
-        let value = match param.extract {
-            Extract::Body(index) => {
-                let validated = body_values.get_or_insert_with(|| match (&body, route.body_plan) {
-                    (Some(body), Some(plan)) => python_params::body(body, plan, &mut errors),
-                    _ => None,
-                });
-                validated.as_ref().map(|values| values[index].clone())
-            }
-            Extract::Response => {
-                let response = python_params::sub_response(py, &mut errors);
-                injected.clone_from(&response);
-                response
-            }
-            ref extract => extract_param(py, &call, extract, &mut errors),
-        };
-        values[param.position] = value;
-    }
-    let Some(values) = values.into_iter().collect::<Option<SmallVec<[_; 8]>>>() else {
-        return response::reject(py, &call, errors, body.as_ref());
-    };
-    // Keyword-only parameters come last in a signature, in position order.
-    let mut keyword: SmallVec<[(usize, &'static str); 4]> = route
-        .params
-        .iter()
-        .filter(|p| p.keyword_only)
-        .map(|p| (p.position, p.name))
-        .collect();
-    let keyword_names = if keyword.is_empty() {
-        None
-    } else {
-        keyword.sort_unstable();
-        let names = keyword.iter().map(|(_, name)| PyString::intern(py, name));
-        match PyTuple::new(py, names) {
-            Ok(names) => Some(names),
-            Err(err) => return Outcome::python_error(py, "cannot build the handler's arguments", &err),
-        }
-    };
-    response::invoke(
+    let mut solving = Solving {
         py,
-        &call,
-        is_async,
-        &values,
-        keyword_names.as_ref(),
-        injected.as_ref(),
-    )
+        call: &call,
+        errors: ValidationErrors::new(),
+        body,
+        body_values: None,
+        response: None,
+        results: SmallVec::new(),
+        cache: SmallVec::new(),
+    };
+    for (step, dependency) in route.dependencies.iter().enumerate() {
+        let below_failed = dependency
+            .children
+            .iter()
+            .any(|child| solving.results[*child].is_none());
+        let arguments = match solving.arguments(dependency.params) {
+            Ok(arguments) => arguments,
+            Err(err) => return Outcome::python_error(py, "cannot build a dependency's arguments", &err),
+        };
+        let value = match arguments.filter(|_| !below_failed) {
+            None => None,
+            Some(_) if dependency.use_cache && solving.cached(dependency.cache_key).is_some() => {
+                solving.cached(dependency.cache_key)
+            }
+            Some((args, keyword_names)) => {
+                let dependable = crate::python::dependency(py, route.handler, step);
+                match crate::vectorcall::call(dependable, &args, keyword_names.as_ref()) {
+                    Ok(value) => {
+                        if solving.cached(dependency.cache_key).is_none() {
+                            solving.cache.push((dependency.cache_key, value.clone()));
+                        }
+                        Some(value)
+                    }
+                    Err(err) => return Outcome::Ready(response::render_exception(py, &call, err)),
+                }
+            }
+        };
+        solving.results.push(value);
+    }
+    let arguments = match solving.arguments(route.params) {
+        Ok(arguments) => arguments,
+        Err(err) => return Outcome::python_error(py, "cannot build the handler's arguments", &err),
+    };
+    let injected = solving.response.take().flatten();
+    match arguments {
+        Some((args, keyword_names)) if solving.errors.is_empty() => response::invoke(
+            py,
+            &call,
+            is_async,
+            &args,
+            keyword_names.as_ref(),
+            injected.as_ref(),
+        ),
+        _ => response::reject(py, &call, solving.errors, solving.body.as_ref()),
+    }
+}
+
+impl<'py> Solving<'py, '_> {
+    /// The value an earlier step with this cache key produced.
+    fn cached(&self, key: usize) -> Option<Bound<'py, PyAny>> {
+        self.cache
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, value)| value.clone())
+    }
+
+    /// Extracts `params` (errors recorded), giving the arguments if every
+    /// one of them has a value.
+    fn arguments(&mut self, params: &'static [ParamSpec]) -> PyResult<Option<Arguments<'py>>> {
+        let py = self.py;
+        let mut values: SmallVec<[Extracted<'py>; 8]> = SmallVec::new();
+        values.resize_with(params.len(), || None);
+        for param in params {
+            values[param.position] = match param.extract {
+                Extract::Body(index) => {
+                    let (body, errors) = (&self.body, &mut self.errors);
+                    let plan = self.call.route.body_plan;
+                    let validated = self.body_values.get_or_insert_with(|| match (body, plan) {
+                        (Some(body), Some(plan)) => python_params::body(body, plan, errors),
+                        _ => None,
+                    });
+                    validated.as_ref().map(|values| values[index].clone())
+                }
+                Extract::Response => {
+                    let errors = &mut self.errors;
+                    self.response
+                        .get_or_insert_with(|| python_params::sub_response(py, errors))
+                        .clone()
+                }
+                Extract::Dependency(step) => self.results[step].clone(),
+                ref extract => extract_param(py, self.call, extract, &mut self.errors),
+            };
+        }
+        let Some(values) = values.into_iter().collect::<Option<SmallVec<[_; 8]>>>() else {
+            return Ok(None);
+        };
+        // Keyword-only parameters come last in a signature, in position order.
+        let mut keyword: SmallVec<[(usize, &'static str); 4]> = params
+            .iter()
+            .filter(|p| p.keyword_only)
+            .map(|p| (p.position, p.name))
+            .collect();
+        if keyword.is_empty() {
+            return Ok(Some((values, None)));
+        }
+        keyword.sort_unstable();
+        let names = PyTuple::new(py, keyword.iter().map(|(_, name)| PyString::intern(py, name)))?;
+        Ok(Some((values, Some(names))))
+    }
 }
 
 /// A parameter whose value comes from the request's path, query string,
@@ -165,7 +249,9 @@ fn extract_param<'py>(
         },
         Extract::ParamModel(field) => python_params::param_model(py, call, field, errors),
         Extract::Request => python_params::request(py, call, errors),
-        Extract::Body(_) | Extract::Response => unreachable!("extracted by call_route"),
+        Extract::Body(_) | Extract::Response | Extract::Dependency(_) => {
+            unreachable!("extracted by Solving::arguments")
+        }
     }
 }
 

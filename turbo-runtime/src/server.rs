@@ -60,7 +60,7 @@ pub fn serve(app: &'static AppSpec, router: &'static Router) -> ExitCode {
         .clone()
         .unwrap_or_else(|| PathBuf::from(app.app_dir));
     warn_if_stale(app, &app_dir);
-    if let Err(message) = python::load(app, &app_dir) {
+    if let Err(message) = python::load(app, router.routes, &app_dir) {
         eprintln!("turbo: error: {message}");
         return ExitCode::FAILURE;
     }

@@ -50,6 +50,8 @@ pub struct BodyPlanSpec {
 pub struct ParamFieldSpec {
     /// Index into [`AppSpec::handlers`].
     pub handler: usize,
+    /// The dependency step of that route declaring it (`None`: the handler).
+    pub dependency: Option<usize>,
     pub name: &'static str,
     /// `path`, `query`, `header` or `cookie`: the first element of an error's `loc`.
     pub source: &'static str,
@@ -113,6 +115,26 @@ pub struct RouteSpec {
     /// The handler's parameters in the order FastAPI validates them (path,
     /// query, header, cookie, body), which is the order of its errors.
     pub params: &'static [ParamSpec],
+    /// The dependables the route calls before the handler, in FastAPI's
+    /// order (each after its own dependencies).
+    pub dependencies: &'static [DependencySpec],
+}
+
+/// One call of a dependable (a step of the route's dependency plan).
+#[derive(Debug)]
+pub struct DependencySpec {
+    /// `__module__` and `__qualname__` of the dependable, checked at start-up.
+    pub module: &'static str,
+    pub name: &'static str,
+    /// `Depends(use_cache=...)`: reuse the value of an earlier step with
+    /// the same `cache_key` in this request.
+    pub use_cache: bool,
+    pub cache_key: usize,
+    /// Its own parameters, as the handler's.
+    pub params: &'static [ParamSpec],
+    /// The steps of its direct dependencies: if any of them failed, it is
+    /// not called (FastAPI skips a dependant with errors below it).
+    pub children: &'static [usize],
 }
 
 /// One parameter of a handler: where its value comes from and how it is
@@ -153,8 +175,11 @@ pub enum Extract {
     Body(usize),
     /// The `Request`.
     Request,
-    /// The `Response` FastAPI injects for headers, cookies and status.
+    /// The `Response` FastAPI injects for headers, cookies and status
+    /// (one per request, shared by the handler and its dependencies).
     Response,
+    /// The value of dependency step `index` (`Depends()`).
+    Dependency(usize),
 }
 
 /// Where a single-valued parameter's text comes from.

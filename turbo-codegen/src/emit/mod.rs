@@ -112,12 +112,20 @@ pub fn main_rs(app: &App, options: &CrateOptions<'_>) -> String {
     let body_plans = plan.body_plans.iter().map(|(handler, names)| {
         quote! { rt::BodyPlanSpec { handler: #handler, params: &[#(#names),*] } }
     });
-    let param_fields = plan.param_fields.iter().map(|(handler, param)| {
+    let param_fields = plan.param_fields.iter().map(|field| {
+        let handler = field.route;
+        let param = field.param;
         let name = &param.name;
         let source = param.source.name();
         let key = &param.key;
         let model = param.ty == crate::ir::ParamType::Model;
-        quote! { rt::ParamFieldSpec { handler: #handler, name: #name, source: #source, key: #key, model: #model } }
+        let step = match field.step {
+            Some(step) => quote!(Some(#step)),
+            None => quote!(None),
+        };
+        quote! {
+            rt::ParamFieldSpec { handler: #handler, dependency: #step, name: #name, source: #source, key: #key, model: #model }
+        }
     });
     let enum_classes = &plan.enum_classes;
     let router = router::tokens(app, &plan);

@@ -9,7 +9,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::ir::{Constraints, Convertor, Literal, Param, ParamType, Route, Source};
-use crate::plan::RoutePlan;
+use crate::plan::{CallablePlan, RoutePlan};
 
 /// `&rt::extract::Choices { ... }` for an Enum or Literal parameter.
 fn choices(param: &Param, enum_class: Option<usize>) -> TokenStream {
@@ -48,9 +48,9 @@ fn choices(param: &Param, enum_class: Option<usize>) -> TokenStream {
     }}
 }
 
-/// The route's parameters as `&[rt::ParamSpec]`, in extraction order.
-pub fn param_specs(plan: &RoutePlan<'_>) -> TokenStream {
-    let params = &plan.route.handler.params;
+/// A callable's parameters as `&[rt::ParamSpec]`, in extraction order.
+pub fn param_specs(route: &Route, plan: &CallablePlan<'_>) -> TokenStream {
+    let params = &plan.callable.params;
     let mut body_position = 0usize;
     let specs = plan.extraction_order.iter().map(|&position| {
         let param = &params[position];
@@ -62,15 +62,38 @@ pub fn param_specs(plan: &RoutePlan<'_>) -> TokenStream {
             }
             Source::Response => quote!(rt::Extract::Response),
             Source::Request => quote!(rt::Extract::Request),
+            Source::Depends => {
+                let step = plan.dependency_steps[position].expect("a Depends() parameter has its step");
+                quote!(rt::Extract::Dependency(#step))
+            }
             _ => match plan.fields[position] {
-                Some(field) => adapted(plan.route, param, field),
-                None => extract(plan.route, param, plan.enum_classes[position]),
+                Some(field) => adapted(route, param, field),
+                None => extract(route, param, plan.enum_classes[position]),
             },
         };
         let name = &param.name;
         let keyword_only = param.keyword_only;
         quote! {
             rt::ParamSpec { name: #name, position: #position, keyword_only: #keyword_only, extract: #extract }
+        }
+    });
+    quote!(&[#(#specs),*])
+}
+
+/// The dependables a route calls, as `&[rt::DependencySpec]`, in order.
+pub fn dependency_specs(plan: &RoutePlan<'_>) -> TokenStream {
+    let specs = plan.steps.iter().map(|step| {
+        let callable = step.callable.callable;
+        let (module, name) = (&callable.module, &callable.name);
+        let use_cache = step.use_cache;
+        let cache_key = step.cache_key;
+        let params = param_specs(plan.route, &step.callable);
+        let children = &step.callable.children;
+        quote! {
+            rt::DependencySpec {
+                module: #module, name: #name, use_cache: #use_cache, cache_key: #cache_key,
+                params: #params, children: &[#(#children),*],
+            }
         }
     });
     quote!(&[#(#specs),*])

@@ -118,7 +118,8 @@ fn route_spec(plan: &RoutePlan<'_>) -> TokenStream {
         quote! { (#name, #convertor) }
     });
     let matcher = matcher(route);
-    let params = super::params::param_specs(plan);
+    let params = super::params::param_specs(route, &plan.handler);
+    let dependencies = super::params::dependency_specs(plan);
     quote! {
         rt::RouteSpec {
             methods: &[#(#methods),*],
@@ -131,6 +132,7 @@ fn route_spec(plan: &RoutePlan<'_>) -> TokenStream {
             body_plan: #body_plan,
             path_params: &[#(#path_params),*],
             params: #params,
+            dependencies: #dependencies,
         }
     }
 }

@@ -15,6 +15,7 @@ mod app;
 mod calls;
 mod classes;
 mod constants;
+mod dependencies;
 mod dynamic;
 mod params;
 mod routers;
@@ -58,7 +59,7 @@ const DOC_ONLY_ROUTE_OPTIONS: &[&str] = &[
 
 /// Route keyword arguments FastAPI has that change behaviour turbo does not
 /// implement yet.
-const UNSUPPORTED_ROUTE_OPTIONS: &[&str] = &["dependencies", "form_limits"];
+const UNSUPPORTED_ROUTE_OPTIONS: &[&str] = &["form_limits"];
 
 /// Options that shape how a response model serializes; the server reads
 /// their values from the decorator at start-up.
@@ -108,6 +109,7 @@ pub fn lower(
         objects: &objects,
         executed: &executed,
         app_variable: &app_object.variable,
+        dependables: Default::default(),
     };
     let mut entries = Vec::new();
     for module in &project.modules {
@@ -237,6 +239,8 @@ struct Shared<'a> {
     executed: &'a std::collections::BTreeSet<String>,
     /// The variable of the application object, for help texts.
     app_variable: &'a str,
+    /// Dependables lowered so far, by qualified name (`None`: refused).
+    dependables: std::cell::RefCell<std::collections::HashMap<String, Option<Handler>>>,
 }
 
 /// Lowers the statements of one module.
@@ -264,6 +268,8 @@ struct Lowerer<'a> {
     /// `create_app.<locals>.` inside a followed function: the prefix of
     /// the `__qualname__` of functions defined there.
     qualname: String,
+    /// The dependables being lowered, outermost first (to find cycles).
+    dependency_stack: Vec<String>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -287,6 +293,7 @@ impl<'a> Lowerer<'a> {
             conditional: false,
             depth: 0,
             qualname: String::new(),
+            dependency_stack: Vec::new(),
         }
     }
 }
@@ -519,7 +526,7 @@ impl Lowerer<'_> {
                         object: *object,
                         at,
                         conditional: self.conditional,
-                        item: Item::Route(route),
+                        item: Item::Route(Box::new(route)),
                     });
                 }
             }
@@ -574,10 +581,23 @@ impl Lowerer<'_> {
             .filter(|returns| !is_none(returns))
             .map(|returns| self.file.snippet(self.span(returns)).to_owned());
         let mut params = Vec::new();
+        let mut dependencies = Vec::new();
         let positional = args.args.iter().map(|a| (a, false));
         let keyword_only = args.kwonlyargs.iter().map(|a| (a, true));
         for (arg, keyword_only) in positional.chain(keyword_only) {
-            if let Some(param) = self.param(arg, keyword_only) {
+            if let Some((alias_module, call)) = self.depends_call(arg) {
+                let dependency = match alias_module {
+                    // Read where the alias is defined, with that module's imports.
+                    Some(module) => {
+                        let mut there = Lowerer::new(self.shared, module, &mut *self.diags);
+                        there.dependency_stack = self.dependency_stack.clone();
+                        there.dependency(call, Some(params.len()))
+                    }
+                    None => self.dependency(call, Some(params.len())),
+                };
+                dependencies.extend(dependency);
+                params.push(self.depends_param(arg, keyword_only));
+            } else if let Some(param) = self.param(arg, keyword_only) {
                 params.push(param);
             }
         }
@@ -591,6 +611,7 @@ impl Lowerer<'_> {
             line,
             params,
             returns,
+            dependencies,
         }
     }
 }

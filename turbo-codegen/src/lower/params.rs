@@ -659,9 +659,8 @@ impl Lowerer<'_> {
                 _ => None,
             };
             let help = match callee.as_deref().and_then(|c| c.rsplit_once('.')) {
-                Some(("fastapi" | "fastapi.params" | "fastapi.param_functions", "Depends" | "Security")) => {
-                    "dependencies (`Depends()`, `Security()`) are not supported by turbo yet; \
-                     keep serving this app with uvicorn until they are"
+                Some(("fastapi" | "fastapi.params" | "fastapi.param_functions", "Security")) => {
+                    "`Security()` is not supported by turbo yet; keep serving this app with uvicorn until it is"
                 }
                 _ if callee.is_some() => {
                     "turbo reads literal defaults and Query(), Path(), Header(), Cookie(), Body(), Form() \

@@ -28,7 +28,7 @@ pub(super) struct Entry {
 }
 
 pub(super) enum Item {
-    Route(Route),
+    Route(Box<Route>),
     Include {
         router: usize,
         prefix: String,
@@ -267,7 +267,7 @@ fn flatten(
                 route.via = context.via.clone();
                 prefix_path(&mut route, &context.prefix);
                 if super::routes::bind_path_params(&mut route, diags) {
-                    routes.push(route);
+                    routes.push(*route);
                 }
             }
             Item::Include {

@@ -37,6 +37,7 @@ impl Lowerer<'_> {
         }
         let mut status_code = 200;
         let mut python_response = false;
+        let mut dependencies = Vec::new();
         let mut ok = true;
         for keyword in &call.arguments.keywords {
             let Some(name) = self.option_name(keyword, "a route decorator") else {
@@ -56,6 +57,10 @@ impl Lowerer<'_> {
                         None => ok = false,
                     }
                 }
+                "dependencies" => match self.route_dependencies(&keyword.value) {
+                    Some(found) => dependencies = found,
+                    None => ok = false,
+                },
                 "response_model" if is_none(&keyword.value) => {}
                 // Evaluated by Python in the server, exactly as FastAPI evaluates it.
                 "response_model" => python_response = true,
@@ -112,9 +117,16 @@ impl Lowerer<'_> {
             return None;
         };
         let path = self.path_template(path_expr, object)?;
-        let handler = handler.clone();
-        python_response |=
-            handler.returns.is_some() || handler.params.iter().any(|p| p.source == Source::Response);
+        let mut handler = handler.clone();
+        // FastAPI solves the decorator's `dependencies=` before the handler's own.
+        dependencies.append(&mut handler.dependencies);
+        handler.dependencies = dependencies;
+        // A `Response` injected anywhere (handler or dependency) shapes the response.
+        python_response |= handler.returns.is_some()
+            || handler
+                .callables()
+                .iter()
+                .any(|callable| callable.params.iter().any(|p| p.source == Source::Response));
         ok.then_some(Route {
             methods,
             path,
@@ -184,7 +196,7 @@ impl Lowerer<'_> {
                 object,
                 at,
                 conditional: self.conditional,
-                item: Item::Route(route),
+                item: Item::Route(Box::new(route)),
             });
         }
     }
@@ -362,51 +374,59 @@ impl Lowerer<'_> {
 /// served (a `Path()` parameter the path does not have).
 pub(super) fn bind_path_params(route: &mut Route, diags: &mut Diagnostics) -> bool {
     let mut ok = true;
-    let path_names: Vec<&str> = route.path.params().map(|(name, _, _)| name).collect();
-    for param in &mut route.handler.params {
-        if path_names.contains(&param.name.as_str()) {
-            if !matches!(param.source, Source::Query | Source::Path | Source::Body) || param.key != param.name
-            {
-                // Declared as a header/cookie or with an alias: FastAPI
-                // still takes the path value, which is surely unintended.
+    let path_params: Vec<(String, Convertor)> = route
+        .path
+        .params()
+        .map(|(name, convertor, _)| (name.to_owned(), convertor))
+        .collect();
+    // A dependency's parameters are settled by the same rule.
+    route.handler.for_each_callable_mut(&mut |callable| {
+        for param in &mut callable.params {
+            let convertor = path_params
+                .iter()
+                .find(|(name, _)| *name == param.name)
+                .map(|(_, convertor)| *convertor);
+            if param.source == Source::Depends {
+                continue;
+            }
+            if convertor.is_some() {
+                if !matches!(param.source, Source::Query | Source::Path | Source::Body)
+                    || param.key != param.name
+                {
+                    // Declared as a header/cookie or with an alias: FastAPI
+                    // still takes the path value, which is surely unintended.
+                    diags.push(
+                        Diagnostic::new(
+                            Code::UnsupportedParamOption,
+                            param.span,
+                            format!("`{}` is in the path but declared otherwise", param.name),
+                        )
+                        .label("a path parameter must be a plain parameter or `Path()` without alias")
+                        .help("rename the parameter, or declare it with `Path()`"),
+                    );
+                }
+                param.source = Source::Path;
+            } else if param.source == Source::Path {
                 diags.push(
                     Diagnostic::new(
-                        Code::UnsupportedParamOption,
+                        Code::MissingPathParam,
                         param.span,
-                        format!("`{}` is in the path but declared otherwise", param.name),
+                        format!(
+                            "`{}` is declared with `Path()` but the path has no `{{{}}}`",
+                            param.name, param.name
+                        ),
                     )
-                    .label("a path parameter must be a plain parameter or `Path()` without alias")
-                    .help("rename the parameter, or declare it with `Path()`"),
+                    .label("FastAPI would never fill this parameter")
+                    .help(format!("add `{{{}}}` to the path, or use `Query()`", param.name)),
                 );
+                ok = false;
             }
-            param.source = Source::Path;
-        } else if param.source == Source::Path {
-            diags.push(
-                Diagnostic::new(
-                    Code::MissingPathParam,
-                    param.span,
-                    format!(
-                        "`{}` is declared with `Path()` but the path has no `{{{}}}`",
-                        param.name, param.name
-                    ),
-                )
-                .label("FastAPI would never fill this parameter")
-                .help(format!("add `{{{}}}` to the path, or use `Query()`", param.name)),
-            );
-            ok = false;
+            if param.ty == ParamType::Uuid && convertor != Some(Convertor::Uuid) {
+                // Only `{x:uuid}` arrives as a UUID; elsewhere pydantic parses the text.
+                param.ty = ParamType::Adapted;
+            }
         }
-    }
-    for param in &mut route.handler.params {
-        let convertor = route
-            .path
-            .params()
-            .find(|(name, _, _)| *name == param.name)
-            .map(|(_, c, _)| c);
-        if param.ty == ParamType::Uuid && convertor != Some(Convertor::Uuid) {
-            // Only `{x:uuid}` arrives as a UUID; elsewhere pydantic parses the text.
-            param.ty = ParamType::Adapted;
-        }
-    }
+    });
     ok
 }
 

@@ -235,6 +235,31 @@ pub fn span_of(file: FileId, node: &impl Ranged) -> Span {
     span(file, node.range())
 }
 
+/// Whether `def` is a generator function: a `yield` in its own body (not
+/// in a nested function, lambda or class).
+pub fn is_generator(def: &py::StmtFunctionDef) -> bool {
+    use py::visitor::{self, Visitor};
+
+    struct FindYield(bool);
+    impl<'a> Visitor<'a> for FindYield {
+        fn visit_stmt(&mut self, stmt: &'a py::Stmt) {
+            if !matches!(stmt, py::Stmt::FunctionDef(_) | py::Stmt::ClassDef(_)) {
+                visitor::walk_stmt(self, stmt);
+            }
+        }
+        fn visit_expr(&mut self, expr: &'a py::Expr) {
+            match expr {
+                py::Expr::Yield(_) | py::Expr::YieldFrom(_) => self.0 = true,
+                py::Expr::Lambda(_) => {}
+                _ => visitor::walk_expr(self, expr),
+            }
+        }
+    }
+    let mut finder = FindYield(false);
+    finder.visit_body(&def.body);
+    finder.0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
