@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::ir::{App, Literal};
+use crate::ir::{App, Handler, Literal, Source};
 use crate::source::Files;
 
 /// One route as `turbo routes --format json` writes it: a stable,
@@ -26,6 +26,25 @@ pub struct RouteEntry<'a> {
     /// Registered under an `if`: served only when the app registers it.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub conditional: bool,
+    /// The dependables the handler depends on, each with its own
+    /// parameters and dependencies.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dependencies: Vec<DependencyEntry<'a>>,
+}
+
+/// One `Depends()` of a route's dependency tree.
+#[derive(Serialize)]
+pub struct DependencyEntry<'a> {
+    /// The dependable, qualified (`app.api.deps.current_user`).
+    pub callable: String,
+    /// The parameter it fills; absent for `dependencies=[...]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub param: Option<&'a str>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub no_cache: bool,
+    pub params: Vec<ParamEntry<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dependencies: Vec<DependencyEntry<'a>>,
 }
 
 #[derive(Serialize)]
@@ -47,27 +66,80 @@ pub fn entries<'a>(app: &'a App, files: &'a Files) -> Vec<RouteEntry<'a>> {
             handler: &route.handler.name,
             is_async: route.handler.is_async,
             status_code: route.status_code,
-            params: route
-                .handler
-                .params
-                .iter()
-                .map(|param| ParamEntry {
-                    // The name clients send: the alias, or the header name.
-                    name: &param.key,
-                    // A form field is not a JSON body field: changing one into the other breaks clients.
-                    source: if param.form { "form" } else { param.source.name() },
-                    ty: param.type_label(),
-                    required: param.required(),
-                    default: param.default.as_ref(),
-                })
-                .collect(),
+            params: param_entries(&route.handler),
             module: &route.handler.module,
             file: &files.of(route.handler.span).name,
             line: route.handler.line,
             via: &route.via,
             conditional: route.conditional,
+            dependencies: dependency_entries(&route.handler),
         })
         .collect()
+}
+
+fn param_entries(callable: &Handler) -> Vec<ParamEntry<'_>> {
+    callable
+        .params
+        .iter()
+        .enumerate()
+        .map(|(index, param)| ParamEntry {
+            // The name clients send: the alias, or the header name.
+            name: &param.key,
+            // A form field is not a JSON body field: changing one into the other breaks clients.
+            source: if param.form { "form" } else { param.source.name() },
+            ty: match callable.dependencies.iter().find(|d| d.param == Some(index)) {
+                Some(dependency) => format!("Depends({})", dependency.callable.name),
+                None => param.type_label(),
+            },
+            required: param.required(),
+            default: param.default.as_ref(),
+        })
+        .collect()
+}
+
+fn dependency_entries(callable: &Handler) -> Vec<DependencyEntry<'_>> {
+    callable
+        .dependencies
+        .iter()
+        .map(|dependency| DependencyEntry {
+            callable: dependency.callable.qualified(),
+            param: dependency.param.map(|index| callable.params[index].name.as_str()),
+            no_cache: !dependency.use_cache,
+            params: param_entries(&dependency.callable),
+            dependencies: dependency_entries(&dependency.callable),
+        })
+        .collect()
+}
+
+/// `name: type (source) = default`, as the table shows a parameter.
+fn param_text(p: &ParamEntry<'_>) -> String {
+    let default = match p.default {
+        Some(default) => format!(" = {}", default.python()),
+        None => String::new(),
+    };
+    if p.source == Source::Depends.name() {
+        return format!("{}: {}", p.name, p.ty);
+    }
+    format!("{}: {} ({}){default}", p.name, p.ty, p.source)
+}
+
+/// The dependency tree under a route's line, one dependable per line.
+fn tree(dependencies: &[DependencyEntry<'_>], depth: usize, out: &mut String) {
+    for dependency in dependencies {
+        let params: Vec<String> = dependency.params.iter().map(param_text).collect();
+        let cache = if dependency.no_cache {
+            "  (use_cache=False)"
+        } else {
+            ""
+        };
+        out.push_str(&format!(
+            "{}└─ {}({}){cache}\n",
+            "   ".repeat(depth + 1),
+            dependency.callable,
+            params.join(", ")
+        ));
+        tree(&dependency.dependencies, depth + 1, out);
+    }
 }
 
 pub fn json(app: &App, files: &Files) -> String {
@@ -78,21 +150,11 @@ pub fn json(app: &App, files: &Files) -> String {
 
 /// A plain-text table, one route per line.
 pub fn table(app: &App, files: &Files) -> String {
-    let rows: Vec<[String; 5]> = entries(app, files)
+    let entries = entries(app, files);
+    let rows: Vec<[String; 5]> = entries
         .iter()
         .map(|entry| {
-            let params = entry
-                .params
-                .iter()
-                .map(|p| {
-                    let default = match p.default {
-                        Some(default) => format!(" = {}", default.python()),
-                        None => String::new(),
-                    };
-                    format!("{}: {} ({}){default}", p.name, p.ty, p.source)
-                })
-                .collect::<Vec<_>>()
-                .join(", ");
+            let params = entry.params.iter().map(param_text).collect::<Vec<_>>().join(", ");
             let handler = if entry.is_async {
                 format!("async {}", entry.handler)
             } else {
@@ -115,7 +177,7 @@ pub fn table(app: &App, files: &Files) -> String {
         }
     }
     let mut out = String::new();
-    let mut line = |cells: [&str; 5]| {
+    let line = |cells: [&str; 5]| {
         let mut text = String::new();
         for (i, (cell, width)) in cells.iter().zip(widths).enumerate() {
             if i + 1 == cells.len() {
@@ -125,12 +187,12 @@ pub fn table(app: &App, files: &Files) -> String {
                 text.extend(std::iter::repeat_n(' ', width - cell.chars().count() + 2));
             }
         }
-        out.push_str(text.trim_end());
-        out.push('\n');
+        format!("{}\n", text.trim_end())
     };
-    line(headers);
-    for row in &rows {
-        line([&row[0], &row[1], &row[2], &row[3], &row[4]]);
+    out.push_str(&line(headers));
+    for (row, entry) in rows.iter().zip(&entries) {
+        out.push_str(&line([&row[0], &row[1], &row[2], &row[3], &row[4]]));
+        tree(&entry.dependencies, 0, &mut out);
     }
     out
 }
