@@ -3,7 +3,7 @@ and compiled by turbo. The pure-hyper baseline serves the same routes."""
 
 from typing import Annotated
 
-from fastapi import FastAPI, Query
+from fastapi import Depends, FastAPI, Query
 from pydantic import BaseModel
 
 app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
@@ -42,3 +42,16 @@ def search(
     size: Annotated[int, Query(ge=1, le=100)] = 10,
 ):
     return {"q": q, "page": page, "size": size}
+
+
+def pagination(skip: int = 0, limit: int = 10):
+    return {"skip": skip, "limit": limit}
+
+
+def get_settings():
+    return {"env": "bench"}
+
+
+@app.get("/deps")
+def with_dependencies(q: str, page: dict = Depends(pagination), settings: dict = Depends(get_settings)):
+    return {"q": q, "skip": page["skip"], "limit": page["limit"], "env": settings["env"]}

@@ -35,6 +35,7 @@ ENDPOINTS = {
     "root": ("/", '{"message":"Hello, World"}'),
     "query3": ("/search?q=shoes&page=3&size=20", '{"q":"shoes","page":3,"size":20}'),
     "model": ("/items", '{"name":"hammer","price":9.5,"quantity":2}'),
+    "deps": ("/deps?q=hello&limit=5", '{"q":"hello","skip":0,"limit":5,"env":"bench"}'),
 }
 
 # Endpoints sent as POST with a JSON body.

@@ -1,6 +1,7 @@
 //! Serves the bench app's routes with the JSON it returns: `/`,
 //! `/items/{item_id}?q=`, `/search?q=&page=&size=` (with its bounds) and
-//! `POST /items` (a JSON body parsed and re-serialized with serde).
+//! `POST /items` (a JSON body parsed and re-serialized with serde), and
+//! `/deps?q=&skip=&limit=` (what the app's two dependencies compute).
 
 use std::convert::Infallible;
 
@@ -47,6 +48,19 @@ fn search(query: &str) -> Response<Full<Bytes>> {
     }
 }
 
+fn with_dependencies(query: &str) -> Response<Full<Bytes>> {
+    let q = query_value(query, "q");
+    let skip = query_value(query, "skip").map_or(Some(0), |s| s.parse::<i64>().ok());
+    let limit = query_value(query, "limit").map_or(Some(10), |l| l.parse::<i64>().ok());
+    match (q, skip, limit) {
+        (Some(q), Some(skip), Some(limit)) => json(
+            StatusCode::OK,
+            format!(r#"{{"q":"{q}","skip":{skip},"limit":{limit},"env":"bench"}}"#),
+        ),
+        _ => json(StatusCode::UNPROCESSABLE_ENTITY, r#"{"detail":"invalid"}"#.to_owned()),
+    }
+}
+
 fn create_item(body: &[u8]) -> Response<Full<Bytes>> {
     match serde_json::from_slice::<Item>(body) {
         Ok(item) => json(StatusCode::OK, serde_json::to_string(&item).unwrap_or_default()),
@@ -58,6 +72,9 @@ fn route(request: &Request<hyper::body::Incoming>) -> Response<Full<Bytes>> {
     let path = request.uri().path();
     if path == "/search" {
         return search(request.uri().query().unwrap_or(""));
+    }
+    if path == "/deps" {
+        return with_dependencies(request.uri().query().unwrap_or(""));
     }
     if path == "/" {
         return json(StatusCode::OK, r#"{"message":"Hello, World"}"#.to_owned());
