@@ -69,3 +69,26 @@ def test_response_header_set_by_a_dependency(deps_server):
     response = assert_same(reference, server, "POST", "/items/audit", headers=TOKEN)
     assert response.headers["x-audited"] == "ann"
     assert response.json()["calls"] == ["token", "current_user", "audit"]
+
+
+def test_a_dependable_changed_after_the_build_stops_the_server(turbo, tmp_path):
+    """The server calls only the dependables it compiled: if the app's
+    handler now depends on another function, it refuses to start."""
+    import shutil
+    import subprocess
+
+    project = tmp_path / "deps"
+    shutil.copytree(DEPS, project, ignore=shutil.ignore_patterns("__pycache__"))
+    binary = build(turbo, project / "app" / "main.py", tmp_path / "server")
+    items = project / "app" / "api" / "items.py"
+    items.write_text(
+        items.read_text().replace(
+            "def list_items(page: Annotated[dict, Depends(pagination)]",
+            "def list_items(page: Annotated[dict, Depends(deps.counter)]",
+        )
+    )
+    result = subprocess.run([str(binary), "--port", "0"], capture_output=True, text=True, timeout=30)
+    assert result.returncode != 0
+    assert "dependency 1 of GET /items/ is app.api.deps.counter" in result.stderr, result.stderr
+    assert "compiled with app.api.deps.pagination" in result.stderr, result.stderr
+    assert "turbo build" in result.stderr
