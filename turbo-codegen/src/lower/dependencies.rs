@@ -5,7 +5,7 @@
 
 use super::{literal, Lowerer, Scope};
 use crate::diagnostics::{Code, Diagnostic};
-use crate::ir::{Dependency, Handler, Literal, Param, ParamType, Source};
+use crate::ir::{Dependency, Handler, Literal, Source};
 use crate::parse::{self, py};
 
 /// The qualified names FastAPI's `Depends` goes by.
@@ -79,31 +79,6 @@ impl<'a> Lowerer<'a> {
         })?;
         let call = annotated_depends(&Scope::new(self.shared.names, &module.name), value)?;
         Some((Some(module), call))
-    }
-
-    /// The parameter a `Depends()` fills: its value is the dependency's.
-    pub(super) fn depends_param(&self, arg: &py::ParameterWithDefault, keyword_only: bool) -> Param {
-        let name = arg.parameter.name.to_string();
-        Param {
-            key: name.clone(),
-            name,
-            span: self.span(&arg.parameter.name),
-            source: Source::Depends,
-            keyword_only,
-            ty: ParamType::Any,
-            optional: false,
-            list: false,
-            default: None,
-            default_span: None,
-            annotation_span: arg.parameter.annotation.as_deref().map(|a| self.span(a)),
-            model: None,
-            constraints: Default::default(),
-            choices: Vec::new(),
-            enum_class: None,
-            embed: false,
-            form: false,
-            annotation_text: None,
-        }
     }
 
     /// `Depends(f, use_cache=...)`, filling parameter `param` (`None` in

@@ -596,7 +596,7 @@ impl Lowerer<'_> {
                     None => self.dependency(call, Some(params.len())),
                 };
                 dependencies.extend(dependency);
-                params.push(self.depends_param(arg, keyword_only));
+                params.push(self.object_param(arg, crate::ir::Source::Depends, keyword_only));
             } else if let Some(param) = self.param(arg, keyword_only) {
                 params.push(param);
             }

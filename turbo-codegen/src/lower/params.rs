@@ -758,8 +758,6 @@ impl Lowerer<'_> {
         source: Source,
         keyword_only: bool,
     ) -> Option<Param> {
-        let name = arg.parameter.name.to_string();
-        let span = self.span(&arg.parameter.name);
         if let Some(default) = &arg.default {
             self.diags.push(
                 Diagnostic::new(
@@ -772,10 +770,22 @@ impl Lowerer<'_> {
             );
             return None;
         }
-        Some(Param {
+        Some(self.object_param(arg, source, keyword_only))
+    }
+
+    /// A parameter FastAPI fills with an object rather than request text:
+    /// the `Request`, the `Response`, or a dependency's value.
+    pub(super) fn object_param(
+        &self,
+        arg: &py::ParameterWithDefault,
+        source: Source,
+        keyword_only: bool,
+    ) -> Param {
+        let name = arg.parameter.name.to_string();
+        Param {
             key: name.clone(),
             name,
-            span,
+            span: self.span(&arg.parameter.name),
             source,
             keyword_only,
             ty: ParamType::Any,
@@ -791,7 +801,7 @@ impl Lowerer<'_> {
             embed: false,
             form: false,
             annotation_text: None,
-        })
+        }
     }
 
     /// FastAPI's `field_annotation_is_complex`: models, dataclasses,
