@@ -72,11 +72,12 @@ fn entry(code: Code) -> (&'static str, &'static str, &'static str) {
             "@app.post(\"/items\", status_code=201)",
         ),
         Code::UnsupportedRouteOption => (
-            "The decorator uses a FastAPI option that changes how requests are served, which turbo does \
-             not implement yet (dependencies, form_limits, a response_class that is not one of turbo's \
-             response classes). turbo refuses it rather than serve a different response.",
-            "@app.get(\"/items\", dependencies=[Depends(verify_token)])",
-            "@app.get(\"/items\")   # or keep this app on uvicorn for now",
+            "The decorator (or an `include_router()` call) uses a FastAPI option that changes how \
+             requests are served, which turbo does not implement yet (form_limits, a response_class that \
+             is not one of turbo's response classes; `dependencies=` on `include_router()`). turbo refuses \
+             it rather than serve a different response.",
+            "@app.post(\"/upload\", form_limits=FormLimits(max_files=1))",
+            "@app.post(\"/upload\")   # or keep this route on uvicorn for now",
         ),
         Code::UnknownRouteOption => (
             "The decorator has a keyword argument FastAPI does not know; FastAPI raises a TypeError at import.",
