@@ -139,14 +139,7 @@ impl<'a> Plan<'a> {
         let mut children = Vec::new();
         for dependency in &callable.dependencies {
             let sub = self.callable(route, true, &dependency.callable, steps, cache_keys);
-            let key = dependency.callable.qualified();
-            let cache_key = match cache_keys.iter().position(|k| *k == key) {
-                Some(known) => known,
-                None => {
-                    cache_keys.push(key);
-                    cache_keys.len() - 1
-                }
-            };
+            let cache_key = index_of(cache_keys, dependency.callable.qualified());
             children.push(steps.len());
             if let Some(param) = dependency.param {
                 dependency_steps[param] = Some(steps.len());
@@ -174,16 +167,7 @@ impl<'a> Plan<'a> {
             .collect();
         let enum_classes = params
             .iter()
-            .map(|param| {
-                let class = param.enum_class.as_deref()?;
-                Some(match self.enum_classes.iter().position(|c| *c == class) {
-                    Some(known) => known,
-                    None => {
-                        self.enum_classes.push(class);
-                        self.enum_classes.len() - 1
-                    }
-                })
-            })
+            .map(|param| Some(index_of(&mut self.enum_classes, param.enum_class.as_deref()?)))
             .collect();
         CallablePlan {
             callable,
@@ -192,6 +176,17 @@ impl<'a> Plan<'a> {
             enum_classes,
             dependency_steps,
             children,
+        }
+    }
+}
+
+/// The index of `item` in `list`, appended first if it is not there.
+fn index_of<T: PartialEq>(list: &mut Vec<T>, item: T) -> usize {
+    match list.iter().position(|known| *known == item) {
+        Some(known) => known,
+        None => {
+            list.push(item);
+            list.len() - 1
         }
     }
 }

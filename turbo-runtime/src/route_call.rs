@@ -94,16 +94,16 @@ pub fn call_route(
             Ok(arguments) => arguments,
             Err(err) => return Outcome::python_error(py, "cannot build a dependency's arguments", &err),
         };
+        let cached = solving.cached(dependency.cache_key);
         let value = match arguments.filter(|_| !below_failed) {
             None => None,
-            Some(_) if dependency.use_cache && solving.cached(dependency.cache_key).is_some() => {
-                solving.cached(dependency.cache_key)
-            }
+            Some(_) if dependency.use_cache && cached.is_some() => cached,
             Some((args, keyword_names)) => {
                 let dependable = crate::python::dependency(py, route.handler, step);
                 match crate::vectorcall::call(dependable, &args, keyword_names.as_ref()) {
                     Ok(value) => {
-                        if solving.cached(dependency.cache_key).is_none() {
+                        // The first value is cached even under `use_cache=False`, as in FastAPI.
+                        if cached.is_none() {
                             solving.cache.push((dependency.cache_key, value.clone()));
                         }
                         Some(value)

@@ -99,39 +99,22 @@ pub fn dependency_specs(plan: &RoutePlan<'_>) -> TokenStream {
     quote!(&[#(#specs),*])
 }
 
-/// The index of path parameter `name` among the template's captures.
-fn capture(route: &Route, name: &str) -> usize {
+/// A path parameter's capture index among the template's parameters, and
+/// its convertor.
+fn capture(route: &Route, name: &str) -> (usize, Convertor) {
     route
         .path
         .params()
-        .position(|(n, _, _)| n == name)
+        .enumerate()
+        .find(|(_, (n, _, _))| *n == name)
+        .map(|(index, (_, convertor, _))| (index, convertor))
         .expect("validation guarantees the path has this parameter")
 }
 
 /// A path, query, header or cookie parameter converted in Rust.
 fn extract(route: &Route, param: &Param, enum_class: Option<usize>) -> TokenStream {
     let fallback = fallback(param.default.as_ref());
-    let text = if param.source == Source::Path {
-        let capture = capture(route, &param.name);
-        let convertor = route
-            .path
-            .params()
-            .nth(capture)
-            .map(|(_, convertor, _)| convertor)
-            .expect("the capture exists");
-        if convertor == Convertor::Uuid && param.ty != ParamType::Choice {
-            return quote!(rt::Extract::PathUuid(#capture));
-        }
-        let name = &param.name;
-        let text = quote!(rt::Text::Path(#capture, #name));
-        // A convertor decides what an unannotated path parameter is.
-        let ty = match (convertor, param.ty) {
-            (Convertor::Int, ParamType::Any) => ParamType::Int,
-            (Convertor::Float, ParamType::Any) => ParamType::Float,
-            (_, ty) => ty,
-        };
-        return scalar(ty, param, text, fallback, enum_class);
-    } else if param.list {
+    if param.list {
         let item = match param.ty {
             ParamType::Int => quote!(rt::ListItem::Int),
             ParamType::Float => quote!(rt::ListItem::Float),
@@ -140,10 +123,21 @@ fn extract(route: &Route, param: &Param, enum_class: Option<usize>) -> TokenStre
         };
         let texts = texts(param);
         return quote!(rt::Extract::List(#texts, #item, #fallback));
-    } else {
-        text(param)
-    };
-    scalar(param.ty, param, text, fallback, enum_class)
+    }
+    let mut ty = param.ty;
+    if param.source == Source::Path {
+        let (capture, convertor) = capture(route, &param.name);
+        if convertor == Convertor::Uuid && param.ty != ParamType::Choice {
+            return quote!(rt::Extract::PathUuid(#capture));
+        }
+        // A convertor decides what an unannotated path parameter is.
+        ty = match (convertor, param.ty) {
+            (Convertor::Int, ParamType::Any) => ParamType::Int,
+            (Convertor::Float, ParamType::Any) => ParamType::Float,
+            (_, ty) => ty,
+        };
+    }
+    scalar(ty, param, text(route, param), fallback, enum_class)
 }
 
 fn scalar(
@@ -185,21 +179,19 @@ fn adapted(route: &Route, param: &Param, field: usize) -> TokenStream {
         let texts = texts(param);
         return quote!(rt::Extract::AdaptedList(#texts, #field));
     }
-    let text = match param.source {
-        Source::Path => {
-            let capture = capture(route, &param.name);
-            let name = &param.name;
-            quote!(rt::Text::Path(#capture, #name))
-        }
-        _ => text(param),
-    };
+    let text = text(route, param);
     quote!(rt::Extract::Adapted(#text, #field))
 }
 
-/// Where a query, header or cookie parameter's text comes from.
-fn text(param: &Param) -> TokenStream {
+/// Where a single-valued parameter's text comes from.
+fn text(route: &Route, param: &Param) -> TokenStream {
     let key = &param.key;
     match param.source {
+        Source::Path => {
+            let (capture, _) = capture(route, &param.name);
+            let name = &param.name;
+            quote!(rt::Text::Path(#capture, #name))
+        }
         Source::Query => quote!(rt::Text::Query(#key)),
         Source::Header => quote!(rt::Text::Header(#key)),
         _ => quote!(rt::Text::Cookie(#key)),

@@ -65,18 +65,8 @@ impl<'a> Lowerer<'a> {
         }
         let qualified = self.imports.resolve(annotation)?;
         let (module, name) = self.shared.names.split_module(&qualified)?;
+        let value = super::constants::module_assignment(self.shared.project, module, name)?;
         let module = self.shared.project.module(module)?;
-        let value = module.stmts.iter().rev().find_map(|stmt| match stmt {
-            py::Stmt::Assign(assign) => match assign.targets.as_slice() {
-                [py::Expr::Name(target)] if target.id.as_str() == name => Some(&*assign.value),
-                _ => None,
-            },
-            py::Stmt::AnnAssign(assign) => match (&*assign.target, assign.value.as_deref()) {
-                (py::Expr::Name(target), Some(value)) if target.id.as_str() == name => Some(value),
-                _ => None,
-            },
-            _ => None,
-        })?;
         let call = annotated_depends(&Scope::new(self.shared.names, &module.name), value)?;
         Some((Some(module), call))
     }
