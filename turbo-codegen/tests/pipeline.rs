@@ -208,6 +208,13 @@ fn cli_routes() {
 }
 
 #[test]
+fn cli_routes_prints_dependency_trees() {
+    let (code, stdout, _) = turbo(&["routes", "../examples/deps/app/main.py"]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("routes_table_deps", stdout);
+}
+
+#[test]
 fn cli_explain() {
     let (code, stdout, _) = turbo(&["explain", "TB211"]);
     assert_eq!(code, 0);
