@@ -10,25 +10,33 @@ lists the dependables in that order (post-order: a dependable after its
 own dependencies). The server checks the list against the compiled one.
 """
 
+import contextlib
+import copy
+import functools
 import inspect
 import typing
-from typing import Any, Iterable, List, Optional
+from typing import Any, Iterable, List, Optional, Tuple
 
 from .params import Depends
 from ._plans import _signature
 
 
 def _marker(handler: Any, name: str, parameter: inspect.Parameter) -> Optional[Depends]:
-    """The `Depends()` a parameter declares, if any (the last one, as FastAPI)."""
+    """The `Depends()` a parameter declares, if any (the last one, as
+    FastAPI); `Depends()` without a dependable calls the declared type."""
     _, hints = _signature(handler)
     found = None
-    annotation = hints.get(name)
+    annotation = declared = hints.get(name)
     if typing.get_origin(annotation) is typing.Annotated:
-        for item in typing.get_args(annotation)[1:]:
+        declared, *metadata = typing.get_args(annotation)
+        for item in metadata:
             if isinstance(item, Depends):
                 found = item
     if isinstance(parameter.default, Depends):
         found = parameter.default
+    if found is not None and found.dependency is None:
+        found = copy.copy(found)
+        found.dependency = declared
     return found
 
 
@@ -49,3 +57,44 @@ def steps(endpoint: Any, route_dependencies: Iterable[Any]) -> List[Any]:
 
     solve(endpoint, route_dependencies or ())
     return found
+
+
+def _unwrapped(call: Any) -> Any:
+    while isinstance(call, functools.partial):
+        call = call.func
+    return inspect.unwrap(call)
+
+
+def kind(call: Any) -> str:
+    """What calling `call` gives, as FastAPI's `Dependant` classifies it:
+    `function`, `coroutine`, `generator` or `async_generator` (a callable
+    instance by its `__call__`; a class is called like a function)."""
+    target = _unwrapped(call)
+    if not inspect.isroutine(target) and not inspect.isclass(target):
+        target = _unwrapped(getattr(type(target), "__call__", target))
+    if inspect.isclass(target):
+        return "function"
+    if inspect.isasyncgenfunction(target):
+        return "async_generator"
+    if inspect.isgeneratorfunction(target):
+        return "generator"
+    if inspect.iscoroutinefunction(target):
+        return "coroutine"
+    return "function"
+
+
+def describe(call: Any) -> Tuple[str, str, str]:
+    """`(__module__, __qualname__, kind)` of a dependable, a callable
+    instance named by its class, as the compiler names it."""
+    named = call if hasattr(call, "__qualname__") else type(call)
+    return (getattr(named, "__module__", ""), getattr(named, "__qualname__", repr(call)), kind(call))
+
+
+def callable_for(call: Any, kind: str) -> Any:
+    """What the server calls for a dependable: a generator wrapped as
+    FastAPI wraps it, so that calling it gives a context manager."""
+    if kind == "generator":
+        return contextlib.contextmanager(call)
+    if kind == "async_generator":
+        return contextlib.asynccontextmanager(call)
+    return call

@@ -46,10 +46,27 @@ def missing_error(loc: Tuple[Any, ...]) -> Dict[str, Any]:
     return {"type": "missing", "loc": loc, "msg": "Field required", "input": None}
 
 
-@functools.lru_cache(maxsize=None)
 def _signature(handler: Any) -> Tuple[inspect.Signature, Dict[str, Any]]:
-    """A handler's signature and resolved annotations, read once per handler."""
-    return inspect.signature(handler), typing.get_type_hints(handler, include_extras=True)
+    """A callable's signature and resolved annotations, read once per
+    callable: a function's, a class's `__init__` (without `self`), or a
+    callable instance's `__call__` (without `self`), as FastAPI reads them."""
+    try:
+        return _cached_signature(handler)
+    except TypeError:  # an unhashable callable instance
+        return _read_signature(handler)
+
+
+def _read_signature(handler: Any) -> Tuple[inspect.Signature, Dict[str, Any]]:
+    if inspect.isclass(handler):
+        annotated = handler.__init__
+    elif inspect.isroutine(handler) or isinstance(handler, functools.partial):
+        annotated = handler
+    else:
+        annotated = type(handler).__call__
+    return inspect.signature(handler), typing.get_type_hints(annotated, include_extras=True)
+
+
+_cached_signature = functools.lru_cache(maxsize=None)(_read_signature)
 
 
 def declaration(handler: Any, name: str) -> Tuple[Any, Optional[Param], Any]:

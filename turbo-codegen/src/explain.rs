@@ -202,6 +202,13 @@ fn entry(code: Code) -> (&'static str, &'static str, &'static str) {
             "def a(x = Depends(b)): ...\ndef b(y = Depends(a)): ...",
             "Break the cycle: let one of them take the value it needs as a parameter.",
         ),
+        Code::DependencyScope => (
+            "A `yield` dependency whose exit code runs after the response is sent (scope \"request\", \
+             the default) depends on one with scope=\"function\", whose exit code runs earlier. FastAPI \
+             refuses the route when the app is built (`DependencyScopeError`).",
+            "def get_db(): ...\n\ndef get_repo(db = Depends(get_db, scope=\"function\")):\n    yield Repo(db)",
+            "Give both the same scope, or let the outer one have scope=\"function\".",
+        ),
         Code::UnknownFastapiName => (
             "The module imports a name from fastapi that turbo's FastAPI-compatible package does not \
              provide yet. Inside a turbo server, `fastapi` is that package, so the import would fail.",

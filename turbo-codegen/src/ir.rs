@@ -150,6 +150,10 @@ pub struct Handler {
     pub module: String,
     pub name: String,
     pub is_async: bool,
+    /// Its body has `yield`: a generator (FastAPI runs a generator
+    /// dependable as a context manager).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub generator: bool,
     /// The function name in its `def`.
     pub span: Span,
     /// 1-based line of the `def`.
@@ -200,10 +204,34 @@ pub struct Dependency {
     /// `use_cache=` (default `True`): a dependable already called for this
     /// request is not called again; its value is reused.
     pub use_cache: bool,
+    /// `scope=` of the `Depends(...)`, if given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<DependencyScope>,
+    /// What FastAPI's per-request cache knows the dependable by: the
+    /// function or class (`module.name`), or the instance (the variable
+    /// holding it, or the place that creates it).
+    pub key: String,
     /// The `Depends(...)` call.
     pub span: Span,
     /// The dependable, with its own parameters and dependencies.
     pub callable: Handler,
+}
+
+impl Dependency {
+    /// FastAPI's computed scope: as given, or `request` for a generator.
+    pub fn exit_scope(&self) -> DependencyScope {
+        self.scope.unwrap_or(DependencyScope::Request)
+    }
+}
+
+/// `Depends(scope=...)`: when a `yield` dependency's exit code runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DependencyScope {
+    /// Right after the handler returns, before the response is sent.
+    Function,
+    /// After the response is sent.
+    Request,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -5,7 +5,7 @@
 //! validates, `Enum` classes). The emitter reads a [`Plan`] and never
 //! rescans the IR or matches items by identity.
 
-use crate::ir::{App, Handler, Param, ParamType, Route, Source};
+use crate::ir::{App, DependencyScope, Handler, Param, ParamType, Route, Source};
 
 /// What the emitter writes for an app.
 pub struct Plan<'a> {
@@ -47,6 +47,8 @@ pub struct Step<'a> {
     pub use_cache: bool,
     /// Steps calling the same dependable share a key (the request's cache).
     pub cache_key: usize,
+    /// The exit stack a `yield` dependable is entered on.
+    pub scope: DependencyScope,
 }
 
 /// How one callable (handler or dependable) gets its arguments.
@@ -139,7 +141,7 @@ impl<'a> Plan<'a> {
         let mut children = Vec::new();
         for dependency in &callable.dependencies {
             let sub = self.callable(route, true, &dependency.callable, steps, cache_keys);
-            let cache_key = index_of(cache_keys, dependency.callable.qualified());
+            let cache_key = index_of(cache_keys, dependency.key.clone());
             children.push(steps.len());
             if let Some(param) = dependency.param {
                 dependency_steps[param] = Some(steps.len());
@@ -148,6 +150,7 @@ impl<'a> Plan<'a> {
                 callable: sub,
                 use_cache: dependency.use_cache,
                 cache_key,
+                scope: dependency.exit_scope(),
             });
         }
         // Its own step number, now that its dependencies' steps are planned.

@@ -7,7 +7,7 @@
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 
-use crate::spec::RouteSpec;
+use crate::spec::{DependableKind, RouteSpec};
 
 /// Per route (by index), its dependables in step order; empty for routes
 /// the app did not register. `Err` names the first difference.
@@ -16,7 +16,8 @@ pub fn fetch<'py>(
     routes: &[&'static RouteSpec],
     endpoint: impl Fn(usize) -> Option<(Bound<'py, PyAny>, Bound<'py, PyAny>)>,
 ) -> PyResult<Result<Vec<Vec<Py<PyAny>>>, String>> {
-    let steps = py.import("turboapi._dependencies")?.getattr("steps")?;
+    let module = py.import("turboapi._dependencies")?;
+    let (steps, describe) = (module.getattr("steps")?, module.getattr("describe")?);
     let mut fetched = Vec::with_capacity(routes.len());
     for (index, route) in routes.iter().enumerate() {
         // The compiler read the same source: a route compiled without
@@ -40,19 +41,25 @@ pub fn fetch<'py>(
         }
         let mut objects = Vec::with_capacity(found.len());
         for (step, (object, compiled)) in found.iter().zip(route.dependencies).enumerate() {
-            let module: Option<String> = object.getattr("__module__").ok().and_then(|m| m.extract().ok());
-            let name: Option<String> = object.getattr("__qualname__").ok().and_then(|n| n.extract().ok());
-            if module.as_deref() != Some(compiled.module) || name.as_deref() != Some(compiled.name) {
+            let (module, name, kind): (String, String, String) = describe.call1((&object,))?.extract()?;
+            if module != compiled.module || name != compiled.name {
                 return Ok(Err(format!(
-                    "dependency {} of {} {} is {}.{} but this server was compiled with {}.{}; \
+                    "dependency {} of {} {} is {module}.{name} but this server was compiled with {}.{}; \
                      rebuild it with `turbo build`",
                     step + 1,
                     route.methods.join(", "),
                     route.path,
-                    module.unwrap_or_default(),
-                    name.unwrap_or_else(|| object.to_string()),
                     compiled.module,
                     compiled.name
+                )));
+            }
+            if kind != kind_name(compiled.kind) {
+                return Ok(Err(format!(
+                    "dependency {module}.{name} of {} {} is a {kind} but this server was compiled \
+                     for a {}; rebuild it with `turbo build`",
+                    route.methods.join(", "),
+                    route.path,
+                    kind_name(compiled.kind)
                 )));
             }
             objects.push(object.unbind());
@@ -60,4 +67,36 @@ pub fn fetch<'py>(
         fetched.push(objects);
     }
     Ok(Ok(fetched))
+}
+
+/// What the server calls for each fetched dependable: generators wrapped
+/// in `contextlib`'s context managers, as FastAPI wraps them.
+pub fn callables(
+    py: Python<'_>,
+    routes: &[&'static RouteSpec],
+    fetched: &[Vec<Py<PyAny>>],
+) -> PyResult<Vec<Vec<Py<PyAny>>>> {
+    let callable_for = py.import("turboapi._dependencies")?.getattr("callable_for")?;
+    let mut callables = Vec::with_capacity(fetched.len());
+    for (route, objects) in routes.iter().zip(fetched) {
+        let mut wrapped = Vec::with_capacity(objects.len());
+        for (object, compiled) in objects.iter().zip(route.dependencies) {
+            wrapped.push(match compiled.kind {
+                DependableKind::Function | DependableKind::Coroutine => object.clone_ref(py),
+                kind => callable_for.call1((object, kind_name(kind)))?.unbind(),
+            });
+        }
+        callables.push(wrapped);
+    }
+    Ok(callables)
+}
+
+/// A kind as `turboapi._dependencies.kind` names it.
+fn kind_name(kind: DependableKind) -> &'static str {
+    match kind {
+        DependableKind::Function => "function",
+        DependableKind::Coroutine => "coroutine",
+        DependableKind::Generator => "generator",
+        DependableKind::AsyncGenerator => "async_generator",
+    }
 }

@@ -125,6 +125,11 @@ impl ValidationErrors {
 
     /// `{"detail":[...]}`, the body of the 422 response.
     pub fn into_body(self) -> Vec<u8> {
+        self.to_body()
+    }
+
+    /// `{"detail": [...]}`, leaving the errors in place.
+    pub fn to_body(&self) -> Vec<u8> {
         let mut body = Vec::with_capacity(self.json.len() + 13);
         body.extend_from_slice(b"{\"detail\":[");
         body.extend_from_slice(&self.json);

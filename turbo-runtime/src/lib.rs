@@ -5,8 +5,10 @@
 //! [`__private`], the versioned contract between the emitter and the
 //! runtime. See ARCHITECTURE.md for the request path.
 
+mod arguments;
 mod constraints;
 mod dependables;
+mod exit_stack;
 mod extract;
 mod form;
 mod json;
@@ -45,8 +47,8 @@ pub mod __private {
     pub use crate::routing::Router;
     pub use crate::server::serve;
     pub use crate::spec::{
-        AppSpec, BodyPlanSpec, BodyRead, DependencySpec, Extract, HandlerSpec, ParamFieldSpec, ParamSpec,
-        RouteSpec, SourceSpec, Text, Texts,
+        AppSpec, BodyPlanSpec, BodyRead, DependableKind, DependencySpec, ExitScope, Extract, HandlerSpec,
+        ParamFieldSpec, ParamSpec, RouteSpec, SourceSpec, Text, Texts,
     };
     pub use crate::template::{Convertor, Matcher, Piece};
     pub use phf;

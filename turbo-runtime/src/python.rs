@@ -17,7 +17,7 @@ use pyo3::types::{PyBytes, PyCFunction, PyDict, PyList, PyTuple};
 
 use crate::form::{Content, Form, FormValue};
 use crate::registration::{match_routes, Registered};
-use crate::spec::{AppSpec, RouteSpec};
+use crate::spec::{AppSpec, DependableKind, RouteSpec};
 
 /// The `turboapi` package, compiled into every server: (module, is package, source).
 const EMBEDDED_PACKAGE: &[(&str, bool, &str)] = &[
@@ -238,13 +238,20 @@ fn load_attached(
         .collect();
 
     let needs_loop: bool = bootstrap.getattr("needs_event_loop")?.call1((&app,))?.extract()?;
-    let (event_loop, run_coroutine_threadsafe) = if needs_loop || spec.handlers.iter().any(|h| h.is_async) {
-        let event_loop = bootstrap.getattr("start_event_loop")?.call0()?;
-        let submit = py.import("asyncio")?.getattr("run_coroutine_threadsafe")?;
-        (Some(event_loop.unbind()), Some(submit.unbind()))
-    } else {
-        (None, None)
-    };
+    let awaits_dependency = routes.iter().any(|route| {
+        route
+            .dependencies
+            .iter()
+            .any(|d| matches!(d.kind, DependableKind::Coroutine | DependableKind::AsyncGenerator))
+    });
+    let (event_loop, run_coroutine_threadsafe) =
+        if needs_loop || awaits_dependency || spec.handlers.iter().any(|h| h.is_async) {
+            let event_loop = bootstrap.getattr("start_event_loop")?.call0()?;
+            let submit = py.import("asyncio")?.getattr("run_coroutine_threadsafe")?;
+            (Some(event_loop.unbind()), Some(submit.unbind()))
+        } else {
+            (None, None)
+        };
     let body = py.import("turboapi._body")?;
     let plans = py.import("turboapi._plans")?;
     let dependencies = crate::dependables::fetch(py, routes, |index| {
@@ -341,7 +348,7 @@ fn load_attached(
         })
         .collect::<PyResult<Vec<_>>>()?;
     let loaded = Loaded {
-        dependencies,
+        dependencies: crate::dependables::callables(py, routes, &dependencies)?,
         enum_classes,
         base_model,
         read_body: body.getattr("read")?.unbind(),
@@ -508,6 +515,47 @@ pub fn routing_exception<'py>(py: Python<'py>, allow: Option<&str>) -> PyResult<
 pub fn new_http_exception(py: Python<'_>, status_code: u16, detail: &str) -> PyErr {
     match loaded().http_exception.bind(py).call1((status_code, detail)) {
         Ok(exc) => PyErr::from_value(exc),
+        Err(err) => err,
+    }
+}
+
+/// FastAPI's `RequestValidationError` for `errors`, raised when a 422 must
+/// pass through `yield` dependencies as an exception.
+pub fn request_validation_error<'py>(
+    py: Python<'py>,
+    errors: &crate::extract::ValidationErrors,
+    body: Option<Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let detail = json_loads(py, &errors.to_body())?.get_item("detail")?;
+    let kwargs = PyDict::new(py);
+    kwargs.set_item("body", body)?;
+    py.import("turboapi.exceptions")?
+        .getattr("RequestValidationError")?
+        .call((detail,), Some(&kwargs))
+}
+
+/// What FastAPI's request handler raises when a function-scope `yield`
+/// dependency swallowed an exception: its `response` variable was never
+/// assigned.
+pub fn unbound_response_error() -> PyErr {
+    pyo3::exceptions::PyUnboundLocalError::new_err(
+        "cannot access local variable 'response' where it is not associated with a value",
+    )
+}
+
+/// FastAPI's `FastAPIError` when a request-scope `yield` dependency
+/// swallowed an exception, so no response was sent.
+pub fn response_not_awaited_error(py: Python<'_>) -> PyErr {
+    const MESSAGE: &str = "Response not awaited. There's a high chance that the application code is raising an \
+        exception and a dependency with yield has a block with a bare except, or a block with except \
+        Exception, and is not raising the exception again. Read more about it in the docs: \
+        https://fastapi.tiangolo.com/tutorial/dependencies/dependencies-with-yield/#dependencies-with-yield-and-except";
+    match py
+        .import("turboapi.exceptions")
+        .and_then(|module| module.getattr("FastAPIError"))
+        .and_then(|class| class.call1((MESSAGE,)))
+    {
+        Ok(exception) => PyErr::from_value(exception),
         Err(err) => err,
     }
 }

@@ -10,17 +10,17 @@ use pyo3::types::PyString;
 
 use crate::extract::{Extracted, ValidationErrors};
 use crate::form::{Form, FormError};
-use crate::response::{Call, Outcome};
+use crate::response::{Call, Response};
 
 /// Reads the request body as FastAPI does before validating anything: the
 /// decoded JSON (or the raw bytes, or the not-sent marker), or the response
 /// FastAPI gives at that point (422 `json_invalid`, 400 unreadable body).
-pub fn read_body<'py>(py: Python<'py>, call: &Call<'_>) -> Result<Bound<'py, PyAny>, Box<Outcome>> {
+pub fn read_body<'py>(py: Python<'py>, call: &Call<'_>) -> Result<Bound<'py, PyAny>, Box<Response>> {
     let request = call.request;
     let read = match crate::python::read_body(py, request.body(), request.content_type()) {
         Ok(read) => read,
         Err(err) => {
-            return Err(Box::new(Outcome::python_error(
+            return Err(Box::new(crate::response::python_error(
                 py,
                 "cannot read the request body",
                 &err,
@@ -37,17 +37,17 @@ pub fn read_body<'py>(py: Python<'py>, call: &Call<'_>) -> Result<Bound<'py, PyA
                     errors.push_python(&error);
                     Err(Box::new(crate::response::reject(py, call, errors, Some(&text))))
                 }
-                Err(err) => Err(Box::new(Outcome::python_error(
+                Err(err) => Err(Box::new(crate::response::python_error(
                     py,
                     "cannot read the request body",
                     &err,
                 ))),
             }
         }
-        Ok(_) => Err(Box::new(Outcome::Ready(crate::response::bad_request(
+        Ok(_) => Err(Box::new(crate::response::bad_request(
             "There was an error parsing the body",
-        )))),
-        Err(err) => Err(Box::new(Outcome::python_error(
+        ))),
+        Err(err) => Err(Box::new(crate::response::python_error(
             py,
             "cannot read the request body",
             &err,
@@ -57,19 +57,17 @@ pub fn read_body<'py>(py: Python<'py>, call: &Call<'_>) -> Result<Bound<'py, PyA
 
 /// The form a form route's server read ahead of dispatch, as Starlette's
 /// `FormData`; a form Starlette refuses is its 400 `HTTPException`.
-pub fn read_form<'py>(py: Python<'py>, call: &Call<'_>) -> Result<Bound<'py, PyAny>, Box<Outcome>> {
+pub fn read_form<'py>(py: Python<'py>, call: &Call<'_>) -> Result<Bound<'py, PyAny>, Box<Response>> {
     let form = match call.request.take_form() {
         Some(Ok(form)) => form,
         Some(Err(FormError(detail))) => {
             let err = crate::python::new_http_exception(py, 400, &detail);
-            return Err(Box::new(Outcome::Ready(crate::response::render_exception(
-                py, call, err,
-            ))));
+            return Err(Box::new(crate::response::render_exception(py, call, err)));
         }
         None => Form::default(),
     };
     crate::python::build_form(py, form)
-        .map_err(|err| Box::new(Outcome::python_error(py, "cannot read the form", &err)))
+        .map_err(|err| Box::new(crate::response::python_error(py, "cannot read the form", &err)))
 }
 
 /// The body parameters of body plan `index`, validated by pydantic from

@@ -6,7 +6,7 @@ use hyper::header::{HeaderName, HeaderValue, ALLOW, CONTENT_LENGTH, CONTENT_TYPE
 use hyper::StatusCode;
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyString, PyTuple};
+use pyo3::types::{PyBytes, PyDict, PyString};
 
 use crate::extract::ValidationErrors;
 use crate::json::{self, Mode};
@@ -106,53 +106,10 @@ pub struct Call<'a> {
     pub captures: &'a Captures,
 }
 
-/// The outcome of dispatching a request to its handler.
-pub enum Outcome {
-    Ready(Response),
-    /// An `async def` handler's coroutine, running on the asyncio thread.
-    Pending {
-        route: &'static RouteSpec,
-        done: tokio::sync::oneshot::Receiver<Py<PyAny>>,
-        /// The `Response` injected into the handler, if it asked for one.
-        injected: Option<Py<PyAny>>,
-    },
-}
-
-impl Outcome {
-    /// Waits (without holding the GIL) for a pending coroutine.
-    pub async fn into_response(self, request: &Request, captures: &Captures) -> Response {
-        match self {
-            Outcome::Ready(response) => response,
-            Outcome::Pending {
-                route,
-                done,
-                injected,
-            } => match done.await {
-                Ok(future) => Python::attach(|py| {
-                    let call = Call {
-                        route,
-                        request,
-                        captures,
-                    };
-                    let injected = injected.map(|injected| injected.into_bound(py));
-                    match python::future_result(py, &future) {
-                        Ok(value) => render_return(py, &call, &value, injected.as_ref()),
-                        Err(err) => render_exception(py, &call, err),
-                    }
-                }),
-                Err(_) => {
-                    eprintln!("ERROR: the asyncio loop dropped a coroutine of {}", route.path);
-                    internal_error()
-                }
-            },
-        }
-    }
-
-    /// A Python error inside turbo's own request handling: logged, 500.
-    pub fn python_error(py: Python<'_>, context: &str, err: &PyErr) -> Outcome {
-        python::log_exception(py, context, err);
-        Outcome::Ready(internal_error())
-    }
+/// A Python error inside turbo's own request handling: logged, 500.
+pub fn python_error(py: Python<'_>, context: &str, err: &PyErr) -> Response {
+    python::log_exception(py, context, err);
+    internal_error()
 }
 
 /// The request's parameters did not validate: FastAPI's 422 (or the app's
@@ -163,12 +120,12 @@ pub fn reject(
     call: &Call<'_>,
     mut errors: ValidationErrors,
     body: Option<&Bound<'_, PyAny>>,
-) -> Outcome {
+) -> Response {
     if let Some(err) = errors.take_internal() {
-        return Outcome::python_error(py, "cannot convert the request parameters", &err);
+        return python_error(py, "cannot convert the request parameters", &err);
     }
     let Some(handlers) = python::exception_handlers(py).filter(|_| python::handles_validation()) else {
-        return Outcome::Ready(validation_failed(errors));
+        return validation_failed(errors);
     };
     let body_json = errors.into_body();
     let handled = (|| {
@@ -181,47 +138,20 @@ pub fn reject(
         };
         handlers.call_method1(intern!(py, "handle_validation"), (request, detail, body))
     })();
-    Outcome::Ready(match handled {
+    match handled {
         Ok(response) if !response.is_none() => from_python(py, call, &response),
         Ok(_) => json(422, body_json),
         Err(err) => {
             python::log_exception(py, "exception in the RequestValidationError handler", &err);
             internal_error()
         }
-    })
-}
-
-/// Calls the route's handler with converted arguments (the keyword ones,
-/// named by `keyword_names`, last) and renders what it
-/// returns or raises. `async def` handlers are started here and finish on
-/// the asyncio thread: where a handler runs is decided here alone.
-pub fn invoke<'py>(
-    py: Python<'py>,
-    call: &Call<'_>,
-    is_async: bool,
-    args: &[Bound<'py, PyAny>],
-    keyword_names: Option<&Bound<'py, PyTuple>>,
-    injected: Option<&Bound<'py, PyAny>>,
-) -> Outcome {
-    let handler = python::handler(py, call.route.handler);
-    match crate::vectorcall::call(handler, args, keyword_names) {
-        Ok(coroutine) if is_async => match python::submit_coroutine(&coroutine) {
-            Ok(done) => Outcome::Pending {
-                route: call.route,
-                done,
-                injected: injected.map(|i| i.clone().unbind()),
-            },
-            Err(err) => Outcome::Ready(render_exception(py, call, err)),
-        },
-        Ok(value) => Outcome::Ready(render_return(py, call, &value, injected)),
-        Err(err) => Outcome::Ready(render_exception(py, call, err)),
     }
 }
 
 /// The handler's return value: through the route's response plan (response
 /// model, response class, injected `Response`), sent as it is if it is a
 /// `Response`, or else as FastAPI's default `JSONResponse`, encoded in Rust.
-fn render_return(
+pub fn render_return(
     py: Python<'_>,
     call: &Call<'_>,
     value: &Bound<'_, PyAny>,

@@ -1,267 +1,450 @@
-//! One request to one route: read the body if the route has body
-//! parameters, extract every parameter as its compiled [`ParamSpec`] says,
-//! answer 422 with every error FastAPI would report, or call the handler.
+//! One request to one route, as FastAPI's `get_request_handler` and
+//! `solve_dependencies` run it: read the body if the route has body
+//! parameters; call each dependency step in order (its own parameters
+//! extracted first); extract the handler's parameters and answer 422 with
+//! every error gathered, or call the handler; then close the `yield`
+//! dependencies' exit stacks, letting an exception pass through them.
 //!
-//! The compiler decides everything per parameter (source, key, type,
-//! constraints, default) and emits it as static data; this loop only
-//! follows it, so no code is generated per route.
+//! The compiler decided everything per route and emitted it as static
+//! data; this state machine only follows it. It pauses, without the GIL,
+//! only where a coroutine must be awaited (an `async def` dependable or
+//! handler, an async generator's entry or exit), so a route of plain
+//! `def`s runs in one go under one GIL acquisition.
 
-use std::borrow::Cow;
+use std::panic::AssertUnwindSafe;
 
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyString, PyTuple};
 use smallvec::SmallVec;
+use tokio::sync::oneshot;
 
-use crate::extract::{self, Extracted, ValidationErrors};
+use crate::arguments::RequestValues;
+use crate::exit_stack::{self, Closing, Entered, ExitStack};
+use crate::python;
 use crate::python_params;
 use crate::request::Request;
-use crate::response::{self, Call, Outcome};
-use crate::spec::{BodyRead, Extract, ParamSpec, RouteSpec, Text, Texts};
+use crate::response::{self, Call, Response};
+use crate::spec::{BodyRead, DependableKind, RouteSpec};
 use crate::template::Captures;
 
-/// A callable's arguments, by position, and the names of its keyword-only
-/// ones (which come last).
-type Arguments<'py> = (SmallVec<[Bound<'py, PyAny>; 8]>, Option<Bound<'py, PyTuple>>);
-
-/// What one request's parameters and dependencies share while they are solved.
-struct Solving<'py, 'a> {
-    py: Python<'py>,
-    call: &'a Call<'a>,
-    errors: ValidationErrors,
-    /// The body as read, for routes with body parameters.
-    body: Option<Bound<'py, PyAny>>,
-    /// The body plan validates every body parameter at once, when the first
-    /// one is reached (FastAPI's order of errors).
-    body_values: Option<Option<Vec<Bound<'py, PyAny>>>>,
-    /// The `Response` injected into the handler and its dependencies.
-    response: Option<Extracted<'py>>,
-    /// Each dependency step's value; `None` if it failed validation.
-    results: SmallVec<[Extracted<'py>; 4]>,
-    /// Dependables called in this request, by cache key.
-    cache: SmallVec<[(usize, Bound<'py, PyAny>); 4]>,
-}
-
 /// Handles a request routed to `route`; `is_async` is its handler's kind.
-///
-/// As FastAPI's `solve_dependencies`: each dependency step in order reads
-/// its parameters and, if neither they nor its own dependencies failed, is
-/// called (or its cached value reused); then the handler's parameters are
-/// read. Any validation error anywhere answers 422 with all of them; an
-/// exception from a dependency is handled like one from the handler.
-pub fn call_route(
-    py: Python<'_>,
+pub async fn call_route(
     route: &'static RouteSpec,
     is_async: bool,
     request: &Request,
     captures: &Captures,
-) -> Outcome {
+) -> Response {
     let call = Call {
         route,
         request,
         captures,
     };
-    // FastAPI reads (and JSON-decodes) the body before validating anything.
-    let body = match route.body_plan {
-        None => None,
-        Some(_) => {
-            let read = if route.body == BodyRead::Form {
-                python_params::read_form(py, &call)
-            } else {
-                python_params::read_body(py, &call)
-            };
-            match read {
-                Ok(body) => Some(body),
-                Err(outcome) => return *outcome,
+    let mut solving = Solving {
+        call: &call,
+        is_async,
+        phase: Phase::ReadBody,
+        awaiting: None,
+        values: RequestValues::default(),
+        cache: SmallVec::new(),
+        exits: ExitStack::default(),
+        response: None,
+        sent: false,
+        raised: None,
+        validation: None,
+    };
+    let mut resumed = None;
+    loop {
+        let advanced = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            Python::attach(|py| solving.advance(py, resumed.take()))
+        }));
+        match advanced {
+            Ok(Advance::Done(response)) => return response,
+            // The loop drops the sender only if it shuts down first.
+            Ok(Advance::Await(done)) => resumed = Some(done.await.ok()),
+            Err(_) => {
+                eprintln!(
+                    "ERROR: turbo panicked while handling {} {} (a bug in turbo; please report it)",
+                    request.method(),
+                    request.path()
+                );
+                return response::internal_error();
             }
         }
-    };
-    let mut solving = Solving {
-        py,
-        call: &call,
-        errors: ValidationErrors::new(),
-        body,
-        body_values: None,
-        response: None,
-        results: SmallVec::new(),
-        cache: SmallVec::new(),
-    };
-    for (step, dependency) in route.dependencies.iter().enumerate() {
+    }
+}
+
+/// Where a request is in its route.
+#[derive(Clone, Copy)]
+enum Phase {
+    ReadBody,
+    /// The dependency step to run next.
+    Step(usize),
+    Handler,
+    /// Closing the exit stacks.
+    Exits,
+}
+
+/// A coroutine the request is waiting for, and what its result is.
+enum Awaiting {
+    /// A step's value (an `async def` dependable's, or an async generator's
+    /// `__aenter__`, which is then entered on the exit stack).
+    Step(usize, Option<Entered>),
+    /// The handler's return value.
+    Handler,
+    /// An async generator's `__aexit__`.
+    Exit,
+}
+
+enum Advance {
+    Done(Response),
+    /// Resume with the finished `concurrent.futures.Future`.
+    Await(oneshot::Receiver<Py<PyAny>>),
+}
+
+/// One request's progress through its route.
+struct Solving<'c> {
+    call: &'c Call<'c>,
+    is_async: bool,
+    phase: Phase,
+    awaiting: Option<Awaiting>,
+    values: RequestValues,
+    /// Dependables called in this request, by cache key.
+    cache: SmallVec<[(usize, Py<PyAny>); 4]>,
+    exits: ExitStack,
+    /// The handler's response, once rendered.
+    response: Option<Response>,
+    /// The response is final: FastAPI has sent it when it closes the
+    /// request scope, so what that scope raises is only logged.
+    sent: bool,
+    /// The exception on its way out through the exit stacks.
+    raised: Option<PyErr>,
+    /// The `RequestValidationError` raised for this request's 422, when
+    /// it had to pass through `yield` dependencies as an exception.
+    validation: Option<Py<PyAny>>,
+}
+
+impl Solving<'_> {
+    /// Runs until the request is answered or must wait for a coroutine;
+    /// `resumed` is the future that the last wait was for.
+    fn advance(&mut self, py: Python<'_>, resumed: Option<Option<Py<PyAny>>>) -> Advance {
+        if let Some(awaiting) = self.awaiting.take() {
+            let result = match resumed.flatten() {
+                Some(future) => python::future_result(py, &future),
+                None => Err(PyRuntimeError::new_err("the asyncio loop dropped a coroutine")),
+            };
+            self.resume(py, awaiting, result);
+        }
+        let route = self.call.route;
+        loop {
+            match self.phase {
+                Phase::ReadBody => {
+                    if let Err(response) = self.read_body(py) {
+                        return Advance::Done(*response);
+                    }
+                    self.phase = Phase::Step(0);
+                }
+                Phase::Step(step) if step < route.dependencies.len() => {
+                    if let Some(done) = self.run_step(py, step) {
+                        return Advance::Await(done);
+                    }
+                }
+                Phase::Step(_) => self.phase = Phase::Handler,
+                Phase::Handler => match self.run_handler(py) {
+                    Ok(Some(done)) => return Advance::Await(done),
+                    Ok(None) => self.phase = Phase::Exits,
+                    Err(response) => return Advance::Done(*response),
+                },
+                Phase::Exits => match self.exits.next() {
+                    Closing::Exit(entered) => {
+                        if let Some(done) = self.exit(py, entered) {
+                            return Advance::Await(done);
+                        }
+                    }
+                    Closing::FunctionClosed => self.function_closed(),
+                    Closing::Closed => return Advance::Done(self.finish(py)),
+                },
+            }
+        }
+    }
+
+    /// FastAPI reads (and JSON-decodes) the body before validating anything.
+    fn read_body(&mut self, py: Python<'_>) -> Result<(), Box<Response>> {
+        let route = self.call.route;
+        if route.body_plan.is_none() {
+            return Ok(());
+        }
+        let body = if route.body == BodyRead::Form {
+            python_params::read_form(py, self.call)
+        } else {
+            python_params::read_body(py, self.call)
+        };
+        self.values.body = Some(body?.unbind());
+        Ok(())
+    }
+
+    /// Runs dependency step `step`: its arguments, then its cached value
+    /// or a call. `Some` if it must wait for a coroutine.
+    fn run_step(&mut self, py: Python<'_>, step: usize) -> Option<oneshot::Receiver<Py<PyAny>>> {
+        let route = self.call.route;
+        let dependency = &route.dependencies[step];
+        self.phase = Phase::Step(step + 1);
         let below_failed = dependency
             .children
             .iter()
-            .any(|child| solving.results[*child].is_none());
-        let arguments = match solving.arguments(dependency.params) {
-            Ok(arguments) => arguments,
-            Err(err) => return Outcome::python_error(py, "cannot build a dependency's arguments", &err),
+            .any(|child| self.values.results[*child].is_none());
+        let arguments = match self.values.arguments(py, self.call, dependency.params) {
+            Ok(arguments) => arguments.filter(|_| !below_failed),
+            Err(err) => return self.raise(err),
         };
-        let cached = solving.cached(dependency.cache_key);
-        let value = match arguments.filter(|_| !below_failed) {
-            None => None,
-            Some(_) if dependency.use_cache && cached.is_some() => cached,
-            Some((args, keyword_names)) => {
-                let dependable = crate::python::dependency(py, route.handler, step);
-                match crate::vectorcall::call(dependable, &args, keyword_names.as_ref()) {
-                    Ok(value) => {
-                        // The first value is cached even under `use_cache=False`, as in FastAPI.
-                        if cached.is_none() {
-                            solving.cache.push((dependency.cache_key, value.clone()));
-                        }
-                        Some(value)
-                    }
-                    Err(err) => return Outcome::Ready(response::render_exception(py, &call, err)),
-                }
+        let Some((args, keyword_names)) = arguments else {
+            self.values.results.push(None);
+            return None;
+        };
+        if dependency.use_cache {
+            if let Some(value) = self.cached(py, dependency.cache_key) {
+                self.values.results.push(Some(value));
+                return None;
             }
+        }
+        let dependable = python::dependency(py, route.handler, step);
+        let called = match crate::vectorcall::call(dependable, &args, keyword_names.as_ref()) {
+            Ok(called) => called,
+            Err(err) => return self.raise(err),
         };
-        solving.results.push(value);
+        let entered = match dependency.kind {
+            DependableKind::Function => return self.record(py, step, Ok(called.unbind()), None),
+            DependableKind::Generator => {
+                let value = called.call_method0(intern!(py, "__enter__"));
+                let entered = Entered {
+                    manager: called.unbind(),
+                    is_async: false,
+                };
+                return self.record(py, step, value.map(Bound::unbind), Some(entered));
+            }
+            DependableKind::Coroutine => None,
+            DependableKind::AsyncGenerator => Some(Entered {
+                manager: called.clone().unbind(),
+                is_async: true,
+            }),
+        };
+        let coroutine = match &entered {
+            Some(entered) => entered.manager.bind(py).call_method0(intern!(py, "__aenter__")),
+            None => Ok(called),
+        };
+        self.submit(coroutine, Awaiting::Step(step, entered))
     }
-    let arguments = match solving.arguments(route.params) {
-        Ok(arguments) => arguments,
-        Err(err) => return Outcome::python_error(py, "cannot build the handler's arguments", &err),
-    };
-    let injected = solving.response.take().flatten();
-    match arguments {
-        Some((args, keyword_names)) if solving.errors.is_empty() => response::invoke(
-            py,
-            &call,
-            is_async,
-            &args,
-            keyword_names.as_ref(),
-            injected.as_ref(),
-        ),
-        _ => response::reject(py, &call, solving.errors, solving.body.as_ref()),
-    }
-}
 
-impl<'py> Solving<'py, '_> {
+    /// A step's value: cached (the first value is cached even under
+    /// `use_cache=False`, as in FastAPI) and, for a generator, its context
+    /// manager entered on its scope's stack. An exception starts unwinding.
+    fn record(
+        &mut self,
+        py: Python<'_>,
+        step: usize,
+        value: PyResult<Py<PyAny>>,
+        entered: Option<Entered>,
+    ) -> Option<oneshot::Receiver<Py<PyAny>>> {
+        let dependency = &self.call.route.dependencies[step];
+        let value = match value {
+            Ok(value) => value,
+            Err(err) => return self.raise(err),
+        };
+        if let Some(entered) = entered {
+            self.exits.push(dependency.scope, entered);
+        }
+        if !self.cache.iter().any(|(key, _)| *key == dependency.cache_key) {
+            self.cache.push((dependency.cache_key, value.clone_ref(py)));
+        }
+        self.values.results.push(Some(value));
+        None
+    }
+
     /// The value an earlier step with this cache key produced.
-    fn cached(&self, key: usize) -> Option<Bound<'py, PyAny>> {
+    fn cached(&self, py: Python<'_>, key: usize) -> Option<Py<PyAny>> {
         self.cache
             .iter()
             .find(|(k, _)| *k == key)
-            .map(|(_, value)| value.clone())
+            .map(|(_, value)| value.clone_ref(py))
     }
 
-    /// Extracts `params` (errors recorded), giving the arguments if every
-    /// one of them has a value.
-    fn arguments(&mut self, params: &'static [ParamSpec]) -> PyResult<Option<Arguments<'py>>> {
-        let py = self.py;
-        let mut values: SmallVec<[Extracted<'py>; 8]> = SmallVec::new();
-        values.resize_with(params.len(), || None);
-        for param in params {
-            values[param.position] = match param.extract {
-                Extract::Body(index) => {
-                    let (body, errors) = (&self.body, &mut self.errors);
-                    let plan = self.call.route.body_plan;
-                    let validated = self.body_values.get_or_insert_with(|| match (body, plan) {
-                        (Some(body), Some(plan)) => python_params::body(body, plan, errors),
-                        _ => None,
-                    });
-                    validated.as_ref().map(|values| values[index].clone())
-                }
-                Extract::Response => {
-                    let errors = &mut self.errors;
-                    self.response
-                        .get_or_insert_with(|| python_params::sub_response(py, errors))
-                        .clone()
-                }
-                Extract::Dependency(step) => self.results[step].clone(),
-                ref extract => extract_param(py, self.call, extract, &mut self.errors),
-            };
-        }
-        let Some(values) = values.into_iter().collect::<Option<SmallVec<[_; 8]>>>() else {
-            return Ok(None);
+    /// The handler's arguments, then the 422 or the call. `Ok(Some)` if it
+    /// must wait for the handler's coroutine; `Err` answers at once.
+    fn run_handler(&mut self, py: Python<'_>) -> Result<Option<oneshot::Receiver<Py<PyAny>>>, Box<Response>> {
+        let route = self.call.route;
+        self.phase = Phase::Exits;
+        let arguments = match self.values.arguments(py, self.call, route.params) {
+            Ok(arguments) => arguments,
+            Err(err) => return Ok(self.raise(err)),
         };
-        // Keyword-only parameters come last in a signature, in position order.
-        let mut keyword: SmallVec<[(usize, &'static str); 4]> = params
-            .iter()
-            .filter(|p| p.keyword_only)
-            .map(|p| (p.position, p.name))
-            .collect();
-        if keyword.is_empty() {
-            return Ok(Some((values, None)));
+        let arguments = arguments.filter(|_| self.values.errors.is_empty());
+        let Some((args, keyword_names)) = arguments else {
+            return self.validation_failed(py).map(|()| None);
+        };
+        let handler = python::handler(py, route.handler);
+        match crate::vectorcall::call(handler, &args, keyword_names.as_ref()) {
+            Ok(coroutine) if self.is_async => Ok(self.submit(Ok(coroutine), Awaiting::Handler)),
+            Ok(value) => {
+                self.render(py, &value);
+                Ok(None)
+            }
+            Err(err) => Ok(self.raise(err)),
         }
-        keyword.sort_unstable();
-        let names = PyTuple::new(py, keyword.iter().map(|(_, name)| PyString::intern(py, name)))?;
-        Ok(Some((values, Some(names))))
+    }
+
+    /// Parameters failed validation. With no `yield` dependency to pass
+    /// through, the 422 is answered at once (no Python exception built);
+    /// otherwise a `RequestValidationError` unwinds through them, as in
+    /// FastAPI, and answers 422 only if it comes out unchanged.
+    fn validation_failed(&mut self, py: Python<'_>) -> Result<(), Box<Response>> {
+        if let Some(err) = self.values.errors.take_internal() {
+            self.raise(err);
+            return Ok(());
+        }
+        if self.exits.is_empty() {
+            let errors = std::mem::take(&mut self.values.errors);
+            let body = self.values.body.as_ref().map(|body| body.bind(py));
+            return Err(Box::new(response::reject(py, self.call, errors, body)));
+        }
+        let body = self.values.body.as_ref().map(|body| body.bind(py).clone());
+        match python::request_validation_error(py, &self.values.errors, body) {
+            Ok(exception) => {
+                self.validation = Some(exception.clone().unbind());
+                self.raise(PyErr::from_value(exception));
+            }
+            Err(err) => {
+                self.raise(err);
+            }
+        }
+        Ok(())
+    }
+
+    /// The handler's return value, rendered as FastAPI serializes it.
+    fn render(&mut self, py: Python<'_>, value: &Bound<'_, PyAny>) {
+        let injected = self.values.injected(py);
+        self.response = Some(response::render_return(py, self.call, value, injected.as_ref()));
+    }
+
+    /// Where an awaited coroutine's result goes.
+    fn resume(&mut self, py: Python<'_>, awaiting: Awaiting, result: PyResult<Bound<'_, PyAny>>) {
+        match awaiting {
+            Awaiting::Step(step, entered) => {
+                self.record(py, step, result.map(Bound::unbind), entered);
+            }
+            Awaiting::Handler => match result {
+                Ok(value) => self.render(py, &value),
+                Err(err) => {
+                    self.raise(err);
+                }
+            },
+            Awaiting::Exit => self.exited(result),
+        }
+    }
+
+    /// Exits one entered context manager with the exception on its way
+    /// out (or none); `Some` if it must wait for an `__aexit__`.
+    fn exit(&mut self, py: Python<'_>, entered: Entered) -> Option<oneshot::Receiver<Py<PyAny>>> {
+        let returned = exit_stack::exit_call(py, &entered, self.raised.as_ref());
+        if !entered.is_async {
+            self.exited(returned);
+            return None;
+        }
+        match returned.and_then(|coroutine| python::submit_coroutine(&coroutine)) {
+            Ok(done) => {
+                self.awaiting = Some(Awaiting::Exit);
+                Some(done)
+            }
+            Err(err) => {
+                self.exited(Err(err));
+                None
+            }
+        }
+    }
+
+    /// What an exit did to the exception on its way out: swallowed it,
+    /// let it pass (`False`), or raised another.
+    fn exited(&mut self, returned: PyResult<Bound<'_, PyAny>>) {
+        match returned {
+            Ok(returned) if exit_stack::suppressed(&returned) => self.raised = None,
+            Ok(_) => {}
+            Err(err) => self.raised = Some(err),
+        }
+    }
+
+    /// The function scope is closed: FastAPI now has the handler's
+    /// response (and sends it), or an exception to handle.
+    fn function_closed(&mut self) {
+        if self.raised.is_some() {
+            self.response = None;
+        } else if self.response.is_none() {
+            // FastAPI's `response = await f(request)` was interrupted and
+            // a function-scope dependency swallowed the exception.
+            self.raised = Some(python::unbound_response_error());
+        } else {
+            self.sent = true;
+        }
+    }
+
+    /// The answer, once both stacks are closed.
+    fn finish(&mut self, py: Python<'_>) -> Response {
+        let raised = self.raised.take();
+        if self.sent {
+            if let Some(err) = raised {
+                // Starlette: the response has started; uvicorn logs it.
+                python::log_exception(py, "exception in ASGI application", &err);
+            }
+            return self.response.take().unwrap_or_else(response::internal_error);
+        }
+        let Some(err) = raised else {
+            // A request-scope dependency swallowed the exception.
+            return response::render_exception(py, self.call, python::response_not_awaited_error(py));
+        };
+        let unchanged = self
+            .validation
+            .as_ref()
+            .is_some_and(|validation| validation.bind(py).is(err.value(py)));
+        if unchanged {
+            let errors = std::mem::take(&mut self.values.errors);
+            let body = self.values.body.as_ref().map(|body| body.bind(py));
+            return response::reject(py, self.call, errors, body);
+        }
+        response::render_exception(py, self.call, err)
+    }
+
+    /// An exception from a dependency or the handler: no further callable
+    /// runs; it unwinds through the exit stacks.
+    fn raise(&mut self, err: PyErr) -> Option<oneshot::Receiver<Py<PyAny>>> {
+        self.raised = Some(err);
+        self.phase = Phase::Exits;
+        None
+    }
+
+    /// Waits for `coroutine` on the event loop, then resumes at `then`.
+    fn submit(
+        &mut self,
+        coroutine: PyResult<Bound<'_, PyAny>>,
+        then: Awaiting,
+    ) -> Option<oneshot::Receiver<Py<PyAny>>> {
+        match coroutine.and_then(|coroutine| python::submit_coroutine(&coroutine)) {
+            Ok(done) => {
+                self.awaiting = Some(then);
+                Some(done)
+            }
+            Err(err) => self.raise(err),
+        }
     }
 }
 
-/// A parameter whose value comes from the request's path, query string,
-/// headers or cookies, or is the request itself.
-fn extract_param<'py>(
-    py: Python<'py>,
-    call: &Call<'_>,
-    extract: &Extract,
-    errors: &mut ValidationErrors,
-) -> Extracted<'py> {
-    let request = call.request;
-    match *extract {
-        Extract::Str(text, fallback, bounds) => extract::str(
-            py,
-            read(call, text).as_deref(),
-            fallback,
-            text.loc(),
-            bounds,
-            errors,
-        ),
-        Extract::Int(text, fallback, bounds) => extract::int(
-            py,
-            read(call, text).as_deref(),
-            fallback,
-            text.loc(),
-            bounds,
-            errors,
-        ),
-        Extract::Float(text, fallback, bounds) => extract::float(
-            py,
-            read(call, text).as_deref(),
-            fallback,
-            text.loc(),
-            bounds,
-            errors,
-        ),
-        Extract::Bool(text, fallback) => {
-            extract::bool(py, read(call, text).as_deref(), fallback, text.loc(), errors)
+impl Drop for Solving<'_> {
+    /// A request dropped while waiting (its connection closed): the
+    /// generators it entered are closed, so their `finally` blocks run.
+    fn drop(&mut self) {
+        if self.exits.is_empty() {
+            return;
         }
-        Extract::Choice(text, fallback, choices) => extract::choice(
-            py,
-            read(call, text).as_deref(),
-            fallback,
-            text.loc(),
-            choices,
-            errors,
-        ),
-        Extract::PathUuid(capture) => extract::uuid(py, call.captures.get(request.path(), capture), errors),
-        Extract::List(texts, item, fallback) => match texts {
-            Texts::Query(key) => {
-                extract::list(py, &request.query_all(key), item, fallback, texts.loc(), errors)
-            }
-            Texts::Header(key) => {
-                extract::list(py, &request.header_all(key), item, fallback, texts.loc(), errors)
-            }
-        },
-        Extract::Adapted(text, field) => {
-            python_params::adapted(py, read(call, text).as_deref(), field, errors)
-        }
-        Extract::AdaptedList(texts, field) => match texts {
-            Texts::Query(key) => python_params::adapted_list(py, &request.query_all(key), field, errors),
-            Texts::Header(key) => python_params::adapted_list(py, &request.header_all(key), field, errors),
-        },
-        Extract::ParamModel(field) => python_params::param_model(py, call, field, errors),
-        Extract::Request => python_params::request(py, call, errors),
-        Extract::Body(_) | Extract::Response | Extract::Dependency(_) => {
-            unreachable!("extracted by Solving::arguments")
-        }
-    }
-}
-
-/// The text of a single-valued parameter, if the request has it.
-fn read<'a>(call: &'a Call<'_>, text: Text) -> Option<Cow<'a, str>> {
-    let request = call.request;
-    match text {
-        Text::Path(capture, _) => Some(Cow::Borrowed(call.captures.get(request.path(), capture))),
-        Text::Query(key) => request.query(key).map(Cow::Borrowed),
-        Text::Header(key) => request.header(key).map(Cow::Owned),
-        Text::Cookie(key) => request.cookie(key).map(Cow::Borrowed),
+        Python::attach(|py| {
+            self.exits
+                .abandon(py, |coroutine| python::submit_coroutine(coroutine).map(drop))
+        });
     }
 }

@@ -5,7 +5,6 @@
 //! cores are used by running more processes (see README).
 
 use std::net::SocketAddr;
-use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -17,7 +16,6 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
-use pyo3::Python;
 use tokio::net::TcpListener;
 
 use crate::python;
@@ -217,20 +215,7 @@ async fn handle(
         Resolution::Route(route) => {
             let spec = server.router.routes[route as usize];
             let is_async = server.app.handlers[spec.handler].is_async;
-            let dispatched = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                Python::attach(|py| call_route(py, spec, is_async, &request, &captures))
-            }));
-            match dispatched {
-                Ok(outcome) => outcome.into_response(&request, &captures).await,
-                Err(_) => {
-                    eprintln!(
-                        "ERROR: turbo panicked while handling {} {} (a bug in turbo; please report it)",
-                        request.method(),
-                        request.path()
-                    );
-                    response::internal_error()
-                }
-            }
+            call_route(spec, is_async, &request, &captures).await
         }
         Resolution::MethodNotAllowed(route) => {
             response::routing_error(&request, Some(server.router.routes[route as usize].allow))

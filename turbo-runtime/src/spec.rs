@@ -135,6 +135,34 @@ pub struct DependencySpec {
     /// The steps of its direct dependencies: if any of them failed, it is
     /// not called (FastAPI skips a dependant with errors below it).
     pub children: &'static [usize],
+    /// How it is called and what gives its value.
+    pub kind: DependableKind,
+    /// `Depends(scope=...)`: when a `yield` dependency's exit code runs.
+    pub scope: ExitScope,
+}
+
+/// What calling a dependable gives, decided from its `def` at build time
+/// (FastAPI asks `inspect` at start-up; the server checks the kind then).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DependableKind {
+    /// `def`, a class, or a callable instance: the value itself.
+    Function,
+    /// `async def`: a coroutine giving the value.
+    Coroutine,
+    /// A generator (`def` with `yield`): the value is what it yields; the
+    /// rest runs as exit code.
+    Generator,
+    /// An async generator (`async def` with `yield`).
+    AsyncGenerator,
+}
+
+/// The stack a `yield` dependency is entered on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExitScope {
+    /// Closed when the handler has returned, before the response is sent.
+    Function,
+    /// Closed after the response is sent (FastAPI's default).
+    Request,
 }
 
 /// One parameter of a handler: where its value comes from and how it is

@@ -8,7 +8,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Constraints, Convertor, Literal, Param, ParamType, Route, Source};
+use crate::ir::{Constraints, Convertor, DependencyScope, Literal, Param, ParamType, Route, Source};
 use crate::plan::{CallablePlan, RoutePlan};
 
 /// `&rt::extract::Choices { ... }` for an Enum or Literal parameter.
@@ -89,10 +89,21 @@ pub fn dependency_specs(plan: &RoutePlan<'_>) -> TokenStream {
         let cache_key = step.cache_key;
         let params = param_specs(plan.route, &step.callable);
         let children = &step.callable.children;
+        let kind = match (callable.is_async, callable.generator) {
+            (false, false) => quote!(Function),
+            (true, false) => quote!(Coroutine),
+            (false, true) => quote!(Generator),
+            (true, true) => quote!(AsyncGenerator),
+        };
+        let scope = match step.scope {
+            DependencyScope::Function => quote!(Function),
+            DependencyScope::Request => quote!(Request),
+        };
         quote! {
             rt::DependencySpec {
                 module: #module, name: #name, use_cache: #use_cache, cache_key: #cache_key,
                 params: #params, children: &[#(#children),*],
+                kind: rt::DependableKind::#kind, scope: rt::ExitScope::#scope,
             }
         }
     });

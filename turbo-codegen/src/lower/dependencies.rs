@@ -1,12 +1,16 @@
 //! `Depends(...)`: each dependable is lowered as a callable of its own
 //! (FastAPI's `Dependant`), with its parameters and sub-dependencies, from
-//! the module that defines it. A dependable is lowered once per project
-//! (routes share the result, so its diagnostics are reported once).
+//! the module that defines it. A dependable is a project function (`def`,
+//! `async def`, with or without `yield`), a class (called with its
+//! `__init__`'s parameters), or an instance of a project class with a
+//! `__call__` method. It is lowered once per project (routes share the
+//! result, so its diagnostics are reported once).
 
 use super::{literal, Lowerer, Scope};
 use crate::diagnostics::{Code, Diagnostic};
-use crate::ir::{Dependency, Handler, Literal, Source};
-use crate::parse::{self, py};
+use crate::ir::{Dependency, DependencyScope, Handler, Literal, Source};
+use crate::parse::py;
+use crate::project::Module;
 
 /// The qualified names FastAPI's `Depends` goes by.
 const DEPENDS: &[&str] = &[
@@ -24,6 +28,25 @@ const SECURITY: &[&str] = &[
     "fastapi.params.Security",
 ];
 
+/// A parameter's `Depends(...)`, where it was found.
+pub(super) struct DependsSite<'e> {
+    /// The module of the annotation alias it came through, if any (the
+    /// call is read there, with that module's imports).
+    pub module: Option<&'e Module>,
+    pub call: &'e py::ExprCall,
+    /// The declared type: `T` of `Annotated[T, Depends()]` or of
+    /// `x: T = Depends()`, which `Depends()` without a dependable calls.
+    pub declared: Option<&'e py::Expr>,
+}
+
+/// What a `Depends()` names, found in the project.
+enum Dependable<'p> {
+    Function(&'p Module, &'p py::StmtFunctionDef),
+    Class(&'p Module, &'p py::StmtClassDef),
+    /// An instance of a project class, called through its `__call__`.
+    Instance(&'p Module, &'p py::StmtClassDef),
+}
+
 impl<'a> Lowerer<'a> {
     fn is_depends(&self, expr: &py::Expr) -> bool {
         is_depends(&self.imports, expr)
@@ -32,34 +55,36 @@ impl<'a> Lowerer<'a> {
     /// The `Depends(...)` call a parameter declares: as its default, in
     /// `Annotated[T, Depends(...)]`, or through a module-level alias of
     /// such an annotation (`SessionDep = Annotated[Session, Depends(get_db)]`,
-    /// from any project module; the call is then read in the alias's
-    /// module, returned with it).
-    pub(super) fn depends_call<'e>(
-        &self,
-        arg: &'e py::ParameterWithDefault,
-    ) -> Option<(Option<&'a crate::project::Module>, &'e py::ExprCall)>
+    /// from any project module).
+    pub(super) fn depends_call<'e>(&self, arg: &'e py::ParameterWithDefault) -> Option<DependsSite<'e>>
     where
         'a: 'e,
     {
-        if let Some(annotation) = arg.parameter.annotation.as_deref() {
-            if let Some(call) = annotated_depends(&self.imports, annotation) {
-                return Some((None, call));
+        let annotation = arg.parameter.annotation.as_deref();
+        if let Some(annotation) = annotation {
+            if let Some((call, declared)) = annotated_depends(&self.imports, annotation) {
+                return Some(DependsSite {
+                    module: None,
+                    call,
+                    declared: Some(declared),
+                });
             }
             if let Some(found) = self.aliased_depends(annotation) {
                 return Some(found);
             }
         }
         match arg.default.as_deref().filter(|d| self.is_depends(d))? {
-            py::Expr::Call(call) => Some((None, call)),
+            py::Expr::Call(call) => Some(DependsSite {
+                module: None,
+                call,
+                declared: annotation,
+            }),
             _ => None,
         }
     }
 
     /// `Depends()` through an annotation alias defined at module level.
-    fn aliased_depends(
-        &self,
-        annotation: &py::Expr,
-    ) -> Option<(Option<&'a crate::project::Module>, &'a py::ExprCall)> {
+    fn aliased_depends(&self, annotation: &py::Expr) -> Option<DependsSite<'a>> {
         if !matches!(annotation, py::Expr::Name(_) | py::Expr::Attribute(_)) {
             return None;
         }
@@ -67,16 +92,27 @@ impl<'a> Lowerer<'a> {
         let (module, name) = self.shared.names.split_module(&qualified)?;
         let value = super::constants::module_assignment(self.shared.project, module, name)?;
         let module = self.shared.project.module(module)?;
-        let call = annotated_depends(&Scope::new(self.shared.names, &module.name), value)?;
-        Some((Some(module), call))
+        let (call, declared) = annotated_depends(&Scope::new(self.shared.names, &module.name), value)?;
+        Some(DependsSite {
+            module: Some(module),
+            call,
+            declared: Some(declared),
+        })
     }
 
-    /// `Depends(f, use_cache=...)`, filling parameter `param` (`None` in
-    /// `dependencies=[...]`).
-    pub(super) fn dependency(&mut self, call: &py::ExprCall, param: Option<usize>) -> Option<Dependency> {
+    /// `Depends(f, use_cache=..., scope=...)`, filling parameter `param`
+    /// (`None` in `dependencies=[...]`); `declared` is the type `Depends()`
+    /// without a dependable calls.
+    pub(super) fn dependency(
+        &mut self,
+        call: &py::ExprCall,
+        param: Option<usize>,
+        declared: Option<&py::Expr>,
+    ) -> Option<Dependency> {
         let span = self.span(call);
         let mut target = call.arguments.args.first();
         let mut use_cache = true;
+        let mut scope = None;
         let mut ok = true;
         for keyword in &call.arguments.keywords {
             match keyword.arg.as_ref().map(|a| a.as_str()) {
@@ -92,28 +128,60 @@ impl<'a> Lowerer<'a> {
                         ok = false;
                     }
                 },
+                Some("scope") => match literal(&keyword.value) {
+                    Some(Literal::Str(value)) if value == "function" => {
+                        scope = Some(DependencyScope::Function)
+                    }
+                    Some(Literal::Str(value)) if value == "request" => scope = Some(DependencyScope::Request),
+                    Some(Literal::None) => {}
+                    _ => {
+                        self.refuse(
+                            self.span(&keyword.value),
+                            "scope must be \"function\" or \"request\"",
+                            "write scope=\"function\" to run the exit code before the response is sent",
+                        );
+                        ok = false;
+                    }
+                },
                 _ => {
                     self.refuse(
                         self.span(keyword),
                         "this option of `Depends()` is not supported by turbo yet",
-                        "turbo reads the dependable and use_cache=",
+                        "turbo reads the dependable, use_cache= and scope=",
                     );
                     ok = false;
                 }
             }
         }
-        let Some(target) = target else {
+        let Some(target) = target.or(declared) else {
             self.refuse(
                 span,
-                "`Depends()` without a dependable is not supported by turbo yet",
-                "FastAPI then calls the annotated class; name a function instead: `Depends(get_thing)`",
+                "`Depends()` without a dependable and without a type to call",
+                "name the dependable: `Depends(get_thing)`",
             );
             return None;
         };
-        let callable = self.dependable(target)?;
+        let (callable, key) = self.dependable(target)?;
+        if let Some(inner) = scope_conflict(&callable, scope) {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::DependencyScope,
+                    inner,
+                    format!(
+                        "the dependency \"{}\" has a scope of \"request\", it cannot depend on dependencies with scope \"function\"",
+                        callable.name.rsplit('.').next().unwrap_or(&callable.name)
+                    ),
+                )
+                .secondary(span, "used here with scope \"request\"")
+                .help("give both the same scope"),
+            );
+            ok = false;
+        }
         ok.then_some(Dependency {
             param,
             use_cache,
+            scope,
+            key,
             span,
             callable,
         })
@@ -137,7 +205,7 @@ impl<'a> Lowerer<'a> {
         let mut ok = true;
         for item in items {
             match item {
-                py::Expr::Call(call) if self.is_depends(item) => match self.dependency(call, None) {
+                py::Expr::Call(call) if self.is_depends(item) => match self.dependency(call, None, None) {
                     Some(dependency) => dependencies.push(dependency),
                     None => ok = false,
                 },
@@ -157,20 +225,85 @@ impl<'a> Lowerer<'a> {
         ok.then_some(dependencies)
     }
 
-    /// The project function a `Depends()` names, lowered with its own
-    /// parameters and dependencies in the module that defines it.
-    fn dependable(&mut self, target: &py::Expr) -> Option<Handler> {
+    /// What `target` names in the project, and the key FastAPI's cache
+    /// knows it by.
+    fn find_dependable(&self, target: &py::Expr) -> Result<(Dependable<'a>, String, String), String> {
+        let project = self.shared.project;
+        let names = self.shared.names;
+        let written = self.file.snippet(self.span(target)).to_owned();
+        // `Depends(RoleChecker(["admin"]))`: a new instance where it is written.
+        if let py::Expr::Call(call) = target {
+            let class = self
+                .imports
+                .resolve(&call.func)
+                .and_then(|qualified| project_class(project, names, &qualified).map(|c| (qualified, c)));
+            return match class {
+                Some((qualified, (module, class))) => {
+                    let key = format!("{}@{}", self.module, self.span(target).start);
+                    Ok((Dependable::Instance(module, class), format!("{qualified}()"), key))
+                }
+                None => Err(format!(
+                    "`{written}` does not create an instance of a class of this project"
+                )),
+            };
+        }
+        let Some(qualified) = self.imports.resolve(target) else {
+            return Err(format!("turbo cannot find `{written}`"));
+        };
+        if let Some(callee) = super::calls::project_function(project, names, &qualified, false) {
+            if callee.class.is_none() {
+                return Ok((
+                    Dependable::Function(callee.module, callee.def),
+                    qualified.clone(),
+                    qualified,
+                ));
+            }
+        }
+        if let Some((module, class)) = project_class(project, names, &qualified) {
+            return Ok((Dependable::Class(module, class), qualified.clone(), qualified));
+        }
+        // `checker = RoleChecker(["admin"])` at module level.
+        let instance = names.split_module(&qualified).and_then(|(module, name)| {
+            let py::Expr::Call(call) = super::constants::module_assignment(project, module, name)? else {
+                return None;
+            };
+            let class = names.resolve(module, &call.func)?;
+            project_class(project, names, &class).map(|found| (class, found))
+        });
+        if let Some((class, (module, found))) = instance {
+            return Ok((
+                Dependable::Instance(module, found),
+                format!("{class}()"),
+                qualified,
+            ));
+        }
+        let in_project = names
+            .split_module(&qualified)
+            .is_some_and(|(module, _)| project.module(module).is_some());
+        Err(if in_project {
+            format!("`{written}` is not a function, a class or an instance turbo can find")
+        } else {
+            format!("`{written}` is not a function of this project")
+        })
+    }
+
+    /// The callable a `Depends()` names, lowered with its own parameters
+    /// and dependencies in the module that defines it, and its cache key.
+    fn dependable(&mut self, target: &py::Expr) -> Option<(Handler, String)> {
         let span = self.span(target);
         let written = self.file.snippet(span).to_owned();
-        let Some(qualified) = self.imports.resolve(target) else {
-            self.refuse(
-                span,
-                format!("turbo cannot find `{written}`"),
-                "name a function of the project",
-            );
-            return None;
+        let (found, identity, key) = match self.find_dependable(target) {
+            Ok(found) => found,
+            Err(message) => {
+                self.refuse(
+                    span,
+                    message,
+                    "depend on a function, class or instance defined at module level in the project",
+                );
+                return None;
+            }
         };
-        if self.dependency_stack.contains(&qualified) {
+        if self.dependency_stack.contains(&identity) {
             self.diags.push(
                 Diagnostic::new(
                     Code::DependencyCycle,
@@ -182,74 +315,106 @@ impl<'a> Lowerer<'a> {
             );
             return None;
         }
-        if let Some(lowered) = self.shared.dependables.borrow().get(&qualified) {
-            return lowered.clone();
-        }
-        let project = self.shared.project;
-        let callee = super::calls::project_function(project, self.shared.names, &qualified, false)
-            .filter(|callee| callee.class.is_none());
-        let Some(callee) = callee else {
-            let is_class = project_class(project, self.shared.names, &qualified);
-            let message = if is_class {
-                format!("`{written}` is a class: class dependencies are not supported by turbo yet")
-            } else if project
-                .module(qualified.rsplit_once('.').map_or("", |(m, _)| m))
-                .is_some()
-            {
-                format!("`{written}` is not a function: turbo compiles dependencies that are `def` functions")
-            } else {
-                format!("`{written}` is not a function of this project")
-            };
-            self.refuse(
-                span,
-                message,
-                "depend on a `def` function defined at module level in the project",
-            );
-            return None;
-        };
-        let def = callee.def;
-        let unsupported = if def.is_async {
-            Some("`async def` dependencies are not supported by turbo yet")
-        } else if parse::is_generator(def) {
-            Some("`yield` dependencies are not supported by turbo yet")
-        } else {
-            None
-        };
-        if let Some(message) = unsupported {
-            let at = crate::parse::span_of(project.files.get(callee.module.file).id, &def.name);
-            self.diags.push(
-                Diagnostic::new(Code::UnsupportedDependency, span, message)
-                    .secondary(at, "defined here")
-                    .help("keep this route on uvicorn for now"),
-            );
-            self.shared.dependables.borrow_mut().insert(qualified, None);
-            return None;
+        if let Some(lowered) = self.shared.dependables.borrow().get(&identity) {
+            return lowered.clone().map(|handler| (handler, key));
         }
         let mut stack = self.dependency_stack.clone();
-        stack.push(qualified.clone());
-        let lowered = {
-            let mut body = Lowerer::new(self.shared, callee.module, &mut *self.diags);
-            body.dependency_stack = stack;
-            let handler = body.handler(def);
-            let refused = handler.params.iter().find(|p| matches!(p.source, Source::Body));
-            match refused {
-                Some(param) => {
-                    let at = param.span;
-                    body.refuse(
-                        at,
-                        "a body parameter in a dependency is not supported by turbo yet",
-                        "read the body in the handler and pass it on",
-                    );
-                    None
-                }
-                None => Some(handler),
-            }
-        };
+        stack.push(identity.clone());
+        let lowered = self.lower_dependable(span, &found, stack);
         self.shared
             .dependables
             .borrow_mut()
-            .insert(qualified, lowered.clone());
-        lowered
+            .insert(identity, lowered.clone());
+        lowered.map(|handler| (handler, key))
+    }
+
+    /// Lowers a found dependable in its own module.
+    fn lower_dependable(
+        &mut self,
+        used_at: crate::source::Span,
+        found: &Dependable<'a>,
+        stack: Vec<String>,
+    ) -> Option<Handler> {
+        let module = match found {
+            Dependable::Function(module, _)
+            | Dependable::Class(module, _)
+            | Dependable::Instance(module, _) => *module,
+        };
+        let mut body = Lowerer::new(self.shared, module, &mut *self.diags);
+        body.dependency_stack = stack;
+        let handler = match *found {
+            Dependable::Function(_, def) => body.callable(def, false),
+            Dependable::Class(_, class) => {
+                let init = method(class, "__init__");
+                let mut handler = match init {
+                    Some(init) => body.callable(init, true),
+                    None if class.bases().is_empty() && class.decorator_list.is_empty() => {
+                        body.class_without_init(class)
+                    }
+                    None => {
+                        let at = body.span(&class.name);
+                        body.diags.push(
+                            Diagnostic::new(
+                                Code::UnsupportedDependency,
+                                used_at,
+                                format!("class `{}` has no `__init__` of its own", class.name),
+                            )
+                            .secondary(at, "defined here")
+                            .help("turbo reads the parameters of a class's own `__init__`; define one"),
+                        );
+                        return None;
+                    }
+                };
+                handler.name = class.name.to_string();
+                handler.is_async = false;
+                handler.generator = false;
+                handler
+            }
+            Dependable::Instance(_, class) => {
+                let Some(call) = method(class, "__call__") else {
+                    let at = body.span(&class.name);
+                    body.diags.push(
+                        Diagnostic::new(
+                            Code::UnsupportedDependency,
+                            used_at,
+                            format!("instances of `{}` are not callable", class.name),
+                        )
+                        .secondary(at, "its class defines no `__call__`")
+                        .help("define `__call__` in the class"),
+                    );
+                    return None;
+                };
+                let mut handler = body.callable(call, true);
+                handler.name = class.name.to_string();
+                handler
+            }
+        };
+        let refused = handler.params.iter().find(|p| matches!(p.source, Source::Body));
+        if let Some(param) = refused {
+            body.refuse(
+                param.span,
+                "a body parameter in a dependency is not supported by turbo yet",
+                "read the body in the handler and pass it on",
+            );
+            return None;
+        }
+        Some(handler)
+    }
+
+    /// A class with no `__init__` and no base: called with no arguments.
+    fn class_without_init(&mut self, class: &py::StmtClassDef) -> Handler {
+        let span = self.span(&class.name);
+        Handler {
+            module: self.module.to_owned(),
+            name: class.name.to_string(),
+            is_async: false,
+            generator: false,
+            span,
+            line: self.file.line_column(span.start as usize).line,
+            params: Vec::new(),
+            returns: None,
+            dependencies: Vec::new(),
+        }
     }
 
     fn refuse(&mut self, span: crate::source::Span, message: impl Into<String>, help: &str) {
@@ -261,22 +426,43 @@ impl<'a> Lowerer<'a> {
     }
 }
 
-/// Whether `qualified` names a class defined at the top level of a project module.
-fn project_class(
-    project: &crate::project::Project,
+/// FastAPI's `DependencyScopeError`: a generator used with scope
+/// "request" (given or computed) with a sub-dependency of scope
+/// "function". The sub-dependency's `Depends()` is returned.
+fn scope_conflict(callable: &Handler, scope: Option<DependencyScope>) -> Option<crate::source::Span> {
+    if !callable.generator || scope.unwrap_or(DependencyScope::Request) != DependencyScope::Request {
+        return None;
+    }
+    callable
+        .dependencies
+        .iter()
+        .find(|d| d.param.is_some() && d.scope == Some(DependencyScope::Function))
+        .map(|d| d.span)
+}
+
+/// A method defined in the class's own body.
+fn method<'c>(class: &'c py::StmtClassDef, name: &str) -> Option<&'c py::StmtFunctionDef> {
+    class
+        .body
+        .iter()
+        .filter_map(py::Stmt::as_function_def_stmt)
+        .rfind(|def| def.name.as_str() == name)
+}
+
+/// The class `qualified` names, defined at the top level of a project module.
+fn project_class<'p>(
+    project: &'p crate::project::Project,
     names: &crate::project::names::Names,
     qualified: &str,
-) -> bool {
-    let Some((module, name)) = names.split_module(qualified) else {
-        return false;
-    };
-    project.module(module).is_some_and(|module| {
-        module
-            .stmts
-            .iter()
-            .filter_map(py::Stmt::as_class_def_stmt)
-            .any(|class| class.name.as_str() == name)
-    })
+) -> Option<(&'p Module, &'p py::StmtClassDef)> {
+    let (module, name) = names.split_module(qualified)?;
+    let module = project.module(module)?;
+    let class = module
+        .stmts
+        .iter()
+        .filter_map(py::Stmt::as_class_def_stmt)
+        .rfind(|class| class.name.as_str() == name)?;
+    Some((module, class))
 }
 
 /// Whether `expr` is a `Depends(...)` call, with `scope`'s imports.
@@ -288,8 +474,11 @@ fn is_depends(scope: &Scope<'_>, expr: &py::Expr) -> bool {
 }
 
 /// The `Depends(...)` in `Annotated[T, ..., Depends(...)]` (the last one,
-/// as FastAPI takes it).
-fn annotated_depends<'e>(scope: &Scope<'_>, annotation: &'e py::Expr) -> Option<&'e py::ExprCall> {
+/// as FastAPI takes it), and `T`.
+fn annotated_depends<'e>(
+    scope: &Scope<'_>,
+    annotation: &'e py::Expr,
+) -> Option<(&'e py::ExprCall, &'e py::Expr)> {
     let py::Expr::Subscript(subscript) = annotation else {
         return None;
     };
@@ -303,7 +492,7 @@ fn annotated_depends<'e>(scope: &Scope<'_>, annotation: &'e py::Expr) -> Option<
         return None;
     };
     match tuple.elts.iter().skip(1).rfind(|item| is_depends(scope, item))? {
-        py::Expr::Call(call) => Some(call),
+        py::Expr::Call(call) => Some((call, tuple.elts.first()?)),
         _ => None,
     }
 }

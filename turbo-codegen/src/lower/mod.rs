@@ -535,8 +535,17 @@ impl Lowerer<'_> {
 
     /// The handler a route calls: the function `def`.
     fn handler(&mut self, def: &py::StmtFunctionDef) -> Handler {
+        self.callable(def, false)
+    }
+
+    /// A function as FastAPI calls it: its parameters and dependencies;
+    /// `bound`: its first parameter is bound by the call (`self` of a
+    /// method called on an instance, or of a class's `__init__`).
+    pub(super) fn callable(&mut self, def: &py::StmtFunctionDef, bound: bool) -> Handler {
         let args = &*def.parameters;
-        for arg in &args.posonlyargs {
+        let skip_posonly = usize::from(bound && !args.posonlyargs.is_empty());
+        let skip_args = usize::from(bound && args.posonlyargs.is_empty());
+        for arg in args.posonlyargs.iter().skip(skip_posonly) {
             self.diags.push(
                 Diagnostic::new(
                     Code::UnsupportedParamKind,
@@ -582,18 +591,18 @@ impl Lowerer<'_> {
             .map(|returns| self.file.snippet(self.span(returns)).to_owned());
         let mut params = Vec::new();
         let mut dependencies = Vec::new();
-        let positional = args.args.iter().map(|a| (a, false));
+        let positional = args.args.iter().skip(skip_args).map(|a| (a, false));
         let keyword_only = args.kwonlyargs.iter().map(|a| (a, true));
         for (arg, keyword_only) in positional.chain(keyword_only) {
-            if let Some((alias_module, call)) = self.depends_call(arg) {
-                let dependency = match alias_module {
+            if let Some(site) = self.depends_call(arg) {
+                let dependency = match site.module {
                     // Read where the alias is defined, with that module's imports.
                     Some(module) => {
                         let mut there = Lowerer::new(self.shared, module, &mut *self.diags);
                         there.dependency_stack = self.dependency_stack.clone();
-                        there.dependency(call, Some(params.len()))
+                        there.dependency(site.call, Some(params.len()), site.declared)
                     }
-                    None => self.dependency(call, Some(params.len())),
+                    None => self.dependency(site.call, Some(params.len()), site.declared),
                 };
                 dependencies.extend(dependency);
                 params.push(self.object_param(arg, crate::ir::Source::Depends, keyword_only));
@@ -607,6 +616,7 @@ impl Lowerer<'_> {
             module: self.module.to_owned(),
             name: format!("{}{}", self.qualname, def.name),
             is_async: def.is_async,
+            generator: parse::is_generator(def),
             span,
             line,
             params,

@@ -5,25 +5,32 @@ from typing import Annotated
 from fastapi import Body, Depends
 
 
-async def async_user():
-    return "ann"
+class Base:
+    def __init__(self, skip: int = 0):
+        self.skip = skip
+
+
+class Inherited(Base):
+    """FastAPI would call Base.__init__; turbo reads a class's own `__init__` only."""
+
+
+class NotCallable:
+    pass
+
+
+not_callable = NotCallable()
 
 
 def session():
     yield "db"
 
 
-class Pagination:
-    def __init__(self, skip: int = 0):
-        self.skip = skip
+def function_scoped():
+    yield "x"
 
 
-class Checker:
-    def __call__(self):
-        return True
-
-
-checker = Checker()
+def repository(db: Annotated[str, Depends(function_scoped, scope="function")]):
+    yield db
 
 
 def with_body(payload: dict = Body()):

@@ -1,18 +1,18 @@
 from fastapi import Depends, FastAPI
 
 from app import deps
-from app.deps import Pagination, checker
+from app.deps import Inherited, not_callable
 
 app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
 
 
 @app.get("/a")
-def a(user=Depends(deps.async_user), db=Depends(deps.session)):
-    return [user, db]
+def a(repo=Depends(deps.repository), db=Depends(deps.session, scope="module")):
+    return [repo, db]
 
 
 @app.get("/b")
-def b(page=Depends(Pagination), ok=Depends(checker), other=Depends()):
+def b(page=Depends(Inherited), ok=Depends(not_callable), other=Depends()):
     return page
 
 
