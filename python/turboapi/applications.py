@@ -15,7 +15,10 @@ class FastAPI(APIRouter):
     """Accepts FastAPI's constructor arguments; turbo reads them statically."""
 
     def __init__(self, **options: Any) -> None:
-        super().__init__(default_response_class=options.get("default_response_class"))
+        super().__init__(
+            default_response_class=options.get("default_response_class"),
+            dependencies=options.get("dependencies"),
+        )
         self._turbo_options = options
         #: `@app.exception_handler(...)` registrations: class or status code → handler.
         self._turbo_exception_handlers: Dict[Any, Callable[..., Any]] = dict(options.get("exception_handlers") or {})

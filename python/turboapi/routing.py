@@ -38,10 +38,18 @@ def _check_prefix(prefix: str) -> None:
 class APIRouter:
     """Accepts FastAPI's ``APIRouter`` arguments; turbo reads them statically."""
 
-    def __init__(self, *, prefix: str = "", default_response_class: Any = None, **options: Any) -> None:
+    def __init__(
+        self,
+        *,
+        prefix: str = "",
+        default_response_class: Any = None,
+        dependencies: Optional[Sequence[Any]] = None,
+        **options: Any,
+    ) -> None:
         _check_prefix(prefix)
         self.prefix = prefix
         self.default_response_class = default_response_class
+        self.dependencies = list(dependencies or [])
         self._turbo_options = options
         #: Routes and inclusions, in the order they were added.
         self._turbo_entries: List[Union[APIRoute, _Inclusion]] = []
@@ -55,6 +63,8 @@ class APIRouter:
         **options: Any,
     ) -> None:
         methods = tuple(m.upper() for m in (methods or ["GET"]))
+        # FastAPI copies the router's dependencies into the route when it is added.
+        options = {**options, "dependencies": [*self.dependencies, *(options.get("dependencies") or [])]}
         self._turbo_entries.append(APIRoute(self.prefix + path, methods, endpoint, options))
 
     def api_route(self, path: str, *, methods: Optional[Sequence[str]] = None, **options: Any):
@@ -118,17 +128,28 @@ def _includes(router: APIRouter, target: APIRouter) -> bool:
     return False
 
 
-def _routes(router: APIRouter, prefix: str, outer_classes: Tuple[Any, ...] = ()) -> Iterator[APIRoute]:
+def _routes(
+    router: APIRouter,
+    prefix: str,
+    outer_classes: Tuple[Any, ...] = (),
+    outer_dependencies: Sequence[Any] = (),
+) -> Iterator[APIRoute]:
     """The routes of `router` with `prefix` joined; `outer_classes` are the
     `default_response_class` values of the inclusions and routers above,
-    innermost first."""
+    innermost first; `outer_dependencies` what the inclusions above add
+    before a route's own dependencies (each inclusion: its parent router's,
+    then its own `dependencies=`), outermost first."""
     classes = (router.default_response_class, *outer_classes)
     for entry in router._turbo_entries:
         if isinstance(entry, _Inclusion):
             inner = (entry.options.get("default_response_class"), *classes)
-            yield from _routes(entry.router, prefix + router.prefix + entry.prefix, inner)
+            dependencies = [*outer_dependencies, *router.dependencies, *(entry.options.get("dependencies") or [])]
+            yield from _routes(entry.router, prefix + router.prefix + entry.prefix, inner, dependencies)
         else:
-            yield entry._replace(path=prefix + entry.path, options=_with_response_class(entry.options, classes))
+            options = _with_response_class(entry.options, classes)
+            if outer_dependencies:
+                options = {**options, "dependencies": [*outer_dependencies, *options["dependencies"]]}
+            yield entry._replace(path=prefix + entry.path, options=options)
 
 
 def _with_response_class(options: dict, classes: Tuple[Any, ...]) -> dict:

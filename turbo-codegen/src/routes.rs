@@ -35,8 +35,14 @@ pub struct RouteEntry<'a> {
 /// One `Depends()` of a route's dependency tree.
 #[derive(Serialize)]
 pub struct DependencyEntry<'a> {
-    /// The dependable, qualified (`app.api.deps.current_user`).
+    /// The dependable, qualified (`app.api.deps.current_user`); an
+    /// instance by its variable, or `Class(…)` where it is created inline.
     pub callable: String,
+    /// `function`, `async`, `generator` or `async generator`.
+    pub kind: &'static str,
+    /// `Depends(scope=...)`, if given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<crate::ir::DependencyScope>,
     /// The parameter it fills; absent for `dependencies=[...]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub param: Option<&'a str>,
@@ -102,7 +108,18 @@ fn dependency_entries(callable: &Handler) -> Vec<DependencyEntry<'_>> {
         .dependencies
         .iter()
         .map(|dependency| DependencyEntry {
-            callable: dependency.callable.qualified(),
+            callable: if dependency.key.contains('@') {
+                format!("{}(…)", dependency.callable.qualified())
+            } else {
+                dependency.key.clone()
+            },
+            kind: match (dependency.callable.is_async, dependency.callable.generator) {
+                (false, false) => "function",
+                (true, false) => "async",
+                (false, true) => "generator",
+                (true, true) => "async generator",
+            },
+            scope: dependency.scope,
             param: dependency.param.map(|index| callable.params[index].name.as_str()),
             no_cache: !dependency.use_cache,
             params: param_entries(&dependency.callable),
@@ -127,10 +144,27 @@ fn param_text(p: &ParamEntry<'_>) -> String {
 fn tree(dependencies: &[DependencyEntry<'_>], depth: usize, out: &mut String) {
     for dependency in dependencies {
         let params: Vec<String> = dependency.params.iter().map(param_text).collect();
-        let cache = if dependency.no_cache {
-            "  (use_cache=False)"
+        let mut notes = Vec::new();
+        if dependency.kind != "function" {
+            notes.push(dependency.kind.to_owned());
+        }
+        if let Some(scope) = dependency.scope {
+            notes.push(format!(
+                "scope=\"{}\"",
+                if scope == crate::ir::DependencyScope::Function {
+                    "function"
+                } else {
+                    "request"
+                }
+            ));
+        }
+        if dependency.no_cache {
+            notes.push("use_cache=False".to_owned());
+        }
+        let cache = if notes.is_empty() {
+            String::new()
         } else {
-            ""
+            format!("  ({})", notes.join(", "))
         };
         out.push_str(&format!(
             "{}└─ {}({}){cache}\n",

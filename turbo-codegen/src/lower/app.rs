@@ -35,7 +35,7 @@ const DOC_ONLY_APP_OPTIONS: &[&str] = &[
 const DOCS_OPTIONS: &[&str] = &["openapi_url", "docs_url", "redoc_url"];
 
 /// An application or router object created at module level.
-pub struct Object {
+pub struct Object<'p> {
     /// Canonical name, e.g. `app.api.routes.items.router`.
     pub qualified: String,
     /// The variable in its module.
@@ -47,6 +47,9 @@ pub struct Object {
     pub span: Span,
     /// `FastAPI(default_response_class=...)`, qualified.
     pub default_response_class: Option<String>,
+    /// `dependencies=[...]` of the constructor, with the module it is
+    /// written in: prepended to every route added to the object.
+    pub dependencies: Option<(&'p crate::project::Module, &'p py::Expr)>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -58,11 +61,11 @@ pub enum ObjectKind {
 
 /// Every application and router object of the project.
 #[derive(Default)]
-pub struct Objects {
-    pub list: Vec<Object>,
+pub struct Objects<'p> {
+    pub list: Vec<Object<'p>>,
 }
 
-impl Objects {
+impl Objects<'_> {
     pub fn index(&self, qualified: &str) -> Option<usize> {
         self.list.iter().position(|o| o.qualified == qualified)
     }
@@ -70,12 +73,12 @@ impl Objects {
 
 /// Finds `x = FastAPI(...)` and `x = APIRouter(...)` among the top-level
 /// statements of every module, reporting options turbo cannot serve.
-pub(super) fn find_objects(
-    project: &Project,
+pub(super) fn find_objects<'p>(
+    project: &'p Project,
     names: &Names,
     constants: &Constants<'_>,
     diags: &mut Diagnostics,
-) -> Objects {
+) -> Objects<'p> {
     let mut objects = Objects::default();
     for module in &project.modules {
         let file = project.files.get(module.file);
@@ -109,6 +112,7 @@ pub(super) fn find_objects(
                 prefix: String::new(),
                 span: span_of(file.id, stmt),
                 default_response_class: None,
+                dependencies: dependencies_option(made_in, call),
             };
             if let Some(framework) = imports::application_framework(&class) {
                 object.kind = ObjectKind::App(framework);
@@ -128,11 +132,11 @@ pub(super) fn find_objects(
 
 /// For `--factory` (`app.main:create_app`): the application the factory
 /// `variable` of the entry module builds, as an object of that name.
-pub(super) fn factory_app(
-    project: &Project,
+pub(super) fn factory_app<'p>(
+    project: &'p Project,
     names: &Names,
     variable: &str,
-    objects: &mut Objects,
+    objects: &mut Objects<'p>,
     diags: &mut Diagnostics,
 ) {
     let Some(entry) = project.entry() else { return };
@@ -172,7 +176,25 @@ pub(super) fn factory_app(
         prefix: String::new(),
         span: definition.map_or(file.span(0, 0), |def| span_of(file.id, &def.name)),
         default_response_class: check_app_options(made_file, call, &made_in.name, names, diags),
+        dependencies: dependencies_option(made_in, call),
     });
+}
+
+/// The `dependencies=` of a `FastAPI(...)` or `APIRouter(...)` call.
+fn dependencies_option<'p>(
+    module: &'p crate::project::Module,
+    call: &'p py::ExprCall,
+) -> Option<(&'p crate::project::Module, &'p py::Expr)> {
+    call.arguments
+        .keywords
+        .iter()
+        .find(|keyword| {
+            keyword
+                .arg
+                .as_ref()
+                .is_some_and(|name| name.as_str() == "dependencies")
+        })
+        .map(|keyword| (module, &keyword.value))
 }
 
 /// For a call of a project factory function or method: the module defining it, the
@@ -258,8 +280,9 @@ fn check_router_options(
     let mut prefix = String::new();
     let mut default_response_class = None;
     for (name, keyword) in named_options(file, call, "APIRouter", "prefix=\"/items\"", diags) {
-        // `redirect_slashes` is ignored by FastAPI once the router is included.
-        if DOC_ONLY_ROUTER_OPTIONS.contains(&name) || name == "redirect_slashes" {
+        // `redirect_slashes` is ignored by FastAPI once the router is
+        // included; `dependencies` are lowered with the routes.
+        if DOC_ONLY_ROUTER_OPTIONS.contains(&name) || name == "redirect_slashes" || name == "dependencies" {
             continue;
         }
         if name == "prefix" {
@@ -331,8 +354,9 @@ fn check_app_options(
                 continue;
             }
         }
-        // Looked up by the server at start-up, as Starlette does.
-        if name == "exception_handlers" {
+        // Looked up by the server at start-up, as Starlette does;
+        // `dependencies` are lowered with the routes.
+        if name == "exception_handlers" || name == "dependencies" {
             continue;
         }
         if name == "debug" && matches!(&keyword.value, py::Expr::BooleanLiteral(b) if !b.value) {

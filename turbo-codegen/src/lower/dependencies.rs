@@ -225,6 +225,27 @@ impl<'a> Lowerer<'a> {
         ok.then_some(dependencies)
     }
 
+    /// The `dependencies=` of app or router `object` (lowered once, in the
+    /// module that creates it): FastAPI prepends them to each route added
+    /// to it, and to the routes of each router included into it.
+    pub(super) fn object_dependencies(&mut self, object: usize) -> Vec<Dependency> {
+        if let Some(lowered) = self.shared.object_dependencies.borrow().get(&object) {
+            return lowered.clone();
+        }
+        let lowered = match self.shared.objects.list[object].dependencies {
+            Some((module, value)) => {
+                let mut there = Lowerer::new(self.shared, module, &mut *self.diags);
+                there.route_dependencies(value).unwrap_or_default()
+            }
+            None => Vec::new(),
+        };
+        self.shared
+            .object_dependencies
+            .borrow_mut()
+            .insert(object, lowered.clone());
+        lowered
+    }
+
     /// What `target` names in the project, and the key FastAPI's cache
     /// knows it by.
     fn find_dependable(&self, target: &py::Expr) -> Result<(Dependable<'a>, String, String), String> {

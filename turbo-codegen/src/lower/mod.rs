@@ -110,6 +110,7 @@ pub fn lower(
         executed: &executed,
         app_variable: &app_object.variable,
         dependables: Default::default(),
+        object_dependencies: Default::default(),
     };
     let mut entries = Vec::new();
     for module in &project.modules {
@@ -234,13 +235,15 @@ struct Shared<'a> {
     names: &'a Names,
     constants: &'a Constants<'a>,
     classes: &'a Classes,
-    objects: &'a Objects,
+    objects: &'a Objects<'a>,
     /// Functions run by calls turbo follows ([`calls::executed_functions`]).
     executed: &'a std::collections::BTreeSet<String>,
     /// The variable of the application object, for help texts.
     app_variable: &'a str,
     /// Dependables lowered so far, by qualified name (`None`: refused).
     dependables: std::cell::RefCell<std::collections::HashMap<String, Option<Handler>>>,
+    /// The `dependencies=` of each app or router, lowered when first used.
+    object_dependencies: std::cell::RefCell<std::collections::HashMap<usize, Vec<crate::ir::Dependency>>>,
 }
 
 /// Lowers the statements of one module.
@@ -535,6 +538,18 @@ impl Lowerer<'_> {
 
     /// The handler a route calls: the function `def`.
     fn handler(&mut self, def: &py::StmtFunctionDef) -> Handler {
+        let returns = def.returns.as_deref();
+        if let Some(stream) = returns.and_then(|r| self.streaming_annotation(r)) {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::UnsupportedReturnAnnotation,
+                    self.span(returns.expect("checked above")),
+                    format!("a handler annotated to return `{stream}`"),
+                )
+                .label("FastAPI streams the items of a generator handler (JSON Lines or server-sent events)")
+                .help("streaming responses are not supported by turbo yet; return a list instead"),
+            );
+        }
         self.callable(def, false)
     }
 
@@ -574,19 +589,9 @@ impl Lowerer<'_> {
                 );
             }
         }
-        let returns = def.returns.as_deref();
-        if let Some(stream) = returns.and_then(|r| self.streaming_annotation(r)) {
-            self.diags.push(
-                Diagnostic::new(
-                    Code::UnsupportedReturnAnnotation,
-                    self.span(returns.expect("checked above")),
-                    format!("a handler annotated to return `{stream}`"),
-                )
-                .label("FastAPI streams the items of a generator handler (JSON Lines or server-sent events)")
-                .help("streaming responses are not supported by turbo yet; return a list instead"),
-            );
-        }
-        let returns = returns
+        let returns = def
+            .returns
+            .as_deref()
             .filter(|returns| !is_none(returns))
             .map(|returns| self.file.snippet(self.span(returns)).to_owned());
         let mut params = Vec::new();

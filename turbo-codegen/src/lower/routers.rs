@@ -36,6 +36,9 @@ pub(super) enum Item {
         prefix_span: Span,
         /// `include_router(default_response_class=...)` was given.
         response_class: bool,
+        /// What the inclusion prepends to the included routes: the
+        /// parent's `dependencies=`, then the call's.
+        dependencies: Vec<crate::ir::Dependency>,
         span: Span,
     },
 }
@@ -53,12 +56,7 @@ pub(super) const DOC_ONLY_ROUTER_OPTIONS: &[&str] = &[
 
 /// `include_router()` options that change how the included routes are
 /// served, which turbo does not implement yet.
-const UNSUPPORTED_INCLUDE_OPTIONS: &[&str] = &[
-    "dependencies",
-    "default_response_class",
-    "max_body_size",
-    "form_limits",
-];
+const UNSUPPORTED_INCLUDE_OPTIONS: &[&str] = &["default_response_class", "max_body_size", "form_limits"];
 
 /// FastAPI's assertions on a prefix, run when the module is imported.
 pub(super) fn prefix_problem(prefix: &str) -> Option<&'static str> {
@@ -109,6 +107,7 @@ impl Lowerer<'_> {
         let mut prefix = String::new();
         let mut prefix_span = self.span(child_expr);
         let mut response_class = false;
+        let mut dependencies = self.object_dependencies(parent);
         let mut ok = true;
         for extra in call.arguments.args.iter().skip(1) {
             self.diags.push(
@@ -155,6 +154,10 @@ impl Lowerer<'_> {
                     }
                 },
                 _ if DOC_ONLY_ROUTER_OPTIONS.contains(&name) => {}
+                "dependencies" => match self.route_dependencies(&keyword.value) {
+                    Some(mut found) => dependencies.append(&mut found),
+                    None => ok = false,
+                },
                 // Responses are then built in Python, which reads the
                 // effective class from the routers at start-up.
                 "default_response_class"
@@ -202,6 +205,7 @@ impl Lowerer<'_> {
                 prefix,
                 prefix_span,
                 response_class,
+                dependencies,
                 span,
             },
         });
@@ -244,6 +248,9 @@ struct Context {
     via: Vec<String>,
     /// A router or inclusion above sets `default_response_class`.
     response_class: bool,
+    /// The inclusions' dependencies, outermost first: solved before the
+    /// route's own.
+    dependencies: Vec<crate::ir::Dependency>,
 }
 
 fn flatten(
@@ -265,6 +272,11 @@ fn flatten(
                 route.python_response |=
                     context.response_class || objects.list[object].default_response_class.is_some();
                 route.via = context.via.clone();
+                if !context.dependencies.is_empty() {
+                    let own = std::mem::take(&mut route.handler.dependencies);
+                    route.handler.dependencies = context.dependencies.iter().cloned().chain(own).collect();
+                    route.python_response |= super::routes::injects_response(&route.handler);
+                }
                 prefix_path(&mut route, &context.prefix);
                 if super::routes::bind_path_params(&mut route, diags) {
                     routes.push(*route);
@@ -275,6 +287,7 @@ fn flatten(
                 prefix,
                 prefix_span,
                 response_class,
+                dependencies,
                 span,
             } => {
                 if stack.contains(router) {
@@ -299,6 +312,7 @@ fn flatten(
                     inner.prefix.push((prefix.clone(), *prefix_span));
                 }
                 inner.via.push(objects.list[*router].qualified.clone());
+                inner.dependencies.extend(dependencies.iter().cloned());
                 if prefix.is_empty() {
                     empty_path_check(*router, *span, by_object, objects, diags);
                 }

@@ -118,15 +118,14 @@ impl Lowerer<'_> {
         };
         let path = self.path_template(path_expr, object)?;
         let mut handler = handler.clone();
-        // FastAPI solves the decorator's `dependencies=` before the handler's own.
-        dependencies.append(&mut handler.dependencies);
-        handler.dependencies = dependencies;
+        // FastAPI solves the app's or router's `dependencies=`, then the
+        // decorator's, before the handler's own.
+        let mut solved = self.object_dependencies(object);
+        solved.append(&mut dependencies);
+        solved.append(&mut handler.dependencies);
+        handler.dependencies = solved;
         // A `Response` injected anywhere (handler or dependency) shapes the response.
-        python_response |= handler.returns.is_some()
-            || handler
-                .callables()
-                .iter()
-                .any(|callable| callable.params.iter().any(|p| p.source == Source::Response));
+        python_response |= handler.returns.is_some() || injects_response(&handler);
         ok.then_some(Route {
             methods,
             path,
@@ -470,4 +469,13 @@ impl Lowerer<'_> {
         );
         None
     }
+}
+
+/// A `Response` is injected into the handler or one of its dependencies:
+/// it shapes the response, which is then built in Python.
+pub(super) fn injects_response(handler: &Handler) -> bool {
+    handler
+        .callables()
+        .iter()
+        .any(|callable| callable.params.iter().any(|p| p.source == Source::Response))
 }
