@@ -55,3 +55,16 @@ def get_settings():
 @app.get("/deps")
 def with_dependencies(q: str, page: dict = Depends(pagination), settings: dict = Depends(get_settings)):
     return {"q": q, "skip": page["skip"], "limit": page["limit"], "env": settings["env"]}
+
+
+def get_session():
+    session = {"open": True}
+    try:
+        yield session
+    finally:
+        session["open"] = False
+
+
+@app.get("/deps-yield")
+def with_yield_dependency(q: str, page: dict = Depends(pagination), session: dict = Depends(get_session)):
+    return {"q": q, "skip": page["skip"], "limit": page["limit"], "open": session["open"]}

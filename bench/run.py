@@ -36,6 +36,7 @@ ENDPOINTS = {
     "query3": ("/search?q=shoes&page=3&size=20", '{"q":"shoes","page":3,"size":20}'),
     "model": ("/items", '{"name":"hammer","price":9.5,"quantity":2}'),
     "deps": ("/deps?q=hello&limit=5", '{"q":"hello","skip":0,"limit":5,"env":"bench"}'),
+    "deps_yield": ("/deps-yield?q=hello&limit=5", '{"q":"hello","skip":0,"limit":5,"open":true}'),
 }
 
 # Endpoints sent as POST with a JSON body.

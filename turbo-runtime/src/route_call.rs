@@ -40,8 +40,28 @@ pub async fn call_route(
         request,
         captures,
     };
+    let (mut solving, mut done) = match begin(&call, is_async) {
+        Ok(response) => return response,
+        Err(paused) => paused,
+    };
+    loop {
+        // The loop drops the sender only if it shuts down first.
+        let resumed = Some(done.await.ok());
+        match advance_guarded(&mut solving, resumed) {
+            Advance::Done(response) => return response,
+            Advance::Await(next) => done = next,
+        }
+    }
+}
+
+/// A request that waits for a coroutine: its state, boxed so that the
+/// future of a request that never waits (every `def` route) stays small.
+type Paused<'c> = (Box<Solving<'c>>, oneshot::Receiver<Py<PyAny>>);
+
+/// Runs the request as far as it goes without waiting.
+fn begin<'c>(call: &'c Call<'c>, is_async: bool) -> Result<Response, Paused<'c>> {
     let mut solving = Solving {
-        call: &call,
+        call,
         is_async,
         phase: Phase::ReadBody,
         awaiting: None,
@@ -53,25 +73,26 @@ pub async fn call_route(
         raised: None,
         validation: None,
     };
-    let mut resumed = None;
-    loop {
-        let advanced = std::panic::catch_unwind(AssertUnwindSafe(|| {
-            Python::attach(|py| solving.advance(py, resumed.take()))
-        }));
-        match advanced {
-            Ok(Advance::Done(response)) => return response,
-            // The loop drops the sender only if it shuts down first.
-            Ok(Advance::Await(done)) => resumed = Some(done.await.ok()),
-            Err(_) => {
-                eprintln!(
-                    "ERROR: turbo panicked while handling {} {} (a bug in turbo; please report it)",
-                    request.method(),
-                    request.path()
-                );
-                return response::internal_error();
-            }
-        }
+    match advance_guarded(&mut solving, None) {
+        Advance::Done(response) => Ok(response),
+        Advance::Await(done) => Err((Box::new(solving), done)),
     }
+}
+
+/// [`Solving::advance`] under the GIL; a panic (a bug in turbo) is a 500.
+fn advance_guarded(solving: &mut Solving<'_>, resumed: Option<Option<Py<PyAny>>>) -> Advance {
+    let advanced = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        Python::attach(|py| solving.advance(py, resumed))
+    }));
+    advanced.unwrap_or_else(|_| {
+        let request = solving.call.request;
+        eprintln!(
+            "ERROR: turbo panicked while handling {} {} (a bug in turbo; please report it)",
+            request.method(),
+            request.path()
+        );
+        Advance::Done(response::internal_error())
+    })
 }
 
 /// Where a request is in its route.

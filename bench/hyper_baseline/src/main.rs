@@ -48,14 +48,15 @@ fn search(query: &str) -> Response<Full<Bytes>> {
     }
 }
 
-fn with_dependencies(query: &str) -> Response<Full<Bytes>> {
+/// `/deps` (`last` is `"env":"bench"`) and `/deps-yield` (`"open":true`).
+fn with_dependencies(query: &str, last: &str) -> Response<Full<Bytes>> {
     let q = query_value(query, "q");
     let skip = query_value(query, "skip").map_or(Some(0), |s| s.parse::<i64>().ok());
     let limit = query_value(query, "limit").map_or(Some(10), |l| l.parse::<i64>().ok());
     match (q, skip, limit) {
         (Some(q), Some(skip), Some(limit)) => json(
             StatusCode::OK,
-            format!(r#"{{"q":"{q}","skip":{skip},"limit":{limit},"env":"bench"}}"#),
+            format!(r#"{{"q":"{q}","skip":{skip},"limit":{limit},{last}}}"#),
         ),
         _ => json(StatusCode::UNPROCESSABLE_ENTITY, r#"{"detail":"invalid"}"#.to_owned()),
     }
@@ -74,7 +75,10 @@ fn route(request: &Request<hyper::body::Incoming>) -> Response<Full<Bytes>> {
         return search(request.uri().query().unwrap_or(""));
     }
     if path == "/deps" {
-        return with_dependencies(request.uri().query().unwrap_or(""));
+        return with_dependencies(request.uri().query().unwrap_or(""), r#""env":"bench""#);
+    }
+    if path == "/deps-yield" {
+        return with_dependencies(request.uri().query().unwrap_or(""), r#""open":true"#);
     }
     if path == "/" {
         return json(StatusCode::OK, r#"{"message":"Hello, World"}"#.to_owned());
