@@ -189,12 +189,14 @@ fn entry(code: Code) -> (&'static str, &'static str, &'static str) {
             "def read(limit: int = Query(10)): ...   # and check the bound in the handler",
         ),
         Code::UnsupportedDependency => (
-            "A `Depends()` turbo cannot serve yet, or cannot find. turbo compiles dependencies that are \
-             plain `def` functions of the project (in any module), with their own parameters and \
-             dependencies to any depth; `async def` and `yield` dependencies, classes, callable \
-             instances, `Security()` and body parameters inside dependencies come next.",
-            "async def get_user(token: str = Header()): ...\n\n@app.get(\"/me\")\ndef me(user = Depends(get_user)): ...",
-            "def get_user(token: str = Header()): ...\n\n@app.get(\"/me\")\ndef me(user = Depends(get_user)): ...",
+            "A `Depends()` turbo cannot serve yet, or cannot find. turbo compiles dependables of the \
+             project (in any module): `def` and `async def` functions, with or without `yield`; classes \
+             with their own `__init__`; instances of project classes with a `__call__`, with their own \
+             parameters and dependencies to any depth. `Security()`, the `fastapi.security` classes and \
+             body or form parameters inside dependencies come next; lambdas and callables from other \
+             packages are not followed.",
+            "def current_user(payload: dict = Body()): ...\n\n@app.get(\"/me\")\ndef me(user = Depends(current_user)): ...",
+            "def current_user(token: str = Header()): ...\n\n@app.get(\"/me\")\ndef me(user = Depends(current_user)): ...",
         ),
         Code::DependencyCycle => (
             "A dependency depends on itself, directly or through others. FastAPI would recurse until \
