@@ -5,7 +5,7 @@ or a dependency raises, close always), an async app-wide dependency, an
 API key on an `include_router`, a role checker as a callable instance on
 a router and a decorator, pagination as a class (`Depends()` on the
 annotated type), an async generator with scope="function", caching and
-use_cache=False.
+use_cache=False, and the cache keyed by dependable and scope.
 
 Each case starts from a freshly seeded database, sends one request, then
 reads back the events the dependencies recorded (GET /events) and the
@@ -48,6 +48,7 @@ CASES = [
     ("DELETE", "/admin/items/2", ADMIN, None),
     ("DELETE", "/admin/items/2", {"x-role": "clerk"}, None),
     ("GET", "/events", {}, None),
+    ("GET", "/cache-keys", {}, None),
 ]
 
 

@@ -141,7 +141,7 @@ impl<'a> Plan<'a> {
         let mut children = Vec::new();
         for dependency in &callable.dependencies {
             let sub = self.callable(route, true, &dependency.callable, steps, cache_keys);
-            let cache_key = index_of(cache_keys, dependency.key.clone());
+            let cache_key = index_of(cache_keys, cache_identity(dependency));
             children.push(steps.len());
             if let Some(param) = dependency.param {
                 dependency_steps[param] = Some(steps.len());
@@ -192,4 +192,18 @@ fn index_of<T: PartialEq>(list: &mut Vec<T>, item: T) -> usize {
             list.len() - 1
         }
     }
+}
+
+/// What FastAPI's request cache keys a dependency by (`_get_cache_key`):
+/// the dependable and its computed scope (`scope=` as given, else
+/// "request" for a generator), so `Depends(get_db)` and
+/// `Depends(get_db, scope="function")` are two entries.
+fn cache_identity(dependency: &crate::ir::Dependency) -> String {
+    let scope = match dependency.scope {
+        Some(DependencyScope::Function) => "function",
+        Some(DependencyScope::Request) => "request",
+        None if dependency.callable.generator => "request",
+        None => "",
+    };
+    format!("{}|{scope}", dependency.key)
 }

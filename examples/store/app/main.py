@@ -6,7 +6,7 @@ from fastapi import Depends, FastAPI
 
 from app import db
 from app.api import admin, items
-from app.api.deps import EVENTS, request_id, verify_key
+from app.api.deps import EVENTS, numbered, plain_numbered, request_id, verify_key
 
 app = FastAPI(dependencies=[Depends(request_id)], openapi_url=None, docs_url=None, redoc_url=None)
 
@@ -25,3 +25,17 @@ def events():
 def reset() -> None:
     db.reset()
     EVENTS.clear()
+
+
+@app.get("/cache-keys")
+def cache_keys(
+    a: int = Depends(numbered),
+    b: int = Depends(numbered, scope="function"),
+    c: int = Depends(numbered, scope="request"),
+    d: int = Depends(plain_numbered),
+    e: int = Depends(plain_numbered, scope="request"),
+    f: int = Depends(plain_numbered, use_cache=False),
+):
+    """The request's cache is keyed by dependable and scope (`scope=` as
+    given, "request" for a generator without one)."""
+    return [a, b, c, d, e, f]

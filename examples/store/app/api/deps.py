@@ -77,3 +77,14 @@ staff = RoleChecker(["admin", "clerk"])
 def counter() -> int:
     EVENTS.append("counter")
     return len(EVENTS)
+
+
+def numbered() -> Iterator[int]:
+    """A generator counting its calls: FastAPI caches it per scope."""
+    EVENTS.append("numbered")
+    yield len(EVENTS)
+
+
+def plain_numbered() -> int:
+    EVENTS.append("plain")
+    return len(EVENTS)
