@@ -22,6 +22,41 @@ use crate::spec::{AppSpec, DependableKind, RouteSpec};
 /// The `turboapi` package, compiled into every server: (module, is package, source).
 const EMBEDDED_PACKAGE: &[(&str, bool, &str)] = &[
     (
+        "turboapi.security",
+        true,
+        include_str!("../../python/turboapi/security/__init__.py"),
+    ),
+    (
+        "turboapi.security.base",
+        false,
+        include_str!("../../python/turboapi/security/base.py"),
+    ),
+    (
+        "turboapi.security.utils",
+        false,
+        include_str!("../../python/turboapi/security/utils.py"),
+    ),
+    (
+        "turboapi.security.api_key",
+        false,
+        include_str!("../../python/turboapi/security/api_key.py"),
+    ),
+    (
+        "turboapi.security.http",
+        false,
+        include_str!("../../python/turboapi/security/http.py"),
+    ),
+    (
+        "turboapi.security.oauth2",
+        false,
+        include_str!("../../python/turboapi/security/oauth2.py"),
+    ),
+    (
+        "turboapi.security.open_id_connect_url",
+        false,
+        include_str!("../../python/turboapi/security/open_id_connect_url.py"),
+    ),
+    (
         "turboapi",
         true,
         include_str!("../../python/turboapi/__init__.py"),
@@ -642,19 +677,24 @@ mod tests {
     /// server's start-up; every `.py` file must be listed.
     #[test]
     fn every_package_module_is_embedded() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../python/turboapi");
-        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
-            .unwrap()
-            .filter_map(|entry| {
-                let name = entry.unwrap().file_name().into_string().unwrap();
-                let stem = name.strip_suffix(".py")?.to_owned();
-                Some(if stem == "__init__" {
-                    "turboapi".to_owned()
-                } else {
-                    format!("turboapi.{stem}")
-                })
-            })
-            .collect();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../python");
+        let mut on_disk = Vec::new();
+        let mut dirs = vec![root.join("turboapi")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() && path.join("__init__.py").exists() {
+                    dirs.push(path);
+                    continue;
+                }
+                if path.extension().and_then(|e| e.to_str()) != Some("py") {
+                    continue;
+                }
+                let relative = path.strip_prefix(&root).unwrap().with_extension("");
+                let module = relative.to_str().unwrap().replace('/', ".");
+                on_disk.push(module.strip_suffix(".__init__").unwrap_or(&module).to_owned());
+            }
+        }
         let mut embedded: Vec<String> = super::EMBEDDED_PACKAGE
             .iter()
             .map(|(name, _, _)| name.to_string())
