@@ -36,9 +36,7 @@ class APIKeyBase(SecurityBase):
 
     def check_api_key(self, api_key: Optional[str]) -> Optional[str]:
         if not api_key:
-            if self.auto_error:
-                raise self.make_not_authenticated_error()
-            return None
+            return self._not_authenticated()
         return api_key
 
 

@@ -92,3 +92,11 @@ class OpenIdConnect(SecurityBaseModel):
 class SecurityBase:
     model: SecurityBaseModel
     scheme_name: str
+    auto_error: bool
+
+    def _not_authenticated(self) -> None:
+        """No usable credentials: the scheme's 401 (each scheme's
+        `make_not_authenticated_error`), or `None` with `auto_error=False`."""
+        if self.auto_error:
+            raise self.make_not_authenticated_error()
+        return None

@@ -61,12 +61,15 @@ class HTTPBase(SecurityBase):
         )
 
     def __call__(self, request: Request) -> Optional[HTTPAuthorizationCredentials]:
+        return self._credentials(request, None)
+
+    def _credentials(self, request: Request, required: Optional[str]) -> Optional[HTTPAuthorizationCredentials]:
+        """The `Authorization` header's scheme and credentials (the scheme,
+        any case, must be `required` if given)."""
         authorization = request.headers.get("Authorization")
         scheme, credentials = get_authorization_scheme_param(authorization)
-        if not (authorization and scheme and credentials):
-            if self.auto_error:
-                raise self.make_not_authenticated_error()
-            return None
+        if not (authorization and scheme and credentials) or (required and scheme.lower() != required):
+            return self._not_authenticated()
         return HTTPAuthorizationCredentials(scheme=scheme, credentials=credentials)
 
 
@@ -95,9 +98,7 @@ class HTTPBasic(HTTPBase):
         authorization = request.headers.get("Authorization")
         scheme, param = get_authorization_scheme_param(authorization)
         if not authorization or scheme.lower() != "basic":
-            if self.auto_error:
-                raise self.make_not_authenticated_error()
-            return None
+            return self._not_authenticated()
         # A Basic value that does not decode is a 401 even with auto_error=False.
         try:
             data = b64decode(param).decode("ascii")
@@ -125,13 +126,7 @@ class HTTPBearer(HTTPBase):
         self.auto_error = auto_error
 
     def __call__(self, request: Request) -> Optional[HTTPAuthorizationCredentials]:
-        authorization = request.headers.get("Authorization")
-        scheme, credentials = get_authorization_scheme_param(authorization)
-        if not (authorization and scheme and credentials) or scheme.lower() != "bearer":
-            if self.auto_error:
-                raise self.make_not_authenticated_error()
-            return None
-        return HTTPAuthorizationCredentials(scheme=scheme, credentials=credentials)
+        return self._credentials(request, "bearer")
 
 
 class HTTPDigest(HTTPBase):
@@ -150,10 +145,4 @@ class HTTPDigest(HTTPBase):
         self.auto_error = auto_error
 
     def __call__(self, request: Request) -> Optional[HTTPAuthorizationCredentials]:
-        authorization = request.headers.get("Authorization")
-        scheme, credentials = get_authorization_scheme_param(authorization)
-        if not (authorization and scheme and credentials) or scheme.lower() != "digest":
-            if self.auto_error:
-                raise self.make_not_authenticated_error()
-            return None
-        return HTTPAuthorizationCredentials(scheme=scheme, credentials=credentials)
+        return self._credentials(request, "digest")

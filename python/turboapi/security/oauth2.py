@@ -87,10 +87,17 @@ class OAuth2(SecurityBase):
     def __call__(self, request: Request) -> Optional[str]:
         authorization = request.headers.get("Authorization")
         if not authorization:
-            if self.auto_error:
-                raise self.make_not_authenticated_error()
-            return None
+            return self._not_authenticated()
         return authorization
+
+    def _bearer_token(self, request: Request) -> Optional[str]:
+        """The token of an `Authorization: Bearer <token>` header (the
+        scheme in any case)."""
+        authorization = request.headers.get("Authorization")
+        scheme, param = get_authorization_scheme_param(authorization)
+        if not authorization or scheme.lower() != "bearer":
+            return self._not_authenticated()
+        return param
 
 
 class OAuth2PasswordBearer(OAuth2):
@@ -113,13 +120,7 @@ class OAuth2PasswordBearer(OAuth2):
         super().__init__(flows=flows, scheme_name=scheme_name, description=description, auto_error=auto_error)
 
     def __call__(self, request: Request) -> Optional[str]:
-        authorization = request.headers.get("Authorization")
-        scheme, param = get_authorization_scheme_param(authorization)
-        if not authorization or scheme.lower() != "bearer":
-            if self.auto_error:
-                raise self.make_not_authenticated_error()
-            return None
-        return param
+        return self._bearer_token(request)
 
 
 class OAuth2AuthorizationCodeBearer(OAuth2):
@@ -151,13 +152,7 @@ class OAuth2AuthorizationCodeBearer(OAuth2):
         super().__init__(flows=flows, scheme_name=scheme_name, description=description, auto_error=auto_error)
 
     def __call__(self, request: Request) -> Optional[str]:
-        authorization = request.headers.get("Authorization")
-        scheme, param = get_authorization_scheme_param(authorization)
-        if not authorization or scheme.lower() != "bearer":
-            if self.auto_error:
-                raise self.make_not_authenticated_error()
-            return None
-        return param
+        return self._bearer_token(request)
 
 
 class SecurityScopes:

@@ -36,7 +36,5 @@ class OpenIdConnect(SecurityBase):
     def __call__(self, request: Request) -> Optional[str]:
         authorization = request.headers.get("Authorization")
         if not authorization:
-            if self.auto_error:
-                raise self.make_not_authenticated_error()
-            return None
+            return self._not_authenticated()
         return authorization
