@@ -86,14 +86,8 @@ pub(super) fn project_function<'p>(
 ) -> Option<Callee<'p>> {
     let (module, name) = names.split_module(qualified)?;
     let module = project.module(module)?;
-    let function = |stmts: &'p [py::Stmt], name: &str| {
-        stmts
-            .iter()
-            .filter_map(py::Stmt::as_function_def_stmt)
-            .rfind(|def| def.name.as_str() == name)
-    };
     let Some((class, method)) = name.split_once('.') else {
-        let def = function(&module.stmts, name).filter(|_| !on_instance)?;
+        let def = function_in(&module.stmts, name).filter(|_| !on_instance)?;
         return Some(Callee {
             module,
             def,
@@ -102,12 +96,8 @@ pub(super) fn project_function<'p>(
             classmethod: false,
         });
     };
-    let class = module
-        .stmts
-        .iter()
-        .filter_map(py::Stmt::as_class_def_stmt)
-        .rfind(|def| def.name.as_str() == class)?;
-    let def = function(&class.body, method)?;
+    let class = class_in(&module.stmts, class)?;
+    let def = function_in(&class.body, method)?;
     let decorated = |name: &str| {
         def.decorator_list
             .iter()
@@ -124,6 +114,33 @@ pub(super) fn project_function<'p>(
         implicit_first,
         classmethod,
     })
+}
+
+/// The class `qualified` names, defined at the top level of a project module.
+pub(super) fn project_class<'p>(
+    project: &'p Project,
+    names: &Names,
+    qualified: &str,
+) -> Option<(&'p crate::project::Module, &'p py::StmtClassDef)> {
+    let (module, name) = names.split_module(qualified)?;
+    let module = project.module(module)?;
+    Some((module, class_in(&module.stmts, name)?))
+}
+
+/// The last `def name` among `stmts` (a module's, or a class body's: a method).
+pub(super) fn function_in<'s>(stmts: &'s [py::Stmt], name: &str) -> Option<&'s py::StmtFunctionDef> {
+    stmts
+        .iter()
+        .filter_map(py::Stmt::as_function_def_stmt)
+        .rfind(|def| def.name.as_str() == name)
+}
+
+/// The last `class name` among `stmts`.
+fn class_in<'s>(stmts: &'s [py::Stmt], name: &str) -> Option<&'s py::StmtClassDef> {
+    stmts
+        .iter()
+        .filter_map(py::Stmt::as_class_def_stmt)
+        .rfind(|class| class.name.as_str() == name)
 }
 
 /// For a factory: the local variable it returns (if it returns one) and

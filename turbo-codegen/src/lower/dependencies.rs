@@ -6,6 +6,7 @@
 //! `__call__` method. It is lowered once per project (routes share the
 //! result, so its diagnostics are reported once).
 
+use super::calls::function_in;
 use super::{literal, Lowerer, Scope};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::{Dependency, DependencyScope, Handler, Literal, Source};
@@ -254,10 +255,9 @@ impl<'a> Lowerer<'a> {
         let written = self.file.snippet(self.span(target)).to_owned();
         // `Depends(RoleChecker(["admin"]))`: a new instance where it is written.
         if let py::Expr::Call(call) = target {
-            let class = self
-                .imports
-                .resolve(&call.func)
-                .and_then(|qualified| project_class(project, names, &qualified).map(|c| (qualified, c)));
+            let class = self.imports.resolve(&call.func).and_then(|qualified| {
+                super::calls::project_class(project, names, &qualified).map(|c| (qualified, c))
+            });
             return match class {
                 Some((qualified, (module, class))) => {
                     let key = format!("{}@{}", self.module, self.span(target).start);
@@ -280,7 +280,7 @@ impl<'a> Lowerer<'a> {
                 ));
             }
         }
-        if let Some((module, class)) = project_class(project, names, &qualified) {
+        if let Some((module, class)) = super::calls::project_class(project, names, &qualified) {
             return Ok((Dependable::Class(module, class), qualified.clone(), qualified));
         }
         // `checker = RoleChecker(["admin"])` at module level.
@@ -289,7 +289,7 @@ impl<'a> Lowerer<'a> {
                 return None;
             };
             let class = names.resolve(module, &call.func)?;
-            project_class(project, names, &class).map(|found| (class, found))
+            super::calls::project_class(project, names, &class).map(|found| (class, found))
         });
         if let Some((class, (module, found))) = instance {
             return Ok((
@@ -366,7 +366,7 @@ impl<'a> Lowerer<'a> {
         let handler = match *found {
             Dependable::Function(_, def) => body.callable(def, false),
             Dependable::Class(_, class) => {
-                let init = method(class, "__init__");
+                let init = function_in(&class.body, "__init__");
                 let mut handler = match init {
                     Some(init) => body.callable(init, true),
                     None if class.bases().is_empty() && class.decorator_list.is_empty() => {
@@ -392,7 +392,7 @@ impl<'a> Lowerer<'a> {
                 handler
             }
             Dependable::Instance(_, class) => {
-                let Some(call) = method(class, "__call__") else {
+                let Some(call) = function_in(&class.body, "__call__") else {
                     let at = body.span(&class.name);
                     body.diags.push(
                         Diagnostic::new(
@@ -459,31 +459,6 @@ fn scope_conflict(callable: &Handler, scope: Option<DependencyScope>) -> Option<
         .iter()
         .find(|d| d.param.is_some() && d.scope == Some(DependencyScope::Function))
         .map(|d| d.span)
-}
-
-/// A method defined in the class's own body.
-fn method<'c>(class: &'c py::StmtClassDef, name: &str) -> Option<&'c py::StmtFunctionDef> {
-    class
-        .body
-        .iter()
-        .filter_map(py::Stmt::as_function_def_stmt)
-        .rfind(|def| def.name.as_str() == name)
-}
-
-/// The class `qualified` names, defined at the top level of a project module.
-fn project_class<'p>(
-    project: &'p crate::project::Project,
-    names: &crate::project::names::Names,
-    qualified: &str,
-) -> Option<(&'p Module, &'p py::StmtClassDef)> {
-    let (module, name) = names.split_module(qualified)?;
-    let module = project.module(module)?;
-    let class = module
-        .stmts
-        .iter()
-        .filter_map(py::Stmt::as_class_def_stmt)
-        .rfind(|class| class.name.as_str() == name)?;
-    Some((module, class))
 }
 
 /// Whether `expr` is a `Depends(...)` call, with `scope`'s imports.
