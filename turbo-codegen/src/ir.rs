@@ -218,9 +218,16 @@ pub struct Dependency {
 }
 
 impl Dependency {
-    /// FastAPI's computed scope: as given, or `request` for a generator.
+    /// FastAPI's computed scope (`_get_computed_scope`): as given, else
+    /// `request` for a generator, else none.
+    pub fn computed_scope(&self) -> Option<DependencyScope> {
+        self.scope
+            .or(self.callable.generator.then_some(DependencyScope::Request))
+    }
+
+    /// The exit stack a `yield` dependable is entered on.
     pub fn exit_scope(&self) -> DependencyScope {
-        self.scope.unwrap_or(DependencyScope::Request)
+        self.computed_scope().unwrap_or(DependencyScope::Request)
     }
 }
 
@@ -232,6 +239,24 @@ pub enum DependencyScope {
     Function,
     /// After the response is sent.
     Request,
+}
+
+impl DependencyScope {
+    /// `scope="function"` or `scope="request"`.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "function" => Some(Self::Function),
+            "request" => Some(Self::Request),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Function => "function",
+            Self::Request => "request",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

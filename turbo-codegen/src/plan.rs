@@ -199,11 +199,6 @@ fn index_of<T: PartialEq>(list: &mut Vec<T>, item: T) -> usize {
 /// "request" for a generator), so `Depends(get_db)` and
 /// `Depends(get_db, scope="function")` are two entries.
 fn cache_identity(dependency: &crate::ir::Dependency) -> String {
-    let scope = match dependency.scope {
-        Some(DependencyScope::Function) => "function",
-        Some(DependencyScope::Request) => "request",
-        None if dependency.callable.generator => "request",
-        None => "",
-    };
+    let scope = dependency.computed_scope().map_or("", DependencyScope::as_str);
     format!("{}|{scope}", dependency.key)
 }

@@ -149,14 +149,7 @@ fn tree(dependencies: &[DependencyEntry<'_>], depth: usize, out: &mut String) {
             notes.push(dependency.kind.to_owned());
         }
         if let Some(scope) = dependency.scope {
-            notes.push(format!(
-                "scope=\"{}\"",
-                if scope == crate::ir::DependencyScope::Function {
-                    "function"
-                } else {
-                    "request"
-                }
-            ));
+            notes.push(format!("scope=\"{}\"", scope.as_str()));
         }
         if dependency.no_cache {
             notes.push("use_cache=False".to_owned());

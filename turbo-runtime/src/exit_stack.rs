@@ -78,7 +78,7 @@ impl ExitStack {
     /// generator's `aclose()` is left to the event loop.
     pub fn abandon(&mut self, py: Python<'_>, schedule: impl Fn(&Bound<'_, PyAny>) -> PyResult<()>) {
         let entered = self.function.drain(..).rev().chain(self.request.drain(..).rev());
-        for entered in entered.collect::<Vec<_>>() {
+        for entered in entered {
             let manager = entered.manager.bind(py);
             let closed = manager.getattr(intern!(py, "gen")).and_then(|generator| {
                 if entered.is_async {

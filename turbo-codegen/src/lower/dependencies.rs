@@ -130,11 +130,10 @@ impl<'a> Lowerer<'a> {
                     }
                 },
                 Some("scope") => match literal(&keyword.value) {
-                    Some(Literal::Str(value)) if value == "function" => {
-                        scope = Some(DependencyScope::Function)
+                    Some(Literal::None) => scope = None,
+                    Some(Literal::Str(value)) if DependencyScope::parse(&value).is_some() => {
+                        scope = DependencyScope::parse(&value);
                     }
-                    Some(Literal::Str(value)) if value == "request" => scope = Some(DependencyScope::Request),
-                    Some(Literal::None) => {}
                     _ => {
                         self.refuse(
                             self.span(&keyword.value),
