@@ -95,3 +95,24 @@ def test_cleanup_order_is_read_back(store):
         "db:close",
         "request:-",  # GET /events's own app-wide dependency
     ]
+
+
+def test_a_dependable_whose_kind_changed_after_the_build_stops_the_server(turbo, tmp_path):
+    """The server calls a `yield` dependable as a context manager because
+    it was compiled as one: if the source now makes it a plain function,
+    it refuses to start instead of calling it the wrong way."""
+    import shutil
+    import subprocess
+
+    project = tmp_path / "store"
+    shutil.copytree(STORE, project, ignore=shutil.ignore_patterns("__pycache__"))
+    binary = build(turbo, project / "app" / "main.py", tmp_path / "server")
+    deps = project / "app" / "api" / "deps.py"
+    source = deps.read_text()
+    changed = source.replace('    EVENTS.append("numbered")\n    yield len(EVENTS)', '    EVENTS.append("numbered")\n    return len(EVENTS)')
+    assert changed != source
+    deps.write_text(changed)
+    result = subprocess.run([str(binary), "--port", "0"], capture_output=True, text=True, timeout=30)
+    assert result.returncode != 0
+    assert "app.api.deps.numbered of GET /cache-keys is a function" in result.stderr, result.stderr
+    assert "compiled for a generator" in result.stderr, result.stderr
