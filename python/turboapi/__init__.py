@@ -14,7 +14,7 @@ from .applications import FastAPI, TurboAPI
 from .encoders import jsonable_encoder
 from .exceptions import HTTPException
 from .datastructures import UploadFile
-from .params import Body, Cookie, Depends, File, Form, Header, Path, Query
+from .params import Body, Cookie, Depends, File, Form, Header, Path, Query, Security
 from .requests import Request
 from .routing import APIRouter
 from .responses import Response
@@ -33,6 +33,7 @@ __all__ = [
     "Query",
     "Request",
     "Response",
+    "Security",
     "TurboAPI",
     "UploadFile",
     "jsonable_encoder",

@@ -224,7 +224,9 @@ class ParamModel:
 
 class BodyField:
     def __init__(self, handler: Any, name: str) -> None:
+        self.name = name
         annotation, marker, self.default = declaration(handler, name)
+        self.annotation = annotation
         if marker is None:
             marker = _forms.implied_marker(annotation, self.default)
         self.field = Adapter(annotation, marker)
@@ -244,19 +246,43 @@ class BodyField:
         return self.field.validate(value, loc)
 
 
+def should_embed(fields: List[BodyField]) -> bool:
+    """`_should_embed_body_fields`, over the route's flat body parameters."""
+    # The same name declared by several dependencies is one field.
+    if len({field.name for field in fields}) > 1:
+        return True
+    first = fields[0]
+    # Dependencies can use the same name for different form models.
+    if first.form_model is not None and any(
+        field.form_model is None or field.annotation is not first.annotation for field in fields[1:]
+    ):
+        return True
+    # A lone form field is embedded unless it is a model.
+    return first.embed or (first.is_form and first.form_model is None)
+
+
+class RouteBody:
+    """The body parameters of one route, by the callable declaring them
+    (`parts`: (callable, names) in FastAPI's flat order). Whether the body
+    is embedded is decided over all of them; each callable's are validated
+    when it is solved, as FastAPI's `solve_dependencies` does."""
+
+    def __init__(self, parts: List[Tuple[Any, List[str]]]) -> None:
+        fields = [[BodyField(call, name) for name in names] for call, names in parts]
+        embed = should_embed([field for part in fields for field in part])
+        self.parts = [BodyPlan(part, embed) for part in fields]
+
+    def validate(self, part: int, received: Any) -> Tuple[List[Any], List[Dict[str, Any]]]:
+        return self.parts[part].validate(received)
+
+
 class BodyPlan:
-    """The body parameters of one route: FastAPI's `request_body_to_args`,
+    """The body parameters of one callable: FastAPI's `request_body_to_args`,
     for JSON bodies and (with `_forms`) for forms."""
 
-    def __init__(self, handler: Any, names: List[str]) -> None:
-        self.fields = [BodyField(handler, name) for name in names]
-        first = self.fields[0]
-        # `_should_embed_body_fields`: a lone form field is embedded unless it is a model.
-        self.embed = (
-            len(self.fields) > 1
-            or first.embed
-            or (first.is_form and first.form_model is None)
-        )
+    def __init__(self, fields: List[BodyField], embed: bool) -> None:
+        self.fields = fields
+        self.embed = embed
 
     def validate(self, received: Any) -> Tuple[List[Any], List[Dict[str, Any]]]:
         if isinstance(received, FormData):

@@ -1,5 +1,5 @@
 """Parameter declarations: `Query()`, `Path()`, `Header()`, `Cookie()`, `Body()`,
-`Form()`, `File()`.
+`Form()`, `File()`, and the `Depends()`/`Security()` markers.
 
 turbo reads these from the source at compile time (default, alias,
 convert_underscores and documentation options); at run time the server
@@ -96,3 +96,15 @@ class Depends:
         name = getattr(self.dependency, "__name__", type(self.dependency).__name__)
         cache = "" if self.use_cache else ", use_cache=False"
         return f"Depends({name}{cache})"
+
+
+class Security(Depends):
+    """`Security(dependency, scopes=[...])`: a `Depends()` that also
+    declares the OAuth2 scopes the route requires; they reach every
+    `SecurityScopes` parameter below it (the compiler reads them)."""
+
+    def __init__(
+        self, dependency: Any = None, *, scopes: Any = None, use_cache: bool = True, scope: Any = None
+    ) -> None:
+        super().__init__(dependency, use_cache=use_cache, scope=scope)
+        self.scopes = scopes or []

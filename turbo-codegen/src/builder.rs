@@ -118,18 +118,7 @@ pub fn build(app: &App, checked: &Checked, options: &BuildOptions) -> Result<Pat
     let runtime = runtime
         .canonicalize()
         .map_err(io_error("find turbo-runtime at", &runtime))?;
-    // Every module, by its path under the import root, so the server can
-    // tell which changed since the build.
-    let sources: Vec<(String, String)> = checked
-        .files
-        .iter()
-        .map(|file| {
-            let relative = Path::new(&file.name)
-                .strip_prefix(&checked.root)
-                .unwrap_or(Path::new(&file.name));
-            (relative.to_string_lossy().replace('\\', "/"), file.text.clone())
-        })
-        .collect();
+    let sources = checked.project_sources();
     let files = emit::emit_crate(
         app,
         &CrateOptions {

@@ -189,14 +189,14 @@ fn entry(code: Code) -> (&'static str, &'static str, &'static str) {
             "def read(limit: int = Query(10)): ...   # and check the bound in the handler",
         ),
         Code::UnsupportedDependency => (
-            "A `Depends()` turbo cannot serve yet, or cannot find. turbo compiles dependables of the \
-             project (in any module): `def` and `async def` functions, with or without `yield`; classes \
-             with their own `__init__`; instances of project classes with a `__call__`, with their own \
-             parameters and dependencies to any depth. `Security()`, the `fastapi.security` classes and \
-             body or form parameters inside dependencies come next; lambdas and callables from other \
-             packages are not followed.",
-            "def current_user(payload: dict = Body()): ...\n\n@app.get(\"/me\")\ndef me(user = Depends(current_user)): ...",
-            "def current_user(token: str = Header()): ...\n\n@app.get(\"/me\")\ndef me(user = Depends(current_user)): ...",
+            "A `Depends()` or `Security()` turbo cannot serve yet, or cannot find. turbo compiles \
+             dependables of the project (in any module) and the `fastapi.security` classes: `def` and \
+             `async def` functions, with or without `yield`; classes, called with their `__init__`; \
+             instances of classes with a `__call__` (both looked up through the class's bases), with \
+             their own parameters and dependencies to any depth. Lambdas, `functools.partial` and \
+             callables from other packages are not followed.",
+            "from other_package import current_user\n\n@app.get(\"/me\")\ndef me(user = Depends(current_user)): ...",
+            "def current_user(token: str = Header()): ...   # in the project\n\n@app.get(\"/me\")\ndef me(user = Depends(current_user)): ...",
         ),
         Code::DependencyCycle => (
             "A dependency depends on itself, directly or through others. FastAPI would recurse until \

@@ -24,6 +24,7 @@ pub const PROVIDED: &[(&str, &[&str])] = &[
             "Query",
             "Request",
             "Response",
+            "Security",
             "UploadFile",
         ],
     ),
@@ -31,10 +32,40 @@ pub const PROVIDED: &[(&str, &[&str])] = &[
     ("fastapi.datastructures", DATASTRUCTURES),
     ("fastapi.encoders", &["jsonable_encoder"]),
     ("fastapi.exceptions", EXCEPTIONS),
-    ("fastapi.params", &["Depends"]),
+    ("fastapi.params", &["Depends", "Security"]),
     ("fastapi.requests", &["Request"]),
     ("fastapi.responses", RESPONSES),
     ("fastapi.routing", &["APIRoute", "APIRouter"]),
+    ("fastapi.security", SECURITY),
+    (
+        "fastapi.security.api_key",
+        &["APIKeyBase", "APIKeyCookie", "APIKeyHeader", "APIKeyQuery"],
+    ),
+    ("fastapi.security.base", &["SecurityBase"]),
+    (
+        "fastapi.security.http",
+        &[
+            "HTTPAuthorizationCredentials",
+            "HTTPBase",
+            "HTTPBasic",
+            "HTTPBasicCredentials",
+            "HTTPBearer",
+            "HTTPDigest",
+        ],
+    ),
+    (
+        "fastapi.security.oauth2",
+        &[
+            "OAuth2",
+            "OAuth2AuthorizationCodeBearer",
+            "OAuth2PasswordBearer",
+            "OAuth2PasswordRequestForm",
+            "OAuth2PasswordRequestFormStrict",
+            "SecurityScopes",
+        ],
+    ),
+    ("fastapi.security.open_id_connect_url", &["OpenIdConnect"]),
+    ("fastapi.security.utils", &["get_authorization_scheme_param"]),
     ("fastapi.status", &[]),
     // Starlette's modules that apps import from directly: served by the
     // same classes (`turbo_contract::STARLETTE_MODULES`).
@@ -66,6 +97,25 @@ const EXCEPTIONS: &[&str] = &[
     "RequestValidationError",
     "ResponseValidationError",
     "ValidationException",
+];
+
+/// `fastapi.security`: the schemes and forms of `project::provided`.
+const SECURITY: &[&str] = &[
+    "APIKeyCookie",
+    "APIKeyHeader",
+    "APIKeyQuery",
+    "HTTPAuthorizationCredentials",
+    "HTTPBasic",
+    "HTTPBasicCredentials",
+    "HTTPBearer",
+    "HTTPDigest",
+    "OAuth2",
+    "OAuth2AuthorizationCodeBearer",
+    "OAuth2PasswordBearer",
+    "OAuth2PasswordRequestForm",
+    "OAuth2PasswordRequestFormStrict",
+    "OpenIdConnect",
+    "SecurityScopes",
 ];
 
 const DATASTRUCTURES: &[&str] = &["FormData", "Headers", "QueryParams", "UploadFile", "URL"];
@@ -113,6 +163,12 @@ pub fn canonical_external(qualified: &str) -> Option<String> {
             .iter()
             .any(|(name, _)| *name == module)
             .then(|| format!("fastapi.{rest}"));
+    }
+    // `fastapi.security` is read from turbo's own source (`project::provided`).
+    if let Some(rest) = qualified.strip_prefix("fastapi.security") {
+        if rest.is_empty() || rest.starts_with('.') {
+            return Some(format!("turboapi.security{rest}"));
+        }
     }
     if let Some(rest) = qualified.strip_prefix("typing_extensions.") {
         return Some(format!("typing.{rest}"));

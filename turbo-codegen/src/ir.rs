@@ -167,6 +167,10 @@ pub struct Handler {
     /// own parameters are read.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub dependencies: Vec<Dependency>,
+    /// An instance of a `fastapi.security` scheme (a `SecurityBase`):
+    /// FastAPI keys its cache by the route's OAuth2 scopes too.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub security_scheme: bool,
 }
 
 impl Handler {
@@ -207,6 +211,10 @@ pub struct Dependency {
     /// `scope=` of the `Depends(...)`, if given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<DependencyScope>,
+    /// `Security(f, scopes=[...])`: the OAuth2 scopes it adds to those of
+    /// the callables above it (FastAPI's `own_oauth_scopes`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub scopes: Vec<String>,
     /// What FastAPI's per-request cache knows the dependable by: the
     /// function or class (`module.name`), or the instance (the variable
     /// holding it, or the place that creates it).
@@ -336,7 +344,7 @@ impl Route {
     /// FastAPI reads the whole body as a form when any body parameter is a
     /// `Form()`/`File()`.
     pub fn reads_form(&self) -> bool {
-        self.handler.params.iter().any(|p| p.form)
+        self.request_params().any(|p| p.form)
     }
 
     /// Every parameter the route reads from the request: the handler's and
@@ -407,6 +415,8 @@ pub enum Source {
     Request,
     /// The `Response` FastAPI injects for headers, cookies and status.
     Response,
+    /// `SecurityScopes`: the OAuth2 scopes required above the callable.
+    SecurityScopes,
     /// The value a dependency returns ([`Handler::dependencies`]).
     Depends,
 }
@@ -421,6 +431,7 @@ impl Source {
             Source::Body => "body",
             Source::Request => "request",
             Source::Response => "response",
+            Source::SecurityScopes => "security_scopes",
             Source::Depends => "depends",
         }
     }

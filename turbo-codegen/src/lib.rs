@@ -64,6 +64,22 @@ impl Checked {
         self.app.as_ref().filter(|_| !self.has_errors())
     }
 
+    /// The project's modules (not turbo's own it read), each by its path
+    /// under the import root, with its text: what the server hashes to
+    /// tell which changed since the build.
+    pub fn project_sources(&self) -> Vec<(String, String)> {
+        self.files
+            .iter()
+            .filter(|file| !file.name.starts_with(project::provided::FILE_PREFIX))
+            .map(|file| {
+                let relative = std::path::Path::new(&file.name)
+                    .strip_prefix(&self.root)
+                    .unwrap_or(std::path::Path::new(&file.name));
+                (relative.to_string_lossy().replace('\\', "/"), file.text.clone())
+            })
+            .collect()
+    }
+
     /// For `turbo build`: findings about the app's own routes that FastAPI
     /// serves anyway (a duplicate, an unreachable route) are warnings, so
     /// they do not stop the build; `turbo check` still fails on them.

@@ -250,7 +250,7 @@ fn run_check(
             eprintln!(
                 "{}: {routes} routes OK ({} modules)",
                 checked.entry_name(),
-                checked.files.len()
+                checked.project_sources().len()
             );
         }
         ExitCode::SUCCESS

@@ -5,19 +5,37 @@
 //! validates, `Enum` classes). The emitter reads a [`Plan`] and never
 //! rescans the IR or matches items by identity.
 
-use crate::ir::{App, DependencyScope, Handler, Param, ParamType, Route, Source};
+use crate::ir::{App, Dependency, DependencyScope, Handler, Param, ParamType, Route, Source};
 
 /// What the emitter writes for an app.
 pub struct Plan<'a> {
     pub routes: Vec<RoutePlan<'a>>,
-    /// `AppSpec::body_plans`: routes with body parameters, their names.
-    pub body_plans: Vec<(usize, Vec<&'a str>)>,
+    /// `AppSpec::body_plans`: routes with body parameters (in the handler
+    /// or in dependencies).
+    pub body_plans: Vec<BodyPlan<'a>>,
     /// `AppSpec::param_fields`: parameters pydantic validates from text,
     /// with their route and the dependency step declaring them (`None`:
     /// the handler).
     pub param_fields: Vec<ParamField<'a>>,
     /// `AppSpec::enum_classes`: qualified names, in first-use order.
     pub enum_classes: Vec<&'a str>,
+}
+
+/// A route's body parameters, by the callable declaring them, in
+/// FastAPI's flat order (`_get_flat_body_params`: a callable's own, then
+/// each dependency's, depth first). Whether the body is embedded is
+/// decided over all of them; each callable's are validated when it is
+/// solved (FastAPI's order of errors).
+pub struct BodyPlan<'a> {
+    pub route: usize,
+    pub parts: Vec<BodyPart<'a>>,
+}
+
+/// The body parameters of one callable of a route.
+pub struct BodyPart<'a> {
+    /// The dependency step (`None`: the handler).
+    pub step: Option<usize>,
+    pub names: Vec<&'a str>,
 }
 
 /// A parameter pydantic validates from its text.
@@ -45,7 +63,8 @@ pub struct RoutePlan<'a> {
 pub struct Step<'a> {
     pub callable: CallablePlan<'a>,
     pub use_cache: bool,
-    /// Steps calling the same dependable share a key (the request's cache).
+    /// Steps calling the same dependable share a key (the request's cache):
+    /// FastAPI's `_get_cache_key`.
     pub cache_key: usize,
     /// The exit stack a `yield` dependable is entered on.
     pub scope: DependencyScope,
@@ -68,10 +87,15 @@ pub struct CallablePlan<'a> {
     /// The steps of its direct dependencies, in order (including those of
     /// `dependencies=[...]`, whose values are dropped).
     pub children: Vec<usize>,
+    /// Index into its route's [`BodyPlan::parts`], if it has body parameters.
+    pub body_part: Option<usize>,
+    /// What a `SecurityScopes` parameter receives: the OAuth2 scopes of
+    /// the `Security()` calls above it (FastAPI's `_get_oauth_scopes`).
+    pub security_scopes: Vec<String>,
 }
 
 /// The order sources are extracted in.
-const EXTRACTION_ORDER: [Source; 8] = [
+const EXTRACTION_ORDER: [Source; 9] = [
     Source::Path,
     Source::Query,
     Source::Header,
@@ -79,6 +103,7 @@ const EXTRACTION_ORDER: [Source; 8] = [
     Source::Body,
     Source::Request,
     Source::Response,
+    Source::SecurityScopes,
     Source::Depends,
 ];
 
@@ -99,20 +124,10 @@ pub fn plan(app: &App) -> Plan<'_> {
         enum_classes: Vec::new(),
     };
     for (index, route) in app.routes.iter().enumerate() {
-        let body: Vec<&str> = route
-            .handler
-            .params
-            .iter()
-            .filter(|p| p.source == Source::Body)
-            .map(|p| p.name.as_str())
-            .collect();
-        let body_plan = (!body.is_empty()).then(|| {
-            plan.body_plans.push((index, body));
-            plan.body_plans.len() - 1
-        });
         let mut steps = Vec::new();
         let mut cache_keys: Vec<String> = Vec::new();
-        let handler = plan.callable(index, false, &route.handler, &mut steps, &mut cache_keys);
+        let mut handler = plan.callable(index, None, &route.handler, &[], &mut steps, &mut cache_keys);
+        let body_plan = plan.body_plan(index, &mut handler, &mut steps);
         plan.routes.push(RoutePlan {
             index,
             route,
@@ -126,22 +141,35 @@ pub fn plan(app: &App) -> Plan<'_> {
 
 impl<'a> Plan<'a> {
     /// Plans `callable` after planning its dependencies as steps of their
-    /// own; `is_step`: it is a dependable (pushed as the next step by the
-    /// caller), not the handler.
+    /// own. `dependency`: the `Depends()` it is called for (it is pushed as
+    /// the next step by the caller), `None` for the handler; `parent_scopes`:
+    /// the OAuth2 scopes of the `Security()` calls above it.
     fn callable(
         &mut self,
         route: usize,
-        is_step: bool,
+        dependency: Option<&'a Dependency>,
         callable: &'a Handler,
+        parent_scopes: &[String],
         steps: &mut Vec<Step<'a>>,
         cache_keys: &mut Vec<String>,
     ) -> CallablePlan<'a> {
         let params = &callable.params;
+        let own_scopes = dependency.map_or(&[][..], |d| &d.scopes[..]);
+        // What its sub-dependencies get as parent scopes: FastAPI's
+        // `current_scopes`, a plain concatenation.
+        let current_scopes: Vec<String> = parent_scopes.iter().chain(own_scopes).cloned().collect();
         let mut dependency_steps = vec![None; params.len()];
         let mut children = Vec::new();
         for dependency in &callable.dependencies {
-            let sub = self.callable(route, true, &dependency.callable, steps, cache_keys);
-            let cache_key = index_of(cache_keys, cache_identity(dependency));
+            let sub = self.callable(
+                route,
+                Some(dependency),
+                &dependency.callable,
+                &current_scopes,
+                steps,
+                cache_keys,
+            );
+            let cache_key = index_of(cache_keys, cache_identity(dependency, &sub.security_scopes));
             children.push(steps.len());
             if let Some(param) = dependency.param {
                 dependency_steps[param] = Some(steps.len());
@@ -154,7 +182,7 @@ impl<'a> Plan<'a> {
             });
         }
         // Its own step number, now that its dependencies' steps are planned.
-        let step = is_step.then_some(steps.len());
+        let step = dependency.map(|_| steps.len());
         let extraction_order = EXTRACTION_ORDER
             .iter()
             .flat_map(|source| (0..params.len()).filter(move |i| params[*i].source == *source))
@@ -179,8 +207,73 @@ impl<'a> Plan<'a> {
             enum_classes,
             dependency_steps,
             children,
+            body_part: None,
+            security_scopes: oauth_scopes(parent_scopes, own_scopes),
         }
     }
+
+    /// The route's body plan, if any callable of it has body parameters,
+    /// with each such callable's part recorded in its plan.
+    fn body_plan(
+        &mut self,
+        route: usize,
+        handler: &mut CallablePlan<'a>,
+        steps: &mut [Step<'a>],
+    ) -> Option<usize> {
+        // `_get_flat_body_params`: a callable's own, then each child's, depth first.
+        let mut order = Vec::new();
+        let mut pending = vec![None];
+        while let Some(step) = pending.pop() {
+            order.push(step);
+            let plan = step.map_or(&*handler, |s: usize| &steps[s].callable);
+            pending.extend(plan.children.iter().rev().map(|child| Some(*child)));
+        }
+        let mut parts = Vec::new();
+        for step in order {
+            let plan = match step {
+                Some(step) => &mut steps[step].callable,
+                None => &mut *handler,
+            };
+            let names: Vec<&'a str> = plan
+                .callable
+                .params
+                .iter()
+                .filter(|p| p.source == Source::Body)
+                .map(|p| p.name.as_str())
+                .collect();
+            if !names.is_empty() {
+                plan.body_part = Some(parts.len());
+                parts.push(BodyPart { step, names });
+            }
+        }
+        (!parts.is_empty()).then(|| {
+            self.body_plans.push(BodyPlan { route, parts });
+            self.body_plans.len() - 1
+        })
+    }
+}
+
+/// FastAPI's `_get_oauth_scopes`: the parent's scopes, then its own not
+/// already among them.
+fn oauth_scopes(parent: &[String], own: &[String]) -> Vec<String> {
+    let mut scopes = parent.to_vec();
+    for scope in own {
+        if !scopes.contains(scope) {
+            scopes.push(scope.clone());
+        }
+    }
+    scopes
+}
+
+/// FastAPI's `_uses_scopes`: whether the scopes are part of a dependency's
+/// cache key (it declares scopes, reads `SecurityScopes`, is a security
+/// scheme, or one of its dependencies does).
+fn uses_scopes(dependency: &Dependency) -> bool {
+    let callable = &dependency.callable;
+    !dependency.scopes.is_empty()
+        || callable.security_scheme
+        || callable.params.iter().any(|p| p.source == Source::SecurityScopes)
+        || callable.dependencies.iter().any(uses_scopes)
 }
 
 /// The index of `item` in `list`, appended first if it is not there.
@@ -195,10 +288,17 @@ fn index_of<T: PartialEq>(list: &mut Vec<T>, item: T) -> usize {
 }
 
 /// What FastAPI's request cache keys a dependency by (`_get_cache_key`):
-/// the dependable and its computed scope (`scope=` as given, else
-/// "request" for a generator), so `Depends(get_db)` and
-/// `Depends(get_db, scope="function")` are two entries.
-fn cache_identity(dependency: &crate::ir::Dependency) -> String {
+/// the dependable, its OAuth2 scopes (sorted, without repeats) if it uses
+/// them, and its computed scope (`scope=` as given, else "request" for a
+/// generator), so `Depends(get_db)` and `Depends(get_db, scope="function")`
+/// are two entries.
+fn cache_identity(dependency: &Dependency, oauth_scopes: &[String]) -> String {
     let scope = dependency.computed_scope().map_or("", DependencyScope::as_str);
-    format!("{}|{scope}", dependency.key)
+    let mut scopes: Vec<&str> = Vec::new();
+    if uses_scopes(dependency) {
+        scopes = oauth_scopes.iter().map(String::as_str).collect();
+        scopes.sort_unstable();
+        scopes.dedup();
+    }
+    format!("{}|{}|{scope}", dependency.key, scopes.join(" "))
 }

@@ -96,6 +96,7 @@ fn param_is_extractable(route: &Route, param: &Param, diags: &mut Diagnostics) {
         | Source::Body
         | Source::Request
         | Source::Response
+        | Source::SecurityScopes
         | Source::Depends => {}
         Source::Path => {
             let convertor = route

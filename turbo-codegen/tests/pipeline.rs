@@ -67,11 +67,7 @@ fn example_route_manifests() {
 fn generate(name: &str) -> std::collections::BTreeMap<String, String> {
     let checked = example_project(name);
     let app = checked.emittable().unwrap();
-    let sources: Vec<(String, String)> = checked
-        .files
-        .iter()
-        .map(|f| (f.name.clone(), f.text.clone()))
-        .collect();
+    let sources = checked.project_sources();
     emit_crate(
         app,
         &CrateOptions {

@@ -10,7 +10,7 @@ pub mod trie;
 /// Version of `turbo_runtime::__private`, the contract with generated
 /// code. The emitter writes it into every generated crate and the runtime
 /// asserts it at compile time; it changes with every incompatible change.
-pub const API_VERSION: u32 = 15;
+pub const API_VERSION: u32 = 16;
 
 /// The route decorators of `FastAPI` and `APIRouter`, with the method each
 /// implies. `python/turboapi/routing.py` defines one method per entry; a
@@ -37,6 +37,122 @@ pub const STARLETTE_MODULES: &[(&str, &str)] = &[
     ("requests", "turboapi.requests"),
     ("responses", "turboapi.responses"),
     ("status", "turboapi.status"),
+];
+
+/// The `turboapi` package: (module, is package, source). The runtime
+/// embeds it in every server; the compiler reads the signatures of the
+/// dependables it provides (`turboapi.security`) from the same source.
+pub const PYTHON_PACKAGE: &[(&str, bool, &str)] = &[
+    (
+        "turboapi.security",
+        true,
+        include_str!("../../python/turboapi/security/__init__.py"),
+    ),
+    (
+        "turboapi.security.base",
+        false,
+        include_str!("../../python/turboapi/security/base.py"),
+    ),
+    (
+        "turboapi.security.utils",
+        false,
+        include_str!("../../python/turboapi/security/utils.py"),
+    ),
+    (
+        "turboapi.security.api_key",
+        false,
+        include_str!("../../python/turboapi/security/api_key.py"),
+    ),
+    (
+        "turboapi.security.http",
+        false,
+        include_str!("../../python/turboapi/security/http.py"),
+    ),
+    (
+        "turboapi.security.oauth2",
+        false,
+        include_str!("../../python/turboapi/security/oauth2.py"),
+    ),
+    (
+        "turboapi.security.open_id_connect_url",
+        false,
+        include_str!("../../python/turboapi/security/open_id_connect_url.py"),
+    ),
+    (
+        "turboapi",
+        true,
+        include_str!("../../python/turboapi/__init__.py"),
+    ),
+    (
+        "turboapi._dependencies",
+        false,
+        include_str!("../../python/turboapi/_dependencies.py"),
+    ),
+    (
+        "turboapi._body",
+        false,
+        include_str!("../../python/turboapi/_body.py"),
+    ),
+    (
+        "turboapi._forms",
+        false,
+        include_str!("../../python/turboapi/_forms.py"),
+    ),
+    (
+        "turboapi._plans",
+        false,
+        include_str!("../../python/turboapi/_plans.py"),
+    ),
+    (
+        "turboapi._starlette_exceptions",
+        false,
+        include_str!("../../python/turboapi/_starlette_exceptions.py"),
+    ),
+    (
+        "turboapi.datastructures",
+        false,
+        include_str!("../../python/turboapi/datastructures.py"),
+    ),
+    (
+        "turboapi.routing",
+        false,
+        include_str!("../../python/turboapi/routing.py"),
+    ),
+    (
+        "turboapi.requests",
+        false,
+        include_str!("../../python/turboapi/requests.py"),
+    ),
+    (
+        "turboapi.responses",
+        false,
+        include_str!("../../python/turboapi/responses.py"),
+    ),
+    (
+        "turboapi.applications",
+        false,
+        include_str!("../../python/turboapi/applications.py"),
+    ),
+    (
+        "turboapi.encoders",
+        false,
+        include_str!("../../python/turboapi/encoders.py"),
+    ),
+    (
+        "turboapi.params",
+        false,
+        include_str!("../../python/turboapi/params.py"),
+    ),
+    (
+        "turboapi.status",
+        false,
+        include_str!("../../python/turboapi/status.py"),
+    ),
+    (
+        "turboapi.exceptions",
+        false,
+        include_str!("../../python/turboapi/exceptions.py"),
+    ),
 ];
 
 /// FNV-1a, 64 bit: a stable hash of each module's source, embedded by the

@@ -27,9 +27,6 @@ pub struct RequestValues {
     pub errors: ValidationErrors,
     /// The body as read, for routes with body parameters.
     pub body: Option<Py<PyAny>>,
-    /// The body plan validates every body parameter at once, when the first
-    /// one is reached (FastAPI's order of errors).
-    body_values: Option<Option<Vec<Py<PyAny>>>>,
     /// The `Response` injected into the handler and its dependencies.
     response: Option<Option<Py<PyAny>>>,
     /// Each dependency step's value; `None` if it failed validation.
@@ -52,17 +49,22 @@ impl RequestValues {
     ) -> PyResult<Option<Arguments<'py>>> {
         let mut values: SmallVec<[Extracted<'py>; 8]> = SmallVec::new();
         values.resize_with(params.len(), || None);
+        // The callable's body parameters are validated together, when the
+        // first is reached (FastAPI's order of errors).
+        let mut body_values: Option<Option<Vec<Bound<'py, PyAny>>>> = None;
         for param in params {
             values[param.position] = match param.extract {
-                Extract::Body(index) => {
+                Extract::Body(part, index) => {
                     let (body, errors) = (&self.body, &mut self.errors);
                     let plan = call.route.body_plan;
-                    let validated = self.body_values.get_or_insert_with(|| match (body, plan) {
-                        (Some(body), Some(plan)) => python_params::body(body.bind(py), plan, errors)
-                            .map(|values| values.into_iter().map(Bound::unbind).collect()),
+                    let validated = body_values.get_or_insert_with(|| match (body, plan) {
+                        (Some(body), Some(plan)) => python_params::body(body.bind(py), plan, part, errors),
                         _ => None,
                     });
-                    validated.as_ref().map(|values| values[index].bind(py).clone())
+                    validated.as_ref().map(|values| values[index].clone())
+                }
+                Extract::SecurityScopes(scopes) => {
+                    python_params::security_scopes(py, scopes, &mut self.errors)
                 }
                 Extract::Response => {
                     let errors = &mut self.errors;
@@ -156,7 +158,7 @@ fn extract_param<'py>(
         },
         Extract::ParamModel(field) => python_params::param_model(py, call, field, errors),
         Extract::Request => python_params::request(py, call, errors),
-        Extract::Body(_) | Extract::Response | Extract::Dependency(_) => {
+        Extract::Body(..) | Extract::SecurityScopes(_) | Extract::Response | Extract::Dependency(_) => {
             unreachable!("extracted by RequestValues::arguments")
         }
     }

@@ -47,8 +47,8 @@ pub mod __private {
     pub use crate::routing::Router;
     pub use crate::server::serve;
     pub use crate::spec::{
-        AppSpec, BodyPlanSpec, BodyRead, DependableKind, DependencySpec, ExitScope, Extract, HandlerSpec,
-        ParamFieldSpec, ParamSpec, RouteSpec, SourceSpec, Text, Texts,
+        AppSpec, BodyPartSpec, BodyPlanSpec, BodyRead, DependableKind, DependencySpec, ExitScope, Extract,
+        HandlerSpec, ParamFieldSpec, ParamSpec, RouteSpec, SourceSpec, Text, Texts,
     };
     pub use crate::template::{Convertor, Matcher, Piece};
     pub use phf;

@@ -19,120 +19,6 @@ use crate::form::{Content, Form, FormValue};
 use crate::registration::{match_routes, Registered};
 use crate::spec::{AppSpec, DependableKind, RouteSpec};
 
-/// The `turboapi` package, compiled into every server: (module, is package, source).
-const EMBEDDED_PACKAGE: &[(&str, bool, &str)] = &[
-    (
-        "turboapi.security",
-        true,
-        include_str!("../../python/turboapi/security/__init__.py"),
-    ),
-    (
-        "turboapi.security.base",
-        false,
-        include_str!("../../python/turboapi/security/base.py"),
-    ),
-    (
-        "turboapi.security.utils",
-        false,
-        include_str!("../../python/turboapi/security/utils.py"),
-    ),
-    (
-        "turboapi.security.api_key",
-        false,
-        include_str!("../../python/turboapi/security/api_key.py"),
-    ),
-    (
-        "turboapi.security.http",
-        false,
-        include_str!("../../python/turboapi/security/http.py"),
-    ),
-    (
-        "turboapi.security.oauth2",
-        false,
-        include_str!("../../python/turboapi/security/oauth2.py"),
-    ),
-    (
-        "turboapi.security.open_id_connect_url",
-        false,
-        include_str!("../../python/turboapi/security/open_id_connect_url.py"),
-    ),
-    (
-        "turboapi",
-        true,
-        include_str!("../../python/turboapi/__init__.py"),
-    ),
-    (
-        "turboapi._dependencies",
-        false,
-        include_str!("../../python/turboapi/_dependencies.py"),
-    ),
-    (
-        "turboapi._body",
-        false,
-        include_str!("../../python/turboapi/_body.py"),
-    ),
-    (
-        "turboapi._forms",
-        false,
-        include_str!("../../python/turboapi/_forms.py"),
-    ),
-    (
-        "turboapi._plans",
-        false,
-        include_str!("../../python/turboapi/_plans.py"),
-    ),
-    (
-        "turboapi._starlette_exceptions",
-        false,
-        include_str!("../../python/turboapi/_starlette_exceptions.py"),
-    ),
-    (
-        "turboapi.datastructures",
-        false,
-        include_str!("../../python/turboapi/datastructures.py"),
-    ),
-    (
-        "turboapi.routing",
-        false,
-        include_str!("../../python/turboapi/routing.py"),
-    ),
-    (
-        "turboapi.requests",
-        false,
-        include_str!("../../python/turboapi/requests.py"),
-    ),
-    (
-        "turboapi.responses",
-        false,
-        include_str!("../../python/turboapi/responses.py"),
-    ),
-    (
-        "turboapi.applications",
-        false,
-        include_str!("../../python/turboapi/applications.py"),
-    ),
-    (
-        "turboapi.encoders",
-        false,
-        include_str!("../../python/turboapi/encoders.py"),
-    ),
-    (
-        "turboapi.params",
-        false,
-        include_str!("../../python/turboapi/params.py"),
-    ),
-    (
-        "turboapi.status",
-        false,
-        include_str!("../../python/turboapi/status.py"),
-    ),
-    (
-        "turboapi.exceptions",
-        false,
-        include_str!("../../python/turboapi/exceptions.py"),
-    ),
-];
-
 const BOOTSTRAP: &str = include_str!("bootstrap.py");
 
 /// Site-packages directories of the interpreter turbo-runtime was built
@@ -154,7 +40,7 @@ struct Loaded {
     enum_classes: Vec<Py<PyAny>>,
     /// `pydantic.BaseModel`, if the app imported pydantic.
     base_model: Option<Py<PyAny>>,
-    /// One `turboapi._plans.BodyPlan` per [`AppSpec::body_plans`] entry.
+    /// One `turboapi._plans.RouteBody` per [`AppSpec::body_plans`] entry.
     body_plans: Vec<Py<PyAny>>,
     /// One `turboapi._plans.ParamField` per [`AppSpec::param_fields`] entry.
     param_fields: Vec<Py<PyAny>>,
@@ -171,6 +57,8 @@ struct Loaded {
     /// `turboapi._plans.make_request` and `sub_response`.
     make_request: Py<PyAny>,
     sub_response: Py<PyAny>,
+    /// `turboapi.security.SecurityScopes`.
+    security_scopes: Py<PyAny>,
     /// `json.loads`, to hand validation errors to an exception handler.
     json_loads: Py<PyAny>,
     /// The asyncio loop thread's loop, only when some handler is `async def`.
@@ -225,7 +113,7 @@ fn load_attached(
         c"_turbo_bootstrap",
     )?;
     let package = bootstrap.getattr("install_package")?.call1((
-        EMBEDDED_PACKAGE.to_vec(),
+        turbo_contract::PYTHON_PACKAGE.to_vec(),
         turbo_contract::STARLETTE_MODULES.to_vec(),
     ))?;
     let site_dirs: Vec<&str> = BUILD_SITE_DIRS.split(';').filter(|d| !d.is_empty()).collect();
@@ -301,11 +189,20 @@ fn load_attached(
             let Some(handler) = handler_of(plan.handler) else {
                 return Ok(py.None());
             };
-            let names = PyList::new(py, plan.params)?;
-            plans
-                .getattr("BodyPlan")?
-                .call1((handler, names))
-                .map(Bound::unbind)
+            // Each part's parameters are read from the signature of the
+            // callable declaring them.
+            let parts = plan
+                .parts
+                .iter()
+                .map(|part| {
+                    let callable = match part.dependency {
+                        Some(step) => dependencies[plan.handler][step].bind(py),
+                        None => handler,
+                    };
+                    Ok((callable, PyList::new(py, part.params)?))
+                })
+                .collect::<PyResult<Vec<_>>>()?;
+            plans.getattr("RouteBody")?.call1((parts,)).map(Bound::unbind)
         })
         .collect::<PyResult<Vec<_>>>()?;
     let param_fields = spec
@@ -396,6 +293,10 @@ fn load_attached(
         response_class: py.import("turboapi.responses")?.getattr("Response")?.unbind(),
         make_request: plans.getattr("make_request")?.unbind(),
         sub_response: plans.getattr("sub_response")?.unbind(),
+        security_scopes: py
+            .import("turboapi.security")?
+            .getattr("SecurityScopes")?
+            .unbind(),
         json_loads: py.import("json")?.getattr("loads")?.unbind(),
         handlers,
         // Starlette's `HTTPException`: what routing and form errors raise,
@@ -438,11 +339,22 @@ pub fn read_body<'py>(
 }
 
 /// `BodyPlan.validate(received)` of body plan `index`: (values, errors).
-pub fn validate_body<'py>(index: usize, received: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+pub fn validate_body<'py>(
+    index: usize,
+    part: usize,
+    received: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
     let py = received.py();
     loaded().body_plans[index]
         .bind(py)
-        .call_method1(intern!(py, "validate"), (received,))
+        .call_method1(intern!(py, "validate"), (part, received))
+}
+
+/// `SecurityScopes(scopes=[...])`.
+pub fn security_scopes<'py>(py: Python<'py>, scopes: &[&str]) -> PyResult<Bound<'py, PyAny>> {
+    let kwargs = PyDict::new(py);
+    kwargs.set_item(intern!(py, "scopes"), PyList::new(py, scopes)?)?;
+    loaded().security_scopes.bind(py).call((), Some(&kwargs))
 }
 
 /// `validate(*args)` of parameter field `index` (a `ParamField` or a
@@ -695,7 +607,7 @@ mod tests {
                 on_disk.push(module.strip_suffix(".__init__").unwrap_or(&module).to_owned());
             }
         }
-        let mut embedded: Vec<String> = super::EMBEDDED_PACKAGE
+        let mut embedded: Vec<String> = turbo_contract::PYTHON_PACKAGE
             .iter()
             .map(|(name, _, _)| name.to_string())
             .collect();

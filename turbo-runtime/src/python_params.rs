@@ -70,14 +70,25 @@ pub fn read_form<'py>(py: Python<'py>, call: &Call<'_>) -> Result<Bound<'py, PyA
         .map_err(|err| Box::new(crate::response::python_error(py, "cannot read the form", &err)))
 }
 
-/// The body parameters of body plan `index`, validated by pydantic from
-/// what [`read_body`] read, in signature order.
+/// The body parameters of part `part` of body plan `index` (one
+/// callable's), validated by pydantic from what [`read_body`] read, in
+/// signature order.
 pub fn body<'py>(
     body: &Bound<'py, PyAny>,
     index: usize,
+    part: usize,
     errors: &mut ValidationErrors,
 ) -> Option<Vec<Bound<'py, PyAny>>> {
-    validated(errors, crate::python::validate_body(index, body))
+    validated(errors, crate::python::validate_body(index, part, body))
+}
+
+/// `SecurityScopes` with the scopes required above the callable.
+pub fn security_scopes<'py>(
+    py: Python<'py>,
+    scopes: &[&str],
+    errors: &mut ValidationErrors,
+) -> Extracted<'py> {
+    errors.internal(crate::python::security_scopes(py, scopes))
 }
 
 /// A parameter pydantic validates from its text (`None`: not sent).

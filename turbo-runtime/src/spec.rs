@@ -33,13 +33,23 @@ pub struct AppSpec {
     pub enum_classes: &'static [&'static str],
 }
 
-/// The body parameters of one handler, validated together as FastAPI's
-/// `request_body_to_args` does (one parameter is the whole body unless
-/// embedded; several are keys of a JSON object).
+/// The body parameters of one route, by the callable declaring them, in
+/// FastAPI's flat order: whether the body is embedded (one parameter is
+/// the whole body; several are keys of a JSON object or form) is decided
+/// over all of them, and each callable's are validated as FastAPI's
+/// `request_body_to_args` does when that callable is solved.
 #[derive(Debug)]
 pub struct BodyPlanSpec {
     /// Index into [`AppSpec::handlers`].
     pub handler: usize,
+    pub parts: &'static [BodyPartSpec],
+}
+
+/// The body parameters of one callable of a route.
+#[derive(Debug)]
+pub struct BodyPartSpec {
+    /// The dependency step declaring them (`None`: the handler).
+    pub dependency: Option<usize>,
     /// Parameter names, in signature order.
     pub params: &'static [&'static str],
 }
@@ -199,8 +209,10 @@ pub enum Extract {
     /// A pydantic model read from the whole query string, headers or
     /// cookies (index into [`AppSpec::param_fields`]).
     ParamModel(usize),
-    /// The `index`th parameter of the route's body plan.
-    Body(usize),
+    /// Parameter `index` of part `part` of the route's body plan.
+    Body(usize, usize),
+    /// `SecurityScopes`, with the OAuth2 scopes required above the callable.
+    SecurityScopes(&'static [&'static str]),
     /// The `Request`.
     Request,
     /// The `Response` FastAPI injects for headers, cookies and status

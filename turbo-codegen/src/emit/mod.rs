@@ -109,8 +109,17 @@ pub fn main_rs(app: &App, options: &CrateOptions<'_>) -> String {
         }
     });
     let plan = crate::plan::plan(app);
-    let body_plans = plan.body_plans.iter().map(|(handler, names)| {
-        quote! { rt::BodyPlanSpec { handler: #handler, params: &[#(#names),*] } }
+    let body_plans = plan.body_plans.iter().map(|body| {
+        let handler = body.route;
+        let parts = body.parts.iter().map(|part| {
+            let names = &part.names;
+            let dependency = match part.step {
+                Some(step) => quote!(Some(#step)),
+                None => quote!(None),
+            };
+            quote! { rt::BodyPartSpec { dependency: #dependency, params: &[#(#names),*] } }
+        });
+        quote! { rt::BodyPlanSpec { handler: #handler, parts: &[#(#parts),*] } }
     });
     let param_fields = plan.param_fields.iter().map(|field| {
         let handler = field.route;

@@ -58,10 +58,17 @@ pub fn param_specs(route: &Route, plan: &CallablePlan<'_>) -> TokenStream {
             Source::Body => {
                 body_position += 1;
                 let index = body_position - 1;
-                quote!(rt::Extract::Body(#index))
+                let part = plan
+                    .body_part
+                    .expect("a callable with body parameters has its body part");
+                quote!(rt::Extract::Body(#part, #index))
             }
             Source::Response => quote!(rt::Extract::Response),
             Source::Request => quote!(rt::Extract::Request),
+            Source::SecurityScopes => {
+                let scopes = &plan.security_scopes;
+                quote!(rt::Extract::SecurityScopes(&[#(#scopes),*]))
+            }
             Source::Depends => {
                 let step = plan.dependency_steps[position].expect("a Depends() parameter has its step");
                 quote!(rt::Extract::Dependency(#step))

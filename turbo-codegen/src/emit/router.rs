@@ -100,9 +100,7 @@ fn route_spec(plan: &RoutePlan<'_>) -> TokenStream {
     let path = &route.path.raw;
     let status = route.status_code;
     let reads_body = route
-        .handler
-        .params
-        .iter()
+        .request_params()
         .any(|p| matches!(p.source, crate::ir::Source::Body | crate::ir::Source::Request));
     let body = match (route.reads_form(), reads_body) {
         (true, _) => quote!(Form),

@@ -1,15 +1,12 @@
-//! `Depends(...)`: each dependable is lowered as a callable of its own
-//! (FastAPI's `Dependant`), with its parameters and sub-dependencies, from
-//! the module that defines it. A dependable is a project function (`def`,
-//! `async def`, with or without `yield`), a class (called with its
-//! `__init__`'s parameters), or an instance of a project class with a
-//! `__call__` method. It is lowered once per project (routes share the
-//! result, so its diagnostics are reported once).
+//! `Depends(...)` and `Security(...)`: each dependable is lowered as a
+//! callable of its own (FastAPI's `Dependant`), with its parameters and
+//! sub-dependencies, from the module that defines it ([`super::dependables`]
+//! finds it). It is lowered once per project (routes share the result, so
+//! its diagnostics are reported once).
 
-use super::calls::function_in;
 use super::{literal, Lowerer, Scope};
 use crate::diagnostics::{Code, Diagnostic};
-use crate::ir::{Dependency, DependencyScope, Handler, Literal, Source};
+use crate::ir::{Dependency, DependencyScope, Handler, Literal};
 use crate::parse::py;
 use crate::project::Module;
 
@@ -22,11 +19,13 @@ const DEPENDS: &[&str] = &[
     "turboapi.params.Depends",
 ];
 
-/// The qualified names of `Security`, refused for now.
+/// The qualified names of `Security`: a `Depends` with OAuth2 `scopes=`.
 const SECURITY: &[&str] = &[
     "fastapi.Security",
-    "fastapi.param_functions.Security",
     "fastapi.params.Security",
+    "fastapi.param_functions.Security",
+    "turboapi.Security",
+    "turboapi.params.Security",
 ];
 
 /// A parameter's `Depends(...)`, where it was found.
@@ -38,14 +37,6 @@ pub(super) struct DependsSite<'e> {
     /// The declared type: `T` of `Annotated[T, Depends()]` or of
     /// `x: T = Depends()`, which `Depends()` without a dependable calls.
     pub declared: Option<&'e py::Expr>,
-}
-
-/// What a `Depends()` names, found in the project.
-enum Dependable<'p> {
-    Function(&'p Module, &'p py::StmtFunctionDef),
-    Class(&'p Module, &'p py::StmtClassDef),
-    /// An instance of a project class, called through its `__call__`.
-    Instance(&'p Module, &'p py::StmtClassDef),
 }
 
 impl<'a> Lowerer<'a> {
@@ -114,10 +105,23 @@ impl<'a> Lowerer<'a> {
         let mut target = call.arguments.args.first();
         let mut use_cache = true;
         let mut scope = None;
+        let mut scopes = Vec::new();
+        let security = is_security(&self.imports, &call.func);
         let mut ok = true;
         for keyword in &call.arguments.keywords {
             match keyword.arg.as_ref().map(|a| a.as_str()) {
                 Some("dependency") if target.is_none() => target = Some(&keyword.value),
+                Some("scopes") if security => match string_list(&keyword.value) {
+                    Some(list) => scopes = list,
+                    None => {
+                        self.refuse(
+                            self.span(&keyword.value),
+                            "scopes must be a list of string literals",
+                            "write the scopes in place: scopes=[\"items:read\"]",
+                        );
+                        ok = false;
+                    }
+                },
                 Some("use_cache") => match literal(&keyword.value) {
                     Some(Literal::Bool(value)) => use_cache = value,
                     _ => {
@@ -147,7 +151,7 @@ impl<'a> Lowerer<'a> {
                     self.refuse(
                         self.span(keyword),
                         "this option of `Depends()` is not supported by turbo yet",
-                        "turbo reads the dependable, use_cache= and scope=",
+                        "turbo reads the dependable, use_cache=, scope= and (of `Security()`) scopes=",
                     );
                     ok = false;
                 }
@@ -181,6 +185,7 @@ impl<'a> Lowerer<'a> {
             param,
             use_cache,
             scope,
+            scopes,
             key,
             span,
             callable,
@@ -210,14 +215,11 @@ impl<'a> Lowerer<'a> {
                     None => ok = false,
                 },
                 _ => {
-                    let security = matches!(item, py::Expr::Call(call)
-                        if self.imports.resolve(&call.func).is_some_and(|r| SECURITY.contains(&r.as_str())));
-                    let message = if security {
-                        "`Security()` is not supported by turbo yet"
-                    } else {
-                        "expected `Depends(...)`"
-                    };
-                    self.refuse(self.span(item), message, "list `Depends(function)` calls");
+                    self.refuse(
+                        self.span(item),
+                        "expected `Depends(...)`",
+                        "list `Depends(function)` calls",
+                    );
                     ok = false;
                 }
             }
@@ -244,67 +246,6 @@ impl<'a> Lowerer<'a> {
             .borrow_mut()
             .insert(object, lowered.clone());
         lowered
-    }
-
-    /// What `target` names in the project, and the key FastAPI's cache
-    /// knows it by.
-    fn find_dependable(&self, target: &py::Expr) -> Result<(Dependable<'a>, String, String), String> {
-        let project = self.shared.project;
-        let names = self.shared.names;
-        let written = self.file.snippet(self.span(target)).to_owned();
-        // `Depends(RoleChecker(["admin"]))`: a new instance where it is written.
-        if let py::Expr::Call(call) = target {
-            let class = self.imports.resolve(&call.func).and_then(|qualified| {
-                super::calls::project_class(project, names, &qualified).map(|c| (qualified, c))
-            });
-            return match class {
-                Some((qualified, (module, class))) => {
-                    let key = format!("{}@{}", self.module, self.span(target).start);
-                    Ok((Dependable::Instance(module, class), format!("{qualified}()"), key))
-                }
-                None => Err(format!(
-                    "`{written}` does not create an instance of a class of this project"
-                )),
-            };
-        }
-        let Some(qualified) = self.imports.resolve(target) else {
-            return Err(format!("turbo cannot find `{written}`"));
-        };
-        if let Some(callee) = super::calls::project_function(project, names, &qualified, false) {
-            if callee.class.is_none() {
-                return Ok((
-                    Dependable::Function(callee.module, callee.def),
-                    qualified.clone(),
-                    qualified,
-                ));
-            }
-        }
-        if let Some((module, class)) = super::calls::project_class(project, names, &qualified) {
-            return Ok((Dependable::Class(module, class), qualified.clone(), qualified));
-        }
-        // `checker = RoleChecker(["admin"])` at module level.
-        let instance = names.split_module(&qualified).and_then(|(module, name)| {
-            let py::Expr::Call(call) = super::constants::module_assignment(project, module, name)? else {
-                return None;
-            };
-            let class = names.resolve(module, &call.func)?;
-            super::calls::project_class(project, names, &class).map(|found| (class, found))
-        });
-        if let Some((class, (module, found))) = instance {
-            return Ok((
-                Dependable::Instance(module, found),
-                format!("{class}()"),
-                qualified,
-            ));
-        }
-        let in_project = names
-            .split_module(&qualified)
-            .is_some_and(|(module, _)| project.module(module).is_some());
-        Err(if in_project {
-            format!("`{written}` is not a function, a class or an instance turbo can find")
-        } else {
-            format!("`{written}` is not a function of this project")
-        })
     }
 
     /// The callable a `Depends()` names, lowered with its own parameters
@@ -348,95 +289,6 @@ impl<'a> Lowerer<'a> {
         lowered.map(|handler| (handler, key))
     }
 
-    /// Lowers a found dependable in its own module.
-    fn lower_dependable(
-        &mut self,
-        used_at: crate::source::Span,
-        found: &Dependable<'a>,
-        stack: Vec<String>,
-    ) -> Option<Handler> {
-        let module = match found {
-            Dependable::Function(module, _)
-            | Dependable::Class(module, _)
-            | Dependable::Instance(module, _) => *module,
-        };
-        let mut body = Lowerer::new(self.shared, module, &mut *self.diags);
-        body.dependency_stack = stack;
-        let handler = match *found {
-            Dependable::Function(_, def) => body.callable(def, false),
-            Dependable::Class(_, class) => {
-                let init = function_in(&class.body, "__init__");
-                let mut handler = match init {
-                    Some(init) => body.callable(init, true),
-                    None if class.bases().is_empty() && class.decorator_list.is_empty() => {
-                        body.class_without_init(class)
-                    }
-                    None => {
-                        let at = body.span(&class.name);
-                        body.diags.push(
-                            Diagnostic::new(
-                                Code::UnsupportedDependency,
-                                used_at,
-                                format!("class `{}` has no `__init__` of its own", class.name),
-                            )
-                            .secondary(at, "defined here")
-                            .help("turbo reads the parameters of a class's own `__init__`; define one"),
-                        );
-                        return None;
-                    }
-                };
-                handler.name = class.name.to_string();
-                handler.is_async = false;
-                handler.generator = false;
-                handler
-            }
-            Dependable::Instance(_, class) => {
-                let Some(call) = function_in(&class.body, "__call__") else {
-                    let at = body.span(&class.name);
-                    body.diags.push(
-                        Diagnostic::new(
-                            Code::UnsupportedDependency,
-                            used_at,
-                            format!("instances of `{}` are not callable", class.name),
-                        )
-                        .secondary(at, "its class defines no `__call__`")
-                        .help("define `__call__` in the class"),
-                    );
-                    return None;
-                };
-                let mut handler = body.callable(call, true);
-                handler.name = class.name.to_string();
-                handler
-            }
-        };
-        let refused = handler.params.iter().find(|p| matches!(p.source, Source::Body));
-        if let Some(param) = refused {
-            body.refuse(
-                param.span,
-                "a body parameter in a dependency is not supported by turbo yet",
-                "read the body in the handler and pass it on",
-            );
-            return None;
-        }
-        Some(handler)
-    }
-
-    /// A class with no `__init__` and no base: called with no arguments.
-    fn class_without_init(&mut self, class: &py::StmtClassDef) -> Handler {
-        let span = self.span(&class.name);
-        Handler {
-            module: self.module.to_owned(),
-            name: class.name.to_string(),
-            is_async: false,
-            generator: false,
-            span,
-            line: self.file.line_column(span.start as usize).line,
-            params: Vec::new(),
-            returns: None,
-            dependencies: Vec::new(),
-        }
-    }
-
     fn refuse(&mut self, span: crate::source::Span, message: impl Into<String>, help: &str) {
         self.diags.push(
             Diagnostic::new(Code::UnsupportedDependency, span, message.into())
@@ -460,12 +312,37 @@ fn scope_conflict(callable: &Handler, scope: Option<DependencyScope>) -> Option<
         .map(|d| d.span)
 }
 
-/// Whether `expr` is a `Depends(...)` call, with `scope`'s imports.
+/// Whether `expr` is a `Depends(...)` or `Security(...)` call, with
+/// `scope`'s imports.
 fn is_depends(scope: &Scope<'_>, expr: &py::Expr) -> bool {
     let py::Expr::Call(call) = expr else { return false };
+    is_security(scope, &call.func)
+        || scope
+            .resolve(&call.func)
+            .is_some_and(|resolved| DEPENDS.contains(&resolved.as_str()))
+}
+
+/// Whether `func` names `Security`.
+fn is_security(scope: &Scope<'_>, func: &py::Expr) -> bool {
     scope
-        .resolve(&call.func)
-        .is_some_and(|resolved| DEPENDS.contains(&resolved.as_str()))
+        .resolve(func)
+        .is_some_and(|resolved| SECURITY.contains(&resolved.as_str()))
+}
+
+/// `["a", "b"]` or `("a", "b")` of string literals.
+fn string_list(expr: &py::Expr) -> Option<Vec<String>> {
+    let items = match expr {
+        py::Expr::List(list) => &list.elts,
+        py::Expr::Tuple(tuple) => &tuple.elts,
+        _ => return None,
+    };
+    items
+        .iter()
+        .map(|item| match literal(item) {
+            Some(Literal::Str(text)) => Some(text),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The `Depends(...)` in `Annotated[T, ..., Depends(...)]` (the last one,

@@ -15,6 +15,7 @@ mod app;
 mod calls;
 mod classes;
 mod constants;
+mod dependables;
 mod dependencies;
 mod dynamic;
 mod params;
@@ -627,6 +628,7 @@ impl Lowerer<'_> {
             params,
             returns,
             dependencies,
+            security_scheme: false,
         }
     }
 }

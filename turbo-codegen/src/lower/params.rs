@@ -658,11 +658,8 @@ impl Lowerer<'_> {
                 py::Expr::Call(call) => self.imports.resolve(&call.func),
                 _ => None,
             };
-            let help = match callee.as_deref().and_then(|c| c.rsplit_once('.')) {
-                Some(("fastapi" | "fastapi.params" | "fastapi.param_functions", "Security")) => {
-                    "`Security()` is not supported by turbo yet; keep serving this app with uvicorn until it is"
-                }
-                _ if callee.is_some() => {
+            let help = match callee {
+                Some(_) => {
                     "turbo reads literal defaults and Query(), Path(), Header(), Cookie(), Body(), Form() \
                      and File(); a default computed by another call cannot be checked"
                 }
@@ -737,7 +734,8 @@ const CONTAINER_TYPES: &[&str] = &[
 ];
 
 impl Lowerer<'_> {
-    /// `Request` or `Response`: objects FastAPI passes instead of request data.
+    /// `Request`, `Response` or `SecurityScopes`: objects FastAPI passes
+    /// instead of request data.
     fn injected(&self, annotation: &py::Expr) -> Option<Source> {
         match self.imports.resolve(annotation)?.as_str() {
             "fastapi.Request"
@@ -748,6 +746,8 @@ impl Lowerer<'_> {
             | "fastapi.responses.Response"
             | "turboapi.Response"
             | "turboapi.responses.Response" => Some(Source::Response),
+            // `fastapi.security.SecurityScopes`, read from turbo's source.
+            "turboapi.security.oauth2.SecurityScopes" => Some(Source::SecurityScopes),
             _ => None,
         }
     }

@@ -9,6 +9,7 @@
 pub mod layout;
 pub mod names;
 pub mod order;
+pub mod provided;
 
 use std::collections::{BTreeSet, VecDeque};
 use std::path::PathBuf;
@@ -36,11 +37,17 @@ pub struct Project {
     pub modules: Vec<Module>,
     /// The entry module failed to read or parse.
     pub entry_failed: bool,
+    /// The modules of turbo's own package whose dependables an app uses
+    /// (`turboapi.security`), parsed from the source the server embeds:
+    /// found by [`Project::module`] and in [`names`], but not part of the
+    /// app (not checked, not hashed, never searched for routes).
+    pub provided: Vec<Module>,
 }
 
 impl Project {
+    /// A module of the project, or one of turbo's provided modules.
     pub fn module(&self, name: &str) -> Option<&Module> {
-        self.modules.iter().find(|m| m.name == name)
+        self.modules.iter().chain(&self.provided).find(|m| m.name == name)
     }
 
     pub fn entry(&self) -> Option<&Module> {
@@ -63,6 +70,7 @@ pub fn load(
         layout,
         modules: Vec::new(),
         entry_failed: false,
+        provided: Vec::new(),
     };
     let mut queued: BTreeSet<String> = BTreeSet::from([entry.to_owned()]);
     let mut queue = VecDeque::from([(entry.to_owned(), Some(entry_path), entry_is_package)]);
@@ -88,6 +96,7 @@ pub fn load(
         }
         project.modules.push(module);
     }
+    project.provided = provided::parse(&mut project.files);
     project
 }
 

@@ -39,13 +39,17 @@ impl Names {
     pub fn collect(project: &Project) -> Names {
         let mut names = Names::default();
         for module in &project.modules {
-            names.modules.insert(module.name.clone());
             // Parent packages exist even when they are namespace packages.
             let mut parent = module.name.as_str();
             while let Some((up, _)) = parent.rsplit_once('.') {
                 names.modules.insert(up.to_owned());
                 parent = up;
             }
+        }
+        // Provided modules without their parents: `turboapi` itself stays
+        // outside (its names are known by `imports`, not read).
+        for module in project.modules.iter().chain(&project.provided) {
+            names.modules.insert(module.name.clone());
             let mut scope = BTreeMap::new();
             bind_block(module, &module.stmts, &mut scope);
             names.scopes.insert(module.name.clone(), scope);
@@ -91,8 +95,16 @@ impl Names {
                 if self.modules.contains(&current) {
                     return current;
                 }
-                // Outside the project: the name turbo knows it by.
-                return crate::imports::canonical_external(&current).unwrap_or(current);
+                // Outside the project: the name turbo knows it by, followed
+                // further if that is in a module turbo provides and reads
+                // (`fastapi.security.HTTPBasic` is `turboapi.security.http.HTTPBasic`).
+                match crate::imports::canonical_external(&current) {
+                    Some(known) if self.split_module(&known).is_some() || self.modules.contains(&known) => {
+                        current = known;
+                        continue;
+                    }
+                    known => return known.unwrap_or(current),
+                }
             };
             let (first, remaining) = match rest.split_once('.') {
                 Some((first, remaining)) => (first, Some(remaining)),

@@ -1,17 +1,15 @@
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Annotated
 
-from fastapi import Body, Depends
+from fastapi import Depends
+
+SCOPES = ["items"]
 
 
-class Base:
-    def __init__(self, skip: int = 0):
-        self.skip = skip
-
-
-class Inherited(Base):
-    """FastAPI would call Base.__init__; turbo reads a class's own `__init__` only."""
+class Inherited(OrderedDict):
+    """Its `__init__` comes from a class turbo does not read."""
 
 
 class NotCallable:
@@ -33,8 +31,8 @@ def repository(db: Annotated[str, Depends(function_scoped, scope="function")]):
     yield db
 
 
-def with_body(payload: dict = Body()):
-    return payload
+def with_scopes(token: str = ""):
+    return token
 
 
 def first(value: Annotated[str, Depends(lambda: "x")] = ""):

@@ -1,4 +1,4 @@
-from fastapi import Depends, FastAPI
+from fastapi import Depends, FastAPI, Security
 
 from app import deps
 from app.deps import Inherited, not_callable
@@ -17,7 +17,7 @@ def b(page=Depends(Inherited), ok=Depends(not_callable), other=Depends()):
 
 
 @app.get("/c")
-def c(payload=Depends(deps.with_body), value=Depends(deps.first, scope="function")):
+def c(payload=Security(deps.with_scopes, scopes=deps.SCOPES), value=Depends(deps.first, scope="function")):
     return payload
 
 
