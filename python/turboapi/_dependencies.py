@@ -17,7 +17,7 @@ import inspect
 import typing
 from typing import Any, Iterable, List, Optional, Tuple
 
-from .params import Depends
+from .params import Depends, Param, Security
 from ._plans import _signature
 
 
@@ -98,3 +98,48 @@ def callable_for(call: Any, kind: str) -> Any:
     if kind == "async_generator":
         return contextlib.asynccontextmanager(call)
     return call
+
+
+def _marker_key(value: Any) -> Any:
+    """What a default or `Annotated` metadata item declares, comparable
+    between two callables (markers are new objects in each signature)."""
+    if isinstance(value, Depends):
+        scopes = tuple(value.scopes) if isinstance(value, Security) else ()
+        return (type(value), value.dependency, value.use_cache, value.scope, scopes)
+    if isinstance(value, Param):
+        return (type(value), value.default, value.options)
+    return value
+
+
+def _declared(call: Any) -> List[Any]:
+    """A callable's parameters as FastAPI reads them: name, kind, type and
+    the markers that say where each value comes from."""
+    signature, hints = _signature(call)
+    declared = []
+    for name, parameter in signature.parameters.items():
+        annotation = hints.get(name, parameter.annotation)
+        if typing.get_origin(annotation) is typing.Annotated:
+            base, *metadata = typing.get_args(annotation)
+            annotation = (base, [_marker_key(item) for item in metadata])
+        declared.append((name, parameter.kind, annotation, _marker_key(parameter.default)))
+    return declared
+
+
+def override_shape(original: Any, override: Any) -> Optional[str]:
+    """How the server can call `override` in place of `original`
+    (`app.dependency_overrides`): "bare" if it takes no parameters (neither
+    the original's parameters nor its dependencies are then read, as in
+    FastAPI), "same" if it declares exactly the original's parameters (the
+    compiled extraction serves it), else None (not servable)."""
+    signature, _ = _signature(override)
+    if not signature.parameters:
+        return "bare"
+    if _declared(override) == _declared(original):
+        return "same"
+    return None
+
+
+def describe_parameters(call: Any) -> str:
+    """`(a, b)`: a callable's parameter names, for messages."""
+    signature, _ = _signature(call)
+    return "(" + ", ".join(signature.parameters) + ")"

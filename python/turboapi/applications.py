@@ -20,6 +20,9 @@ class FastAPI(APIRouter):
             dependencies=options.get("dependencies"),
         )
         self._turbo_options = options
+        #: FastAPI's `dependency_overrides`: the server applies what is set
+        #: here when it starts serving (original dependable → replacement).
+        self.dependency_overrides: Dict[Callable[..., Any], Callable[..., Any]] = {}
         #: `@app.exception_handler(...)` registrations: class or status code → handler.
         self._turbo_exception_handlers: Dict[Any, Callable[..., Any]] = dict(options.get("exception_handlers") or {})
 

@@ -2,10 +2,11 @@
 //! way FastAPI finds them (`turboapi._dependencies.steps` walks the
 //! registered endpoint's `Depends()` markers) and checked against the
 //! compiled plan, so the server never calls a function other than the one
-//! it compiled the parameters of.
+//! it compiled the parameters of; then `app.dependency_overrides` applied
+//! where the compiled plan can serve the override.
 
 use pyo3::prelude::*;
-use pyo3::types::PyList;
+use pyo3::types::{PyDict, PyList};
 
 use crate::spec::{DependableKind, RouteSpec};
 
@@ -69,26 +70,116 @@ pub fn fetch<'py>(
     Ok(Ok(fetched))
 }
 
-/// What the server calls for each fetched dependable: generators wrapped
-/// in `contextlib`'s context managers, as FastAPI wraps them.
+/// What the server calls for one dependency step.
+pub struct Dependable {
+    /// The dependable, or its `app.dependency_overrides` entry; a
+    /// generator wrapped in `contextlib`'s context managers, as FastAPI
+    /// wraps them.
+    pub call: Py<PyAny>,
+    /// What calling it gives (an override's own kind).
+    pub kind: DependableKind,
+    /// An override that takes no parameters: called without arguments,
+    /// without reading the replaced dependable's parameters or solving its
+    /// dependencies (FastAPI solves the override's signature instead).
+    pub bare: bool,
+    /// Below a bare override: never run.
+    pub skipped: bool,
+}
+
+/// What the server calls for each fetched dependable, with the app's
+/// `dependency_overrides` applied as they stand when it starts serving.
+/// An override the compiled plan cannot serve is an `Err` naming it.
 pub fn callables(
     py: Python<'_>,
+    app: &Bound<'_, PyAny>,
     routes: &[&'static RouteSpec],
     fetched: &[Vec<Py<PyAny>>],
-) -> PyResult<Vec<Vec<Py<PyAny>>>> {
-    let callable_for = py.import("turboapi._dependencies")?.getattr("callable_for")?;
+) -> PyResult<Result<Vec<Vec<Dependable>>, String>> {
+    let module = py.import("turboapi._dependencies")?;
+    let callable_for = module.getattr("callable_for")?;
+    let overrides = app
+        .getattr("dependency_overrides")?
+        .cast_into::<PyDict>()
+        .map_err(PyErr::from)?;
     let mut callables = Vec::with_capacity(fetched.len());
     for (route, objects) in routes.iter().zip(fetched) {
-        let mut wrapped = Vec::with_capacity(objects.len());
+        let mut steps: Vec<Dependable> = Vec::with_capacity(objects.len());
         for (object, compiled) in objects.iter().zip(route.dependencies) {
-            wrapped.push(match compiled.kind {
-                DependableKind::Function | DependableKind::Coroutine => object.clone_ref(py),
-                kind => callable_for.call1((object, kind_name(kind)))?.unbind(),
+            let (call, kind, bare) = match overrides.get_item(object)? {
+                None => (object.bind(py).clone(), compiled.kind, false),
+                Some(replacement) => {
+                    let shape: Option<String> = module
+                        .getattr("override_shape")?
+                        .call1((object, &replacement))?
+                        .extract()?;
+                    let Some(shape) = shape else {
+                        let describe = module.getattr("describe_parameters")?;
+                        return Ok(Err(format!(
+                            "app.dependency_overrides[{}] = {}: turbo serves an override that takes no \
+                             parameters or exactly the parameters of the dependency it replaces, and this one \
+                             takes {} where {} takes {}",
+                            qualified(object.bind(py))?,
+                            qualified(&replacement)?,
+                            describe.call1((&replacement,))?,
+                            compiled.name,
+                            describe.call1((object,))?,
+                        )));
+                    };
+                    let kind: String = module.getattr("kind")?.call1((&replacement,))?.extract()?;
+                    (replacement, kind_from_name(&kind), shape == "bare")
+                }
+            };
+            let call = match kind {
+                DependableKind::Function | DependableKind::Coroutine => call,
+                kind => callable_for.call1((call, kind_name(kind)))?,
+            };
+            steps.push(Dependable {
+                call: call.unbind(),
+                kind,
+                bare,
+                skipped: false,
             });
         }
-        callables.push(wrapped);
+        mark_skipped(route, &mut steps);
+        callables.push(steps);
     }
-    Ok(callables)
+    Ok(Ok(callables))
+}
+
+/// Marks the steps below a bare override: each step has one caller (the
+/// handler or a later step listing it among its children), so a step is
+/// skipped when its caller is bare or skipped.
+fn mark_skipped(route: &RouteSpec, steps: &mut [Dependable]) {
+    for step in (0..steps.len()).rev() {
+        let caller = route.dependencies[step + 1..]
+            .iter()
+            .position(|later| later.children.contains(&step))
+            .map(|offset| step + 1 + offset);
+        if let Some(caller) = caller {
+            steps[step].skipped = steps[caller].bare || steps[caller].skipped;
+        }
+    }
+}
+
+/// `module.qualname` of a callable (of its class for an instance), for messages.
+fn qualified(call: &Bound<'_, PyAny>) -> PyResult<String> {
+    let (module, name, _): (String, String, String) = call
+        .py()
+        .import("turboapi._dependencies")?
+        .getattr("describe")?
+        .call1((call,))?
+        .extract()?;
+    Ok(format!("{module}.{name}"))
+}
+
+/// A kind from its name in `turboapi._dependencies.kind`.
+fn kind_from_name(name: &str) -> DependableKind {
+    match name {
+        "coroutine" => DependableKind::Coroutine,
+        "generator" => DependableKind::Generator,
+        "async_generator" => DependableKind::AsyncGenerator,
+        _ => DependableKind::Function,
+    }
 }
 
 /// A kind as `turboapi._dependencies.kind` names it.

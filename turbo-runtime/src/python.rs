@@ -45,7 +45,7 @@ struct Loaded {
     /// One `turboapi._plans.ParamField` per [`AppSpec::param_fields`] entry.
     param_fields: Vec<Py<PyAny>>,
     /// Per route, the dependables it calls, in step order.
-    dependencies: Vec<Vec<Py<PyAny>>>,
+    dependencies: Vec<Vec<crate::dependables::Dependable>>,
     /// A `turboapi._plans.ResponsePlan` per handler with `python_response`.
     response_plans: Vec<Option<Py<PyAny>>>,
     /// `turboapi._plans.ExceptionHandlers`, if the app registered any.
@@ -160,12 +160,19 @@ fn load_attached(
         .map(|index| registered_route(index).map(|(endpoint, _)| endpoint.clone().unbind()))
         .collect();
 
+    let dependencies = crate::dependables::fetch(py, routes, |index| {
+        registered_route(index).map(|(endpoint, options)| (endpoint.clone(), options.clone()))
+    })?
+    .map_err(LoadError::Mismatch)?;
+    let callables =
+        crate::dependables::callables(py, &app, routes, &dependencies)?.map_err(LoadError::Mismatch)?;
     let needs_loop: bool = bootstrap.getattr("needs_event_loop")?.call1((&app,))?.extract()?;
-    let awaits_dependency = routes.iter().any(|route| {
-        route
-            .dependencies
-            .iter()
-            .any(|d| matches!(d.kind, DependableKind::Coroutine | DependableKind::AsyncGenerator))
+    let awaits_dependency = callables.iter().flatten().any(|dependable| {
+        !dependable.skipped
+            && matches!(
+                dependable.kind,
+                DependableKind::Coroutine | DependableKind::AsyncGenerator
+            )
     });
     let (event_loop, run_coroutine_threadsafe) =
         if needs_loop || awaits_dependency || spec.handlers.iter().any(|h| h.is_async) {
@@ -177,10 +184,6 @@ fn load_attached(
         };
     let body = py.import("turboapi._body")?;
     let plans = py.import("turboapi._plans")?;
-    let dependencies = crate::dependables::fetch(py, routes, |index| {
-        registered_route(index).map(|(endpoint, options)| (endpoint.clone(), options.clone()))
-    })?
-    .map_err(LoadError::Mismatch)?;
     let handler_of = |index: usize| registered_route(index).map(|(endpoint, _)| endpoint);
     let body_plans = spec
         .body_plans
@@ -280,7 +283,7 @@ fn load_attached(
         })
         .collect::<PyResult<Vec<_>>>()?;
     let loaded = Loaded {
-        dependencies: crate::dependables::callables(py, routes, &dependencies)?,
+        dependencies: callables,
         enum_classes,
         base_model,
         read_body: body.getattr("read")?.unbind(),
@@ -323,9 +326,10 @@ pub fn handler(py: Python<'_>, index: usize) -> &Bound<'_, PyAny> {
         .bind(py)
 }
 
-/// Dependency step `step` of route `route`, as the app registered it.
-pub fn dependency(py: Python<'_>, route: usize, step: usize) -> &Bound<'_, PyAny> {
-    loaded().dependencies[route][step].bind(py)
+/// What dependency step `step` of route `route` calls: the dependable
+/// the app registered, or its override.
+pub fn dependable(route: usize, step: usize) -> &'static crate::dependables::Dependable {
+    &loaded().dependencies[route][step]
 }
 
 /// `turboapi._body.read(body, content_type)`.

@@ -209,14 +209,24 @@ impl Solving<'_> {
     fn run_step(&mut self, py: Python<'_>, step: usize) -> Option<oneshot::Receiver<Py<PyAny>>> {
         let route = self.call.route;
         let dependency = &route.dependencies[step];
+        let dependable = python::dependable(route.handler, step);
         self.phase = Phase::Step(step + 1);
-        let below_failed = dependency
-            .children
-            .iter()
-            .any(|child| self.values.results[*child].is_none());
-        let arguments = match self.values.arguments(py, self.call, dependency.params) {
-            Ok(arguments) => arguments.filter(|_| !below_failed),
-            Err(err) => return self.raise(err),
+        if dependable.skipped {
+            // Below an override that replaced its caller: never run.
+            self.values.results.push(Some(py.None()));
+            return None;
+        }
+        let arguments = if dependable.bare {
+            Some((SmallVec::new(), None))
+        } else {
+            let below_failed = dependency
+                .children
+                .iter()
+                .any(|child| self.values.results[*child].is_none());
+            match self.values.arguments(py, self.call, dependency.params) {
+                Ok(arguments) => arguments.filter(|_| !below_failed),
+                Err(err) => return self.raise(err),
+            }
         };
         let Some((args, keyword_names)) = arguments else {
             self.values.results.push(None);
@@ -228,12 +238,11 @@ impl Solving<'_> {
                 return None;
             }
         }
-        let dependable = python::dependency(py, route.handler, step);
-        let called = match crate::vectorcall::call(dependable, &args, keyword_names.as_ref()) {
+        let called = match crate::vectorcall::call(dependable.call.bind(py), &args, keyword_names.as_ref()) {
             Ok(called) => called,
             Err(err) => return self.raise(err),
         };
-        let entered = match dependency.kind {
+        let entered = match dependable.kind {
             DependableKind::Function => return self.record(py, step, Ok(called.unbind()), None),
             DependableKind::Generator => {
                 let value = called.call_method0(intern!(py, "__enter__"));

@@ -1,0 +1,56 @@
+"""The dependencies the app really uses, and the replacements its tests
+set in `app.dependency_overrides` (selected by OVERRIDES, see main.py)."""
+
+from typing import Annotated
+
+from fastapi import Depends, Header, HTTPException, Query
+
+EVENTS: list = []
+
+
+def get_db():
+    EVENTS.append("real db: open")
+    yield "real-db"
+    EVENTS.append("real db: close")
+
+
+def token(authorization: Annotated[str, Header()]) -> str:
+    if authorization != "Bearer good":
+        raise HTTPException(status_code=401, detail="bad token")
+    return authorization
+
+
+def get_user(tok: Annotated[str, Depends(token)], db: Annotated[str, Depends(get_db)]) -> dict:
+    return {"user": "from-token", "db": db}
+
+
+def settings(level: int = Query(1, ge=1)) -> dict:
+    return {"level": level, "source": "real"}
+
+
+def strict(x: int = Query()) -> int:
+    return x
+
+
+# Replacements, as tests write them.
+
+
+def fake_db():
+    EVENTS.append("fake db: open")
+    try:
+        yield "fake-db"
+    finally:
+        EVENTS.append("fake db: close")
+
+
+def fake_user() -> dict:
+    return {"user": "fake"}
+
+
+async def fake_settings(level: int = Query(1, ge=1)) -> dict:
+    """The same parameters as `settings`, but `async def`."""
+    return {"level": level * 10, "source": "fake"}
+
+
+def wrong_strict(y: int) -> int:
+    return y
