@@ -54,6 +54,7 @@ pub enum Code {
     UnsupportedDependency,
     DependencyCycle,
     DependencyScope,
+    ConflictingParameter,
     UnknownFastapiName,
     UnsupportedModule,
     DocsNotServed,
@@ -95,6 +96,7 @@ impl Code {
         Code::UnsupportedDependency,
         Code::DependencyCycle,
         Code::DependencyScope,
+        Code::ConflictingParameter,
         Code::UnknownFastapiName,
         Code::UnsupportedModule,
         Code::DocsNotServed,
@@ -137,6 +139,7 @@ impl Code {
             Code::UnsupportedDependency => ("TB310", "unsupported-dependency"),
             Code::DependencyCycle => ("TB311", "dependency-cycle"),
             Code::DependencyScope => ("TB312", "dependency-scope"),
+            Code::ConflictingParameter => ("TB313", "conflicting-parameter"),
             Code::UnknownFastapiName => ("TB401", "unknown-fastapi-name"),
             Code::UnsupportedModule => ("TB402", "unsupported-module"),
             Code::DocsNotServed => ("TB501", "docs-not-served"),
@@ -175,6 +178,7 @@ impl Code {
                 | Code::UnreachableRoute
                 | Code::ShadowedRoute
                 | Code::PathConvertorNotLast
+                | Code::ConflictingParameter
                 | Code::DocsNotServed
         )
     }

@@ -211,6 +211,15 @@ fn entry(code: Code) -> (&'static str, &'static str, &'static str) {
             "def get_db(): ...\n\ndef get_repo(db = Depends(get_db, scope=\"function\")):\n    yield Repo(db)",
             "Give both the same scope, or let the outer one have scope=\"function\".",
         ),
+        Code::ConflictingParameter => (
+            "Two parameters of one route, in the handler or in its dependencies, read the same value \
+             of the request (the same query key, header, cookie, path parameter or body field) as \
+             different types. FastAPI validates each on its own, so one request can satisfy one and \
+             fail the other; it is almost always a mistake. `turbo build` serves it as FastAPI does \
+             (a warning); `turbo check` fails on it.",
+            "def pagination(limit: int = 10): ...\n\n@app.get(\"/items\")\ndef items(limit: str = \"10\", page = Depends(pagination)): ...",
+            "Declare the value once, with one type, and pass it on: take it from the dependency's result.",
+        ),
         Code::UnknownFastapiName => (
             "The module imports a name from fastapi that turbo's FastAPI-compatible package does not \
              provide yet. Inside a turbo server, `fastapi` is that package, so the import would fail.",

@@ -43,6 +43,9 @@ pub struct DependencyEntry<'a> {
     /// `Depends(scope=...)`, if given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<crate::ir::DependencyScope>,
+    /// `Security(scopes=[...])`, if given.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    pub scopes: &'a [String],
     /// The parameter it fills; absent for `dependencies=[...]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub param: Option<&'a str>,
@@ -95,7 +98,12 @@ fn param_entries(callable: &Handler) -> Vec<ParamEntry<'_>> {
             source: if param.form { "form" } else { param.source.name() },
             ty: match callable.dependencies.iter().find(|d| d.param == Some(index)) {
                 Some(dependency) => format!("Depends({})", dependency.callable.name),
-                None => param.type_label(),
+                None => match param.source {
+                    Source::Request => "Request".to_owned(),
+                    Source::Response => "Response".to_owned(),
+                    Source::SecurityScopes => "SecurityScopes".to_owned(),
+                    _ => param.type_label(),
+                },
             },
             required: param.required(),
             default: param.default.as_ref(),
@@ -120,6 +128,7 @@ fn dependency_entries(callable: &Handler) -> Vec<DependencyEntry<'_>> {
                 (true, true) => "async generator",
             },
             scope: dependency.scope,
+            scopes: &dependency.scopes,
             param: dependency.param.map(|index| callable.params[index].name.as_str()),
             no_cache: !dependency.use_cache,
             params: param_entries(&dependency.callable),
@@ -134,7 +143,14 @@ fn param_text(p: &ParamEntry<'_>) -> String {
         Some(default) => format!(" = {}", default.python()),
         None => String::new(),
     };
-    if p.source == Source::Depends.name() {
+    // Objects FastAPI passes: the type says it all.
+    let injected = [
+        Source::Depends,
+        Source::Request,
+        Source::Response,
+        Source::SecurityScopes,
+    ];
+    if injected.iter().any(|source| p.source == source.name()) {
         return format!("{}: {}", p.name, p.ty);
     }
     format!("{}: {} ({}){default}", p.name, p.ty, p.source)
@@ -150,6 +166,10 @@ fn tree(dependencies: &[DependencyEntry<'_>], depth: usize, out: &mut String) {
         }
         if let Some(scope) = dependency.scope {
             notes.push(format!("scope=\"{}\"", scope.as_str()));
+        }
+        if !dependency.scopes.is_empty() {
+            let scopes: Vec<String> = dependency.scopes.iter().map(|s| format!("{s:?}")).collect();
+            notes.push(format!("scopes=[{}]", scopes.join(", ")));
         }
         if dependency.no_cache {
             notes.push("use_cache=False".to_owned());

@@ -19,6 +19,7 @@ pub fn validate(app: &App, diags: &mut Diagnostics) {
     crate::shadowing::check(app, diags);
     for route in &app.routes {
         path_params_have_handler_params(route, diags);
+        conflicting_parameters(route, diags);
         // A dependency's parameters are read from the same request: checked
         // per route (a finding about a shared dependency is reported once).
         for param in route.request_params() {
@@ -58,6 +59,47 @@ fn duplicate_routes(app: &App, diags: &mut Diagnostics) {
                     seen.insert((method.as_str(), route.path.raw.as_str()), route);
                 }
             }
+        }
+    }
+}
+
+/// Two parameters of the route (handler or dependencies) reading the
+/// same request value as different types: FastAPI validates each on its
+/// own, so one request can pass one and fail the other.
+fn conflicting_parameters(route: &Route, diags: &mut Diagnostics) {
+    let mut seen: Vec<&Param> = Vec::new();
+    for param in route.request_params() {
+        if !matches!(
+            param.source,
+            Source::Path | Source::Query | Source::Header | Source::Cookie | Source::Body
+        ) {
+            continue;
+        }
+        let first = seen
+            .iter()
+            .find(|other| other.source == param.source && other.key == param.key);
+        match first {
+            Some(first) if first.type_label() != param.type_label() => diags.push(
+                Diagnostic::new(
+                    Code::ConflictingParameter,
+                    param.annotation_span.unwrap_or(param.span),
+                    format!(
+                        "{} parameter `{}` is read as `{}` here and as `{}` elsewhere in this route",
+                        param.source.name(),
+                        param.key,
+                        param.type_label(),
+                        first.type_label()
+                    ),
+                )
+                .label(format!("read as `{}`", param.type_label()))
+                .secondary(
+                    first.annotation_span.unwrap_or(first.span),
+                    format!("read as `{}` here", first.type_label()),
+                )
+                .help("declare the value once, with one type, and pass it on"),
+            ),
+            Some(_) => {}
+            None => seen.push(param),
         }
     }
 }
