@@ -24,6 +24,8 @@ from run import start, wait_ready, wrk_raw  # noqa: E402
 PATHS = {
     "sync": ("/items/42?q=hello", '{"item_id":42,"q":"hello"}'),
     "root": ("/", '{"message":"Hello, World"}'),
+    "deps": ("/deps?q=hello&limit=5", '{"q":"hello","skip":0,"limit":5,"env":"bench"}'),
+    "deps_yield": ("/deps-yield?q=hello&limit=5", '{"q":"hello","skip":0,"limit":5,"open":true}'),
 }
 
 
