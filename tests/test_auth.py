@@ -92,6 +92,11 @@ CASES = [
     ("GET", "/schemes/cookie-bearer", {}, None),
     ("GET", "/schemes/quiet", bearer("q"), None),
     ("GET", "/schemes/quiet", {}, None),
+    ("GET", "/schemes/prefixed", bearer("tk_1"), None),  # a subclass awaiting super().__call__
+    ("GET", "/schemes/prefixed", bearer("xx_1"), None),
+    ("GET", "/schemes/prefixed", {}, None),
+    ("GET", "/schemes/state?api_key=k", {}, None),  # request.state set by a dependency
+    ("GET", "/schemes/state", {}, None),
     # Scopes along a chain, and the cache keyed by them.
     ("GET", "/schemes/scopes", {}, None),
 ]

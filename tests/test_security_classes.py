@@ -45,7 +45,16 @@ def _import_turboapi() -> dict:
     try:
         modules = {
             name: importlib.import_module(f"turboapi.{name}")
-            for name in ("security", "security.base", "security.http", "requests", "exceptions", "_starlette_exceptions", "params")
+            for name in (
+                "security",
+                "security.base",
+                "security.http",
+                "requests",
+                "exceptions",
+                "_starlette_exceptions",
+                "params",
+                "_dependencies",
+            )
         }
     finally:
         sys.path.remove(str(ROOT / "python"))
@@ -235,10 +244,12 @@ def fastapi_outcome(scheme, headers, query):
     return describe(lambda: run_sync(scheme(request)), fastapi.HTTPException, starlette.exceptions.HTTPException)
 
 
-def turbo_outcome(scheme, headers, query):
+def turbo_outcome(scheme, headers, query, direct=False):
+    """Through `await scheme(request)`, as FastAPI and a subclass call it,
+    or (`direct`) through `_resolve`, which the server calls instead."""
     request = TURBO["requests"].Request(scope(headers, query))
     return describe(
-        lambda: scheme(request),
+        (lambda: scheme._resolve(request)) if direct else (lambda: run_sync(scheme(request))),
         TURBO["exceptions"].HTTPException,
         TURBO["_starlette_exceptions"].HTTPException,
     )
@@ -254,6 +265,7 @@ def test_same_result_for_every_request(name, options):
         expected = fastapi_outcome(reference, headers, query)
         actual = turbo_outcome(ours, headers, query)
         assert actual == expected, f"{name} {options} on {case!r}"
+        assert turbo_outcome(ours, headers, query, direct=True) == expected, f"{name} {options} on {case!r}"
         outcomes.add(expected[0])
     # The table reaches both sides of every scheme.
     assert "model" in outcomes or "value" in outcomes, name
@@ -332,13 +344,15 @@ SCHEME_CLASSES = [name for name in CLASSES if inspect.iscoroutinefunction(getatt
 
 
 @pytest.mark.parametrize("name", SCHEME_CLASSES)
-def test_call_is_sync_and_takes_turbo_request(name):
-    """FastAPI's `async def __call__(self, request)` is a plain def here."""
-    call = getattr(module_of(tb, tb_http, name), name).__call__
-    assert not inspect.iscoroutinefunction(call)
-    parameters = inspect.signature(call).parameters
-    assert list(parameters) == ["self", "request"]
-    assert typing.get_type_hints(call)["request"] is TURBO["requests"].Request
+def test_call_is_a_coroutine_with_a_direct_twin(name):
+    """`__call__` is `async def __call__(self, request)` as in FastAPI (a
+    subclass may await it); `_resolve`, what the server calls, is sync."""
+    cls = getattr(module_of(tb, tb_http, name), name)
+    for method, is_coroutine in ((cls.__call__, True), (cls._resolve, False)):
+        assert inspect.iscoroutinefunction(method) is is_coroutine
+        assert list(inspect.signature(method).parameters) == ["self", "request"]
+        assert typing.get_type_hints(method)["request"] is TURBO["requests"].Request
+    assert TURBO["_dependencies"].direct_call(cls.__new__(cls)) is not None
 
 
 def attributes(scheme) -> dict:

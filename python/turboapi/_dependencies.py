@@ -19,6 +19,7 @@ from typing import Any, Iterable, List, Optional, Tuple
 
 from .params import Depends, Param, Security
 from ._plans import _signature
+from .security.base import SecurityBase
 
 
 def _marker(handler: Any, name: str, parameter: inspect.Parameter) -> Optional[Depends]:
@@ -143,3 +144,14 @@ def describe_parameters(call: Any) -> str:
     """`(a, b)`: a callable's parameter names, for messages."""
     signature, _ = _signature(call)
     return "(" + ", ".join(signature.parameters) + ")"
+
+
+def direct_call(call: Any) -> Optional[Any]:
+    """What the server calls instead of a `fastapi.security` scheme whose
+    `__call__` is turbo's own (a coroutine that never awaits, kept so that
+    subclasses can await it): the scheme's synchronous `_resolve`, the same
+    work without a coroutine. `None` for anything else (a subclass with its
+    own `__call__` is called as written)."""
+    if isinstance(call, SecurityBase) and type(call).__call__ is SecurityBase.__call__:
+        return call._resolve
+    return None

@@ -29,6 +29,9 @@ pub struct RequestValues {
     pub body: Option<Py<PyAny>>,
     /// The `Response` injected into the handler and its dependencies.
     response: Option<Option<Py<PyAny>>>,
+    /// The `Request`, one object for the handler and its dependencies (as
+    /// in FastAPI: what one sets on `request.state` the others see).
+    request: Option<Option<Py<PyAny>>>,
     /// Each dependency step's value; `None` if it failed validation.
     pub results: SmallVec<[Option<Py<PyAny>>; 4]>,
 }
@@ -73,6 +76,13 @@ impl RequestValues {
                         .as_ref()
                         .map(|response| response.bind(py).clone())
                 }
+                Extract::Request => {
+                    let errors = &mut self.errors;
+                    self.request
+                        .get_or_insert_with(|| python_params::request(py, call, errors).map(Bound::unbind))
+                        .as_ref()
+                        .map(|request| request.bind(py).clone())
+                }
                 Extract::Dependency(step) => self.results[step].as_ref().map(|value| value.bind(py).clone()),
                 ref extract => extract_param(py, call, extract, &mut self.errors),
             };
@@ -96,7 +106,7 @@ impl RequestValues {
 }
 
 /// A parameter whose value comes from the request's path, query string,
-/// headers or cookies, or is the request itself.
+/// headers or cookies.
 fn extract_param<'py>(
     py: Python<'py>,
     call: &Call<'_>,
@@ -157,8 +167,11 @@ fn extract_param<'py>(
             Texts::Header(key) => python_params::adapted_list(py, &request.header_all(key), field, errors),
         },
         Extract::ParamModel(field) => python_params::param_model(py, call, field, errors),
-        Extract::Request => python_params::request(py, call, errors),
-        Extract::Body(..) | Extract::SecurityScopes(_) | Extract::Response | Extract::Dependency(_) => {
+        Extract::Body(..)
+        | Extract::SecurityScopes(_)
+        | Extract::Request
+        | Extract::Response
+        | Extract::Dependency(_) => {
             unreachable!("extracted by RequestValues::arguments")
         }
     }

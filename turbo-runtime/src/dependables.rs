@@ -97,6 +97,7 @@ pub fn callables(
 ) -> PyResult<Result<Vec<Vec<Dependable>>, String>> {
     let module = py.import("turboapi._dependencies")?;
     let callable_for = module.getattr("callable_for")?;
+    let direct_call = module.getattr("direct_call")?;
     let overrides = app
         .getattr("dependency_overrides")?
         .cast_into::<PyDict>()
@@ -106,7 +107,11 @@ pub fn callables(
         let mut steps: Vec<Dependable> = Vec::with_capacity(objects.len());
         for (object, compiled) in objects.iter().zip(route.dependencies) {
             let (call, kind, bare) = match overrides.get_item(object)? {
-                None => (object.bind(py).clone(), compiled.kind, false),
+                None => match direct_call.call1((object,))? {
+                    // A security scheme: its `_resolve`, a plain call.
+                    direct if !direct.is_none() => (direct, DependableKind::Function, false),
+                    _ => (object.bind(py).clone(), compiled.kind, false),
+                },
                 Some(replacement) => {
                     let shape: Option<String> = module
                         .getattr("override_shape")?

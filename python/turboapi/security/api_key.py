@@ -59,7 +59,7 @@ class APIKeyQuery(APIKeyBase):
             auto_error=auto_error,
         )
 
-    def __call__(self, request: Request) -> Optional[str]:
+    def _resolve(self, request: Request) -> Optional[str]:
         return self.check_api_key(request.query_params.get(self.model.name))
 
 
@@ -82,7 +82,7 @@ class APIKeyHeader(APIKeyBase):
             auto_error=auto_error,
         )
 
-    def __call__(self, request: Request) -> Optional[str]:
+    def _resolve(self, request: Request) -> Optional[str]:
         return self.check_api_key(request.headers.get(self.model.name))
 
 
@@ -105,5 +105,5 @@ class APIKeyCookie(APIKeyBase):
             auto_error=auto_error,
         )
 
-    def __call__(self, request: Request) -> Optional[str]:
+    def _resolve(self, request: Request) -> Optional[str]:
         return self.check_api_key(request.cookies.get(self.model.name))

@@ -5,9 +5,11 @@ keeps as its `model`, with FastAPI's field names, aliases and defaults.
 Nothing per request reads them; they only describe the scheme."""
 
 from enum import Enum
-from typing import Dict, Literal, Optional
+from typing import Any, Dict, Literal, Optional
 
 from pydantic import BaseModel, Field
+
+from ..requests import Request
 
 
 class BaseModelWithConfig(BaseModel):
@@ -93,6 +95,16 @@ class SecurityBase:
     model: SecurityBaseModel
     scheme_name: str
     auto_error: bool
+
+    async def __call__(self, request: Request) -> Any:
+        """As FastAPI's: a coroutine, so that a subclass's own `async def
+        __call__` can `await super().__call__(request)`. It never awaits
+        anything: the server calls `_resolve` (each scheme's) directly
+        when a scheme's `__call__` is this one."""
+        return self._resolve(request)
+
+    def _resolve(self, request: Request) -> Any:
+        raise NotImplementedError
 
     def _not_authenticated(self) -> None:
         """No usable credentials: the scheme's 401 (each scheme's

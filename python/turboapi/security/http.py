@@ -60,7 +60,7 @@ class HTTPBase(SecurityBase):
             headers=self.make_authenticate_headers(),
         )
 
-    def __call__(self, request: Request) -> Optional[HTTPAuthorizationCredentials]:
+    def _resolve(self, request: Request) -> Optional[HTTPAuthorizationCredentials]:
         return self._credentials(request, None)
 
     def _credentials(self, request: Request, required: Optional[str]) -> Optional[HTTPAuthorizationCredentials]:
@@ -94,7 +94,7 @@ class HTTPBasic(HTTPBase):
             return {"WWW-Authenticate": f'Basic realm="{self.realm}"'}
         return {"WWW-Authenticate": "Basic"}
 
-    def __call__(self, request: Request) -> Optional[HTTPBasicCredentials]:  # type: ignore[override]
+    def _resolve(self, request: Request) -> Optional[HTTPBasicCredentials]:  # type: ignore[override]
         authorization = request.headers.get("Authorization")
         scheme, param = get_authorization_scheme_param(authorization)
         if not authorization or scheme.lower() != "basic":
@@ -125,7 +125,7 @@ class HTTPBearer(HTTPBase):
         self.scheme_name = scheme_name or self.__class__.__name__
         self.auto_error = auto_error
 
-    def __call__(self, request: Request) -> Optional[HTTPAuthorizationCredentials]:
+    def _resolve(self, request: Request) -> Optional[HTTPAuthorizationCredentials]:
         return self._credentials(request, "bearer")
 
 
@@ -144,5 +144,5 @@ class HTTPDigest(HTTPBase):
         self.scheme_name = scheme_name or self.__class__.__name__
         self.auto_error = auto_error
 
-    def __call__(self, request: Request) -> Optional[HTTPAuthorizationCredentials]:
+    def _resolve(self, request: Request) -> Optional[HTTPAuthorizationCredentials]:
         return self._credentials(request, "digest")

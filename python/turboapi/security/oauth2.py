@@ -84,7 +84,7 @@ class OAuth2(SecurityBase):
             headers={"WWW-Authenticate": "Bearer"},
         )
 
-    def __call__(self, request: Request) -> Optional[str]:
+    def _resolve(self, request: Request) -> Optional[str]:
         authorization = request.headers.get("Authorization")
         if not authorization:
             return self._not_authenticated()
@@ -119,7 +119,7 @@ class OAuth2PasswordBearer(OAuth2):
         )
         super().__init__(flows=flows, scheme_name=scheme_name, description=description, auto_error=auto_error)
 
-    def __call__(self, request: Request) -> Optional[str]:
+    def _resolve(self, request: Request) -> Optional[str]:
         return self._bearer_token(request)
 
 
@@ -151,7 +151,7 @@ class OAuth2AuthorizationCodeBearer(OAuth2):
         )
         super().__init__(flows=flows, scheme_name=scheme_name, description=description, auto_error=auto_error)
 
-    def __call__(self, request: Request) -> Optional[str]:
+    def _resolve(self, request: Request) -> Optional[str]:
         return self._bearer_token(request)
 
 

@@ -33,7 +33,7 @@ class OpenIdConnect(SecurityBase):
             headers={"WWW-Authenticate": "Bearer"},
         )
 
-    def __call__(self, request: Request) -> Optional[str]:
+    def _resolve(self, request: Request) -> Optional[str]:
         authorization = request.headers.get("Authorization")
         if not authorization:
             return self._not_authenticated()

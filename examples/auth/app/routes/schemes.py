@@ -50,8 +50,19 @@ class QuietBearer(HTTPBearer):
     """Inherits `__call__` from HTTPBearer."""
 
 
+class PrefixedBearer(HTTPBearer):
+    """Its own `async def __call__`, awaiting the scheme's."""
+
+    async def __call__(self, request: Request) -> Optional[HTTPAuthorizationCredentials]:
+        credentials = await super().__call__(request)
+        if credentials is not None and not credentials.credentials.startswith("tk_"):
+            raise HTTPException(status_code=403, detail="Tokens start with tk_")
+        return credentials
+
+
 cookie_bearer = CookieBearer()
 quiet = QuietBearer(auto_error=False)
+prefixed = PrefixedBearer()
 
 
 @router.get("/basic")
@@ -108,6 +119,21 @@ def read_cookie_bearer(token: Annotated[str, Depends(cookie_bearer)]):
 @router.get("/quiet")
 def read_quiet(credentials: Annotated[Optional[HTTPAuthorizationCredentials], Depends(quiet)]):
     return {"credentials": credentials.credentials if credentials else None}
+
+
+@router.get("/prefixed")
+def read_prefixed(credentials: Annotated[HTTPAuthorizationCredentials, Depends(prefixed)]):
+    return {"credentials": credentials.credentials}
+
+
+def remember_key(request: Request, key: Annotated[str, Depends(query_key)]) -> None:
+    """Leaves the key on `request.state` for the handler (one `Request` per request)."""
+    request.state.key = key
+
+
+@router.get("/state", dependencies=[Depends(remember_key)])
+def read_state(request: Request):
+    return {"key": request.state.key}
 
 
 CALLS: list = []
