@@ -126,18 +126,17 @@ def _declared(call: Any) -> List[Any]:
     return declared
 
 
-def override_shape(original: Any, override: Any) -> Optional[str]:
-    """How the server can call `override` in place of `original`
-    (`app.dependency_overrides`): "bare" if it takes no parameters (neither
-    the original's parameters nor its dependencies are then read, as in
-    FastAPI), "same" if it declares exactly the original's parameters (the
-    compiled extraction serves it), else None (not servable)."""
-    signature, _ = _signature(override)
-    if not signature.parameters:
-        return "bare"
-    if _declared(override) == _declared(original):
-        return "same"
-    return None
+def override_parameters(original: Any, override: Any) -> Optional[List[Tuple[str, int, bool]]]:
+    """The parameters of `override` (`app.dependency_overrides`) as
+    (name, position, keyword-only), if each is one of `original`'s,
+    declared the same way (name, kind, type, markers); else None."""
+    known = {declared[0]: declared for declared in _declared(original)}
+    found = []
+    for position, declared in enumerate(_declared(override)):
+        if known.get(declared[0]) != declared:
+            return None
+        found.append((declared[0], position, declared[1] is inspect.Parameter.KEYWORD_ONLY))
+    return found
 
 
 def describe_parameters(call: Any) -> str:

@@ -48,7 +48,7 @@ impl RequestValues {
         &mut self,
         py: Python<'py>,
         call: &Call<'_>,
-        params: &'static [ParamSpec],
+        params: &[ParamSpec],
     ) -> PyResult<Option<Arguments<'py>>> {
         let mut values: SmallVec<[Extracted<'py>; 8]> = SmallVec::new();
         values.resize_with(params.len(), || None);

@@ -8,7 +8,9 @@
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
-use crate::spec::{DependableKind, RouteSpec};
+use std::borrow::Cow;
+
+use crate::spec::{DependableKind, ParamSpec, RouteSpec};
 
 /// Per route (by index), its dependables in step order; empty for routes
 /// the app did not register. `Err` names the first difference.
@@ -78,11 +80,12 @@ pub struct Dependable {
     pub call: Py<PyAny>,
     /// What calling it gives (an override's own kind).
     pub kind: DependableKind,
-    /// An override that takes no parameters: called without arguments,
-    /// without reading the replaced dependable's parameters or solving its
-    /// dependencies (FastAPI solves the override's signature instead).
-    pub bare: bool,
-    /// Below a bare override: never run.
+    /// Its parameters: the compiled step's, or an override's (those of
+    /// the compiled ones it declares, at its own positions).
+    pub params: Cow<'static, [ParamSpec]>,
+    /// The steps of its dependencies: those an override keeps.
+    pub children: Cow<'static, [usize]>,
+    /// Below an override that does not declare it: never run.
     pub skipped: bool,
 }
 
@@ -106,44 +109,38 @@ pub fn callables(
     for (route, objects) in routes.iter().zip(fetched) {
         let mut steps: Vec<Dependable> = Vec::with_capacity(objects.len());
         for (object, compiled) in objects.iter().zip(route.dependencies) {
-            let (call, kind, bare) = match overrides.get_item(object)? {
-                None => match direct_call.call1((object,))? {
-                    // A security scheme: its `_resolve`, a plain call.
-                    direct if !direct.is_none() => (direct, DependableKind::Function, false),
-                    _ => (object.bind(py).clone(), compiled.kind, false),
-                },
+            let mut dependable = match overrides.get_item(object)? {
                 Some(replacement) => {
-                    let shape: Option<String> = module
-                        .getattr("override_shape")?
-                        .call1((object, &replacement))?
-                        .extract()?;
-                    let Some(shape) = shape else {
-                        let describe = module.getattr("describe_parameters")?;
-                        return Ok(Err(format!(
-                            "app.dependency_overrides[{}] = {}: turbo serves an override that takes no \
-                             parameters or exactly the parameters of the dependency it replaces, and this one \
-                             takes {} where {} takes {}",
-                            qualified(object.bind(py))?,
-                            qualified(&replacement)?,
-                            describe.call1((&replacement,))?,
-                            compiled.name,
-                            describe.call1((object,))?,
-                        )));
+                    match crate::overrides::dependable(object.bind(py), &replacement, compiled)? {
+                        Ok(dependable) => dependable,
+                        Err(message) => return Ok(Err(message)),
+                    }
+                }
+                None => {
+                    // A security scheme: its `_resolve`, a plain call.
+                    let direct = direct_call.call1((object,))?;
+                    let (call, kind) = match direct.is_none() {
+                        true => (object.clone_ref(py), compiled.kind),
+                        false => (direct.unbind(), DependableKind::Function),
                     };
-                    let kind: String = module.getattr("kind")?.call1((&replacement,))?.extract()?;
-                    (replacement, kind_from_name(&kind), shape == "bare")
+                    Dependable {
+                        call,
+                        kind,
+                        params: Cow::Borrowed(compiled.params),
+                        children: Cow::Borrowed(compiled.children),
+                        skipped: false,
+                    }
                 }
             };
-            let call = match kind {
-                DependableKind::Function | DependableKind::Coroutine => call,
-                kind => callable_for.call1((call, kind_name(kind)))?,
-            };
-            steps.push(Dependable {
-                call: call.unbind(),
-                kind,
-                bare,
-                skipped: false,
-            });
+            if matches!(
+                dependable.kind,
+                DependableKind::Generator | DependableKind::AsyncGenerator
+            ) {
+                dependable.call = callable_for
+                    .call1((&dependable.call, kind_name(dependable.kind)))?
+                    .unbind();
+            }
+            steps.push(dependable);
         }
         mark_skipped(route, &mut steps);
         callables.push(steps);
@@ -151,9 +148,9 @@ pub fn callables(
     Ok(Ok(callables))
 }
 
-/// Marks the steps below a bare override: each step has one caller (the
-/// handler or a later step listing it among its children), so a step is
-/// skipped when its caller is bare or skipped.
+/// Marks the steps an override dropped, and those below them: each step
+/// has one caller (the handler or a later step listing it among its
+/// compiled children), and runs only if its caller runs and keeps it.
 fn mark_skipped(route: &RouteSpec, steps: &mut [Dependable]) {
     for step in (0..steps.len()).rev() {
         let caller = route.dependencies[step + 1..]
@@ -161,13 +158,13 @@ fn mark_skipped(route: &RouteSpec, steps: &mut [Dependable]) {
             .position(|later| later.children.contains(&step))
             .map(|offset| step + 1 + offset);
         if let Some(caller) = caller {
-            steps[step].skipped = steps[caller].bare || steps[caller].skipped;
+            steps[step].skipped = steps[caller].skipped || !steps[caller].children.contains(&step);
         }
     }
 }
 
 /// `module.qualname` of a callable (of its class for an instance), for messages.
-fn qualified(call: &Bound<'_, PyAny>) -> PyResult<String> {
+pub(crate) fn qualified(call: &Bound<'_, PyAny>) -> PyResult<String> {
     let (module, name, _): (String, String, String) = call
         .py()
         .import("turboapi._dependencies")?
@@ -178,7 +175,7 @@ fn qualified(call: &Bound<'_, PyAny>) -> PyResult<String> {
 }
 
 /// A kind from its name in `turboapi._dependencies.kind`.
-fn kind_from_name(name: &str) -> DependableKind {
+pub(crate) fn kind_from_name(name: &str) -> DependableKind {
     match name {
         "coroutine" => DependableKind::Coroutine,
         "generator" => DependableKind::Generator,

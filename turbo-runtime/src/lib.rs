@@ -12,6 +12,7 @@ mod exit_stack;
 mod extract;
 mod form;
 mod json;
+mod overrides;
 mod python;
 mod python_params;
 mod registration;

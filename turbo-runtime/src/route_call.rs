@@ -212,21 +212,17 @@ impl Solving<'_> {
         let dependable = python::dependable(route.handler, step);
         self.phase = Phase::Step(step + 1);
         if dependable.skipped {
-            // Below an override that replaced its caller: never run.
+            // An override above it does not declare it: never run.
             self.values.results.push(Some(py.None()));
             return None;
         }
-        let arguments = if dependable.bare {
-            Some((SmallVec::new(), None))
-        } else {
-            let below_failed = dependency
-                .children
-                .iter()
-                .any(|child| self.values.results[*child].is_none());
-            match self.values.arguments(py, self.call, dependency.params) {
-                Ok(arguments) => arguments.filter(|_| !below_failed),
-                Err(err) => return self.raise(err),
-            }
+        let below_failed = dependable
+            .children
+            .iter()
+            .any(|child| self.values.results[*child].is_none());
+        let arguments = match self.values.arguments(py, self.call, &dependable.params) {
+            Ok(arguments) => arguments.filter(|_| !below_failed),
+            Err(err) => return self.raise(err),
         };
         let Some((args, keyword_names)) = arguments else {
             self.values.results.push(None);

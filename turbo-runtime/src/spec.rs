@@ -178,7 +178,7 @@ pub enum ExitScope {
 /// One parameter of a handler: where its value comes from and how it is
 /// converted. Keyword-only parameters follow the positional ones in the
 /// signature, so `position` alone decides how the handler gets it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ParamSpec {
     /// The name in the signature (keyword-only parameters are passed by it).
     pub name: &'static str,
@@ -189,7 +189,7 @@ pub struct ParamSpec {
 }
 
 /// How one parameter's value is obtained.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Extract {
     /// `str` or unannotated: the text, with its length and pattern checks.
     Str(Text, Fallback, &'static StrBounds),

@@ -32,6 +32,10 @@ def strict(x: int = Query()) -> int:
     return x
 
 
+def common_parameters(q: str | None = None, skip: int = 0, limit: int = 100) -> dict:
+    return {"q": q, "skip": skip, "limit": limit}
+
+
 # Replacements, as tests write them.
 
 
@@ -54,3 +58,14 @@ async def fake_settings(level: int = Query(1, ge=1)) -> dict:
 
 def wrong_strict(y: int) -> int:
     return y
+
+
+async def override_dependency(q: str | None = None) -> dict:
+    """FastAPI's testing guide: some of the replaced parameters (`skip` and
+    `limit` are then not read at all)."""
+    return {"q": q, "skip": 5, "limit": 10}
+
+
+def user_from_db(db: Annotated[str, Depends(get_db)]) -> dict:
+    """Keeps one of `get_user`'s dependencies (the token check is not run)."""
+    return {"user": "from-db", "db": db}

@@ -9,6 +9,9 @@ from fastapi import Depends, FastAPI
 
 from app.deps import (
     EVENTS,
+    common_parameters,
+    override_dependency,
+    user_from_db,
     fake_db,
     fake_settings,
     fake_user,
@@ -42,6 +45,11 @@ def read_strict(x: Annotated[int, Depends(strict)]):
     return {"x": x}
 
 
+@app.get("/items/")
+def read_items(commons: Annotated[dict, Depends(common_parameters)]):
+    return {"message": "Hello Items!", "params": commons}
+
+
 @app.get("/events")
 def read_events():
     recorded = list(EVENTS)
@@ -58,5 +66,9 @@ if "lambda" in chosen:
     app.dependency_overrides[get_user] = lambda: {"user": "lambda"}
 if "settings" in chosen:
     app.dependency_overrides[settings] = fake_settings
+if "commons" in chosen:
+    app.dependency_overrides[common_parameters] = override_dependency
+if "subset" in chosen:
+    app.dependency_overrides[get_user] = user_from_db
 if "wrong" in chosen:
     app.dependency_overrides[strict] = wrong_strict

@@ -1,0 +1,84 @@
+//! `app.dependency_overrides`: what the server calls for a step whose
+//! dependable the app replaced before it started serving. FastAPI solves
+//! the override's own signature instead of the replaced one's; the server
+//! extracts only what was compiled, so it serves an override whose
+//! parameters are among the replaced dependable's, each declared the same
+//! way (none at all: `lambda: fake_user`; a subset: FastAPI's testing
+//! guide's `override_dependency(q: str | None = None)`). Those parameters
+//! are extracted at the override's own positions, and the dependencies it
+//! does not declare are not run. Any other override stops the server.
+
+use std::borrow::Cow;
+
+use pyo3::prelude::*;
+
+use crate::dependables::{kind_from_name, qualified, Dependable};
+use crate::spec::{DependencySpec, Extract, ParamSpec};
+
+/// The step that calls `replacement` in place of `original` (compiled as
+/// `compiled`), or why it cannot be served.
+pub fn dependable(
+    original: &Bound<'_, PyAny>,
+    replacement: &Bound<'_, PyAny>,
+    compiled: &'static DependencySpec,
+) -> PyResult<Result<Dependable, String>> {
+    let py = original.py();
+    let module = py.import("turboapi._dependencies")?;
+    let declared: Option<Vec<(String, usize, bool)>> = module
+        .getattr("override_parameters")?
+        .call1((original, replacement))?
+        .extract()?;
+    let refused = |why: &str| -> PyResult<Result<Dependable, String>> {
+        let describe = module.getattr("describe_parameters")?;
+        Ok(Err(format!(
+            "app.dependency_overrides[{}] = {}: {why} ({} takes {}, {} takes {}); turbo serves an override \
+             whose parameters are among those of the dependency it replaces, each declared the same way",
+            qualified(original)?,
+            qualified(replacement)?,
+            compiled.name,
+            describe.call1((original,))?,
+            qualified(replacement)?.rsplit('.').next().unwrap_or_default(),
+            describe.call1((replacement,))?,
+        )))
+    };
+    let Some(declared) = declared else {
+        return refused("the override declares a parameter the replaced dependency does not");
+    };
+    // In the compiled extraction order (FastAPI's order of errors), at the
+    // override's positions.
+    let params: Vec<ParamSpec> = compiled
+        .params
+        .iter()
+        .filter_map(|spec| {
+            let (_, position, keyword_only) = declared.iter().find(|(name, ..)| name == spec.name)?;
+            Some(ParamSpec {
+                position: *position,
+                keyword_only: *keyword_only,
+                ..spec.clone()
+            })
+        })
+        .collect();
+    let is_body = |spec: &&ParamSpec| matches!(spec.extract, Extract::Body(..));
+    let body_kept = params.iter().filter(is_body).count();
+    if body_kept != 0 && body_kept != compiled.params.iter().filter(is_body).count() {
+        // The body plan validates a callable's body parameters together.
+        return refused(
+            "the override declares some of the replaced dependency's body parameters but not all",
+        );
+    }
+    let children: Vec<usize> = params
+        .iter()
+        .filter_map(|spec| match spec.extract {
+            Extract::Dependency(step) => Some(step),
+            _ => None,
+        })
+        .collect();
+    let kind: String = module.getattr("kind")?.call1((replacement,))?.extract()?;
+    Ok(Ok(Dependable {
+        call: replacement.clone().unbind(),
+        kind: kind_from_name(&kind),
+        params: Cow::Owned(params),
+        children: Cow::Owned(children),
+        skipped: false,
+    }))
+}
