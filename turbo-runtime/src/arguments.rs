@@ -12,10 +12,11 @@ use pyo3::prelude::*;
 use pyo3::types::{PyString, PyTuple};
 use smallvec::SmallVec;
 
-use crate::extract::{self, Extracted, ValidationErrors};
+use crate::extract::{self, Extracted};
 use crate::python_params;
 use crate::response::Call;
 use crate::spec::{Extract, ParamSpec, Text, Texts};
+use crate::validation_errors::ValidationErrors;
 
 /// A callable's arguments, by position, and the names of its keyword-only
 /// ones (which come last).

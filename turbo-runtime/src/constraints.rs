@@ -6,8 +6,8 @@
 use std::cmp::Ordering;
 use std::sync::OnceLock;
 
-use crate::extract::{Loc, ValidationErrors};
 use crate::json::float_repr;
+use crate::validation_errors::{Loc, ValidationErrors};
 
 /// Bounds of an `int` parameter, checked in pydantic's order.
 #[derive(Debug, Default)]

@@ -111,8 +111,14 @@ pub fn callables(
         for (object, compiled) in objects.iter().zip(route.dependencies) {
             let mut dependable = match overrides.get_item(object)? {
                 Some(replacement) => {
-                    match crate::overrides::dependable(object.bind(py), &replacement, compiled)? {
-                        Ok(dependable) => dependable,
+                    match crate::overrides::replacement(object.bind(py), &replacement, compiled)? {
+                        Ok(found) => Dependable {
+                            call: found.call,
+                            kind: found.kind,
+                            params: Cow::Owned(found.params),
+                            children: Cow::Owned(found.children),
+                            skipped: false,
+                        },
                         Err(message) => return Ok(Err(message)),
                     }
                 }
@@ -160,27 +166,6 @@ fn mark_skipped(route: &RouteSpec, steps: &mut [Dependable]) {
         if let Some(caller) = caller {
             steps[step].skipped = steps[caller].skipped || !steps[caller].children.contains(&step);
         }
-    }
-}
-
-/// `module.qualname` of a callable (of its class for an instance), for messages.
-pub(crate) fn qualified(call: &Bound<'_, PyAny>) -> PyResult<String> {
-    let (module, name, _): (String, String, String) = call
-        .py()
-        .import("turboapi._dependencies")?
-        .getattr("describe")?
-        .call1((call,))?
-        .extract()?;
-    Ok(format!("{module}.{name}"))
-}
-
-/// A kind from its name in `turboapi._dependencies.kind`.
-pub(crate) fn kind_from_name(name: &str) -> DependableKind {
-    match name {
-        "coroutine" => DependableKind::Coroutine,
-        "generator" => DependableKind::Generator,
-        "async_generator" => DependableKind::AsyncGenerator,
-        _ => DependableKind::Function,
     }
 }
 

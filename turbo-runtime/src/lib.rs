@@ -17,11 +17,13 @@ mod python;
 mod python_params;
 mod registration;
 mod request;
+mod request_text;
 mod response;
 mod route_call;
 mod routing;
 mod server;
 mod spec;
+mod validation_errors;
 mod vectorcall;
 
 /// Starlette's path matching, from the contract shared with the compiler.

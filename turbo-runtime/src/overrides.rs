@@ -8,27 +8,35 @@
 //! are extracted at the override's own positions, and the dependencies it
 //! does not declare are not run. Any other override stops the server.
 
-use std::borrow::Cow;
-
 use pyo3::prelude::*;
 
-use crate::dependables::{kind_from_name, qualified, Dependable};
-use crate::spec::{DependencySpec, Extract, ParamSpec};
+use crate::spec::{DependableKind, DependencySpec, Extract, ParamSpec};
 
-/// The step that calls `replacement` in place of `original` (compiled as
+/// What a step calls in place of its compiled dependable.
+pub struct Replacement {
+    pub call: Py<PyAny>,
+    /// Its own kind (an `async def` may replace a `def`).
+    pub kind: DependableKind,
+    /// The compiled parameters it declares, at its own positions.
+    pub params: Vec<ParamSpec>,
+    /// The dependency steps it keeps (those of its `Depends()` parameters).
+    pub children: Vec<usize>,
+}
+
+/// What calls `replacement` in place of `original` (compiled as
 /// `compiled`), or why it cannot be served.
-pub fn dependable(
+pub fn replacement(
     original: &Bound<'_, PyAny>,
     replacement: &Bound<'_, PyAny>,
     compiled: &'static DependencySpec,
-) -> PyResult<Result<Dependable, String>> {
+) -> PyResult<Result<Replacement, String>> {
     let py = original.py();
     let module = py.import("turboapi._dependencies")?;
     let declared: Option<Vec<(String, usize, bool)>> = module
         .getattr("override_parameters")?
         .call1((original, replacement))?
         .extract()?;
-    let refused = |why: &str| -> PyResult<Result<Dependable, String>> {
+    let refused = |why: &str| -> PyResult<Result<Replacement, String>> {
         let describe = module.getattr("describe_parameters")?;
         Ok(Err(format!(
             "app.dependency_overrides[{}] = {}: {why} ({} takes {}, {} takes {}); turbo serves an override \
@@ -74,11 +82,31 @@ pub fn dependable(
         })
         .collect();
     let kind: String = module.getattr("kind")?.call1((replacement,))?.extract()?;
-    Ok(Ok(Dependable {
+    Ok(Ok(Replacement {
         call: replacement.clone().unbind(),
         kind: kind_from_name(&kind),
-        params: Cow::Owned(params),
-        children: Cow::Owned(children),
-        skipped: false,
+        params,
+        children,
     }))
+}
+
+/// `module.qualname` of a callable (of its class for an instance), for messages.
+fn qualified(call: &Bound<'_, PyAny>) -> PyResult<String> {
+    let (module, name, _): (String, String, String) = call
+        .py()
+        .import("turboapi._dependencies")?
+        .getattr("describe")?
+        .call1((call,))?
+        .extract()?;
+    Ok(format!("{module}.{name}"))
+}
+
+/// A kind from its name in `turboapi._dependencies.kind`.
+fn kind_from_name(name: &str) -> DependableKind {
+    match name {
+        "coroutine" => DependableKind::Coroutine,
+        "generator" => DependableKind::Generator,
+        "async_generator" => DependableKind::AsyncGenerator,
+        _ => DependableKind::Function,
+    }
 }

@@ -474,7 +474,7 @@ pub fn new_http_exception(py: Python<'_>, status_code: u16, detail: &str) -> PyE
 /// pass through `yield` dependencies as an exception.
 pub fn request_validation_error<'py>(
     py: Python<'py>,
-    errors: &crate::extract::ValidationErrors,
+    errors: &crate::validation_errors::ValidationErrors,
     body: Option<Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let detail = json_loads(py, &errors.to_body())?.get_item("detail")?;

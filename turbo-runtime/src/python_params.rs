@@ -8,9 +8,10 @@
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
-use crate::extract::{Extracted, ValidationErrors};
+use crate::extract::Extracted;
 use crate::form::{Form, FormError};
 use crate::response::{Call, Response};
+use crate::validation_errors::ValidationErrors;
 
 /// Reads the request body as FastAPI does before validating anything: the
 /// decoded JSON (or the raw bytes, or the not-sent marker), or the response

@@ -8,12 +8,12 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString};
 
-use crate::extract::ValidationErrors;
 use crate::json::{self, Mode};
 use crate::python;
 use crate::request::Request;
 use crate::spec::{BodyRead, RouteSpec};
 use crate::template::Captures;
+use crate::validation_errors::ValidationErrors;
 
 pub type Body = Full<Bytes>;
 pub type Response = hyper::Response<Body>;

@@ -4,8 +4,9 @@
 //! no code per route, so rustc's work stays linear in the number of routes.
 
 use crate::constraints::{FloatBounds, IntBounds, StrBounds};
-use crate::extract::{Choices, Fallback, ListItem, Loc};
+use crate::extract::{Choices, Fallback, ListItem};
 use crate::template::{Convertor, Matcher};
+use crate::validation_errors::Loc;
 
 /// The app module and its handlers, in declaration order.
 #[derive(Debug)]
