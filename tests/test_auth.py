@@ -114,9 +114,8 @@ def auth(turbo, tmp_path_factory):
 def test_same_as_fastapi(auth, method, path, headers, body):
     server, reference = auth
     content = body.encode() if body is not None else None
-    actual = assert_same(reference, server, method, path, content=content, headers=headers)
-    expected = reference.request(method, path, content=content, headers=headers)
-    assert actual.headers.get("www-authenticate") == expected.headers.get("www-authenticate")
+    # The 401s' WWW-Authenticate is among the headers compared.
+    assert_same(reference, server, method, path, content=content, headers=headers)
 
 
 def test_a_token_issued_by_turbo_opens_its_routes(auth):

@@ -15,6 +15,7 @@ MEANINGFUL_HEADERS = [
     "x-error",
     "retry-after",
     "set-cookie",
+    "www-authenticate",
     "x-custom",
     "x-extra",
 ]

@@ -68,9 +68,7 @@ impl Checked {
     /// under the import root, with its text: what the server hashes to
     /// tell which changed since the build.
     pub fn project_sources(&self) -> Vec<(String, String)> {
-        self.files
-            .iter()
-            .filter(|file| !file.name.starts_with(project::provided::FILE_PREFIX))
+        self.project_files()
             .map(|file| {
                 let relative = std::path::Path::new(&file.name)
                     .strip_prefix(&self.root)
@@ -78,6 +76,13 @@ impl Checked {
                 (relative.to_string_lossy().replace('\\', "/"), file.text.clone())
             })
             .collect()
+    }
+
+    /// The files of the project's modules, without turbo's own it read.
+    pub fn project_files(&self) -> impl Iterator<Item = &source::SourceFile> {
+        self.files
+            .iter()
+            .filter(|file| !file.name.starts_with(project::provided::FILE_PREFIX))
     }
 
     /// For `turbo build`: findings about the app's own routes that FastAPI

@@ -250,7 +250,7 @@ fn run_check(
             eprintln!(
                 "{}: {routes} routes OK ({} modules)",
                 checked.entry_name(),
-                checked.project_sources().len()
+                checked.project_files().count()
             );
         }
         ExitCode::SUCCESS
