@@ -8,7 +8,6 @@ request. Every function here ports the FastAPI 0.165 code path it names,
 so errors, defaults and bytes are FastAPI's own.
 """
 
-import asyncio
 import functools
 import inspect
 import typing
@@ -419,8 +418,7 @@ class ExceptionHandlers:
     handler, or `None` when FastAPI's default handler applies; the server
     builds the `Request` only then and passes both to `call`."""
 
-    def __init__(self, registered: Dict[Any, Any], loop: Any) -> None:
-        self.loop = loop
+    def __init__(self, registered: Dict[Any, Any]) -> None:
         self.status_handlers = {key: h for key, h in registered.items() if isinstance(key, int) and key != 500}
         # FastAPI's defaults come first in the MRO walk unless overridden.
         self.type_handlers: Dict[Any, Any] = {HTTPException: None, RequestValidationError: None}
@@ -458,12 +456,9 @@ class ExceptionHandlers:
         return self.call(found[0], request, exc) if found is not None else None
 
     def call(self, handler: Any, request: Any, exc: BaseException) -> Any:
-        """Calls an exception handler. An `async def` one runs on the asyncio
-        loop thread; this thread waits for it (the wait releases the GIL)."""
-        result = handler(request, exc)
-        if inspect.iscoroutine(result):
-            return asyncio.run_coroutine_threadsafe(result, self.loop).result()
-        return result
+        """Calls an exception handler: its response, or the coroutine of an
+        `async def` one, which the server runs on its event loop."""
+        return handler(request, exc)
 
 
 def _uuid(text: str) -> Any:

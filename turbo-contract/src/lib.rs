@@ -94,6 +94,11 @@ pub const PYTHON_PACKAGE: &[(&str, bool, &str)] = &[
         include_str!("../../python/turboapi/_body.py"),
     ),
     (
+        "turboapi._event_loop",
+        false,
+        include_str!("../../python/turboapi/_event_loop.py"),
+    ),
+    (
         "turboapi._forms",
         false,
         include_str!("../../python/turboapi/_forms.py"),

@@ -14,7 +14,7 @@ use smallvec::SmallVec;
 
 use crate::extract::{self, Extracted};
 use crate::python_params;
-use crate::response::Call;
+use crate::request::Call;
 use crate::spec::{Extract, ParamSpec, Text, Texts};
 use crate::validation_errors::ValidationErrors;
 
@@ -48,7 +48,7 @@ impl RequestValues {
     pub fn arguments<'py>(
         &mut self,
         py: Python<'py>,
-        call: &Call<'_>,
+        call: &Call,
         params: &[ParamSpec],
     ) -> PyResult<Option<Arguments<'py>>> {
         let mut values: SmallVec<[Extracted<'py>; 8]> = SmallVec::new();
@@ -110,11 +110,11 @@ impl RequestValues {
 /// headers or cookies.
 fn extract_param<'py>(
     py: Python<'py>,
-    call: &Call<'_>,
+    call: &Call,
     extract: &Extract,
     errors: &mut ValidationErrors,
 ) -> Extracted<'py> {
-    let request = call.request;
+    let request = &call.request;
     match *extract {
         Extract::Str(text, fallback, bounds) => extract::str(
             py,
@@ -179,8 +179,8 @@ fn extract_param<'py>(
 }
 
 /// The text of a single-valued parameter, if the request has it.
-fn read<'a>(call: &'a Call<'_>, text: Text) -> Option<Cow<'a, str>> {
-    let request = call.request;
+fn read<'a>(call: &'a Call, text: Text) -> Option<Cow<'a, str>> {
+    let request = &call.request;
     match text {
         Text::Path(capture, _) => Some(Cow::Borrowed(call.captures.get(request.path(), capture))),
         Text::Query(key) => request.query(key).map(Cow::Borrowed),

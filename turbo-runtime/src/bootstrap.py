@@ -6,14 +6,12 @@ functions its route decorators recorded, in declaration order. Nothing here
 runs per request.
 """
 
-import asyncio
 import importlib
 import importlib.abc
 import importlib.util
 import os
 import site
 import sys
-import threading
 
 
 class EmbeddedPackage(importlib.abc.MetaPathFinder, importlib.abc.Loader):
@@ -96,18 +94,3 @@ def load_app(app_dir, module_name, app_variable, factory, site_dirs):
         )
         for route in effective_routes(app)
     ]
-
-
-def needs_event_loop(app):
-    """Whether an exception handler is a coroutine function (it runs on the loop thread)."""
-    import inspect
-
-    return any(inspect.iscoroutinefunction(h) for h in app._turbo_exception_handlers.values())
-
-
-def start_event_loop():
-    """An asyncio loop on its own thread, for coroutines that suspend."""
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, name="turbo-asyncio", daemon=True)
-    thread.start()
-    return loop

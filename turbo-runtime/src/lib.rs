@@ -8,6 +8,7 @@
 mod arguments;
 mod constraints;
 mod dependables;
+mod execution;
 mod exit_stack;
 mod extract;
 mod form;
@@ -16,7 +17,9 @@ mod overrides;
 mod python;
 mod python_params;
 mod registration;
+mod rendering;
 mod request;
+mod request_object;
 mod request_text;
 mod response;
 mod route_call;

@@ -1,23 +1,23 @@
 //! The bridge to CPython: interpreter start-up, loading the app, calling handlers.
 //!
-//! Threading model (see ARCHITECTURE.md): the thread that initialises Python
-//! is the one I/O thread that also runs every handler inline. It keeps its
-//! Python thread state for the life of the process, so attaching per request
-//! only takes the GIL; it never creates a thread state (that costs ~5 us).
-//! Coroutines run on an asyncio loop on a second Python thread.
+//! Threading model (see ARCHITECTURE.md and `execution/`): the thread that
+//! initialises Python is the I/O thread; it runs the asyncio loop and, for
+//! most routes, `def` code inline. It keeps its Python thread state for the
+//! life of the process, so attaching per request only takes the GIL; it
+//! never creates a thread state (that costs ~5 us).
 
 use std::ffi::CString;
 use std::path::Path;
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use pyo3::call::PyCallArgs;
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyCFunction, PyDict, PyList, PyTuple};
+use pyo3::types::{PyBytes, PyDict, PyList};
 
 use crate::form::{Content, Form, FormValue};
 use crate::registration::{match_routes, Registered};
-use crate::spec::{AppSpec, DependableKind, RouteSpec};
+use crate::spec::{AppSpec, RouteSpec};
 
 const BOOTSTRAP: &str = include_str!("bootstrap.py");
 
@@ -61,9 +61,6 @@ struct Loaded {
     security_scopes: Py<PyAny>,
     /// `json.loads`, to hand validation errors to an exception handler.
     json_loads: Py<PyAny>,
-    /// The asyncio loop thread's loop, only when some handler is `async def`.
-    event_loop: Option<Py<PyAny>>,
-    run_coroutine_threadsafe: Option<Py<PyAny>>,
 }
 
 static LOADED: OnceLock<Loaded> = OnceLock::new();
@@ -166,22 +163,7 @@ fn load_attached(
     .map_err(LoadError::Mismatch)?;
     let callables =
         crate::dependables::callables(py, &app, routes, &dependencies)?.map_err(LoadError::Mismatch)?;
-    let needs_loop: bool = bootstrap.getattr("needs_event_loop")?.call1((&app,))?.extract()?;
-    let awaits_dependency = callables.iter().flatten().any(|dependable| {
-        !dependable.skipped
-            && matches!(
-                dependable.kind,
-                DependableKind::Coroutine | DependableKind::AsyncGenerator
-            )
-    });
-    let (event_loop, run_coroutine_threadsafe) =
-        if needs_loop || awaits_dependency || spec.handlers.iter().any(|h| h.is_async) {
-            let event_loop = bootstrap.getattr("start_event_loop")?.call0()?;
-            let submit = py.import("asyncio")?.getattr("run_coroutine_threadsafe")?;
-            (Some(event_loop.unbind()), Some(submit.unbind()))
-        } else {
-            (None, None)
-        };
+    crate::execution::event_loop::install(py)?;
     let body = py.import("turboapi._body")?;
     let plans = py.import("turboapi._plans")?;
     let handler_of = |index: usize| registered_route(index).map(|(endpoint, _)| endpoint);
@@ -252,13 +234,7 @@ fn load_attached(
         .collect::<PyResult<Vec<_>>>()?;
     let registered = app.getattr("_turbo_exception_handlers")?;
     let (exception_handlers, handles_validation) = if registered.len()? > 0 {
-        let loop_or_none = match &event_loop {
-            Some(event_loop) => event_loop.bind(py).clone(),
-            None => py.None().into_bound(py),
-        };
-        let handlers = plans
-            .getattr("ExceptionHandlers")?
-            .call1((registered, loop_or_none))?;
+        let handlers = plans.getattr("ExceptionHandlers")?.call1((registered,))?;
         let handles_validation: bool = handlers.call_method0("handles_validation")?.extract()?;
         (Some(handlers.unbind()), handles_validation)
     } else {
@@ -309,8 +285,6 @@ fn load_attached(
             .getattr("HTTPException")?
             .unbind(),
         jsonable_encoder: package.getattr("jsonable_encoder")?.unbind(),
-        event_loop,
-        run_coroutine_threadsafe,
     };
     if LOADED.set(loaded).is_err() {
         return Err(LoadError::Mismatch("the app was loaded twice".to_owned()));
@@ -543,41 +517,6 @@ pub fn http_exception<'py>(py: Python<'py>, err: &PyErr) -> Option<Bound<'py, Py
     let class = loaded().http_exception.bind(py);
     err.is_instance(py, class)
         .then(|| err.value(py).clone().into_any())
-}
-
-/// Runs `coroutine` on the asyncio loop thread; the receiver yields its
-/// outcome once it has finished.
-pub fn submit_coroutine(coroutine: &Bound<'_, PyAny>) -> PyResult<tokio::sync::oneshot::Receiver<Py<PyAny>>> {
-    let py = coroutine.py();
-    let loaded = loaded();
-    let (Some(event_loop), Some(submit)) = (&loaded.event_loop, &loaded.run_coroutine_threadsafe) else {
-        return Err(pyo3::exceptions::PyRuntimeError::new_err(
-            "a coroutine was returned by a handler compiled as `def`",
-        ));
-    };
-    let future = submit.bind(py).call1((coroutine, event_loop.bind(py)))?;
-    let (sender, receiver) = tokio::sync::oneshot::channel();
-    let sender = Mutex::new(Some(sender));
-    let on_done = PyCFunction::new_closure(
-        py,
-        None,
-        None,
-        move |args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, PyDict>>| -> PyResult<()> {
-            let done = args.get_item(0)?.unbind();
-            if let Some(sender) = sender.lock().ok().and_then(|mut slot| slot.take()) {
-                // The receiver is gone only if the connection was dropped.
-                let _ = sender.send(done);
-            }
-            Ok(())
-        },
-    )?;
-    future.call_method1(intern!(py, "add_done_callback"), (on_done,))?;
-    Ok(receiver)
-}
-
-/// The outcome of a finished `concurrent.futures.Future`.
-pub fn future_result<'py>(py: Python<'py>, future: &Py<PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    future.bind(py).call_method0(intern!(py, "result"))
 }
 
 /// Python's `traceback` of `err`, printed to stderr with a context line,

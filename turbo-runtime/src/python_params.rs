@@ -10,65 +10,58 @@ use pyo3::types::PyString;
 
 use crate::extract::Extracted;
 use crate::form::{Form, FormError};
-use crate::response::{Call, Response};
+use crate::rendering::{self, Rendered};
+use crate::request::Call;
+use crate::response;
 use crate::validation_errors::ValidationErrors;
 
 /// Reads the request body as FastAPI does before validating anything: the
-/// decoded JSON (or the raw bytes, or the not-sent marker), or the response
+/// decoded JSON (or the raw bytes, or the not-sent marker), or the answer
 /// FastAPI gives at that point (422 `json_invalid`, 400 unreadable body).
-pub fn read_body<'py>(py: Python<'py>, call: &Call<'_>) -> Result<Bound<'py, PyAny>, Box<Response>> {
-    let request = call.request;
-    let read = match crate::python::read_body(py, request.body(), request.content_type()) {
-        Ok(read) => read,
-        Err(err) => {
-            return Err(Box::new(crate::response::python_error(
-                py,
-                "cannot read the request body",
-                &err,
-            )))
-        }
-    };
-    let parts: PyResult<(String, Bound<'py, PyAny>)> = read.extract();
-    match parts {
-        Ok((kind, value)) if kind == "ok" => Ok(value),
-        Ok((kind, invalid)) if kind == "json_invalid" => {
-            let mut errors = ValidationErrors::new();
-            match invalid.extract::<(Bound<'py, PyAny>, Bound<'py, PyAny>)>() {
-                Ok((error, text)) => {
-                    errors.push_python(&error);
-                    Err(Box::new(crate::response::reject(py, call, errors, Some(&text))))
-                }
-                Err(err) => Err(Box::new(crate::response::python_error(
-                    py,
-                    "cannot read the request body",
-                    &err,
-                ))),
-            }
-        }
-        Ok(_) => Err(Box::new(crate::response::bad_request(
-            "There was an error parsing the body",
-        ))),
-        Err(err) => Err(Box::new(crate::response::python_error(
+pub fn read_body<'py>(py: Python<'py>, call: &Call) -> Result<Bound<'py, PyAny>, Box<Rendered>> {
+    let request = &call.request;
+    let unreadable = |err: PyErr| {
+        Box::new(Rendered::Ready(response::python_error(
             py,
             "cannot read the request body",
             &err,
-        ))),
+        )))
+    };
+    let read = crate::python::read_body(py, request.body(), request.content_type()).map_err(unreadable)?;
+    let (kind, value): (String, Bound<'py, PyAny>) = read.extract().map_err(unreadable)?;
+    match kind.as_str() {
+        "ok" => Ok(value),
+        "json_invalid" => {
+            let (error, text): (Bound<'py, PyAny>, Bound<'py, PyAny>) =
+                value.extract().map_err(unreadable)?;
+            let mut errors = ValidationErrors::new();
+            errors.push_python(&error);
+            Err(Box::new(rendering::reject(py, call, errors, Some(&text))))
+        }
+        _ => Err(Box::new(Rendered::Ready(response::bad_request(
+            "There was an error parsing the body",
+        )))),
     }
 }
 
 /// The form a form route's server read ahead of dispatch, as Starlette's
 /// `FormData`; a form Starlette refuses is its 400 `HTTPException`.
-pub fn read_form<'py>(py: Python<'py>, call: &Call<'_>) -> Result<Bound<'py, PyAny>, Box<Response>> {
+pub fn read_form<'py>(py: Python<'py>, call: &Call) -> Result<Bound<'py, PyAny>, Box<Rendered>> {
     let form = match call.request.take_form() {
         Some(Ok(form)) => form,
         Some(Err(FormError(detail))) => {
             let err = crate::python::new_http_exception(py, 400, &detail);
-            return Err(Box::new(crate::response::render_exception(py, call, err)));
+            return Err(Box::new(rendering::render_exception(py, call, err)));
         }
         None => Form::default(),
     };
-    crate::python::build_form(py, form)
-        .map_err(|err| Box::new(crate::response::python_error(py, "cannot read the form", &err)))
+    crate::python::build_form(py, form).map_err(|err| {
+        Box::new(Rendered::Ready(response::python_error(
+            py,
+            "cannot read the form",
+            &err,
+        )))
+    })
 }
 
 /// The body parameters of part `part` of body plan `index` (one
@@ -129,13 +122,13 @@ fn validate_param<'py>(
 /// A pydantic model read from the whole query string, headers or cookies.
 pub fn param_model<'py>(
     py: Python<'py>,
-    call: &Call<'_>,
+    call: &Call,
     index: usize,
     errors: &mut ValidationErrors,
 ) -> Extracted<'py> {
-    let request = call.request;
+    let request = &call.request;
     let query = pyo3::types::PyBytes::new(py, request.raw_query().unwrap_or("").as_bytes());
-    let headers = crate::response::raw_headers(py, request);
+    let headers = crate::request_object::raw_headers(py, request);
     let headers = errors.internal(headers.into_pyobject(py))?;
     validated(errors, crate::python::validate_field(py, index, (query, headers)))
 }
@@ -155,8 +148,8 @@ fn validated<'py, T: pyo3::conversion::FromPyObjectOwned<'py>>(
 }
 
 /// The `Request` object for a handler that declares one.
-pub fn request<'py>(py: Python<'py>, call: &Call<'_>, errors: &mut ValidationErrors) -> Extracted<'py> {
-    errors.internal(crate::response::python_request(py, call))
+pub fn request<'py>(py: Python<'py>, call: &Call, errors: &mut ValidationErrors) -> Extracted<'py> {
+    errors.internal(crate::request_object::python_request(py, call))
 }
 
 /// The `Response` FastAPI injects for headers, cookies and status.

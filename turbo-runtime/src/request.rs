@@ -8,6 +8,17 @@ use hyper::HeaderMap;
 
 use crate::form::{Form, FormError};
 use crate::request_text::{latin1, parse_cookies, parse_query};
+use crate::spec::RouteSpec;
+use crate::template::Captures;
+
+/// One request routed to a route: what the handler's parameters, its
+/// `Request` object and the exception handlers are built from. Owned, so
+/// that a request can move to a worker thread and back.
+pub struct Call {
+    pub route: &'static RouteSpec,
+    pub request: Request,
+    pub captures: Captures,
+}
 
 /// One HTTP request, with the path percent-decoded once up front and the
 /// query string parsed on first use (routes without query parameters never

@@ -1,99 +1,33 @@
-//! One request to one route, as FastAPI's `get_request_handler` and
-//! `solve_dependencies` run it: read the body if the route has body
-//! parameters; call each dependency step in order (its own parameters
-//! extracted first); extract the handler's parameters and answer 422 with
-//! every error gathered, or call the handler; then close the `yield`
-//! dependencies' exit stacks, letting an exception pass through them.
+//! One request's progress through its route, as FastAPI's
+//! `get_request_handler` and `solve_dependencies` run it: read the body if
+//! the route has body parameters; call each dependency step in order (its
+//! own parameters extracted first); extract the handler's parameters and
+//! answer 422 with every error gathered, or call the handler; then close
+//! the `yield` dependencies' exit stacks, letting an exception pass through
+//! them.
 //!
 //! The compiler decided everything per route and emitted it as static
-//! data; this state machine only follows it. It pauses, without the GIL,
-//! only where a coroutine must be awaited (an `async def` dependable or
-//! handler, an async generator's entry or exit), so a route of plain
-//! `def`s runs in one go under one GIL acquisition.
-
-use std::panic::AssertUnwindSafe;
+//! data; this state machine only follows it. [`Solving::advance`] runs the
+//! synchronous stretch up to the next coroutine (an `async def` dependable
+//! or handler, an async generator's entry or exit, an `async def`
+//! exception handler) and hands it back; the caller (`route_call/mod.rs`)
+//! runs it on the event loop and resumes with the finished Task. A route
+//! of plain `def`s runs in one go.
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::intern;
 use pyo3::prelude::*;
 use smallvec::SmallVec;
-use tokio::sync::oneshot;
 
 use crate::arguments::RequestValues;
+use crate::execution::event_loop;
 use crate::exit_stack::{self, Closing, Entered, ExitStack};
 use crate::python;
 use crate::python_params;
-use crate::request::Request;
-use crate::response::{self, Call, Response};
-use crate::spec::{BodyRead, DependableKind, RouteSpec};
-use crate::template::Captures;
-
-/// Handles a request routed to `route`; `is_async` is its handler's kind.
-pub async fn call_route(
-    route: &'static RouteSpec,
-    is_async: bool,
-    request: &Request,
-    captures: &Captures,
-) -> Response {
-    let call = Call {
-        route,
-        request,
-        captures,
-    };
-    let (mut solving, mut done) = match begin(&call, is_async) {
-        Ok(response) => return response,
-        Err(paused) => paused,
-    };
-    loop {
-        // The loop drops the sender only if it shuts down first.
-        let resumed = Some(done.await.ok());
-        match advance_guarded(&mut solving, resumed) {
-            Advance::Done(response) => return response,
-            Advance::Await(next) => done = next,
-        }
-    }
-}
-
-/// A request that waits for a coroutine: its state, boxed so that the
-/// future of a request that never waits (every `def` route) stays small.
-type Paused<'c> = (Box<Solving<'c>>, oneshot::Receiver<Py<PyAny>>);
-
-/// Runs the request as far as it goes without waiting.
-fn begin<'c>(call: &'c Call<'c>, is_async: bool) -> Result<Response, Paused<'c>> {
-    let mut solving = Solving {
-        call,
-        is_async,
-        phase: Phase::ReadBody,
-        awaiting: None,
-        values: RequestValues::default(),
-        cache: SmallVec::new(),
-        exits: ExitStack::default(),
-        response: None,
-        sent: false,
-        raised: None,
-        validation: None,
-    };
-    match advance_guarded(&mut solving, None) {
-        Advance::Done(response) => Ok(response),
-        Advance::Await(done) => Err((Box::new(solving), done)),
-    }
-}
-
-/// [`Solving::advance`] under the GIL; a panic (a bug in turbo) is a 500.
-fn advance_guarded(solving: &mut Solving<'_>, resumed: Option<Option<Py<PyAny>>>) -> Advance {
-    let advanced = std::panic::catch_unwind(AssertUnwindSafe(|| {
-        Python::attach(|py| solving.advance(py, resumed))
-    }));
-    advanced.unwrap_or_else(|_| {
-        let request = solving.call.request;
-        eprintln!(
-            "ERROR: turbo panicked while handling {} {} (a bug in turbo; please report it)",
-            request.method(),
-            request.path()
-        );
-        Advance::Done(response::internal_error())
-    })
-}
+use crate::rendering::{self, Awaited, Rendered};
+use crate::request::Call;
+use crate::response::{self, Response};
+use crate::spec::{BodyRead, DependableKind};
 
 /// Where a request is in its route.
 #[derive(Clone, Copy)]
@@ -104,6 +38,9 @@ enum Phase {
     Handler,
     /// Closing the exit stacks.
     Exits,
+    /// The response is decided before the handler ran (400, 422, an
+    /// exception handler's answer).
+    Answered,
 }
 
 /// A coroutine the request is waiting for, and what its result is.
@@ -115,19 +52,27 @@ enum Awaiting {
     Handler,
     /// An async generator's `__aexit__`.
     Exit,
+    /// An `async def` exception handler answering for the handler's
+    /// outcome (then the exit stacks close).
+    Rendered(Awaited),
+    /// An `async def` exception handler giving the final answer.
+    Answer(Awaited),
 }
 
-enum Advance {
+/// Where [`Solving::advance`] stopped.
+pub enum Advance {
     Done(Response),
-    /// Resume with the finished `concurrent.futures.Future`.
-    Await(oneshot::Receiver<Py<PyAny>>),
+    /// Run this coroutine, then resume with its finished Task.
+    Coroutine(Py<PyAny>),
 }
 
 /// One request's progress through its route.
-struct Solving<'c> {
-    call: &'c Call<'c>,
+pub struct Solving {
+    call: Call,
     is_async: bool,
     phase: Phase,
+    /// The coroutine to run before advancing further, and what it is for.
+    coroutine: Option<Py<PyAny>>,
     awaiting: Option<Awaiting>,
     values: RequestValues,
     /// Dependables called in this request, by cache key.
@@ -143,70 +88,115 @@ struct Solving<'c> {
     /// The `RequestValidationError` raised for this request's 422, when
     /// it had to pass through `yield` dependencies as an exception.
     validation: Option<Py<PyAny>>,
+    /// The context the request's coroutines run in, from its first one.
+    pub context: Option<Py<PyAny>>,
 }
 
-impl Solving<'_> {
+impl Solving {
+    pub fn new(call: Call, is_async: bool) -> Self {
+        Solving {
+            call,
+            is_async,
+            phase: Phase::ReadBody,
+            coroutine: None,
+            awaiting: None,
+            values: RequestValues::default(),
+            cache: SmallVec::new(),
+            exits: ExitStack::default(),
+            response: None,
+            sent: false,
+            raised: None,
+            validation: None,
+            context: None,
+        }
+    }
+
+    pub fn call(&self) -> &Call {
+        &self.call
+    }
+
+    /// Drops the Python objects the request holds, while the GIL is held
+    /// (dropped later, pyo3 would queue them for the next acquisition).
+    pub fn release(&mut self) {
+        self.values = RequestValues::default();
+        self.cache.clear();
+        self.context = None;
+    }
+
     /// Runs until the request is answered or must wait for a coroutine;
-    /// `resumed` is the future that the last wait was for.
-    fn advance(&mut self, py: Python<'_>, resumed: Option<Option<Py<PyAny>>>) -> Advance {
+    /// `resumed` is the finished Task of the last coroutine, or why there
+    /// is none.
+    pub fn advance(&mut self, py: Python<'_>, resumed: Option<PyResult<Py<PyAny>>>) -> Advance {
         if let Some(awaiting) = self.awaiting.take() {
-            let result = match resumed.flatten() {
-                Some(future) => python::future_result(py, &future),
-                None => Err(PyRuntimeError::new_err("the asyncio loop dropped a coroutine")),
+            let result = match resumed {
+                Some(Ok(task)) => event_loop::result(py, &task),
+                Some(Err(err)) => Err(err),
+                None => Err(PyRuntimeError::new_err("a request resumed without its coroutine")),
             };
             self.resume(py, awaiting, result);
         }
         let route = self.call.route;
         loop {
+            if let Some(coroutine) = self.coroutine.take() {
+                return Advance::Coroutine(coroutine);
+            }
             match self.phase {
                 Phase::ReadBody => {
-                    if let Err(response) = self.read_body(py) {
-                        return Advance::Done(*response);
-                    }
                     self.phase = Phase::Step(0);
+                    self.read_body(py);
                 }
-                Phase::Step(step) if step < route.dependencies.len() => {
-                    if let Some(done) = self.run_step(py, step) {
-                        return Advance::Await(done);
-                    }
-                }
+                Phase::Step(step) if step < route.dependencies.len() => self.run_step(py, step),
                 Phase::Step(_) => self.phase = Phase::Handler,
-                Phase::Handler => match self.run_handler(py) {
-                    Ok(Some(done)) => return Advance::Await(done),
-                    Ok(None) => self.phase = Phase::Exits,
-                    Err(response) => return Advance::Done(*response),
-                },
+                Phase::Handler => self.run_handler(py),
                 Phase::Exits => match self.exits.next() {
-                    Closing::Exit(entered) => {
-                        if let Some(done) = self.exit(py, entered) {
-                            return Advance::Await(done);
-                        }
-                    }
+                    Closing::Exit(entered) => self.exit(py, entered),
                     Closing::FunctionClosed => self.function_closed(),
-                    Closing::Closed => return Advance::Done(self.finish(py)),
+                    Closing::Closed => {
+                        let rendered = self.finish(py);
+                        self.answer(py, rendered);
+                    }
                 },
+                Phase::Answered => {
+                    if let Some(response) = self.response.take() {
+                        return Advance::Done(response);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The final answer: at once, or after an exception handler's coroutine.
+    fn answer(&mut self, py: Python<'_>, rendered: Rendered) {
+        self.phase = Phase::Answered;
+        match rendered {
+            Rendered::Ready(response) => self.response = Some(response),
+            Rendered::Awaiting(awaited) => {
+                let coroutine = awaited.coroutine.clone_ref(py).into_bound(py);
+                self.await_coroutine(Ok(coroutine), Awaiting::Answer(awaited));
             }
         }
     }
 
     /// FastAPI reads (and JSON-decodes) the body before validating anything.
-    fn read_body(&mut self, py: Python<'_>) -> Result<(), Box<Response>> {
+    fn read_body(&mut self, py: Python<'_>) {
         let route = self.call.route;
         if route.body_plan.is_none() {
-            return Ok(());
+            return;
         }
         let body = if route.body == BodyRead::Form {
-            python_params::read_form(py, self.call)
+            python_params::read_form(py, &self.call)
         } else {
-            python_params::read_body(py, self.call)
+            python_params::read_body(py, &self.call)
         };
-        self.values.body = Some(body?.unbind());
-        Ok(())
+        match body {
+            Ok(body) => self.values.body = Some(body.unbind()),
+            Err(rendered) => self.answer(py, *rendered),
+        }
     }
 
     /// Runs dependency step `step`: its arguments, then its cached value
-    /// or a call. `Some` if it must wait for a coroutine.
-    fn run_step(&mut self, py: Python<'_>, step: usize) -> Option<oneshot::Receiver<Py<PyAny>>> {
+    /// or a call.
+    fn run_step(&mut self, py: Python<'_>, step: usize) {
         let route = self.call.route;
         let dependency = &route.dependencies[step];
         let dependable = python::dependable(route.handler, step);
@@ -214,24 +204,24 @@ impl Solving<'_> {
         if dependable.skipped {
             // An override above it does not declare it: never run.
             self.values.results.push(Some(py.None()));
-            return None;
+            return;
         }
         let below_failed = dependable
             .children
             .iter()
             .any(|child| self.values.results[*child].is_none());
-        let arguments = match self.values.arguments(py, self.call, &dependable.params) {
+        let arguments = match self.values.arguments(py, &self.call, &dependable.params) {
             Ok(arguments) => arguments.filter(|_| !below_failed),
             Err(err) => return self.raise(err),
         };
         let Some((args, keyword_names)) = arguments else {
             self.values.results.push(None);
-            return None;
+            return;
         };
         if dependency.use_cache {
             if let Some(value) = self.cached(py, dependency.cache_key) {
                 self.values.results.push(Some(value));
-                return None;
+                return;
             }
         }
         let called = match crate::vectorcall::call(dependable.call.bind(py), &args, keyword_names.as_ref()) {
@@ -258,19 +248,13 @@ impl Solving<'_> {
             Some(entered) => entered.manager.bind(py).call_method0(intern!(py, "__aenter__")),
             None => Ok(called),
         };
-        self.submit(coroutine, Awaiting::Step(step, entered))
+        self.await_coroutine(coroutine, Awaiting::Step(step, entered))
     }
 
     /// A step's value: cached (the first value is cached even under
     /// `use_cache=False`, as in FastAPI) and, for a generator, its context
     /// manager entered on its scope's stack. An exception starts unwinding.
-    fn record(
-        &mut self,
-        py: Python<'_>,
-        step: usize,
-        value: PyResult<Py<PyAny>>,
-        entered: Option<Entered>,
-    ) -> Option<oneshot::Receiver<Py<PyAny>>> {
+    fn record(&mut self, py: Python<'_>, step: usize, value: PyResult<Py<PyAny>>, entered: Option<Entered>) {
         let dependency = &self.call.route.dependencies[step];
         let value = match value {
             Ok(value) => value,
@@ -283,7 +267,6 @@ impl Solving<'_> {
             self.cache.push((dependency.cache_key, value.clone_ref(py)));
         }
         self.values.results.push(Some(value));
-        None
     }
 
     /// The value an earlier step with this cache key produced.
@@ -294,27 +277,23 @@ impl Solving<'_> {
             .map(|(_, value)| value.clone_ref(py))
     }
 
-    /// The handler's arguments, then the 422 or the call. `Ok(Some)` if it
-    /// must wait for the handler's coroutine; `Err` answers at once.
-    fn run_handler(&mut self, py: Python<'_>) -> Result<Option<oneshot::Receiver<Py<PyAny>>>, Box<Response>> {
+    /// The handler's arguments, then the 422 or the call.
+    fn run_handler(&mut self, py: Python<'_>) {
         let route = self.call.route;
         self.phase = Phase::Exits;
-        let arguments = match self.values.arguments(py, self.call, route.params) {
+        let arguments = match self.values.arguments(py, &self.call, route.params) {
             Ok(arguments) => arguments,
-            Err(err) => return Ok(self.raise(err)),
+            Err(err) => return self.raise(err),
         };
         let arguments = arguments.filter(|_| self.values.errors.is_empty());
         let Some((args, keyword_names)) = arguments else {
-            return self.validation_failed(py).map(|()| None);
+            return self.validation_failed(py);
         };
         let handler = python::handler(py, route.handler);
         match crate::vectorcall::call(handler, &args, keyword_names.as_ref()) {
-            Ok(coroutine) if self.is_async => Ok(self.submit(Ok(coroutine), Awaiting::Handler)),
-            Ok(value) => {
-                self.render(py, &value);
-                Ok(None)
-            }
-            Err(err) => Ok(self.raise(err)),
+            Ok(coroutine) if self.is_async => self.await_coroutine(Ok(coroutine), Awaiting::Handler),
+            Ok(value) => self.render(py, &value),
+            Err(err) => self.raise(err),
         }
     }
 
@@ -322,15 +301,15 @@ impl Solving<'_> {
     /// through, the 422 is answered at once (no Python exception built);
     /// otherwise a `RequestValidationError` unwinds through them, as in
     /// FastAPI, and answers 422 only if it comes out unchanged.
-    fn validation_failed(&mut self, py: Python<'_>) -> Result<(), Box<Response>> {
+    fn validation_failed(&mut self, py: Python<'_>) {
         if let Some(err) = self.values.errors.take_internal() {
-            self.raise(err);
-            return Ok(());
+            return self.raise(err);
         }
         if self.exits.is_empty() {
             let errors = std::mem::take(&mut self.values.errors);
             let body = self.values.body.as_ref().map(|body| body.bind(py));
-            return Err(Box::new(response::reject(py, self.call, errors, body)));
+            let rendered = rendering::reject(py, &self.call, errors, body);
+            return self.answer(py, rendered);
         }
         let body = self.values.body.as_ref().map(|body| body.bind(py).clone());
         match python::request_validation_error(py, &self.values.errors, body) {
@@ -338,52 +317,46 @@ impl Solving<'_> {
                 self.validation = Some(exception.clone().unbind());
                 self.raise(PyErr::from_value(exception));
             }
-            Err(err) => {
-                self.raise(err);
-            }
+            Err(err) => self.raise(err),
         }
-        Ok(())
     }
 
     /// The handler's return value, rendered as FastAPI serializes it.
     fn render(&mut self, py: Python<'_>, value: &Bound<'_, PyAny>) {
         let injected = self.values.injected(py);
-        self.response = Some(response::render_return(py, self.call, value, injected.as_ref()));
+        match rendering::render_return(py, &self.call, value, injected.as_ref()) {
+            Rendered::Ready(response) => self.response = Some(response),
+            Rendered::Awaiting(awaited) => {
+                let coroutine = awaited.coroutine.clone_ref(py);
+                self.await_coroutine(Ok(coroutine.into_bound(py)), Awaiting::Rendered(awaited));
+            }
+        }
     }
 
     /// Where an awaited coroutine's result goes.
     fn resume(&mut self, py: Python<'_>, awaiting: Awaiting, result: PyResult<Bound<'_, PyAny>>) {
         match awaiting {
-            Awaiting::Step(step, entered) => {
-                self.record(py, step, result.map(Bound::unbind), entered);
-            }
+            Awaiting::Step(step, entered) => self.record(py, step, result.map(Bound::unbind), entered),
             Awaiting::Handler => match result {
                 Ok(value) => self.render(py, &value),
-                Err(err) => {
-                    self.raise(err);
-                }
+                Err(err) => self.raise(err),
             },
             Awaiting::Exit => self.exited(result),
+            Awaiting::Rendered(awaited) => self.response = Some(awaited.respond(py, result)),
+            Awaiting::Answer(awaited) => self.response = Some(awaited.respond(py, result)),
         }
     }
 
     /// Exits one entered context manager with the exception on its way
-    /// out (or none); `Some` if it must wait for an `__aexit__`.
-    fn exit(&mut self, py: Python<'_>, entered: Entered) -> Option<oneshot::Receiver<Py<PyAny>>> {
+    /// out (or none), or starts awaiting its `__aexit__`.
+    fn exit(&mut self, py: Python<'_>, entered: Entered) {
         let returned = exit_stack::exit_call(py, &entered, self.raised.as_ref());
         if !entered.is_async {
-            self.exited(returned);
-            return None;
+            return self.exited(returned);
         }
-        match returned.and_then(|coroutine| python::submit_coroutine(&coroutine)) {
-            Ok(done) => {
-                self.awaiting = Some(Awaiting::Exit);
-                Some(done)
-            }
-            Err(err) => {
-                self.exited(Err(err));
-                None
-            }
+        match returned {
+            Ok(coroutine) => self.await_coroutine(Ok(coroutine), Awaiting::Exit),
+            Err(err) => self.exited(Err(err)),
         }
     }
 
@@ -412,18 +385,18 @@ impl Solving<'_> {
     }
 
     /// The answer, once both stacks are closed.
-    fn finish(&mut self, py: Python<'_>) -> Response {
+    fn finish(&mut self, py: Python<'_>) -> Rendered {
         let raised = self.raised.take();
         if self.sent {
             if let Some(err) = raised {
                 // Starlette: the response has started; uvicorn logs it.
                 python::log_exception(py, "exception in ASGI application", &err);
             }
-            return self.response.take().unwrap_or_else(response::internal_error);
+            return Rendered::Ready(self.response.take().unwrap_or_else(response::internal_error));
         }
         let Some(err) = raised else {
             // A request-scope dependency swallowed the exception.
-            return response::render_exception(py, self.call, python::response_not_awaited_error(py));
+            return rendering::render_exception(py, &self.call, python::response_not_awaited_error(py));
         };
         let unchanged = self
             .validation
@@ -432,45 +405,37 @@ impl Solving<'_> {
         if unchanged {
             let errors = std::mem::take(&mut self.values.errors);
             let body = self.values.body.as_ref().map(|body| body.bind(py));
-            return response::reject(py, self.call, errors, body);
+            return rendering::reject(py, &self.call, errors, body);
         }
-        response::render_exception(py, self.call, err)
+        rendering::render_exception(py, &self.call, err)
     }
 
     /// An exception from a dependency or the handler: no further callable
     /// runs; it unwinds through the exit stacks.
-    fn raise(&mut self, err: PyErr) -> Option<oneshot::Receiver<Py<PyAny>>> {
+    fn raise(&mut self, err: PyErr) {
         self.raised = Some(err);
         self.phase = Phase::Exits;
-        None
     }
 
-    /// Waits for `coroutine` on the event loop, then resumes at `then`.
-    fn submit(
-        &mut self,
-        coroutine: PyResult<Bound<'_, PyAny>>,
-        then: Awaiting,
-    ) -> Option<oneshot::Receiver<Py<PyAny>>> {
-        match coroutine.and_then(|coroutine| python::submit_coroutine(&coroutine)) {
-            Ok(done) => {
+    /// Stops at `coroutine`; its result goes where `then` says.
+    fn await_coroutine(&mut self, coroutine: PyResult<Bound<'_, PyAny>>, then: Awaiting) {
+        match coroutine {
+            Ok(coroutine) => {
+                self.coroutine = Some(coroutine.unbind());
                 self.awaiting = Some(then);
-                Some(done)
             }
             Err(err) => self.raise(err),
         }
     }
 }
 
-impl Drop for Solving<'_> {
+impl Drop for Solving {
     /// A request dropped while waiting (its connection closed): the
     /// generators it entered are closed, so their `finally` blocks run.
     fn drop(&mut self) {
         if self.exits.is_empty() {
             return;
         }
-        Python::attach(|py| {
-            self.exits
-                .abandon(py, |coroutine| python::submit_coroutine(coroutine).map(drop))
-        });
+        Python::attach(|py| self.exits.abandon(py, event_loop::schedule));
     }
 }

@@ -1,30 +1,30 @@
 //! The HTTP server: command line, start-up, accept loop, shutdown.
 //!
-//! One current-thread tokio runtime on the thread that initialised Python:
-//! it accepts connections, routes in Rust and calls handlers inline. More
-//! cores are used by running more processes (see README).
+//! One current-thread tokio runtime on the thread that initialised Python
+//! (the I/O thread): it accepts connections, routes in Rust, steps the
+//! asyncio loop and runs `def` code inline unless a route's placement
+//! sends it to the worker pool (`execution/`). Signals are watched from a
+//! thread of their own (`shutdown.rs`). More cores are used by running
+//! more processes (see README).
 
-use std::net::SocketAddr;
+mod dispatch;
+mod shutdown;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use http_body_util::BodyExt;
-use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 
+use crate::execution::{event_loop, placement, workers};
 use crate::python;
-use crate::request::Request;
-use crate::response::{self, Response};
-use crate::route_call::call_route;
-use crate::routing::{self, Resolution, Router};
-use crate::spec::{AppSpec, BodyRead};
-use crate::template::Captures;
+use crate::routing::Router;
+use crate::spec::AppSpec;
 use turbo_contract::fnv1a;
 
 #[derive(Parser, Debug)]
@@ -42,12 +42,64 @@ struct Options {
     /// Seconds to let in-flight requests finish after SIGINT/SIGTERM.
     #[arg(long, default_value_t = 10)]
     graceful_timeout: u64,
+    /// Threads that run blocking `def` code (anyio's default, as FastAPI).
+    #[arg(long, env = "TURBO_THREADS", default_value_t = crate::execution::workers::DEFAULT_THREADS)]
+    threads: usize,
+    /// Where `def` handlers and dependencies run: `auto` (inline on the I/O
+    /// thread until one run exceeds --inline-limit-ms, then in the thread
+    /// pool), `inline` or `threadpool`, for every route.
+    #[arg(long, env = "TURBO_DEF_CODE", value_enum, default_value_t = DefCode::Auto)]
+    def_code: DefCode,
+    /// Milliseconds a route's `def` code may hold the I/O thread in one run
+    /// before the route moves to the thread pool (with --def-code auto).
+    #[arg(long, env = "TURBO_INLINE_LIMIT_MS", default_value_t = 2.0)]
+    inline_limit_ms: f64,
+    /// Runs this route's `def` code in the thread pool from the start
+    /// (`GET /items/{id}`, `/items/{id}`, `module:function` or `function`;
+    /// repeatable, or comma-separated in TURBO_THREADPOOL).
+    #[arg(
+        long = "threadpool",
+        env = "TURBO_THREADPOOL",
+        value_delimiter = ',',
+        value_name = "ROUTE"
+    )]
+    threadpool_routes: Vec<String>,
+    /// Keeps this route's `def` code on the I/O thread, however long it runs.
+    #[arg(
+        long = "inline",
+        env = "TURBO_INLINE",
+        value_delimiter = ',',
+        value_name = "ROUTE"
+    )]
+    inline_routes: Vec<String>,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum DefCode {
+    Auto,
+    Inline,
+    Threadpool,
+}
+
+impl Options {
+    fn placement_policy(&self) -> placement::Policy {
+        placement::Policy {
+            default: match self.def_code {
+                DefCode::Auto => None,
+                DefCode::Inline => Some(placement::Placement::Inline),
+                DefCode::Threadpool => Some(placement::Placement::Threadpool),
+            },
+            inline: self.inline_routes.clone(),
+            threadpool: self.threadpool_routes.clone(),
+            limit: Duration::from_secs_f64(self.inline_limit_ms.max(0.0) / 1000.0),
+        }
+    }
 }
 
 /// Everything a request needs, fixed for the life of the process.
-struct Server {
-    app: &'static AppSpec,
-    router: &'static Router,
+pub(crate) struct Server {
+    pub(crate) app: &'static AppSpec,
+    pub(crate) router: &'static Router,
 }
 
 /// Entry point of every generated server's `main`.
@@ -62,6 +114,23 @@ pub fn serve(app: &'static AppSpec, router: &'static Router) -> ExitCode {
         eprintln!("turbo: error: {message}");
         return ExitCode::FAILURE;
     }
+    workers::configure(options.threads);
+    let policy = options.placement_policy();
+    let unknown = placement::configure(&policy, router.routes, |route| {
+        let handler = &app.handlers[route.handler];
+        (handler.module, handler.name)
+    });
+    if let Some(name) = unknown.first() {
+        eprintln!("turbo: error: --inline/--threadpool {name:?} names no route of this app");
+        return ExitCode::FAILURE;
+    }
+    let signalled = match shutdown::watch_signals(Duration::from_secs(options.graceful_timeout)) {
+        Ok(signalled) => signalled,
+        Err(err) => {
+            eprintln!("turbo: error: cannot watch for signals: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(err) => {
@@ -71,7 +140,7 @@ pub fn serve(app: &'static AppSpec, router: &'static Router) -> ExitCode {
     };
     let server: &'static Server = Box::leak(Box::new(Server { app, router }));
     let local = tokio::task::LocalSet::new();
-    match local.block_on(&runtime, run(server, options)) {
+    match local.block_on(&runtime, run(server, options, signalled)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("turbo: error: {message}");
@@ -95,7 +164,11 @@ fn warn_if_stale(app: &AppSpec, app_dir: &std::path::Path) {
     }
 }
 
-async fn run(server: &'static Server, options: Options) -> Result<(), String> {
+async fn run(
+    server: &'static Server,
+    options: Options,
+    signalled: shutdown::Signalled,
+) -> Result<(), String> {
     let listener = TcpListener::bind((options.host.as_str(), options.port))
         .await
         .map_err(|err| format!("cannot listen on {}:{}: {err}", options.host, options.port))?;
@@ -108,8 +181,9 @@ async fn run(server: &'static Server, options: Options) -> Result<(), String> {
     use std::io::Write;
     let _ = std::io::stdout().flush();
 
+    tokio::task::spawn_local(event_loop::drive());
     let graceful = GracefulShutdown::new();
-    let shutdown = shutdown_signal();
+    let shutdown = shutdown::signalled(signalled);
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
@@ -128,7 +202,7 @@ async fn run(server: &'static Server, options: Options) -> Result<(), String> {
                 // The timer enables hyper's 30 s limit on reading request heads.
                 let connection = http1::Builder::new().timer(TokioTimer::new()).serve_connection(
                     TokioIo::new(stream),
-                    service_fn(move |request| handle(server, request, local, peer)),
+                    service_fn(move |request| dispatch::handle(server, request, local, peer)),
                 );
                 let connection = graceful.watch(connection);
                 tokio::task::spawn_local(async move {
@@ -153,82 +227,4 @@ async fn run(server: &'static Server, options: Options) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-async fn shutdown_signal() -> &'static str {
-    use tokio::signal::unix::{signal, SignalKind};
-    let mut terminate = signal(SignalKind::terminate()).ok();
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => "SIGINT",
-        _ = async {
-            match terminate.as_mut() {
-                Some(terminate) => { terminate.recv().await; }
-                None => std::future::pending::<()>().await,
-            }
-        } => "SIGTERM",
-    }
-}
-
-async fn handle(
-    server: &'static Server,
-    request: hyper::Request<Incoming>,
-    local: SocketAddr,
-    peer: SocketAddr,
-) -> Result<Response, std::convert::Infallible> {
-    let (parts, mut body) = request.into_parts();
-    let path = routing::decode_path(parts.uri.path()).into_owned();
-    let mut captures = Captures::default();
-    let resolution = server.router.find(parts.method.as_str(), &path, &mut captures);
-    let reads = match resolution {
-        Resolution::Route(route) => server.router.routes[route as usize].body,
-        _ => BodyRead::Skip,
-    };
-    let mut form = None;
-    let body = match reads {
-        BodyRead::Bytes => match body.collect().await {
-            Ok(collected) => collected.to_bytes(),
-            // The client went away or sent a broken body.
-            Err(_) => return Ok(response::bad_request("There was an error parsing the body")),
-        },
-        BodyRead::Form => {
-            // Parsed as it arrives, large files spooled to disk. Boxed: the
-            // parser's state would otherwise enlarge every request's future.
-            form = Some(Box::pin(crate::form::read(&parts.headers, body)).await);
-            bytes::Bytes::new()
-        }
-        BodyRead::Skip => {
-            // Drain it frame by frame (never buffering a large upload) so the
-            // connection can carry the next request.
-            while let Some(frame) = body.frame().await {
-                if frame.is_err() {
-                    break;
-                }
-            }
-            bytes::Bytes::new()
-        }
-    };
-    let mut request = Request::new(parts, path, local, Some(peer), body);
-    if let Some(form) = form {
-        request = request.with_form(form);
-    }
-    let response = match resolution {
-        Resolution::Route(route) => {
-            let spec = server.router.routes[route as usize];
-            let is_async = server.app.handlers[spec.handler].is_async;
-            call_route(spec, is_async, &request, &captures).await
-        }
-        Resolution::MethodNotAllowed(route) => {
-            response::routing_error(&request, Some(server.router.routes[route as usize].allow))
-        }
-        Resolution::NotFound => match server.router.slash_redirect(request.method(), request.path()) {
-            Some(path) => response::redirect(&routing::redirect_location(
-                request.host(),
-                request.local_addr(),
-                &path,
-                request.raw_query(),
-            )),
-            None => response::routing_error(&request, None),
-        },
-    };
-    Ok(response)
 }

@@ -1,0 +1,45 @@
+"""The asyncio event loop of a turbo server, on its I/O thread.
+
+The server's I/O thread runs a tokio runtime; this loop lives on the same
+thread and tokio steps it (``turbo-runtime/src/execution/event_loop.rs``):
+it waits on the selector's file descriptor and on the first timer, then
+calls ``_run_once``. The loop never blocks in ``select``, so a step always
+returns to tokio. Only CPython 3.11's stock ``SelectorEventLoop`` is used
+this way: ``_run_once``, ``_ready`` and ``_scheduled`` are private, which
+is why the runtime checks the Python version it runs on.
+"""
+
+import asyncio
+import selectors
+import sys
+import threading
+
+
+class _PollingSelector(selectors.EpollSelector):
+    """An epoll selector that never waits: tokio does the waiting, on
+    ``fileno()``, and steps the loop when it is readable."""
+
+    def select(self, timeout=None):
+        return super().select(0)
+
+
+def install():
+    """The loop, made the running loop's owner on the calling thread (the
+    prologue of ``run_forever``; nothing here blocks): returns the loop and
+    its selector's file descriptor."""
+    loop = asyncio.SelectorEventLoop(_PollingSelector())
+    loop._check_closed()
+    loop._thread_id = threading.get_ident()
+    # Async generators created on this thread are finalised by the loop,
+    # as under ``run_forever``.
+    sys.set_asyncgen_hooks(
+        firstiter=loop._asyncgen_firstiter_hook,
+        finalizer=loop._asyncgen_finalizer_hook,
+    )
+    return loop, loop._selector.fileno()
+
+
+def schedule(loop, coroutine):
+    """Runs ``coroutine`` as a task of ``loop`` from any thread (an abandoned
+    request's async generators are closed this way)."""
+    loop.call_soon_threadsafe(loop.create_task, coroutine)

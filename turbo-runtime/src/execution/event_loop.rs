@@ -1,0 +1,267 @@
+//! The asyncio event loop on the I/O thread, stepped by tokio.
+//!
+//! Coroutines (an `async def` handler or dependable, an async generator's
+//! entry and exit, an async exception handler) run as real `asyncio.Task`s
+//! of one stock `SelectorEventLoop` that lives on the I/O thread: no
+//! second thread, no cross-thread hand-off. Each starts inline: the Task is
+//! created (which schedules its first step) and that step is taken off the
+//! loop's ready queue and run at once, so a coroutine that never suspends
+//! finishes before [`start`] returns. One that suspends is finished by the
+//! loop, which [`drive`] steps from tokio: it waits for the selector's
+//! epoll descriptor to become readable, for the first timer, or for a kick
+//! from [`start`], then calls `_run_once` (whose `select` never blocks,
+//! see `turboapi/_event_loop.py`). Because every coroutine is a Task of a
+//! running loop, `asyncio.current_task()`, `get_running_loop()`, timeouts,
+//! cancellation, `run_in_executor` (its results arrive through the loop's
+//! self-pipe, which makes the descriptor readable) and contextvars behave
+//! as under uvicorn.
+//!
+//! Everything here runs on the I/O thread only: `start` and `drive` must
+//! not be re-entered from Python (CPython refuses to enter a task while
+//! another is current), which holds because both are called from tokio
+//! tasks, never from code Python calls.
+
+use std::os::fd::{BorrowedFd, OwnedFd, RawFd};
+use std::sync::{Mutex, OnceLock};
+use std::time::Duration;
+
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::types::{PyCFunction, PyDict, PyTuple};
+use tokio::io::unix::AsyncFd;
+use tokio::io::Interest;
+use tokio::sync::{oneshot, Notify};
+
+use super::context;
+
+/// The loop and the pieces of it each step touches, looked up once.
+struct EventLoop {
+    event_loop: Py<PyAny>,
+    /// `loop._ready`, the deque of callbacks to run now.
+    ready: Py<PyAny>,
+    /// `loop._scheduled`, the heap of timers.
+    scheduled: Py<PyAny>,
+    /// `loop._ready.pop`.
+    pop_ready: Py<PyAny>,
+    run_once: Py<PyAny>,
+    time: Py<PyAny>,
+    task_class: Py<PyAny>,
+    /// `("loop", "context")`, the keywords `Task(coro, loop=, context=)` is called with.
+    task_keywords: Py<PyTuple>,
+    /// `asyncio.events._set_running_loop`: set around each step, so that
+    /// `def` code (which FastAPI runs in a worker thread, outside the loop)
+    /// sees no running loop, as under FastAPI.
+    set_running_loop: Py<PyAny>,
+    schedule: Py<PyAny>,
+    /// The selector's epoll descriptor.
+    descriptor: RawFd,
+    /// Wakes [`drive`] when a step left callbacks or a new timer behind.
+    kick: Notify,
+}
+
+static EVENT_LOOP: OnceLock<EventLoop> = OnceLock::new();
+
+fn event_loop() -> &'static EventLoop {
+    EVENT_LOOP
+        .get()
+        .expect("the event loop is installed before the server accepts requests")
+}
+
+/// Creates the loop on the calling thread, which must be the I/O thread.
+pub fn install(py: Python<'_>) -> PyResult<()> {
+    let module = py.import("turboapi._event_loop")?;
+    let (event_loop, descriptor): (Bound<'_, PyAny>, RawFd) =
+        module.getattr("install")?.call0()?.extract()?;
+    let asyncio = py.import("asyncio")?;
+    let installed = EventLoop {
+        ready: event_loop.getattr("_ready")?.unbind(),
+        pop_ready: event_loop.getattr("_ready")?.getattr("pop")?.unbind(),
+        task_keywords: PyTuple::new(py, ["loop", "context"])?.unbind(),
+        scheduled: event_loop.getattr("_scheduled")?.unbind(),
+        run_once: event_loop.getattr("_run_once")?.unbind(),
+        time: event_loop.getattr("time")?.unbind(),
+        task_class: asyncio.getattr("Task")?.unbind(),
+        set_running_loop: asyncio.getattr("events")?.getattr("_set_running_loop")?.unbind(),
+        schedule: module.getattr("schedule")?.unbind(),
+        event_loop: event_loop.unbind(),
+        descriptor,
+        kick: Notify::new(),
+    };
+    EVENT_LOOP
+        .set(installed)
+        .map_err(|_| pyo3::exceptions::PyRuntimeError::new_err("the event loop was installed twice"))
+}
+
+/// A copy of the current context: the context every coroutine of one
+/// request runs in (FastAPI awaits a request's coroutines in one task).
+pub fn new_context(py: Python<'_>) -> PyResult<Py<PyAny>> {
+    context::copy(py, None).map(Bound::unbind)
+}
+
+/// A coroutine started by [`start`].
+pub enum Started {
+    /// It finished in its first step: the finished Task.
+    Finished(Py<PyAny>),
+    /// It suspended; the receiver gets the Task when it is done (or an
+    /// error if the loop dropped it).
+    Suspended(oneshot::Receiver<Py<PyAny>>),
+}
+
+/// Runs `coroutine` as a Task of the loop in `context`, its first step
+/// inline.
+pub fn start(coroutine: &Bound<'_, PyAny>, context: &Bound<'_, PyAny>) -> PyResult<Started> {
+    let py = coroutine.py();
+    let el = event_loop();
+    let (ready, scheduled) = (el.ready.bind(py), el.scheduled.bind(py));
+    let timers = scheduled.len()?;
+    let task = crate::vectorcall::call(
+        el.task_class.bind(py),
+        &[coroutine.clone(), el.event_loop.bind(py).clone(), context.clone()],
+        Some(el.task_keywords.bind(py)),
+    )?;
+    // `Task.__init__` scheduled its first step with `call_soon(step,
+    // context=context)`, last in the ready queue: take it back and run it
+    // now, as `Handle._run` would (`context.run(step)`).
+    let first_step = el.pop_ready.bind(py).call0()?;
+    let step = first_step.getattr(intern!(py, "_callback"))?;
+    running(py, || {
+        let _entered = context::enter(context.clone())?;
+        // The step lets only `SystemExit` and `KeyboardInterrupt` out; the
+        // Task holds them too, and its result raises them.
+        let _ = step.call0();
+        PyResult::Ok(())
+    })?;
+    if ready.len()? > 0 || scheduled.len()? != timers {
+        el.kick.notify_one();
+    }
+    if task.call_method0(intern!(py, "done"))?.is_truthy()? {
+        return Ok(Started::Finished(task.unbind()));
+    }
+    Ok(Started::Suspended(when_done(&task)?))
+}
+
+/// A receiver of `future` once it is done, through `add_done_callback`.
+fn when_done(future: &Bound<'_, PyAny>) -> PyResult<oneshot::Receiver<Py<PyAny>>> {
+    let py = future.py();
+    let (sender, receiver) = oneshot::channel();
+    let sender = Mutex::new(Some(sender));
+    let on_done = PyCFunction::new_closure(
+        py,
+        None,
+        None,
+        move |args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, PyDict>>| -> PyResult<()> {
+            let done = args.get_item(0)?.unbind();
+            if let Some(sender) = sender.lock().ok().and_then(|mut slot| slot.take()) {
+                // The receiver is gone only if the request was dropped.
+                let _ = sender.send(done);
+            }
+            Ok(())
+        },
+    )?;
+    future.call_method1(intern!(py, "add_done_callback"), (on_done,))?;
+    Ok(receiver)
+}
+
+/// The outcome of a finished Task: its value, or what it raised.
+pub fn result<'py>(py: Python<'py>, task: &Py<PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    task.bind(py).call_method0(intern!(py, "result"))
+}
+
+/// Runs `coroutine` as a task from any thread, not awaited by anyone.
+pub fn schedule(coroutine: &Bound<'_, PyAny>) -> PyResult<()> {
+    let py = coroutine.py();
+    let el = event_loop();
+    el.schedule
+        .bind(py)
+        .call1((el.event_loop.bind(py), coroutine))
+        .map(drop)
+}
+
+/// `f` with the loop set as the thread's running loop.
+fn running<T>(py: Python<'_>, f: impl FnOnce() -> T) -> T {
+    let el = event_loop();
+    let set = el.set_running_loop.bind(py);
+    let entered = set.call1((el.event_loop.bind(py),));
+    let value = f();
+    if entered.is_ok() {
+        let _ = set.call1((py.None(),));
+    }
+    value
+}
+
+/// One turn of the loop: `_run_once`. Returns whether callbacks are ready
+/// to run at once, and else how long until the first timer.
+fn turn(py: Python<'_>) -> (bool, Option<Duration>) {
+    let el = event_loop();
+    if let Err(err) = running(py, || el.run_once.bind(py).call0()) {
+        // Only `SystemExit`/`KeyboardInterrupt` escape a callback; the
+        // callbacks taken for this turn after it are lost.
+        crate::python::log_exception(py, "exception escaped the asyncio event loop", &err);
+    }
+    let ready = el.ready.bind(py).len().unwrap_or(0) > 0;
+    if ready {
+        return (true, None);
+    }
+    let first_timer = (|| -> PyResult<Option<Duration>> {
+        let scheduled = el.scheduled.bind(py);
+        if scheduled.len()? == 0 {
+            return Ok(None);
+        }
+        let when: f64 = scheduled.get_item(0)?.getattr(intern!(py, "_when"))?.extract()?;
+        let now: f64 = el.time.bind(py).call0()?.extract()?;
+        Ok(Some(Duration::from_secs_f64((when - now).max(0.0))))
+    })();
+    (false, first_timer.unwrap_or(Some(Duration::from_millis(1))))
+}
+
+/// A tokio registration of (a duplicate of) the selector's descriptor: the
+/// duplicate keeps the epoll instance open whatever Python does with its
+/// own descriptor.
+fn watch(descriptor: RawFd) -> std::io::Result<AsyncFd<OwnedFd>> {
+    // SAFETY: `descriptor` is the selector's epoll descriptor, open for as
+    // long as the loop is (the loop lives in a static and refuses to close
+    // while running); it is only borrowed long enough to duplicate it.
+    let owned = unsafe { BorrowedFd::borrow_raw(descriptor) }.try_clone_to_owned()?;
+    // SAFETY: `owned` is an open descriptor that the `AsyncFd` owns from
+    // here on, so it stays open and the same until the `AsyncFd` is dropped.
+    unsafe { AsyncFd::register_with_interest(owned, Interest::READABLE) }.map_err(std::io::Error::from)
+}
+
+/// Steps the loop for the life of the server: a tokio task on the I/O
+/// thread's `LocalSet`.
+pub async fn drive() {
+    let el = event_loop();
+    let readable = match watch(el.descriptor) {
+        Ok(readable) => readable,
+        Err(err) => {
+            eprintln!("turbo: error: cannot watch the asyncio selector: {err}");
+            return;
+        }
+    };
+    loop {
+        let (ready, first_timer) = Python::attach(turn);
+        if ready {
+            // Let requests and connections run between turns, as the loop
+            // does between callbacks it did not have ready at its start.
+            tokio::task::yield_now().await;
+            continue;
+        }
+        let timer = async {
+            match first_timer {
+                Some(delay) => tokio::time::sleep(delay).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            guard = readable.readable() => {
+                // Cleared before the turn polls the selector: an event that
+                // arrives after that poll makes the descriptor ready again.
+                if let Ok(mut guard) = guard {
+                    guard.clear_ready();
+                }
+            }
+            () = timer => {}
+            () = el.kick.notified() => {}
+        }
+    }
+}

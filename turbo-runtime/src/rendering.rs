@@ -1,0 +1,246 @@
+//! How the outcome of a route becomes its response, as FastAPI and
+//! Starlette decide it: the handler's return value (through its response
+//! plan, or encoded in Rust), an exception (the app's exception handler
+//! for it, else FastAPI's defaults), a 422, a routing error.
+//!
+//! An app's exception handler may be `async def`: its coroutine is handed
+//! back as [`Rendered::Awaiting`] for the caller to run on the event loop
+//! (a suspended handler must not hold the I/O thread), then
+//! [`Awaited::respond`] turns what it returned into the response.
+
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString};
+
+use crate::json::{self, Mode};
+use crate::python;
+use crate::request::{Call, Request};
+use crate::request_object::{python_request, request_object};
+use crate::response::{self, Response};
+use crate::validation_errors::ValidationErrors;
+
+/// A response, or an exception handler's coroutine to await for it.
+pub enum Rendered {
+    Ready(Response),
+    Awaiting(Awaited),
+}
+
+/// An `async def` exception handler's coroutine, and what to do with its
+/// outcome.
+pub struct Awaited {
+    pub coroutine: Py<PyAny>,
+    /// The route's path (or the request's, for a routing error), for logs.
+    path: String,
+    /// The exception to log once the handler answered: Starlette's
+    /// `ServerErrorMiddleware` logs what reaches it even when handled.
+    log: Option<PyErr>,
+}
+
+impl Awaited {
+    /// The response of the awaited exception handler.
+    pub fn respond(self, py: Python<'_>, outcome: PyResult<Bound<'_, PyAny>>) -> Response {
+        answered(py, &self.path, outcome, self.log)
+    }
+}
+
+/// What an app's exception handler returned (or raised), as a response.
+fn handled(py: Python<'_>, path: &str, returned: PyResult<Bound<'_, PyAny>>, log: Option<PyErr>) -> Rendered {
+    match returned {
+        Ok(coroutine) if coroutine.hasattr(intern!(py, "__await__")).unwrap_or(false) => {
+            Rendered::Awaiting(Awaited {
+                coroutine: coroutine.unbind(),
+                path: path.to_owned(),
+                log,
+            })
+        }
+        returned => Rendered::Ready(answered(py, path, returned, log)),
+    }
+}
+
+fn answered(
+    py: Python<'_>,
+    path: &str,
+    returned: PyResult<Bound<'_, PyAny>>,
+    log: Option<PyErr>,
+) -> Response {
+    match returned {
+        Ok(response) => {
+            if let Some(err) = log {
+                python::log_exception(py, &format!("exception in handler of {path}"), &err);
+            }
+            response::from_python(py, path, &response)
+        }
+        Err(handler_err) => {
+            python::log_exception(
+                py,
+                &format!("exception in the exception handler for {path}"),
+                &handler_err,
+            );
+            response::internal_error()
+        }
+    }
+}
+
+/// The request's parameters did not validate: FastAPI's 422 (or the app's
+/// `RequestValidationError` handler), or a 500 if converting them failed
+/// inside Python. `body` is what FastAPI passes as the exception's `body`.
+pub fn reject(
+    py: Python<'_>,
+    call: &Call,
+    mut errors: ValidationErrors,
+    body: Option<&Bound<'_, PyAny>>,
+) -> Rendered {
+    if let Some(err) = errors.take_internal() {
+        return Rendered::Ready(response::python_error(
+            py,
+            "cannot convert the request parameters",
+            &err,
+        ));
+    }
+    let Some(handlers) = python::exception_handlers(py).filter(|_| python::handles_validation()) else {
+        return Rendered::Ready(response::validation_failed(errors));
+    };
+    let body_json = errors.into_body();
+    let returned = (|| {
+        // `{"detail": [...]}` back into Python: the errors as FastAPI hands them over.
+        let detail = python::json_loads(py, &body_json)?.get_item("detail")?;
+        let request = python_request(py, call)?;
+        let body = match body {
+            Some(body) => body.clone(),
+            None => py.None().into_bound(py),
+        };
+        handlers.call_method1(intern!(py, "handle_validation"), (request, detail, body))
+    })();
+    match returned {
+        Ok(response) if response.is_none() => Rendered::Ready(response::json(422, body_json)),
+        returned => handled(py, call.route.path, returned, None),
+    }
+}
+
+/// The handler's return value: through the route's response plan (response
+/// model, response class, injected `Response`), sent as it is if it is a
+/// `Response`, or else as FastAPI's default `JSONResponse`, encoded in Rust.
+pub fn render_return(
+    py: Python<'_>,
+    call: &Call,
+    value: &Bound<'_, PyAny>,
+    injected: Option<&Bound<'_, PyAny>>,
+) -> Rendered {
+    let route = call.route;
+    if let Some(plan) = python::response_plan(py, route.handler) {
+        let injected = match injected {
+            Some(injected) => injected.clone(),
+            None => py.None().into_bound(py),
+        };
+        return match plan.call_method1(intern!(py, "respond"), (value, injected)) {
+            Ok(response) => Rendered::Ready(response::from_python(py, route.path, &response)),
+            Err(err) => render_exception(py, call, err),
+        };
+    }
+    if !is_plain_json(value) && python::is_response(value) {
+        return Rendered::Ready(response::from_python(py, route.path, value));
+    }
+    Rendered::Ready(match json::encode(value, Mode::Jsonable) {
+        Ok(body) => response::json(route.status_code, body),
+        Err(err) => {
+            python::log_exception(py, &format!("cannot encode the response of {}", route.path), &err);
+            response::internal_error()
+        }
+    })
+}
+
+/// Values that cannot be a `Response`, checked without an `isinstance` call.
+fn is_plain_json(value: &Bound<'_, PyAny>) -> bool {
+    use pyo3::types::{PyFloat, PyInt, PyList};
+    value.is_exact_instance_of::<PyDict>()
+        || value.is_exact_instance_of::<PyList>()
+        || value.is_exact_instance_of::<PyString>()
+        || value.is_exact_instance_of::<PyInt>()
+        || value.is_exact_instance_of::<PyFloat>()
+        || value.is_none()
+}
+
+/// A 404 (no route) or 405 (`allow`: the methods of the route whose path
+/// matched). Starlette raises these as `HTTPException` inside the app, so
+/// an app's handler for `HTTPException` or for the status code answers
+/// them; otherwise FastAPI's own responses.
+pub fn routing_error(request: &Request, allow: Option<&'static str>) -> Rendered {
+    let fallback = || {
+        Rendered::Ready(match allow {
+            Some(allow) => response::method_not_allowed_with(allow),
+            None => response::not_found(),
+        })
+    };
+    // Apps without exception handlers stay off the GIL here.
+    if !python::has_exception_handlers() {
+        return fallback();
+    }
+    Python::attach(|py| {
+        let Some(handlers) = python::exception_handlers(py) else {
+            return fallback();
+        };
+        let found = (|| {
+            let exc = python::routing_exception(py, allow)?;
+            let found: Option<(Bound<'_, PyAny>, bool)> =
+                handlers.call_method1(intern!(py, "lookup"), (&exc,))?.extract()?;
+            Ok(found.map(|(handler, _)| (handler, exc)))
+        })();
+        match found {
+            Ok(Some((handler, exc))) => {
+                let returned = request_object(py, request, Vec::new(), None)
+                    .and_then(|request| handlers.call_method1(intern!(py, "call"), (handler, request, &exc)));
+                handled(py, request.path(), returned, None)
+            }
+            Ok(None) => fallback(),
+            Err(err) => {
+                python::log_exception(py, "exception in the exception handler for a routing error", &err);
+                Rendered::Ready(response::internal_error())
+            }
+        }
+    })
+}
+
+/// An exception from a handler: the app's exception handler for it if it
+/// registered one; else `HTTPException` becomes FastAPI's error response,
+/// and anything else a logged traceback and a 500.
+pub fn render_exception(py: Python<'_>, call: &Call, err: PyErr) -> Rendered {
+    let route = call.route;
+    if let Some(handlers) = python::exception_handlers(py) {
+        let found = handlers
+            .call_method1(intern!(py, "lookup"), (err.value(py),))
+            .and_then(|found| found.extract::<Option<(Bound<'_, PyAny>, bool)>>());
+        match found {
+            Ok(None) => {}
+            Ok(Some((handler, server_error))) => {
+                // The `Request` is built only when an app handler will see it.
+                let returned = python_request(py, call).and_then(|request| {
+                    handlers.call_method1(intern!(py, "call"), (handler, request, err.value(py)))
+                });
+                return handled(py, route.path, returned, server_error.then_some(err));
+            }
+            Err(lookup_err) => {
+                python::log_exception(
+                    py,
+                    &format!("exception in the exception handler for {}", route.path),
+                    &lookup_err,
+                );
+                return Rendered::Ready(response::internal_error());
+            }
+        }
+    }
+    if let Some(exc) = python::http_exception(py, &err) {
+        return Rendered::Ready(match response::http_exception_response(py, &exc) {
+            Ok(response) => response,
+            Err(render_err) => {
+                python::log_exception(
+                    py,
+                    &format!("invalid HTTPException raised in {}", route.path),
+                    &render_err,
+                );
+                response::internal_error()
+            }
+        });
+    }
+    python::log_exception(py, &format!("exception in handler of {}", route.path), &err);
+    Rendered::Ready(response::internal_error())
+}

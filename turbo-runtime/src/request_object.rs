@@ -1,0 +1,68 @@
+//! The Starlette `Request` object handed to Python: to a handler or
+//! dependency that declares one, and to the app's exception handlers.
+
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+
+use crate::python;
+use crate::request::{Call, Request};
+use crate::spec::BodyRead;
+
+/// The request's headers as ASGI gives them: (lower-case name, value) byte pairs.
+pub fn raw_headers<'py>(
+    py: Python<'py>,
+    request: &Request,
+) -> Vec<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
+    request
+        .headers()
+        .iter()
+        .map(|(name, value)| {
+            (
+                PyBytes::new(py, name.as_str().as_bytes()),
+                PyBytes::new(py, value.as_bytes()),
+            )
+        })
+        .collect()
+}
+
+/// The `Request` object of a call, for a handler or an exception handler.
+pub fn python_request<'py>(py: Python<'py>, call: &Call) -> PyResult<Bound<'py, PyAny>> {
+    let request = &call.request;
+    let path_params: Vec<(&str, &str, &str)> = call
+        .route
+        .path_params
+        .iter()
+        .enumerate()
+        .map(|(index, (name, convertor))| (*name, convertor.name(), call.captures.get(request.path(), index)))
+        .collect();
+    let body = (call.route.body == BodyRead::Bytes).then(|| PyBytes::new(py, request.body()));
+    request_object(py, request, path_params, body)
+}
+
+/// A `Request` object: the request, its path parameters and, when read, its body.
+pub fn request_object<'py>(
+    py: Python<'py>,
+    request: &Request,
+    path_params: Vec<(&str, &str, &str)>,
+    body: Option<Bound<'py, PyBytes>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let headers = raw_headers(py, request);
+    let local = request.local_addr();
+    let server = (local.ip().to_string(), local.port());
+    let client = request
+        .peer_addr()
+        .map(|peer| (peer.ip().to_string(), peer.port()));
+    python::make_request(
+        py,
+        (
+            request.method(),
+            request.path(),
+            PyBytes::new(py, request.raw_query().unwrap_or("").as_bytes()),
+            headers,
+            client,
+            server,
+            path_params,
+            body,
+        ),
+    )
+}
