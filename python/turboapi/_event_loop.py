@@ -23,11 +23,57 @@ class _PollingSelector(selectors.EpollSelector):
         return super().select(0)
 
 
+class IOThreadLoop(asyncio.SelectorEventLoop):
+    """The stock selector loop, plus a way to start a task inline."""
+
+    _claiming = False
+    _claimed = None
+
+    def call_soon(self, callback, *args, context=None):
+        if self._claiming:
+            # The first step of the task ``start`` is creating: run by it
+            # at once instead of queued.
+            self._claiming = False
+            self._claimed = callback
+            return None
+        return super().call_soon(callback, *args, context=context)
+
+    def start(self, coroutine, context):
+        """A task of this loop running ``coroutine`` in ``context``, its
+        first step already taken (as Python 3.12's eager tasks do)."""
+        self._claiming = True
+        try:
+            task = asyncio.Task(coroutine, loop=self, context=context)
+        finally:
+            self._claiming = False
+        step, self._claimed = self._claimed, None
+        _set_running_loop(self)
+        try:
+            # What ``Handle._run`` does with the step ``call_soon`` got. The
+            # step lets only SystemExit and KeyboardInterrupt out, which the
+            # task holds too: its result raises them.
+            context.run(step)
+        finally:
+            _set_running_loop(None)
+        return task
+
+    def run_once(self):
+        """One turn of the loop, as the running loop of this thread."""
+        _set_running_loop(self)
+        try:
+            self._run_once()
+        finally:
+            _set_running_loop(None)
+
+
+_set_running_loop = asyncio.events._set_running_loop
+
+
 def install():
     """The loop, made the running loop's owner on the calling thread (the
     prologue of ``run_forever``; nothing here blocks): returns the loop and
     its selector's file descriptor."""
-    loop = asyncio.SelectorEventLoop(_PollingSelector())
+    loop = IOThreadLoop(_PollingSelector())
     loop._check_closed()
     loop._thread_id = threading.get_ident()
     # Async generators created on this thread are finalised by the loop,

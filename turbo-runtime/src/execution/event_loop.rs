@@ -33,6 +33,7 @@ use tokio::io::Interest;
 use tokio::sync::{oneshot, Notify};
 
 use super::context;
+use super::loop_timer::LoopTimer;
 
 /// The loop and the pieces of it each step touches, looked up once.
 struct EventLoop {
@@ -41,17 +42,14 @@ struct EventLoop {
     ready: Py<PyAny>,
     /// `loop._scheduled`, the heap of timers.
     scheduled: Py<PyAny>,
-    /// `loop._ready.pop`.
-    pop_ready: Py<PyAny>,
+    /// `loop.start`, which creates a Task and takes its first step.
+    start: Py<PyAny>,
+    /// `loop.run_once`: `_run_once` as the thread's running loop. The loop
+    /// is the running loop only while it runs Python code, so that `def`
+    /// code (which FastAPI runs in a worker thread, outside the loop) sees
+    /// no running loop, as under FastAPI.
     run_once: Py<PyAny>,
     time: Py<PyAny>,
-    task_class: Py<PyAny>,
-    /// `("loop", "context")`, the keywords `Task(coro, loop=, context=)` is called with.
-    task_keywords: Py<PyTuple>,
-    /// `asyncio.events._set_running_loop`: set around each step, so that
-    /// `def` code (which FastAPI runs in a worker thread, outside the loop)
-    /// sees no running loop, as under FastAPI.
-    set_running_loop: Py<PyAny>,
     schedule: Py<PyAny>,
     /// The selector's epoll descriptor.
     descriptor: RawFd,
@@ -72,16 +70,12 @@ pub fn install(py: Python<'_>) -> PyResult<()> {
     let module = py.import("turboapi._event_loop")?;
     let (event_loop, descriptor): (Bound<'_, PyAny>, RawFd) =
         module.getattr("install")?.call0()?.extract()?;
-    let asyncio = py.import("asyncio")?;
     let installed = EventLoop {
         ready: event_loop.getattr("_ready")?.unbind(),
-        pop_ready: event_loop.getattr("_ready")?.getattr("pop")?.unbind(),
-        task_keywords: PyTuple::new(py, ["loop", "context"])?.unbind(),
+        start: event_loop.getattr("start")?.unbind(),
         scheduled: event_loop.getattr("_scheduled")?.unbind(),
-        run_once: event_loop.getattr("_run_once")?.unbind(),
+        run_once: event_loop.getattr("run_once")?.unbind(),
         time: event_loop.getattr("time")?.unbind(),
-        task_class: asyncio.getattr("Task")?.unbind(),
-        set_running_loop: asyncio.getattr("events")?.getattr("_set_running_loop")?.unbind(),
         schedule: module.getattr("schedule")?.unbind(),
         event_loop: event_loop.unbind(),
         descriptor,
@@ -108,29 +102,13 @@ pub enum Started {
 }
 
 /// Runs `coroutine` as a Task of the loop in `context`, its first step
-/// inline.
+/// inline (`IOThreadLoop.start`).
 pub fn start(coroutine: &Bound<'_, PyAny>, context: &Bound<'_, PyAny>) -> PyResult<Started> {
     let py = coroutine.py();
     let el = event_loop();
     let (ready, scheduled) = (el.ready.bind(py), el.scheduled.bind(py));
     let timers = scheduled.len()?;
-    let task = crate::vectorcall::call(
-        el.task_class.bind(py),
-        &[coroutine.clone(), el.event_loop.bind(py).clone(), context.clone()],
-        Some(el.task_keywords.bind(py)),
-    )?;
-    // `Task.__init__` scheduled its first step with `call_soon(step,
-    // context=context)`, last in the ready queue: take it back and run it
-    // now, as `Handle._run` would (`context.run(step)`).
-    let first_step = el.pop_ready.bind(py).call0()?;
-    let step = first_step.getattr(intern!(py, "_callback"))?;
-    running(py, || {
-        let _entered = context::enter(context.clone())?;
-        // The step lets only `SystemExit` and `KeyboardInterrupt` out; the
-        // Task holds them too, and its result raises them.
-        let _ = step.call0();
-        PyResult::Ok(())
-    })?;
+    let task = el.start.bind(py).call1((coroutine, context))?;
     if ready.len()? > 0 || scheduled.len()? != timers {
         el.kick.notify_one();
     }
@@ -177,23 +155,11 @@ pub fn schedule(coroutine: &Bound<'_, PyAny>) -> PyResult<()> {
         .map(drop)
 }
 
-/// `f` with the loop set as the thread's running loop.
-fn running<T>(py: Python<'_>, f: impl FnOnce() -> T) -> T {
-    let el = event_loop();
-    let set = el.set_running_loop.bind(py);
-    let entered = set.call1((el.event_loop.bind(py),));
-    let value = f();
-    if entered.is_ok() {
-        let _ = set.call1((py.None(),));
-    }
-    value
-}
-
 /// One turn of the loop: `_run_once`. Returns whether callbacks are ready
 /// to run at once, and else how long until the first timer.
 fn turn(py: Python<'_>) -> (bool, Option<Duration>) {
     let el = event_loop();
-    if let Err(err) = running(py, || el.run_once.bind(py).call0()) {
+    if let Err(err) = el.run_once.bind(py).call0() {
         // Only `SystemExit`/`KeyboardInterrupt` escape a callback; the
         // callbacks taken for this turn after it are lost.
         crate::python::log_exception(py, "exception escaped the asyncio event loop", &err);
@@ -231,9 +197,9 @@ fn watch(descriptor: RawFd) -> std::io::Result<AsyncFd<OwnedFd>> {
 /// thread's `LocalSet`.
 pub async fn drive() {
     let el = event_loop();
-    let readable = match watch(el.descriptor) {
-        Ok(readable) => readable,
-        Err(err) => {
+    let (readable, timer) = match (watch(el.descriptor), LoopTimer::new()) {
+        (Ok(readable), Ok(timer)) => (readable, timer),
+        (Err(err), _) | (_, Err(err)) => {
             eprintln!("turbo: error: cannot watch the asyncio selector: {err}");
             return;
         }
@@ -246,12 +212,9 @@ pub async fn drive() {
             tokio::task::yield_now().await;
             continue;
         }
-        let timer = async {
-            match first_timer {
-                Some(delay) => tokio::time::sleep(delay).await,
-                None => std::future::pending().await,
-            }
-        };
+        if let Err(err) = timer.set(first_timer) {
+            eprintln!("turbo: error: cannot set the asyncio loop's timer: {err}");
+        }
         tokio::select! {
             guard = readable.readable() => {
                 // Cleared before the turn polls the selector: an event that
@@ -260,7 +223,7 @@ pub async fn drive() {
                     guard.clear_ready();
                 }
             }
-            () = timer => {}
+            () = timer.fired() => {}
             () = el.kick.notified() => {}
         }
     }

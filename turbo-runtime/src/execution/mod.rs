@@ -6,5 +6,6 @@
 
 pub mod context;
 pub mod event_loop;
+mod loop_timer;
 pub mod placement;
 pub mod workers;
