@@ -4,9 +4,10 @@ The server's I/O thread runs a tokio runtime; this loop lives on the same
 thread and tokio steps it (``turbo-runtime/src/execution/event_loop.rs``):
 it waits on the selector's file descriptor and on the first timer, then
 calls ``_run_once``. The loop never blocks in ``select``, so a step always
-returns to tokio. Only CPython 3.11's stock ``SelectorEventLoop`` is used
-this way: ``_run_once``, ``_ready`` and ``_scheduled`` are private, which
-is why the runtime checks the Python version it runs on.
+returns to tokio. ``_run_once``, ``_ready`` and ``_scheduled`` are private
+attributes of CPython's stock ``SelectorEventLoop`` (read here as 3.11 has
+them; 3.12 and 3.13 keep them), and starting a task inline relies on 3.11's
+``Task.__init__`` calling ``call_soon`` once; 3.12 has eager tasks.
 """
 
 import asyncio
@@ -41,6 +42,12 @@ class IOThreadLoop(asyncio.SelectorEventLoop):
     def start(self, coroutine, context):
         """A task of this loop running ``coroutine`` in ``context``, its
         first step already taken (as Python 3.12's eager tasks do)."""
+        if _EAGER_TASKS:
+            _set_running_loop(self)
+            try:
+                return asyncio.Task(coroutine, loop=self, context=context, eager_start=True)
+            finally:
+                _set_running_loop(None)
         self._claiming = True
         try:
             task = asyncio.Task(coroutine, loop=self, context=context)
@@ -67,6 +74,8 @@ class IOThreadLoop(asyncio.SelectorEventLoop):
 
 
 _set_running_loop = asyncio.events._set_running_loop
+#: Python 3.12 starts a task eagerly itself (untested here: 3.11 only).
+_EAGER_TASKS = sys.version_info >= (3, 12)
 
 
 def install():

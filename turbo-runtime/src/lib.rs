@@ -5,29 +5,12 @@
 //! [`__private`], the versioned contract between the emitter and the
 //! runtime. See ARCHITECTURE.md for the request path.
 
-mod arguments;
-mod constraints;
-mod dependables;
-mod execution;
-mod exit_stack;
-mod extract;
-mod form;
-mod json;
-mod overrides;
+mod extraction;
 mod python;
-mod python_params;
-mod registration;
-mod rendering;
-mod request;
-mod request_object;
-mod request_text;
 mod response;
-mod route_call;
 mod routing;
 mod server;
 mod spec;
-mod validation_errors;
-mod vectorcall;
 
 /// Starlette's path matching, from the contract shared with the compiler.
 use turbo_contract::template;
@@ -48,8 +31,8 @@ pub mod __private {
         );
     }
 
-    pub use crate::constraints::{FloatBounds, IntBounds, Pattern, StrBounds};
-    pub use crate::extract::{ChoiceValue, Choices, Fallback, ListItem};
+    pub use crate::extraction::constraints::{FloatBounds, IntBounds, Pattern, StrBounds};
+    pub use crate::extraction::scalars::{ChoiceValue, Choices, Fallback, ListItem};
     pub use crate::routing::Router;
     pub use crate::server::serve;
     pub use crate::spec::{
@@ -64,7 +47,7 @@ pub mod __private {
 /// Pieces exposed for turbo's own tests and benchmarks.
 #[doc(hidden)]
 pub mod testing {
-    pub use crate::extract::{parse_bool, parse_float, parse_int, ParsedInt};
-    pub use crate::json::float_repr;
+    pub use crate::extraction::scalars::{parse_bool, parse_float, parse_int, ParsedInt};
+    pub use crate::response::json::float_repr;
     pub use turbo_contract::fnv1a;
 }

@@ -3,10 +3,10 @@
 //! All of it is `'static`, built by the emitter; the generated crate holds
 //! no code per route, so rustc's work stays linear in the number of routes.
 
-use crate::constraints::{FloatBounds, IntBounds, StrBounds};
-use crate::extract::{Choices, Fallback, ListItem};
+use crate::extraction::constraints::{FloatBounds, IntBounds, StrBounds};
+use crate::extraction::scalars::{Choices, Fallback, ListItem};
+use crate::extraction::validation_errors::Loc;
 use crate::template::{Convertor, Matcher};
-use crate::validation_errors::Loc;
 
 /// The app module and its handlers, in declaration order.
 #[derive(Debug)]

@@ -7,11 +7,11 @@ use http_body_util::BodyExt;
 use hyper::body::Incoming;
 
 use super::Server;
-use crate::rendering;
-use crate::request::{Call, Request};
+use crate::extraction::request::{Call, Request};
+use crate::response::rendering;
 use crate::response::{self, Response};
-use crate::route_call::{call_route, settle};
 use crate::routing::{self, Resolution};
+use crate::server::route_call::{call_route, settle};
 use crate::spec::BodyRead;
 use crate::template::Captures;
 
@@ -39,7 +39,7 @@ pub(super) async fn handle(
         BodyRead::Form => {
             // Parsed as it arrives, large files spooled to disk. Boxed: the
             // parser's state would otherwise enlarge every request's future.
-            form = Some(Box::pin(crate::form::read(&parts.headers, body)).await);
+            form = Some(Box::pin(crate::extraction::form::read(&parts.headers, body)).await);
             bytes::Bytes::new()
         }
         BodyRead::Skip => {

@@ -3,12 +3,15 @@
 //! One current-thread tokio runtime on the thread that initialised Python
 //! (the I/O thread): it accepts connections, routes in Rust, steps the
 //! asyncio loop and runs `def` code inline unless a route's placement
-//! sends it to the worker pool (`execution/`). Signals are watched from a
+//! sends it to the worker pool (`python/placement.rs`). Signals are watched from a
 //! thread of their own (`shutdown.rs`). More cores are used by running
 //! more processes (see README).
 
 mod dispatch;
+pub mod exit_stack;
+pub mod route_call;
 mod shutdown;
+mod solving;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -21,8 +24,8 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 
-use crate::execution::{event_loop, placement, workers};
-use crate::python;
+use crate::python::startup;
+use crate::python::{event_loop, placement, workers};
 use crate::routing::Router;
 use crate::spec::AppSpec;
 use turbo_contract::fnv1a;
@@ -43,7 +46,7 @@ struct Options {
     #[arg(long, default_value_t = 10)]
     graceful_timeout: u64,
     /// Threads that run blocking `def` code (anyio's default, as FastAPI).
-    #[arg(long, env = "TURBO_THREADS", default_value_t = crate::execution::workers::DEFAULT_THREADS)]
+    #[arg(long, env = "TURBO_THREADS", default_value_t = crate::python::workers::DEFAULT_THREADS)]
     threads: usize,
     /// Where `def` handlers and dependencies run: `auto` (inline on the I/O
     /// thread until one run exceeds --inline-limit-ms, then in the thread
@@ -110,7 +113,7 @@ pub fn serve(app: &'static AppSpec, router: &'static Router) -> ExitCode {
         .clone()
         .unwrap_or_else(|| PathBuf::from(app.app_dir));
     warn_if_stale(app, &app_dir);
-    if let Err(message) = python::load(app, router.routes, &app_dir) {
+    if let Err(message) = startup::load(app, router.routes, &app_dir) {
         eprintln!("turbo: error: {message}");
         return ExitCode::FAILURE;
     }

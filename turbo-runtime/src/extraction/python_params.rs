@@ -8,59 +8,50 @@
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
-use crate::extract::Extracted;
-use crate::form::{Form, FormError};
-use crate::rendering::{self, Rendered};
-use crate::request::Call;
-use crate::response;
-use crate::validation_errors::ValidationErrors;
+use super::rejection::Rejection;
+use crate::extraction::form::{Form, FormError};
+use crate::extraction::request::Call;
+use crate::extraction::scalars::Extracted;
+use crate::extraction::validation_errors::ValidationErrors;
+use crate::python::calls;
 
 /// Reads the request body as FastAPI does before validating anything: the
-/// decoded JSON (or the raw bytes, or the not-sent marker), or the answer
-/// FastAPI gives at that point (422 `json_invalid`, 400 unreadable body).
-pub fn read_body<'py>(py: Python<'py>, call: &Call) -> Result<Bound<'py, PyAny>, Box<Rendered>> {
+/// decoded JSON (or the raw bytes, or the not-sent marker), or why FastAPI
+/// answers at that point (422 `json_invalid`, 400 unreadable body).
+pub fn read_body<'py>(py: Python<'py>, call: &Call) -> Result<Bound<'py, PyAny>, Rejection> {
     let request = &call.request;
-    let unreadable = |err: PyErr| {
-        Box::new(Rendered::Ready(response::python_error(
-            py,
-            "cannot read the request body",
-            &err,
-        )))
+    let internal = |error| Rejection::Internal {
+        context: "cannot read the request body",
+        error,
     };
-    let read = crate::python::read_body(py, request.body(), request.content_type()).map_err(unreadable)?;
-    let (kind, value): (String, Bound<'py, PyAny>) = read.extract().map_err(unreadable)?;
+    let read = calls::read_body(py, request.body(), request.content_type()).map_err(internal)?;
+    let (kind, value): (String, Bound<'py, PyAny>) = read.extract().map_err(internal)?;
     match kind.as_str() {
         "ok" => Ok(value),
         "json_invalid" => {
-            let (error, text): (Bound<'py, PyAny>, Bound<'py, PyAny>) =
-                value.extract().map_err(unreadable)?;
+            let (error, text): (Bound<'py, PyAny>, Bound<'py, PyAny>) = value.extract().map_err(internal)?;
             let mut errors = ValidationErrors::new();
             errors.push_python(&error);
-            Err(Box::new(rendering::reject(py, call, errors, Some(&text))))
+            Err(Rejection::Invalid {
+                errors,
+                body: Some(text.unbind()),
+            })
         }
-        _ => Err(Box::new(Rendered::Ready(response::bad_request(
-            "There was an error parsing the body",
-        )))),
+        _ => Err(Rejection::UnreadableBody),
     }
 }
 
 /// The form a form route's server read ahead of dispatch, as Starlette's
-/// `FormData`; a form Starlette refuses is its 400 `HTTPException`.
-pub fn read_form<'py>(py: Python<'py>, call: &Call) -> Result<Bound<'py, PyAny>, Box<Rendered>> {
+/// `FormData`, or Starlette's refusal.
+pub fn read_form<'py>(py: Python<'py>, call: &Call) -> Result<Bound<'py, PyAny>, Rejection> {
     let form = match call.request.take_form() {
         Some(Ok(form)) => form,
-        Some(Err(FormError(detail))) => {
-            let err = crate::python::new_http_exception(py, 400, &detail);
-            return Err(Box::new(rendering::render_exception(py, call, err)));
-        }
+        Some(Err(FormError(detail))) => return Err(Rejection::Form(detail)),
         None => Form::default(),
     };
-    crate::python::build_form(py, form).map_err(|err| {
-        Box::new(Rendered::Ready(response::python_error(
-            py,
-            "cannot read the form",
-            &err,
-        )))
+    calls::build_form(py, form).map_err(|error| Rejection::Internal {
+        context: "cannot read the form",
+        error,
     })
 }
 
@@ -73,7 +64,7 @@ pub fn body<'py>(
     part: usize,
     errors: &mut ValidationErrors,
 ) -> Option<Vec<Bound<'py, PyAny>>> {
-    validated(errors, crate::python::validate_body(index, part, body))
+    validated(errors, calls::validate_body(index, part, body))
 }
 
 /// `SecurityScopes` with the scopes required above the callable.
@@ -82,7 +73,7 @@ pub fn security_scopes<'py>(
     scopes: &[&str],
     errors: &mut ValidationErrors,
 ) -> Extracted<'py> {
-    errors.internal(crate::python::security_scopes(py, scopes))
+    errors.internal(calls::security_scopes(py, scopes))
 }
 
 /// A parameter pydantic validates from its text (`None`: not sent).
@@ -116,7 +107,7 @@ fn validate_param<'py>(
     raw: &Bound<'py, PyAny>,
     errors: &mut ValidationErrors,
 ) -> Extracted<'py> {
-    validated(errors, crate::python::validate_field(raw.py(), index, (raw,)))
+    validated(errors, calls::validate_field(raw.py(), index, (raw,)))
 }
 
 /// A pydantic model read from the whole query string, headers or cookies.
@@ -128,9 +119,9 @@ pub fn param_model<'py>(
 ) -> Extracted<'py> {
     let request = &call.request;
     let query = pyo3::types::PyBytes::new(py, request.raw_query().unwrap_or("").as_bytes());
-    let headers = crate::request_object::raw_headers(py, request);
+    let headers = crate::extraction::request_object::raw_headers(py, request);
     let headers = errors.internal(headers.into_pyobject(py))?;
-    validated(errors, crate::python::validate_field(py, index, (query, headers)))
+    validated(errors, calls::validate_field(py, index, (query, headers)))
 }
 
 /// A plan's `(value, errors)` answer: the value if pydantic reported no
@@ -149,10 +140,10 @@ fn validated<'py, T: pyo3::conversion::FromPyObjectOwned<'py>>(
 
 /// The `Request` object for a handler that declares one.
 pub fn request<'py>(py: Python<'py>, call: &Call, errors: &mut ValidationErrors) -> Extracted<'py> {
-    errors.internal(crate::request_object::python_request(py, call))
+    errors.internal(crate::extraction::request_object::python_request(py, call))
 }
 
 /// The `Response` FastAPI injects for headers, cookies and status.
 pub fn sub_response<'py>(py: Python<'py>, errors: &mut ValidationErrors) -> Extracted<'py> {
-    errors.internal(crate::python::sub_response(py))
+    errors.internal(calls::sub_response(py))
 }

@@ -93,9 +93,10 @@ fn work() {
         // Python's `threading` sees the thread under the same name (it
         // would be "Dummy-N"), for logs and `current_thread()`.
         if let Some(name) = std::thread::current().name() {
-            let named = py
-                .import("threading")
-                .and_then(|threading| threading.call_method0("current_thread"))
+            let named = super::entry_points::entry_points()
+                .current_thread
+                .bind(py)
+                .call0()
                 .and_then(|thread| thread.setattr("name", name));
             if let Err(err) = named {
                 err.print(py);
@@ -130,6 +131,10 @@ mod tests {
     #[test]
     fn jobs_run_concurrently_on_pool_threads_and_return_their_values() {
         Python::initialize();
+        Python::attach(|py| {
+            crate::python::startup::install_package(py).unwrap();
+            crate::python::entry_points::fetch(py).unwrap();
+        });
         let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
         // Three jobs that each wait for the other two: they finish only if
         // three threads run them at once.

@@ -33,6 +33,7 @@ use tokio::io::Interest;
 use tokio::sync::{oneshot, Notify};
 
 use super::context;
+use super::entry_points::entry_points;
 use super::loop_timer::LoopTimer;
 
 /// The loop and the pieces of it each step touches, looked up once.
@@ -50,7 +51,6 @@ struct EventLoop {
     /// no running loop, as under FastAPI.
     run_once: Py<PyAny>,
     time: Py<PyAny>,
-    schedule: Py<PyAny>,
     /// The selector's epoll descriptor.
     descriptor: RawFd,
     /// Wakes [`drive`] when a step left callbacks or a new timer behind.
@@ -67,16 +67,14 @@ fn event_loop() -> &'static EventLoop {
 
 /// Creates the loop on the calling thread, which must be the I/O thread.
 pub fn install(py: Python<'_>) -> PyResult<()> {
-    let module = py.import("turboapi._event_loop")?;
     let (event_loop, descriptor): (Bound<'_, PyAny>, RawFd) =
-        module.getattr("install")?.call0()?.extract()?;
+        entry_points().install_event_loop.bind(py).call0()?.extract()?;
     let installed = EventLoop {
         ready: event_loop.getattr("_ready")?.unbind(),
         start: event_loop.getattr("start")?.unbind(),
         scheduled: event_loop.getattr("_scheduled")?.unbind(),
         run_once: event_loop.getattr("run_once")?.unbind(),
         time: event_loop.getattr("time")?.unbind(),
-        schedule: module.getattr("schedule")?.unbind(),
         event_loop: event_loop.unbind(),
         descriptor,
         kick: Notify::new(),
@@ -149,7 +147,8 @@ pub fn result<'py>(py: Python<'py>, task: &Py<PyAny>) -> PyResult<Bound<'py, PyA
 pub fn schedule(coroutine: &Bound<'_, PyAny>) -> PyResult<()> {
     let py = coroutine.py();
     let el = event_loop();
-    el.schedule
+    entry_points()
+        .schedule_coroutine
         .bind(py)
         .call1((el.event_loop.bind(py), coroutine))
         .map(drop)
@@ -162,7 +161,7 @@ fn turn(py: Python<'_>) -> (bool, Option<Duration>) {
     if let Err(err) = el.run_once.bind(py).call0() {
         // Only `SystemExit`/`KeyboardInterrupt` escape a callback; the
         // callbacks taken for this turn after it are lost.
-        crate::python::log_exception(py, "exception escaped the asyncio event loop", &err);
+        crate::python::calls::log_exception(py, "exception escaped the asyncio event loop", &err);
     }
     let ready = el.ready.bind(py).len().unwrap_or(0) > 0;
     if ready {

@@ -12,11 +12,11 @@ use pyo3::prelude::*;
 use pyo3::types::{PyString, PyTuple};
 use smallvec::SmallVec;
 
-use crate::extract::{self, Extracted};
-use crate::python_params;
-use crate::request::Call;
+use crate::extraction::python_params;
+use crate::extraction::request::Call;
+use crate::extraction::scalars::{self, Extracted};
+use crate::extraction::validation_errors::ValidationErrors;
 use crate::spec::{Extract, ParamSpec, Text, Texts};
-use crate::validation_errors::ValidationErrors;
 
 /// A callable's arguments, by position, and the names of its keyword-only
 /// ones (which come last).
@@ -116,7 +116,7 @@ fn extract_param<'py>(
 ) -> Extracted<'py> {
     let request = &call.request;
     match *extract {
-        Extract::Str(text, fallback, bounds) => extract::str(
+        Extract::Str(text, fallback, bounds) => scalars::str(
             py,
             read(call, text).as_deref(),
             fallback,
@@ -124,7 +124,7 @@ fn extract_param<'py>(
             bounds,
             errors,
         ),
-        Extract::Int(text, fallback, bounds) => extract::int(
+        Extract::Int(text, fallback, bounds) => scalars::int(
             py,
             read(call, text).as_deref(),
             fallback,
@@ -132,7 +132,7 @@ fn extract_param<'py>(
             bounds,
             errors,
         ),
-        Extract::Float(text, fallback, bounds) => extract::float(
+        Extract::Float(text, fallback, bounds) => scalars::float(
             py,
             read(call, text).as_deref(),
             fallback,
@@ -141,9 +141,9 @@ fn extract_param<'py>(
             errors,
         ),
         Extract::Bool(text, fallback) => {
-            extract::bool(py, read(call, text).as_deref(), fallback, text.loc(), errors)
+            scalars::bool(py, read(call, text).as_deref(), fallback, text.loc(), errors)
         }
-        Extract::Choice(text, fallback, choices) => extract::choice(
+        Extract::Choice(text, fallback, choices) => scalars::choice(
             py,
             read(call, text).as_deref(),
             fallback,
@@ -151,13 +151,13 @@ fn extract_param<'py>(
             choices,
             errors,
         ),
-        Extract::PathUuid(capture) => extract::uuid(py, call.captures.get(request.path(), capture), errors),
+        Extract::PathUuid(capture) => scalars::uuid(py, call.captures.get(request.path(), capture), errors),
         Extract::List(texts, item, fallback) => match texts {
             Texts::Query(key) => {
-                extract::list(py, &request.query_all(key), item, fallback, texts.loc(), errors)
+                scalars::list(py, &request.query_all(key), item, fallback, texts.loc(), errors)
             }
             Texts::Header(key) => {
-                extract::list(py, &request.header_all(key), item, fallback, texts.loc(), errors)
+                scalars::list(py, &request.header_all(key), item, fallback, texts.loc(), errors)
             }
         },
         Extract::Adapted(text, field) => {

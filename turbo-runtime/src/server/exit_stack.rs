@@ -88,7 +88,11 @@ impl ExitStack {
                 }
             });
             if let Err(err) = closed {
-                crate::python::log_exception(py, "exception while closing an abandoned dependency", &err);
+                crate::python::calls::log_exception(
+                    py,
+                    "exception while closing an abandoned dependency",
+                    &err,
+                );
             }
         }
     }

@@ -6,8 +6,8 @@
 use std::cmp::Ordering;
 use std::sync::OnceLock;
 
-use crate::json::float_repr;
-use crate::validation_errors::{Loc, ValidationErrors};
+use crate::extraction::validation_errors::{Loc, ValidationErrors};
+use crate::response::json::float_repr;
 
 /// Bounds of an `int` parameter, checked in pydantic's order.
 #[derive(Debug, Default)]
@@ -263,7 +263,7 @@ pub fn check_str(value: &str, bounds: &StrBounds, loc: Loc, errors: &mut Validat
         ))
     } else if let Some(pattern) = bounds.pattern.filter(|p| !p.is_match(value)) {
         let mut quoted = Vec::new();
-        crate::json::write_str(&mut quoted, pattern.source);
+        crate::response::json::write_str(&mut quoted, pattern.source);
         Some((
             "string_pattern_mismatch",
             format!("String should match pattern '{}'", pattern.source),

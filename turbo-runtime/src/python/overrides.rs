@@ -10,6 +10,7 @@
 
 use pyo3::prelude::*;
 
+use super::entry_points::entry_points;
 use crate::spec::{DependableKind, DependencySpec, Extract, ParamSpec};
 
 /// What a step calls in place of its compiled dependable.
@@ -31,13 +32,14 @@ pub fn replacement(
     compiled: &'static DependencySpec,
 ) -> PyResult<Result<Replacement, String>> {
     let py = original.py();
-    let module = py.import("turboapi._dependencies")?;
-    let declared: Option<Vec<(String, usize, bool)>> = module
-        .getattr("override_parameters")?
+    let entry = entry_points();
+    let declared: Option<Vec<(String, usize, bool)>> = entry
+        .override_parameters
+        .bind(py)
         .call1((original, replacement))?
         .extract()?;
     let refused = |why: &str| -> PyResult<Result<Replacement, String>> {
-        let describe = module.getattr("describe_parameters")?;
+        let describe = entry.describe_parameters.bind(py);
         Ok(Err(format!(
             "app.dependency_overrides[{}] = {}: {why} ({} takes {}, {} takes {}); turbo serves an override \
              whose parameters are among those of the dependency it replaces, each declared the same way",
@@ -81,7 +83,7 @@ pub fn replacement(
             _ => None,
         })
         .collect();
-    let kind: String = module.getattr("kind")?.call1((replacement,))?.extract()?;
+    let kind: String = entry.dependable_kind.bind(py).call1((replacement,))?.extract()?;
     Ok(Ok(Replacement {
         call: replacement.clone().unbind(),
         kind: kind_from_name(&kind),
@@ -92,10 +94,9 @@ pub fn replacement(
 
 /// `module.qualname` of a callable (of its class for an instance), for messages.
 fn qualified(call: &Bound<'_, PyAny>) -> PyResult<String> {
-    let (module, name, _): (String, String, String) = call
-        .py()
-        .import("turboapi._dependencies")?
-        .getattr("describe")?
+    let (module, name, _): (String, String, String) = entry_points()
+        .describe_dependable
+        .bind(call.py())
         .call1((call,))?
         .extract()?;
     Ok(format!("{module}.{name}"))

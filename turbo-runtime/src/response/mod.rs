@@ -1,5 +1,9 @@
 //! HTTP responses as FastAPI and Starlette build them: JSON, errors,
-//! redirects, and `Response` objects a handler returned.
+//! redirects, and `Response` objects a handler returned; how a route's
+//! outcome becomes one (`rendering`); the JSON encoder (`json`).
+
+pub mod json;
+pub mod rendering;
 
 use bytes::Bytes;
 use http_body_util::Full;
@@ -8,9 +12,9 @@ use hyper::StatusCode;
 use pyo3::intern;
 use pyo3::prelude::*;
 
-use crate::json::{self, Mode};
-use crate::python;
-use crate::validation_errors::ValidationErrors;
+use crate::extraction::validation_errors::ValidationErrors;
+use crate::python::calls;
+use json::Mode;
 
 pub type Body = Full<Bytes>;
 pub type Response = hyper::Response<Body>;
@@ -75,7 +79,7 @@ pub fn redirect(location: &str) -> Response {
 /// FastAPI's `HTTPException(400, detail)` response.
 pub fn bad_request(detail: &str) -> Response {
     let mut body = b"{\"detail\":".to_vec();
-    crate::json::write_str(&mut body, detail);
+    crate::response::json::write_str(&mut body, detail);
     body.push(b'}');
     json(400, body)
 }
@@ -97,7 +101,7 @@ pub fn validation_failed(errors: ValidationErrors) -> Response {
 
 /// A Python error inside turbo's own request handling: logged, 500.
 pub fn python_error(py: Python<'_>, context: &str, err: &PyErr) -> Response {
-    python::log_exception(py, context, err);
+    calls::log_exception(py, context, err);
     internal_error()
 }
 
@@ -108,14 +112,14 @@ pub fn from_python(py: Python<'_>, path: &str, response: &Bound<'_, PyAny>) -> R
     match python_response(py, response) {
         Ok(response) => response,
         Err(err) => {
-            python::log_exception(py, &format!("invalid response from the handler of {path}"), &err);
+            calls::log_exception(py, &format!("invalid response from the handler of {path}"), &err);
             internal_error()
         }
     }
 }
 
 pub fn python_response(py: Python<'_>, response: &Bound<'_, PyAny>) -> PyResult<Response> {
-    if !python::is_response(response) {
+    if !calls::is_response(response) {
         return Err(pyo3::exceptions::PyTypeError::new_err(format!(
             "expected a Response, got {}",
             response.get_type().name()?

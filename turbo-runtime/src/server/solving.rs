@@ -19,14 +19,16 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use smallvec::SmallVec;
 
-use crate::arguments::RequestValues;
-use crate::execution::event_loop;
-use crate::exit_stack::{self, Closing, Entered, ExitStack};
-use crate::python;
-use crate::python_params;
-use crate::rendering::{self, Awaited, Rendered};
-use crate::request::Call;
+use crate::extraction::arguments::RequestValues;
+use crate::extraction::python_params;
+use crate::extraction::rejection::Rejection;
+use crate::extraction::request::Call;
+use crate::python::calls;
+use crate::python::dependables;
+use crate::python::event_loop;
+use crate::response::rendering::{self, Awaited, Rendered};
 use crate::response::{self, Response};
+use crate::server::exit_stack::{self, Closing, Entered, ExitStack};
 use crate::spec::{BodyRead, DependableKind};
 
 /// Where a request is in its route.
@@ -190,7 +192,10 @@ impl Solving {
         };
         match body {
             Ok(body) => self.values.body = Some(body.unbind()),
-            Err(rendered) => self.answer(py, *rendered),
+            Err(rejection) => {
+                let rendered = rendering::reject(py, &self.call, rejection);
+                self.answer(py, rendered);
+            }
         }
     }
 
@@ -199,7 +204,7 @@ impl Solving {
     fn run_step(&mut self, py: Python<'_>, step: usize) {
         let route = self.call.route;
         let dependency = &route.dependencies[step];
-        let dependable = python::dependable(route.handler, step);
+        let dependable = dependables::dependable(route.handler, step);
         self.phase = Phase::Step(step + 1);
         if dependable.skipped {
             // An override above it does not declare it: never run.
@@ -224,10 +229,11 @@ impl Solving {
                 return;
             }
         }
-        let called = match crate::vectorcall::call(dependable.call.bind(py), &args, keyword_names.as_ref()) {
-            Ok(called) => called,
-            Err(err) => return self.raise(err),
-        };
+        let called =
+            match crate::python::vectorcall::call(dependable.call.bind(py), &args, keyword_names.as_ref()) {
+                Ok(called) => called,
+                Err(err) => return self.raise(err),
+            };
         let entered = match dependable.kind {
             DependableKind::Function => return self.record(py, step, Ok(called.unbind()), None),
             DependableKind::Generator => {
@@ -289,8 +295,8 @@ impl Solving {
         let Some((args, keyword_names)) = arguments else {
             return self.validation_failed(py);
         };
-        let handler = python::handler(py, route.handler);
-        match crate::vectorcall::call(handler, &args, keyword_names.as_ref()) {
+        let handler = calls::handler(py, route.handler);
+        match crate::python::vectorcall::call(handler, &args, keyword_names.as_ref()) {
             Ok(coroutine) if self.is_async => self.await_coroutine(Ok(coroutine), Awaiting::Handler),
             Ok(value) => self.render(py, &value),
             Err(err) => self.raise(err),
@@ -306,18 +312,25 @@ impl Solving {
             return self.raise(err);
         }
         if self.exits.is_empty() {
-            let errors = std::mem::take(&mut self.values.errors);
-            let body = self.values.body.as_ref().map(|body| body.bind(py));
-            let rendered = rendering::reject(py, &self.call, errors, body);
+            let invalid = self.invalid(py);
+            let rendered = rendering::reject(py, &self.call, invalid);
             return self.answer(py, rendered);
         }
         let body = self.values.body.as_ref().map(|body| body.bind(py).clone());
-        match python::request_validation_error(py, &self.values.errors, body) {
+        match calls::request_validation_error(py, &self.values.errors.to_body(), body) {
             Ok(exception) => {
                 self.validation = Some(exception.clone().unbind());
                 self.raise(PyErr::from_value(exception));
             }
             Err(err) => self.raise(err),
+        }
+    }
+
+    /// The request's validation errors, as a rejection.
+    fn invalid(&mut self, py: Python<'_>) -> Rejection {
+        Rejection::Invalid {
+            errors: std::mem::take(&mut self.values.errors),
+            body: self.values.body.as_ref().map(|body| body.clone_ref(py)),
         }
     }
 
@@ -378,7 +391,7 @@ impl Solving {
         } else if self.response.is_none() {
             // FastAPI's `response = await f(request)` was interrupted and
             // a function-scope dependency swallowed the exception.
-            self.raised = Some(python::unbound_response_error());
+            self.raised = Some(calls::unbound_response_error());
         } else {
             self.sent = true;
         }
@@ -390,22 +403,21 @@ impl Solving {
         if self.sent {
             if let Some(err) = raised {
                 // Starlette: the response has started; uvicorn logs it.
-                python::log_exception(py, "exception in ASGI application", &err);
+                calls::log_exception(py, "exception in ASGI application", &err);
             }
             return Rendered::Ready(self.response.take().unwrap_or_else(response::internal_error));
         }
         let Some(err) = raised else {
             // A request-scope dependency swallowed the exception.
-            return rendering::render_exception(py, &self.call, python::response_not_awaited_error(py));
+            return rendering::render_exception(py, &self.call, calls::response_not_awaited_error(py));
         };
         let unchanged = self
             .validation
             .as_ref()
             .is_some_and(|validation| validation.bind(py).is(err.value(py)));
         if unchanged {
-            let errors = std::mem::take(&mut self.values.errors);
-            let body = self.values.body.as_ref().map(|body| body.bind(py));
-            return rendering::reject(py, &self.call, errors, body);
+            let invalid = self.invalid(py);
+            return rendering::reject(py, &self.call, invalid);
         }
         rendering::render_exception(py, &self.call, err)
     }

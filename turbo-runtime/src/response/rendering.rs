@@ -12,12 +12,13 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 
-use crate::json::{self, Mode};
-use crate::python;
-use crate::request::{Call, Request};
-use crate::request_object::{python_request, request_object};
+use crate::extraction::rejection::Rejection;
+use crate::extraction::request::{Call, Request};
+use crate::extraction::request_object::{python_request, request_object};
+use crate::extraction::validation_errors::ValidationErrors;
+use crate::python::calls;
+use crate::response::json::{self, Mode};
 use crate::response::{self, Response};
-use crate::validation_errors::ValidationErrors;
 
 /// A response, or an exception handler's coroutine to await for it.
 pub enum Rendered {
@@ -66,12 +67,12 @@ fn answered(
     match returned {
         Ok(response) => {
             if let Some(err) = log {
-                python::log_exception(py, &format!("exception in handler of {path}"), &err);
+                calls::log_exception(py, &format!("exception in handler of {path}"), &err);
             }
             response::from_python(py, path, &response)
         }
         Err(handler_err) => {
-            python::log_exception(
+            calls::log_exception(
                 py,
                 &format!("exception in the exception handler for {path}"),
                 &handler_err,
@@ -81,10 +82,26 @@ fn answered(
     }
 }
 
+/// FastAPI's answer to a request rejected before its handler ran.
+pub fn reject(py: Python<'_>, call: &Call, rejection: Rejection) -> Rendered {
+    match rejection {
+        Rejection::UnreadableBody => {
+            Rendered::Ready(response::bad_request("There was an error parsing the body"))
+        }
+        Rejection::Invalid { errors, body } => {
+            invalid(py, call, errors, body.as_ref().map(|body| body.bind(py)))
+        }
+        Rejection::Form(detail) => render_exception(py, call, calls::new_http_exception(py, 400, &detail)),
+        Rejection::Internal { context, error } => {
+            Rendered::Ready(response::python_error(py, context, &error))
+        }
+    }
+}
+
 /// The request's parameters did not validate: FastAPI's 422 (or the app's
 /// `RequestValidationError` handler), or a 500 if converting them failed
 /// inside Python. `body` is what FastAPI passes as the exception's `body`.
-pub fn reject(
+fn invalid(
     py: Python<'_>,
     call: &Call,
     mut errors: ValidationErrors,
@@ -97,13 +114,13 @@ pub fn reject(
             &err,
         ));
     }
-    let Some(handlers) = python::exception_handlers(py).filter(|_| python::handles_validation()) else {
+    let Some(handlers) = calls::exception_handlers(py).filter(|_| calls::handles_validation()) else {
         return Rendered::Ready(response::validation_failed(errors));
     };
     let body_json = errors.into_body();
     let returned = (|| {
         // `{"detail": [...]}` back into Python: the errors as FastAPI hands them over.
-        let detail = python::json_loads(py, &body_json)?.get_item("detail")?;
+        let detail = calls::json_loads(py, &body_json)?.get_item("detail")?;
         let request = python_request(py, call)?;
         let body = match body {
             Some(body) => body.clone(),
@@ -127,7 +144,7 @@ pub fn render_return(
     injected: Option<&Bound<'_, PyAny>>,
 ) -> Rendered {
     let route = call.route;
-    if let Some(plan) = python::response_plan(py, route.handler) {
+    if let Some(plan) = calls::response_plan(py, route.handler) {
         let injected = match injected {
             Some(injected) => injected.clone(),
             None => py.None().into_bound(py),
@@ -137,13 +154,13 @@ pub fn render_return(
             Err(err) => render_exception(py, call, err),
         };
     }
-    if !is_plain_json(value) && python::is_response(value) {
+    if !is_plain_json(value) && calls::is_response(value) {
         return Rendered::Ready(response::from_python(py, route.path, value));
     }
     Rendered::Ready(match json::encode(value, Mode::Jsonable) {
         Ok(body) => response::json(route.status_code, body),
         Err(err) => {
-            python::log_exception(py, &format!("cannot encode the response of {}", route.path), &err);
+            calls::log_exception(py, &format!("cannot encode the response of {}", route.path), &err);
             response::internal_error()
         }
     })
@@ -172,15 +189,15 @@ pub fn routing_error(request: &Request, allow: Option<&'static str>) -> Rendered
         })
     };
     // Apps without exception handlers stay off the GIL here.
-    if !python::has_exception_handlers() {
+    if !calls::has_exception_handlers() {
         return fallback();
     }
     Python::attach(|py| {
-        let Some(handlers) = python::exception_handlers(py) else {
+        let Some(handlers) = calls::exception_handlers(py) else {
             return fallback();
         };
         let found = (|| {
-            let exc = python::routing_exception(py, allow)?;
+            let exc = calls::routing_exception(py, allow)?;
             let found: Option<(Bound<'_, PyAny>, bool)> =
                 handlers.call_method1(intern!(py, "lookup"), (&exc,))?.extract()?;
             Ok(found.map(|(handler, _)| (handler, exc)))
@@ -193,7 +210,7 @@ pub fn routing_error(request: &Request, allow: Option<&'static str>) -> Rendered
             }
             Ok(None) => fallback(),
             Err(err) => {
-                python::log_exception(py, "exception in the exception handler for a routing error", &err);
+                calls::log_exception(py, "exception in the exception handler for a routing error", &err);
                 Rendered::Ready(response::internal_error())
             }
         }
@@ -205,7 +222,7 @@ pub fn routing_error(request: &Request, allow: Option<&'static str>) -> Rendered
 /// and anything else a logged traceback and a 500.
 pub fn render_exception(py: Python<'_>, call: &Call, err: PyErr) -> Rendered {
     let route = call.route;
-    if let Some(handlers) = python::exception_handlers(py) {
+    if let Some(handlers) = calls::exception_handlers(py) {
         let found = handlers
             .call_method1(intern!(py, "lookup"), (err.value(py),))
             .and_then(|found| found.extract::<Option<(Bound<'_, PyAny>, bool)>>());
@@ -219,7 +236,7 @@ pub fn render_exception(py: Python<'_>, call: &Call, err: PyErr) -> Rendered {
                 return handled(py, route.path, returned, server_error.then_some(err));
             }
             Err(lookup_err) => {
-                python::log_exception(
+                calls::log_exception(
                     py,
                     &format!("exception in the exception handler for {}", route.path),
                     &lookup_err,
@@ -228,11 +245,11 @@ pub fn render_exception(py: Python<'_>, call: &Call, err: PyErr) -> Rendered {
             }
         }
     }
-    if let Some(exc) = python::http_exception(py, &err) {
+    if let Some(exc) = calls::http_exception(py, &err) {
         return Rendered::Ready(match response::http_exception_response(py, &exc) {
             Ok(response) => response,
             Err(render_err) => {
-                python::log_exception(
+                calls::log_exception(
                     py,
                     &format!("invalid HTTPException raised in {}", route.path),
                     &render_err,
@@ -241,6 +258,6 @@ pub fn render_exception(py: Python<'_>, call: &Call, err: PyErr) -> Rendered {
             }
         });
     }
-    python::log_exception(py, &format!("exception in handler of {}", route.path), &err);
+    calls::log_exception(py, &format!("exception in handler of {}", route.path), &err);
     Rendered::Ready(response::internal_error())
 }

@@ -1,15 +1,13 @@
 //! One request to one route, and where its code runs.
 //!
-//! [`solving`] is the route's state machine; this module runs it. Its
+//! `solving.rs` is the route's state machine; this module runs it. Its
 //! synchronous stretches (the `def` code between two coroutines) run
 //! inline on the I/O thread or, for a route placed there, in the worker
-//! pool (`execution/placement.rs`). Coroutines always start on the I/O
+//! pool (`python/placement.rs`). Coroutines always start on the I/O
 //! thread: their first step inline, so one that does not suspend costs no
 //! trip through the event loop; one that suspends is finished by the loop
 //! while the request's future waits, holding neither the thread nor the
 //! GIL.
-
-mod solving;
 
 use std::panic::AssertUnwindSafe;
 use std::time::Instant;
@@ -17,13 +15,13 @@ use std::time::Instant;
 use pyo3::prelude::*;
 use tokio::sync::oneshot;
 
-use crate::execution::event_loop::{self, Started};
-use crate::execution::placement::{self, Placement};
-use crate::execution::{context, workers};
-use crate::rendering::Rendered;
-use crate::request::Call;
+use super::solving::{Advance, Solving};
+use crate::extraction::request::Call;
+use crate::python::event_loop::{self, Started};
+use crate::python::placement::{self, Placement};
+use crate::python::{context, workers};
+use crate::response::rendering::Rendered;
 use crate::response::{self, Response};
-use solving::{Advance, Solving};
 
 /// Where a request stopped.
 enum Stopped {

@@ -14,7 +14,7 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
-use crate::python;
+use crate::python::calls;
 
 /// Which of FastAPI's two encoding paths to follow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,12 +78,12 @@ impl Encoder {
                 // A pydantic model: `jsonable_encoder` calls
                 // `model_dump(mode="json", by_alias=True)` and then only walks the
                 // plain result (dropping `_sa` keys), which this encoder does.
-                if let Some(dumped) = python::model_dump(obj)? {
+                if let Some(dumped) = calls::model_dump(obj)? {
                     return self.value(&dumped, out, depth + 1);
                 }
                 // `jsonable_encoder` (Python) knows every type FastAPI knows:
                 // models, dataclasses, enums, datetimes, UUIDs, sets, ...
-                let plain = python::jsonable_encoder(obj)?;
+                let plain = calls::jsonable_encoder(obj)?;
                 // Its output is plain data, but a subclass of str/int/float
                 // would come straight back here: write those with json.dumps'
                 // rules instead of recursing.
@@ -166,7 +166,7 @@ impl Encoder {
         let key = if self.mode == Mode::Jsonable
             && !(key.is_exact_instance_of::<PyString>() || key.is_exact_instance_of::<PyInt>())
         {
-            owned = python::jsonable_encoder(key)?;
+            owned = calls::jsonable_encoder(key)?;
             &owned
         } else {
             key

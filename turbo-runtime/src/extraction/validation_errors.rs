@@ -4,7 +4,7 @@
 
 use pyo3::prelude::*;
 
-use crate::json::write_str;
+use crate::response::json::write_str;
 
 /// Where a parameter comes from, as FastAPI writes it in `loc`.
 #[derive(Clone, Copy, Debug)]
@@ -142,7 +142,7 @@ impl ValidationErrors {
     /// An error dict FastAPI produced in Python (a body validation error),
     /// written as FastAPI's response writes it: through `jsonable_encoder`.
     pub(crate) fn push_python(&mut self, error: &Bound<'_, PyAny>) {
-        match crate::json::encode(error, crate::json::Mode::Jsonable) {
+        match crate::response::json::encode(error, crate::response::json::Mode::Jsonable) {
             Ok(json) => {
                 if self.count > 0 {
                     self.json.push(b',');

@@ -10,9 +10,11 @@
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyFloat, PyInt, PyString};
 
-use crate::constraints::{check_float, check_int, check_str, FloatBounds, IntBounds, IntValue, StrBounds};
-use crate::json::write_str;
-use crate::validation_errors::{Loc, ValidationErrors};
+use crate::extraction::constraints::{
+    check_float, check_int, check_str, FloatBounds, IntBounds, IntValue, StrBounds,
+};
+use crate::extraction::validation_errors::{Loc, ValidationErrors};
+use crate::response::json::write_str;
 
 /// What a handler receives when the parameter is absent.
 #[derive(Clone, Copy, Debug)]
@@ -313,17 +315,17 @@ pub fn choice<'py>(
     };
     match choices.enum_class {
         None => Some(value),
-        Some(index) => errors.internal(crate::python::enum_class(py, index).call1((value,))),
+        Some(index) => errors.internal(crate::python::calls::enum_class(py, index).call1((value,))),
     }
 }
 
 /// A `{name:uuid}` path value (already matched by the convertor), as the
 /// `uuid.UUID` Starlette's convertor produces.
 pub fn uuid<'py>(py: Python<'py>, raw: &str, errors: &mut ValidationErrors) -> Extracted<'py> {
-    let uuid = py
-        .import("uuid")
-        .and_then(|module| module.getattr("UUID"))
-        .and_then(|class| class.call1((raw,)));
+    let uuid = crate::python::entry_points::entry_points()
+        .uuid
+        .bind(py)
+        .call1((raw,));
     errors.internal(uuid)
 }
 

@@ -4,8 +4,8 @@
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
-use crate::python;
-use crate::request::{Call, Request};
+use crate::extraction::request::{Call, Request};
+use crate::python::calls;
 use crate::spec::BodyRead;
 
 /// The request's headers as ASGI gives them: (lower-case name, value) byte pairs.
@@ -52,7 +52,7 @@ pub fn request_object<'py>(
     let client = request
         .peer_addr()
         .map(|peer| (peer.ip().to_string(), peer.port()));
-    python::make_request(
+    calls::make_request(
         py,
         (
             request.method(),

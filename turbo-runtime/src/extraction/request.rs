@@ -6,8 +6,8 @@ use std::net::SocketAddr;
 use hyper::http::request::Parts;
 use hyper::HeaderMap;
 
-use crate::form::{Form, FormError};
-use crate::request_text::{latin1, parse_cookies, parse_query};
+use crate::extraction::form::{Form, FormError};
+use crate::extraction::request_text::{latin1, parse_cookies, parse_query};
 use crate::spec::RouteSpec;
 use crate::template::Captures;
 

@@ -16,7 +16,7 @@ use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use hyper::HeaderMap;
 
-use crate::request_text::{latin1, parse_query};
+use crate::extraction::request_text::{latin1, parse_query};
 
 /// Starlette's `MultiPartParser.spool_max_size`: larger uploads go to disk.
 pub const SPOOL_MAX_SIZE: usize = 1024 * 1024;

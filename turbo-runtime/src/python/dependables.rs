@@ -9,7 +9,9 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
+use super::entry_points::entry_points;
 use crate::spec::{DependableKind, ParamSpec, RouteSpec};
 
 /// Per route (by index), its dependables in step order; empty for routes
@@ -19,8 +21,11 @@ pub fn fetch<'py>(
     routes: &[&'static RouteSpec],
     endpoint: impl Fn(usize) -> Option<(Bound<'py, PyAny>, Bound<'py, PyAny>)>,
 ) -> PyResult<Result<Vec<Vec<Py<PyAny>>>, String>> {
-    let module = py.import("turboapi._dependencies")?;
-    let (steps, describe) = (module.getattr("steps")?, module.getattr("describe")?);
+    let entry = entry_points();
+    let (steps, describe) = (
+        entry.dependency_steps.bind(py),
+        entry.describe_dependable.bind(py),
+    );
     let mut fetched = Vec::with_capacity(routes.len());
     for (index, route) in routes.iter().enumerate() {
         // The compiler read the same source: a route compiled without
@@ -72,6 +77,22 @@ pub fn fetch<'py>(
     Ok(Ok(fetched))
 }
 
+/// Per route, the dependables it calls, in step order; set at start-up.
+static DEPENDABLES: OnceLock<Vec<Vec<Dependable>>> = OnceLock::new();
+
+/// Keeps what [`callables`] found for the life of the process.
+pub fn keep(callables: Vec<Vec<Dependable>>) {
+    let _ = DEPENDABLES.set(callables);
+}
+
+/// What dependency step `step` of route `route` calls: the dependable
+/// the app registered, or its override.
+pub fn dependable(route: usize, step: usize) -> &'static Dependable {
+    &DEPENDABLES
+        .get()
+        .expect("the dependables are fetched before the server accepts requests")[route][step]
+}
+
 /// What the server calls for one dependency step.
 pub struct Dependable {
     /// The dependable, or its `app.dependency_overrides` entry; a
@@ -98,9 +119,8 @@ pub fn callables(
     routes: &[&'static RouteSpec],
     fetched: &[Vec<Py<PyAny>>],
 ) -> PyResult<Result<Vec<Vec<Dependable>>, String>> {
-    let module = py.import("turboapi._dependencies")?;
-    let callable_for = module.getattr("callable_for")?;
-    let direct_call = module.getattr("direct_call")?;
+    let entry = entry_points();
+    let (callable_for, direct_call) = (entry.callable_for.bind(py), entry.direct_call.bind(py));
     let overrides = app
         .getattr("dependency_overrides")?
         .cast_into::<PyDict>()
@@ -111,7 +131,7 @@ pub fn callables(
         for (object, compiled) in objects.iter().zip(route.dependencies) {
             let mut dependable = match overrides.get_item(object)? {
                 Some(replacement) => {
-                    match crate::overrides::replacement(object.bind(py), &replacement, compiled)? {
+                    match crate::python::overrides::replacement(object.bind(py), &replacement, compiled)? {
                         Ok(found) => Dependable {
                             call: found.call,
                             kind: found.kind,

@@ -1,0 +1,278 @@
+//! Calls from Rust into Python objects: the app's own (its handlers and
+//! dependables, the plans built for its routes at start-up, its enum
+//! classes and exception handlers) and the package's entry points.
+
+use std::sync::OnceLock;
+
+use pyo3::call::PyCallArgs;
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyList};
+
+use super::entry_points::entry_points;
+use crate::extraction::form::{Content, Form, FormValue};
+
+/// The app's own objects the server calls, set once at start-up.
+pub(super) struct AppObjects {
+    /// The endpoint of each compiled route, `None` where the app did not
+    /// register the route (it is never dispatched).
+    pub(super) handlers: Vec<Option<Py<PyAny>>>,
+    /// The `Enum` classes of [`AppSpec::enum_classes`], from the app module.
+    pub(super) enum_classes: Vec<Py<PyAny>>,
+    /// `pydantic.BaseModel`, if the app imported pydantic.
+    pub(super) base_model: Option<Py<PyAny>>,
+    /// One `turboapi._plans.RouteBody` per [`AppSpec::body_plans`] entry.
+    pub(super) body_plans: Vec<Py<PyAny>>,
+    /// One `turboapi._plans.ParamField` per [`AppSpec::param_fields`] entry.
+    pub(super) param_fields: Vec<Py<PyAny>>,
+    /// A `turboapi._plans.ResponsePlan` per handler with `python_response`.
+    pub(super) response_plans: Vec<Option<Py<PyAny>>>,
+    /// `turboapi._plans.ExceptionHandlers`, if the app registered any.
+    pub(super) exception_handlers: Option<Py<PyAny>>,
+    /// The app registered a handler for `RequestValidationError`.
+    pub(super) handles_validation: bool,
+}
+
+static APP_OBJECTS: OnceLock<AppObjects> = OnceLock::new();
+
+/// Keeps the app's objects for the life of the process.
+pub(super) fn set(objects: AppObjects) -> Result<(), String> {
+    APP_OBJECTS
+        .set(objects)
+        .map_err(|_| "the app was loaded twice".to_owned())
+}
+
+fn loaded() -> &'static AppObjects {
+    APP_OBJECTS
+        .get()
+        .expect("python::load runs before the server accepts requests")
+}
+
+/// The handler of route `index`, as registered by the app at import.
+pub fn handler(py: Python<'_>, index: usize) -> &Bound<'_, PyAny> {
+    loaded().handlers[index]
+        .as_ref()
+        .expect("the router dispatches only to registered routes")
+        .bind(py)
+}
+
+/// `turboapi._body.read(body, content_type)`.
+pub fn read_body<'py>(
+    py: Python<'py>,
+    body: &[u8],
+    content_type: Option<String>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let body = pyo3::types::PyBytes::new(py, body);
+    entry_points().read_body.bind(py).call1((body, content_type))
+}
+
+/// `BodyPlan.validate(received)` of body plan `index`: (values, errors).
+pub fn validate_body<'py>(
+    index: usize,
+    part: usize,
+    received: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = received.py();
+    loaded().body_plans[index]
+        .bind(py)
+        .call_method1(intern!(py, "validate"), (part, received))
+}
+
+/// `SecurityScopes(scopes=[...])`.
+pub fn security_scopes<'py>(py: Python<'py>, scopes: &[&str]) -> PyResult<Bound<'py, PyAny>> {
+    let kwargs = PyDict::new(py);
+    kwargs.set_item(intern!(py, "scopes"), PyList::new(py, scopes)?)?;
+    entry_points().security_scopes.bind(py).call((), Some(&kwargs))
+}
+
+/// `validate(*args)` of parameter field `index` (a `ParamField` or a
+/// `ParamModel`): (value, errors).
+pub fn validate_field<'py>(
+    py: Python<'py>,
+    index: usize,
+    args: impl PyCallArgs<'py>,
+) -> PyResult<Bound<'py, PyAny>> {
+    loaded().param_fields[index]
+        .bind(py)
+        .call_method1(intern!(py, "validate"), args)
+}
+
+/// The response plan of handler `index`, if its responses are built in Python.
+pub fn response_plan(py: Python<'_>, index: usize) -> Option<&Bound<'_, PyAny>> {
+    loaded().response_plans[index].as_ref().map(|plan| plan.bind(py))
+}
+
+/// Whether `value` is a `Response` (sent as it is).
+pub fn is_response(value: &Bound<'_, PyAny>) -> bool {
+    value
+        .is_instance(entry_points().response_class.bind(value.py()))
+        .unwrap_or(false)
+}
+
+/// The `Response` FastAPI injects into a handler that asks for one.
+pub fn sub_response(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    entry_points().sub_response.bind(py).call0()
+}
+
+/// `turboapi._plans.make_request(...)`.
+pub fn make_request<'py>(py: Python<'py>, args: impl PyCallArgs<'py>) -> PyResult<Bound<'py, PyAny>> {
+    entry_points().make_request.bind(py).call1(args)
+}
+
+/// The app's exception handlers, if it registered any.
+pub fn exception_handlers(py: Python<'_>) -> Option<&Bound<'_, PyAny>> {
+    loaded().exception_handlers.as_ref().map(|h| h.bind(py))
+}
+
+/// Whether the app registered exception handlers (no GIL needed to ask).
+pub fn has_exception_handlers() -> bool {
+    loaded().exception_handlers.is_some()
+}
+
+/// Whether the app handles `RequestValidationError` itself.
+pub fn handles_validation() -> bool {
+    loaded().handles_validation
+}
+
+/// `json.loads(text)`.
+pub fn json_loads<'py>(py: Python<'py>, text: &[u8]) -> PyResult<Bound<'py, PyAny>> {
+    entry_points()
+        .json_loads
+        .bind(py)
+        .call1((pyo3::types::PyBytes::new(py, text),))
+}
+
+/// `Enum` class `index` of the app.
+pub fn enum_class(py: Python<'_>, index: usize) -> &Bound<'_, PyAny> {
+    loaded().enum_classes[index].bind(py)
+}
+
+/// `value.model_dump(mode="json", by_alias=True)` if `value` is a pydantic model.
+pub fn model_dump<'py>(value: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let py = value.py();
+    let Some(base_model) = &loaded().base_model else {
+        return Ok(None);
+    };
+    if !value.is_instance(base_model.bind(py))? {
+        return Ok(None);
+    }
+    let kwargs = PyDict::new(py);
+    kwargs.set_item(intern!(py, "mode"), intern!(py, "json"))?;
+    kwargs.set_item(intern!(py, "by_alias"), true)?;
+    value
+        .call_method(intern!(py, "model_dump"), (), Some(&kwargs))
+        .map(Some)
+}
+
+/// `turboapi.jsonable_encoder(value)`: the slow path of the JSON encoder.
+pub fn jsonable_encoder<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    entry_points().jsonable_encoder.bind(value.py()).call1((value,))
+}
+
+/// Whether `err` is an `HTTPException` (the app's or a subclass).
+/// `HTTPException(status_code, detail)`, as Starlette raises for a bad form.
+/// Starlette's routing errors: `HTTPException(404)`, or
+/// `HTTPException(405, headers={"Allow": allow})`.
+pub fn routing_exception<'py>(py: Python<'py>, allow: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
+    let class = entry_points().http_exception.bind(py);
+    match allow {
+        None => class.call1((404,)),
+        Some(allow) => {
+            let headers = PyDict::new(py);
+            headers.set_item("Allow", allow)?;
+            let kwargs = PyDict::new(py);
+            kwargs.set_item("headers", headers)?;
+            class.call((405,), Some(&kwargs))
+        }
+    }
+}
+
+pub fn new_http_exception(py: Python<'_>, status_code: u16, detail: &str) -> PyErr {
+    match entry_points()
+        .http_exception
+        .bind(py)
+        .call1((status_code, detail))
+    {
+        Ok(exc) => PyErr::from_value(exc),
+        Err(err) => err,
+    }
+}
+
+/// FastAPI's `RequestValidationError` for a 422 body (`{"detail": [...]}`),
+/// raised when a 422 must pass through `yield` dependencies as an exception.
+pub fn request_validation_error<'py>(
+    py: Python<'py>,
+    errors_body: &[u8],
+    body: Option<Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let detail = json_loads(py, errors_body)?.get_item("detail")?;
+    let kwargs = PyDict::new(py);
+    kwargs.set_item("body", body)?;
+    entry_points()
+        .request_validation_error
+        .bind(py)
+        .call((detail,), Some(&kwargs))
+}
+
+/// What FastAPI's request handler raises when a function-scope `yield`
+/// dependency swallowed an exception: its `response` variable was never
+/// assigned.
+pub fn unbound_response_error() -> PyErr {
+    pyo3::exceptions::PyUnboundLocalError::new_err(
+        "cannot access local variable 'response' where it is not associated with a value",
+    )
+}
+
+/// FastAPI's `FastAPIError` when a request-scope `yield` dependency
+/// swallowed an exception, so no response was sent.
+pub fn response_not_awaited_error(py: Python<'_>) -> PyErr {
+    const MESSAGE: &str = "Response not awaited. There's a high chance that the application code is raising an \
+        exception and a dependency with yield has a block with a bare except, or a block with except \
+        Exception, and is not raising the exception again. Read more about it in the docs: \
+        https://fastapi.tiangolo.com/tutorial/dependencies/dependencies-with-yield/#dependencies-with-yield-and-except";
+    match entry_points().fastapi_error.bind(py).call1((MESSAGE,)) {
+        Ok(exception) => PyErr::from_value(exception),
+        Err(err) => err,
+    }
+}
+
+/// The Python `FormData` of a form parsed in Rust (`turboapi._forms.build_form`):
+/// text as bytes for Python to decode with the charset, files as bytes
+/// (in memory) or a file descriptor Python takes over (spooled to disk).
+pub fn build_form(py: Python<'_>, form: Form) -> PyResult<Bound<'_, PyAny>> {
+    use std::os::fd::IntoRawFd;
+    let items = PyList::empty(py);
+    for (name, value) in form.items {
+        let name = PyBytes::new(py, &name);
+        match value {
+            FormValue::Text(text) => items.append((name, PyBytes::new(py, &text)))?,
+            FormValue::File(upload) => {
+                let content = match upload.content {
+                    Content::Memory(bytes) => PyBytes::new(py, &bytes).into_any(),
+                    Content::Disk(file) => file.into_raw_fd().into_pyobject(py)?.into_any(),
+                };
+                let headers: Vec<(Bound<'_, PyBytes>, Bound<'_, PyBytes>)> = upload
+                    .headers
+                    .iter()
+                    .map(|(name, value)| (PyBytes::new(py, name), PyBytes::new(py, value)))
+                    .collect();
+                let file = (PyBytes::new(py, &upload.filename), headers, upload.size, content);
+                items.append((name, file))?;
+            }
+        }
+    }
+    entry_points().build_form.bind(py).call1((form.charset, items))
+}
+
+pub fn http_exception<'py>(py: Python<'py>, err: &PyErr) -> Option<Bound<'py, PyAny>> {
+    let class = entry_points().http_exception.bind(py);
+    err.is_instance(py, class)
+        .then(|| err.value(py).clone().into_any())
+}
+
+/// Python's `traceback` of `err`, printed to stderr with a context line,
+/// as uvicorn logs an exception in an ASGI application.
+pub fn log_exception(py: Python<'_>, context: &str, err: &PyErr) {
+    eprintln!("ERROR: {context}");
+    err.print(py);
+}

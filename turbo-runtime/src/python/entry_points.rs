@@ -1,0 +1,116 @@
+//! Every Python object the runtime calls by name, declared once.
+//!
+//! Each entry is fetched (imported) once at start-up, after the embedded
+//! `turboapi` package is installed, so a missing name stops the server
+//! before it serves; the test below fetches them all from the package as
+//! it is embedded, so a rename on the Python side fails `cargo test`.
+//! Objects of the app itself (handlers, dependables, the plans built for
+//! its routes) are in `calls.rs`.
+
+use std::sync::OnceLock;
+
+use pyo3::prelude::*;
+
+macro_rules! entry_points {
+    ($( $(#[doc = $doc:literal])* $field:ident = $module:literal . $attribute:literal, )*) => {
+        /// The Python objects the runtime calls, fetched once at start-up.
+        pub struct EntryPoints {
+            $( $(#[doc = $doc])* pub $field: Py<PyAny>, )*
+        }
+
+        /// Every entry point as (module, attribute), in declaration order.
+        #[cfg(test)]
+        pub const DECLARED: &[(&str, &str)] = &[$( ($module, $attribute), )*];
+
+        impl EntryPoints {
+            fn fetch(py: Python<'_>) -> PyResult<Self> {
+                Ok(EntryPoints {
+                    $( $field: py.import($module)?.getattr($attribute)?.unbind(), )*
+                })
+            }
+        }
+    };
+}
+
+entry_points! {
+    /// `read(body, content_type)`: the body decoded as FastAPI decodes it.
+    read_body = "turboapi._body"."read",
+    /// `build_form(charset, items)`: Starlette's `FormData` of a parsed form.
+    build_form = "turboapi._forms"."build_form",
+    /// The body plan of one route: its parts, one per callable.
+    route_body = "turboapi._plans"."RouteBody",
+    /// A scalar parameter pydantic validates from its text.
+    param_field = "turboapi._plans"."ParamField",
+    /// A parameter model read from the query string, headers or cookies.
+    param_model = "turboapi._plans"."ParamModel",
+    /// Response model, response class and injected `Response` of a handler.
+    response_plan = "turboapi._plans"."ResponsePlan",
+    /// The app's `@app.exception_handler` registrations, looked up as Starlette does.
+    exception_handlers = "turboapi._plans"."ExceptionHandlers",
+    /// `make_request(...)`: the Starlette `Request` object.
+    make_request = "turboapi._plans"."make_request",
+    /// The `Response` FastAPI injects into a handler that asks for one.
+    sub_response = "turboapi._plans"."sub_response",
+    /// Returned instances are sent as they are.
+    response_class = "turboapi.responses"."Response",
+    security_scopes = "turboapi.security"."SecurityScopes",
+    /// What routing and form errors raise, and the base of FastAPI's.
+    http_exception = "turboapi._starlette_exceptions"."HTTPException",
+    request_validation_error = "turboapi.exceptions"."RequestValidationError",
+    fastapi_error = "turboapi.exceptions"."FastAPIError",
+    /// The slow path of the JSON encoder.
+    jsonable_encoder = "turboapi.encoders"."jsonable_encoder",
+    /// The dependables a registered endpoint calls, in FastAPI's order.
+    dependency_steps = "turboapi._dependencies"."steps",
+    /// (module, name, kind) of a dependable, to check it against the build.
+    describe_dependable = "turboapi._dependencies"."describe",
+    /// What the server calls for a dependable (generators wrapped as FastAPI wraps them).
+    callable_for = "turboapi._dependencies"."callable_for",
+    /// The synchronous entry of a security scheme's `__call__`.
+    direct_call = "turboapi._dependencies"."direct_call",
+    override_parameters = "turboapi._dependencies"."override_parameters",
+    describe_parameters = "turboapi._dependencies"."describe_parameters",
+    dependable_kind = "turboapi._dependencies"."kind",
+    /// Creates the I/O thread's event loop.
+    install_event_loop = "turboapi._event_loop"."install",
+    /// Runs a coroutine as a task of the loop, from any thread.
+    schedule_coroutine = "turboapi._event_loop"."schedule",
+    json_loads = "json"."loads",
+    uuid = "uuid"."UUID",
+    current_thread = "threading"."current_thread",
+}
+
+static ENTRY_POINTS: OnceLock<EntryPoints> = OnceLock::new();
+
+/// Imports every entry point; the embedded package must be installed.
+pub fn fetch(py: Python<'_>) -> PyResult<()> {
+    let fetched = EntryPoints::fetch(py)?;
+    let _ = ENTRY_POINTS.set(fetched);
+    Ok(())
+}
+
+/// The entry points; only after [`fetch`] (the server starts serving after it).
+pub fn entry_points() -> &'static EntryPoints {
+    ENTRY_POINTS
+        .get()
+        .expect("the entry points are fetched before the server starts")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The names Rust calls exist in the package as it is embedded.
+    #[test]
+    fn every_entry_point_exists_in_the_embedded_package() {
+        Python::initialize();
+        Python::attach(|py| {
+            crate::python::startup::install_package(py).unwrap();
+            for (module, attribute) in DECLARED {
+                let found = py.import(*module).and_then(|module| module.getattr(*attribute));
+                assert!(found.is_ok(), "{module}.{attribute}: {:?}", found.err());
+            }
+            assert!(EntryPoints::fetch(py).is_ok());
+        });
+    }
+}
