@@ -65,7 +65,7 @@ def wrk(port: int, route: tuple, duration: int, connections: int, latency: bool 
     """A started wrk process checking every response of `route`."""
     path, body = route
     env = dict(os.environ, EXPECT_STATUS="200", EXPECT_BODY=body)
-    command = ["taskset", "-c", WRK_CPU, "wrk", "-t1", f"-c{connections}", f"-d{duration}s",
+    command = ["taskset", "-c", WRK_CPU, "wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "10s",
                "-s", str(BENCH / "check.lua")]
     if latency:
         command.append("--latency")
