@@ -5,6 +5,10 @@
 //! [`__private`], the versioned contract between the emitter and the
 //! runtime. See ARCHITECTURE.md for the request path.
 
+// `unsafe` only at the FFI edge, in `python/`: the modules that need it
+// allow it there, and each block has a `// SAFETY:` comment.
+#![deny(unsafe_code)]
+
 mod extraction;
 mod python;
 mod response;

@@ -16,14 +16,18 @@
 //! state costs ~5 us). Worker threads keep theirs for life too.
 
 pub mod calls;
+#[allow(unsafe_code)]
 pub mod context;
 pub mod dependables;
 pub mod entry_points;
+#[allow(unsafe_code)]
 pub mod event_loop;
+#[allow(unsafe_code)]
 mod loop_timer;
 pub mod overrides;
 pub mod placement;
 pub mod registration;
 pub mod startup;
+#[allow(unsafe_code)]
 pub mod vectorcall;
 pub mod workers;

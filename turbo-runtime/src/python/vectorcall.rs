@@ -3,7 +3,7 @@
 //! pointers, with no argument tuple or keyword dict built per request (as
 //! pyo3 does for Rust tuples; the route table's arguments are a slice).
 //!
-//! The runtime's only `unsafe` code: the FFI edge.
+//! Part of the FFI edge, where the runtime's `unsafe` code lives.
 
 use pyo3::ffi;
 use pyo3::prelude::*;

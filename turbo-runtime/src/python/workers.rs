@@ -30,21 +30,23 @@ struct Queue {
 
 static POOL: OnceLock<Pool> = OnceLock::new();
 
-/// Sets the number of threads; the first call wins.
+impl Pool {
+    fn new(limit: usize) -> Self {
+        Pool {
+            queue: Mutex::new(Queue::default()),
+            available: Condvar::new(),
+            limit: limit.max(1),
+        }
+    }
+}
+
+/// Sets the number of threads; the first call (or the first job) wins.
 pub fn configure(limit: usize) {
-    let _ = POOL.set(Pool {
-        queue: Mutex::new(Queue::default()),
-        available: Condvar::new(),
-        limit: limit.max(1),
-    });
+    let _ = POOL.set(Pool::new(limit));
 }
 
 fn pool() -> &'static Pool {
-    POOL.get_or_init(|| Pool {
-        queue: Mutex::new(Queue::default()),
-        available: Condvar::new(),
-        limit: DEFAULT_THREADS,
-    })
+    POOL.get_or_init(|| Pool::new(DEFAULT_THREADS))
 }
 
 /// anyio's default number of worker threads, which FastAPI uses.
