@@ -60,6 +60,7 @@ SAME_AS_FASTAPI = [
     "/context/get",
     "/def/loop",
     "/def/asyncio-run",
+    "/task-in-dependency",
     "/sleep-async?ms=3",
 ]
 
@@ -89,6 +90,21 @@ def test_a_hundred_suspended_requests_run_at_once(srv):
         responses = list(pool.map(lambda _: httpx.get(f"http://{srv.address}/rendezvous?n=100", timeout=30), range(100)))
     assert [r.status_code for r in responses] == [200] * 100
     assert all(r.json()["all_arrived"] for r in responses)
+
+
+def test_an_asyncio_library_works_in_a_handler(srv):
+    """httpx (anyio, sniffio) from a handler to this same server: it needs a
+    current task, the running loop and real sockets driven by the loop."""
+    response = srv.client.get("/httpx-loopback", headers={"host": srv.address})
+    assert response.json() == {"statuses": [200, 200], "slept": 5}
+
+
+def test_a_request_abandoned_while_suspended_does_not_disturb_the_server(srv):
+    with pytest.raises(httpx.TimeoutException):
+        httpx.get(f"http://{srv.address}/sleep-async?ms=500", timeout=0.05)
+    assert srv.client.get("/sleep-async?ms=1").json() == {"slept": 1}
+    time.sleep(0.6)  # the abandoned coroutine finishes on the loop
+    assert srv.client.get("/task-identity").json()["same"] is True
 
 
 def test_fast_def_code_stays_on_the_io_thread(srv):

@@ -143,6 +143,30 @@ async def async_generator():
     return {"values": [value async for value in agen()]}
 
 
+async def task_of_dependency():
+    task = asyncio.current_task()
+    await asyncio.sleep(0)
+    return task
+
+
+@app.get("/task-in-dependency")
+async def task_in_dependency(dependency_task=Depends(task_of_dependency)):
+    """FastAPI awaits dependencies in the request's task: the handler sees
+    the same task (turbo: each coroutine is its own task, in one context)."""
+    return {"dependency_had_task": dependency_task is not None, "handler_has_task": asyncio.current_task() is not None}
+
+
+@app.get("/httpx-loopback")
+async def httpx_loopback(request: Request):
+    """A real asyncio library in a handler: httpx (anyio, sniffio) calling
+    this same server."""
+    import httpx
+
+    async with httpx.AsyncClient(base_url=str(request.base_url)) as client:
+        first, second = await asyncio.gather(client.get("/context/get"), client.get("/sleep-async?ms=5"))
+    return {"statuses": [first.status_code, second.status_code], "slept": second.json()["slept"]}
+
+
 # --- contextvars -----------------------------------------------------------
 
 
