@@ -3,7 +3,7 @@
 
 use super::constants::Constants;
 use super::is_none;
-use super::routers::DOC_ONLY_ROUTER_OPTIONS;
+use super::options::{response_class, DOC_ONLY_ROUTER_OPTIONS};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::imports;
 use crate::ir::Literal;
@@ -288,7 +288,7 @@ fn check_router_options(
         if name == "prefix" {
             match constants.eval(module, &keyword.value) {
                 Some(Literal::Str(value)) => {
-                    if let Some(problem) = super::routers::prefix_problem(&value) {
+                    if let Some(problem) = super::options::prefix_problem(&value) {
                         diags.push(
                             Diagnostic::new(Code::InvalidPath, span_of(file, &keyword.value), problem)
                                 .label("FastAPI raises AssertionError when the module is imported")
@@ -384,14 +384,6 @@ fn check_app_options(
         );
     }
     default_response_class
-}
-
-/// A `default_response_class=` value naming one of the response classes
-/// turbo's package provides, qualified.
-pub(super) fn response_class(names: &Names, module: &str, value: &py::Expr) -> Option<String> {
-    names
-        .resolve(module, value)
-        .filter(|class| super::routes::is_response_class(class))
 }
 
 /// The keyword options of a `FastAPI(...)` or `APIRouter(...)` call, by

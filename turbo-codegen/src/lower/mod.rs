@@ -18,6 +18,8 @@ mod constants;
 mod dependables;
 mod dependencies;
 mod dynamic;
+mod entries;
+mod options;
 mod params;
 mod routers;
 mod routes;
@@ -25,7 +27,7 @@ mod routes;
 use app::{ObjectKind, Objects};
 use classes::Classes;
 use constants::Constants;
-use routers::{Entry, Item};
+use entries::{Entry, Item};
 
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::ir::{App, Handler, Literal};

@@ -15,61 +15,12 @@ use crate::parse::py;
 use crate::source::Span;
 
 use super::app::Objects;
-
-/// Something appended to a router's list of routes.
-pub(super) struct Entry {
-    /// Index into [`Objects::list`]: the app or router it is appended to.
-    pub object: usize,
-    /// Execution order: which is appended first.
-    pub at: (u64, u32),
-    /// Appended only under an `if`.
-    pub conditional: bool,
-    pub item: Item,
-}
-
-pub(super) enum Item {
-    Route(Box<Route>),
-    Include {
-        router: usize,
-        prefix: String,
-        /// Where the prefix is written (or the call, without one).
-        prefix_span: Span,
-        /// `include_router(default_response_class=...)` was given.
-        response_class: bool,
-        /// What the inclusion prepends to the included routes: the
-        /// parent's `dependencies=`, then the call's.
-        dependencies: Vec<crate::ir::Dependency>,
-        span: Span,
-    },
-}
-
-/// Options of `APIRouter()` and `include_router()` that only shape the
-/// OpenAPI schema.
-pub(super) const DOC_ONLY_ROUTER_OPTIONS: &[&str] = &[
-    "tags",
-    "responses",
-    "callbacks",
-    "deprecated",
-    "include_in_schema",
-    "generate_unique_id_function",
-];
+use super::entries::{Entry, Item};
+use super::options::{prefix_problem, DOC_ONLY_ROUTER_OPTIONS};
 
 /// `include_router()` options that change how the included routes are
 /// served, which turbo does not implement yet.
 const UNSUPPORTED_INCLUDE_OPTIONS: &[&str] = &["default_response_class", "max_body_size", "form_limits"];
-
-/// FastAPI's assertions on a prefix, run when the module is imported.
-pub(super) fn prefix_problem(prefix: &str) -> Option<&'static str> {
-    if prefix.is_empty() {
-        None
-    } else if !prefix.starts_with('/') {
-        Some("A path prefix must start with '/'")
-    } else if prefix.ends_with('/') {
-        Some("A path prefix must not end with '/', as the routes will start with '/'")
-    } else {
-        None
-    }
-}
 
 impl Lowerer<'_> {
     /// `parent.include_router(child, prefix=..., ...)`.
@@ -161,7 +112,7 @@ impl Lowerer<'_> {
                 // Responses are then built in Python, which reads the
                 // effective class from the routers at start-up.
                 "default_response_class"
-                    if super::app::response_class(self.imports.names, self.module, &keyword.value)
+                    if super::options::response_class(self.imports.names, self.module, &keyword.value)
                         .is_some() =>
                 {
                     response_class = true;

@@ -1,7 +1,8 @@
 //! Route decorators: path template, methods, `status_code` and options.
 
 use super::app::ObjectKind;
-use super::routers::{Entry, Item};
+use super::entries::{Entry, Item};
+use super::options::is_response_class;
 use super::{
     inner_offset, is_none, literal, Lowerer, DOC_ONLY_ROUTE_OPTIONS, RESPONSE_MODEL_OPTIONS, STATUS_MODULE,
     UNSUPPORTED_ROUTE_OPTIONS,
@@ -427,25 +428,6 @@ pub(super) fn bind_path_params(route: &mut Route, diags: &mut Diagnostics) -> bo
         }
     });
     ok
-}
-
-/// The response classes turbo's package provides, by qualified name.
-pub(super) fn is_response_class(qualified: &str) -> bool {
-    let Some((module, name)) = qualified.rsplit_once('.') else {
-        return false;
-    };
-    matches!(
-        module,
-        "fastapi" | "turboapi" | "fastapi.responses" | "turboapi.responses"
-    ) && matches!(
-        name,
-        "Response"
-            | "JSONResponse"
-            | "HTMLResponse"
-            | "PlainTextResponse"
-            | "RedirectResponse"
-            | "ORJSONResponse"
-    )
 }
 
 impl Lowerer<'_> {

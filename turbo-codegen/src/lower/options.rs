@@ -1,0 +1,57 @@
+//! What the options of `FastAPI()`, `APIRouter()`, `include_router()` and
+//! the route decorators mean to turbo, shared by the modules that read
+//! them (`app.rs`, `routers.rs`, `routes.rs`).
+
+use crate::parse::py;
+use crate::project::names::Names;
+
+/// Options of `APIRouter()` and `include_router()` that only shape the
+/// OpenAPI schema.
+pub(super) const DOC_ONLY_ROUTER_OPTIONS: &[&str] = &[
+    "tags",
+    "responses",
+    "callbacks",
+    "deprecated",
+    "include_in_schema",
+    "generate_unique_id_function",
+];
+
+/// FastAPI's assertions on a prefix, run when the module is imported.
+pub(super) fn prefix_problem(prefix: &str) -> Option<&'static str> {
+    if prefix.is_empty() {
+        None
+    } else if !prefix.starts_with('/') {
+        Some("A path prefix must start with '/'")
+    } else if prefix.ends_with('/') {
+        Some("A path prefix must not end with '/', as the routes will start with '/'")
+    } else {
+        None
+    }
+}
+
+/// The response classes turbo's package provides, by qualified name.
+pub(super) fn is_response_class(qualified: &str) -> bool {
+    let Some((module, name)) = qualified.rsplit_once('.') else {
+        return false;
+    };
+    matches!(
+        module,
+        "fastapi" | "turboapi" | "fastapi.responses" | "turboapi.responses"
+    ) && matches!(
+        name,
+        "Response"
+            | "JSONResponse"
+            | "HTMLResponse"
+            | "PlainTextResponse"
+            | "RedirectResponse"
+            | "ORJSONResponse"
+    )
+}
+
+/// A `default_response_class=` value naming one of the response classes
+/// turbo's package provides, qualified.
+pub(super) fn response_class(names: &Names, module: &str, value: &py::Expr) -> Option<String> {
+    names
+        .resolve(module, value)
+        .filter(|class| is_response_class(class))
+}
