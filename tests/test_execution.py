@@ -166,6 +166,23 @@ def test_blocking_def_handlers_do_not_stall_the_server(binary):
         stop_and_log(server)
 
 
+def test_threads_keep_their_python_thread_state(binary):
+    """A `threading.local` survives between requests on the I/O thread and
+    on a worker thread: neither creates a thread state per call."""
+    server = start(binary, "--threadpool", "thread_local", "--threads", "1")
+    try:
+        answers = [server.client.get("/thread/local").json() for _ in range(3)]
+        assert answers == [{"calls_before": n, "thread": "turbo-worker-1"} for n in range(3)]
+    finally:
+        stop_and_log(server)
+    server = start(binary)
+    try:
+        answers = [server.client.get("/thread/local").json() for _ in range(3)]
+        assert answers == [{"calls_before": n, "thread": "MainThread"} for n in range(3)]
+    finally:
+        stop_and_log(server)
+
+
 def test_def_code_options(binary):
     server = start(binary, "--def-code", "threadpool")
     try:

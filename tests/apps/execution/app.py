@@ -252,6 +252,17 @@ def thread_sleep(ms: int = 50):
     return {"thread": threading.current_thread().name}
 
 
+thread_data = threading.local()
+
+
+@app.get("/thread/local")
+def thread_local():
+    """What this thread's Python thread state remembers between requests."""
+    previous = getattr(thread_data, "calls", 0)
+    thread_data.calls = previous + 1
+    return {"calls_before": previous, "thread": threading.current_thread().name}
+
+
 barrier = {"value": None}
 
 
