@@ -137,6 +137,16 @@ def test_a_blocking_route_moves_to_the_pool_and_says_so(binary):
     assert "/thread/fast" not in log
 
 
+def test_a_route_of_coroutines_only_stays_on_the_io_thread(binary):
+    server = start(binary)
+    try:
+        for _ in range(4):
+            answer = server.client.post("/async/slow-validation", json={"name": "x"}).json()
+            assert answer == {"name": "x", "thread": "MainThread"}
+    finally:
+        assert "blocks the I/O thread" not in stop_and_log(server)
+
+
 def test_a_blocking_dependency_moves_its_route_and_the_async_handler_stays_on_the_loop(binary):
     server = start(binary)
     try:

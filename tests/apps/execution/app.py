@@ -9,6 +9,7 @@ import time
 
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, field_validator
 
 app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
 
@@ -301,6 +302,23 @@ def sleeping_dependency():
 @app.get("/thread/dependency")
 async def thread_dependency(name: str = Depends(sleeping_dependency)):
     return {"dependency_thread": name, "handler_on_main": threading.current_thread() is threading.main_thread()}
+
+
+class SlowModel(BaseModel):
+    name: str
+
+    @field_validator("name")
+    @classmethod
+    def slow(cls, value: str) -> str:
+        time.sleep(0.03)
+        return value
+
+
+@app.post("/async/slow-validation")
+async def slow_validation(body: SlowModel):
+    """A route of coroutines only: its body is validated on the I/O thread
+    however long it takes (uvicorn validates in its loop too)."""
+    return {"name": body.name, "thread": threading.current_thread().name}
 
 
 @app.get("/spin")

@@ -93,6 +93,21 @@ pub fn dependable(route: usize, step: usize) -> &'static Dependable {
         .expect("the dependables are fetched before the server accepts requests")[route][step]
 }
 
+/// Whether route `route` calls a `def` dependable (one it runs, as the app
+/// registered it or its override).
+pub fn calls_def_code(route: &RouteSpec) -> bool {
+    let Some(steps) = DEPENDABLES.get().and_then(|all| all.get(route.handler)) else {
+        return false;
+    };
+    steps.iter().any(|dependable| {
+        !dependable.skipped
+            && matches!(
+                dependable.kind,
+                DependableKind::Function | DependableKind::Generator
+            )
+    })
+}
+
 /// What the server calls for one dependency step.
 pub struct Dependable {
     /// The dependable, or its `app.dependency_overrides` entry; a

@@ -15,7 +15,8 @@
 //! move a fast route. `--threadpool
 //! ROUTE` puts a route in the pool from the start and `--inline ROUTE`
 //! keeps it inline whatever it takes; `--def-code inline|threadpool`
-//! applies to every route. Coroutines always run on the I/O thread's loop.
+//! applies to every route. Coroutines always run on the I/O thread's loop,
+//! and a route without `def` code stays there.
 
 use std::sync::atomic::{AtomicU32, AtomicU8, Ordering};
 use std::sync::OnceLock;
@@ -92,10 +93,16 @@ pub fn names(name: &str, route: &RouteSpec, handler: (&str, &str)) -> bool {
 
 /// Fixes each route's starting placement. Returns the names that matched
 /// no route, for the operator.
+/// `has_def_code` says whether a route calls any `def` function (its
+/// handler or a dependable, as the app registered them and after
+/// `dependency_overrides`): a route of coroutines only stays on the I/O
+/// thread unless named by `--threadpool`, as uvicorn runs such a route
+/// wholly in its event loop.
 pub fn configure<'a>(
     policy: &'a Policy,
     routes: &[&'static RouteSpec],
     handler: impl Fn(&RouteSpec) -> (&'static str, &'static str),
+    has_def_code: impl Fn(&RouteSpec) -> bool,
 ) -> Vec<&'a str> {
     let named =
         |list: &[String], route: &RouteSpec| list.iter().any(|name| names(name, route, handler(route)));
@@ -104,7 +111,7 @@ pub fn configure<'a>(
         .map(|route| {
             let placement = if named(&policy.threadpool, route) {
                 Placement::Threadpool
-            } else if named(&policy.inline, route) {
+            } else if named(&policy.inline, route) || !has_def_code(route) {
                 Placement::Inline
             } else {
                 policy.default.unwrap_or(Placement::Measured)

@@ -25,9 +25,9 @@ use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 
 use crate::python::startup;
-use crate::python::{event_loop, placement, workers};
+use crate::python::{dependables, event_loop, placement, workers};
 use crate::routing::Router;
-use crate::spec::AppSpec;
+use crate::spec::{AppSpec, RouteSpec};
 use turbo_contract::fnv1a;
 
 #[derive(Parser, Debug)]
@@ -119,10 +119,13 @@ pub fn serve(app: &'static AppSpec, router: &'static Router) -> ExitCode {
     }
     workers::configure(options.threads);
     let policy = options.placement_policy();
-    let unknown = placement::configure(&policy, router.routes, |route| {
-        let handler = &app.handlers[route.handler];
-        (handler.module, handler.name)
-    });
+    let handler = |route: &RouteSpec| &app.handlers[route.handler];
+    let unknown = placement::configure(
+        &policy,
+        router.routes,
+        |route| (handler(route).module, handler(route).name),
+        |route| !handler(route).is_async || dependables::calls_def_code(route),
+    );
     if let Some(name) = unknown.first() {
         eprintln!("turbo: error: --inline/--threadpool {name:?} names no route of this app");
         return ExitCode::FAILURE;
