@@ -123,6 +123,7 @@ impl Solving {
         self.values = RequestValues::default();
         self.cache.clear();
         self.context = None;
+        self.validation = None;
     }
 
     /// Runs until the request is answered or must wait for a coroutine;
