@@ -56,10 +56,13 @@ class IOThreadLoop(asyncio.SelectorEventLoop):
         step, self._claimed = self._claimed, None
         _set_running_loop(self)
         try:
-            # What ``Handle._run`` does with the step ``call_soon`` got. The
-            # step lets only SystemExit and KeyboardInterrupt out, which the
-            # task holds too: its result raises them.
+            # What ``Handle._run`` does with the step ``call_soon`` got.
             context.run(step)
+        except (SystemExit, KeyboardInterrupt):
+            # The step lets only these out; the task holds them too, and
+            # its result raises them: the request gets a 500, the server
+            # keeps serving.
+            pass
         finally:
             _set_running_loop(None)
         return task

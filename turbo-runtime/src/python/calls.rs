@@ -274,5 +274,26 @@ pub fn http_exception<'py>(py: Python<'py>, err: &PyErr) -> Option<Bound<'py, Py
 /// as uvicorn logs an exception in an ASGI application.
 pub fn log_exception(py: Python<'_>, context: &str, err: &PyErr) {
     eprintln!("ERROR: {context}");
-    err.print(py);
+    print_exception(py, err);
+}
+
+/// Prints `err` with its traceback, as `traceback.print_exception` does.
+/// Never through CPython's own printer (`PyErr_Print`), which ends the
+/// process for a `SystemExit`: no exception a handler raises stops the
+/// server.
+pub fn print_exception(py: Python<'_>, err: &PyErr) {
+    let printed = super::entry_points::try_entry_points().map(|entry| {
+        let traceback = err
+            .traceback(py)
+            .map(Bound::into_any)
+            .unwrap_or_else(|| py.None().into_bound(py));
+        entry
+            .print_exception
+            .bind(py)
+            .call1((err.get_type(py), err.value(py), traceback))
+    });
+    if !matches!(printed, Some(Ok(_))) {
+        // Before the package is installed, or stderr is broken.
+        eprintln!("{err}");
+    }
 }

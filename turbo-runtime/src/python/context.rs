@@ -55,7 +55,8 @@ impl Drop for Entered<'_> {
         // SAFETY: the GIL is held (the `Bound` proves it) and this context
         // was entered on this thread by `enter` and is the current one.
         if unsafe { pyo3::ffi::PyContext_Exit(self.context.as_ptr()) } != 0 {
-            PyErr::fetch(self.context.py()).print(self.context.py());
+            let py = self.context.py();
+            super::calls::print_exception(py, &PyErr::fetch(py));
         }
     }
 }

@@ -78,6 +78,8 @@ entry_points! {
     json_loads = "json"."loads",
     uuid = "uuid"."UUID",
     current_thread = "threading"."current_thread",
+    /// Prints an exception without exiting on `SystemExit` (`PyErr_Print` would).
+    print_exception = "traceback"."print_exception",
 }
 
 static ENTRY_POINTS: OnceLock<EntryPoints> = OnceLock::new();
@@ -87,6 +89,11 @@ pub fn fetch(py: Python<'_>) -> PyResult<()> {
     let fetched = EntryPoints::fetch(py)?;
     let _ = ENTRY_POINTS.set(fetched);
     Ok(())
+}
+
+/// The entry points, if [`fetch`] has run.
+pub fn try_entry_points() -> Option<&'static EntryPoints> {
+    ENTRY_POINTS.get()
 }
 
 /// The entry points; only after [`fetch`] (the server starts serving after it).

@@ -43,7 +43,7 @@ pub fn load(spec: &AppSpec, routes: &[&'static RouteSpec], app_dir: &Path) -> Re
     Python::initialize();
     Python::attach(|py| load_attached(py, spec, routes, app_dir)).map_err(|err| match err {
         LoadError::Python(err) => Python::attach(|py| {
-            err.print(py);
+            calls::print_exception(py, &err);
             "the app failed to import (traceback above)".to_owned()
         }),
         LoadError::Mismatch(message) => message,

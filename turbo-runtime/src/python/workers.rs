@@ -101,7 +101,7 @@ fn work() {
                 .call0()
                 .and_then(|thread| thread.setattr("name", name));
             if let Err(err) = named {
-                err.print(py);
+                super::calls::print_exception(py, &err);
             }
         }
         py.detach(|| loop {

@@ -1,0 +1,89 @@
+"""Operations (issue 12): handlers, dependencies and exception handlers
+that raise what ends a Python program. uvicorn answers each with a 500
+and keeps serving; so must a turbo server."""
+
+import asyncio
+import os
+import sys
+
+from fastapi import Depends, FastAPI, Request
+
+if os.environ.get("EXIT_AT_IMPORT"):
+    sys.exit(int(os.environ["EXIT_AT_IMPORT"]))
+
+app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+
+
+class Escalate(Exception):
+    pass
+
+
+@app.exception_handler(Escalate)
+def escalate(request: Request, exc: Escalate):
+    raise SystemExit(5)
+
+
+@app.get("/ok")
+def ok():
+    return {"ok": True}
+
+
+@app.get("/exit/system-exit")
+def system_exit():
+    raise SystemExit(3)
+
+
+@app.get("/exit/sys-exit")
+def sys_exit():
+    sys.exit()
+
+
+@app.get("/exit/keyboard-interrupt")
+def keyboard_interrupt():
+    raise KeyboardInterrupt
+
+
+@app.get("/exit/generator-exit")
+def generator_exit():
+    raise GeneratorExit
+
+
+@app.get("/exit/async")
+async def async_system_exit():
+    sys.exit(4)
+
+
+@app.get("/exit/async-after-await")
+async def async_system_exit_after_await():
+    await asyncio.sleep(0)
+    sys.exit(4)
+
+
+@app.get("/exit/async-keyboard-interrupt-after-await")
+async def async_keyboard_interrupt_after_await():
+    await asyncio.sleep(0.001)
+    raise KeyboardInterrupt
+
+
+def exiting_dependency():
+    sys.exit(6)
+
+
+@app.get("/exit/dependency")
+def from_dependency(value=Depends(exiting_dependency)):
+    return {"value": value}
+
+
+def exiting_cleanup():
+    yield 1
+    sys.exit(7)
+
+
+@app.get("/exit/yield-cleanup")
+def from_yield_cleanup(value=Depends(exiting_cleanup)):
+    return {"value": value}
+
+
+@app.get("/exit/exception-handler")
+def from_exception_handler():
+    raise Escalate()
