@@ -4,8 +4,14 @@ or an exception handler, is a 500 with its traceback logged, as uvicorn
 answers it, and the server keeps serving; at import, it is one clear error
 and exit status 1."""
 
+import concurrent.futures
 import os
+import signal
+import socket
 import subprocess
+import time
+
+import httpx
 
 import pytest
 
@@ -59,3 +65,79 @@ def test_sys_exit_at_import_is_one_error_and_exit_status_1(binary, status):
     assert "turbo: error: the app failed to import (traceback above)" in result.stderr
     assert "SystemExit" in result.stderr
     assert result.stdout == ""
+
+
+def raw_get(address: str, path: str) -> socket.socket:
+    host, port = address.split(":")
+    sock = socket.create_connection((host, int(port)), timeout=15)
+    sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n".encode())
+    return sock
+
+
+def read_all(sock: socket.socket) -> bytes:
+    chunks = []
+    while chunk := sock.recv(65536):
+        chunks.append(chunk)
+    sock.close()
+    return b"".join(chunks)
+
+
+def test_requests_queued_at_sigterm_are_all_answered(binary):
+    """Five connections wait in the accept queue (a handler holds the I/O
+    thread) when SIGTERM comes: each still gets its response."""
+    server = Server(binary, "--inline", "sleep")
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        holding = pool.submit(httpx.get, f"http://{server.address}/sleep?ms=800", timeout=15)
+        time.sleep(0.3)
+        queued = [raw_get(server.address, f"/sleep?ms={n}") for n in range(5)]
+        server.process.send_signal(signal.SIGTERM)
+        assert holding.result().json() == {"slept": 800}
+    for n, sock in enumerate(queued):
+        answer = read_all(sock)
+        assert answer.startswith(b"HTTP/1.1 200 OK"), answer
+        assert answer.endswith(b'{"slept":%d}' % n)
+    assert server.process.wait(timeout=15) == 0
+    server.stop()
+
+
+def test_connections_during_the_drain_are_refused(binary):
+    server = Server(binary)
+    host, port = server.address.split(":")
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        in_flight = pool.submit(httpx.get, f"http://{server.address}/async-sleep?ms=1500", timeout=15)
+        time.sleep(0.3)
+        server.process.send_signal(signal.SIGTERM)
+        time.sleep(0.3)
+        assert server.process.poll() is None, "the server must still be draining"
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection((host, int(port)), timeout=5)
+        assert in_flight.result().json() == {"slept": 1500}
+    assert server.process.wait(timeout=15) == 0
+    server.stop()
+
+
+def test_ctrl_c_lets_the_running_handler_finish(binary):
+    server = Server(binary, "--inline", "sleep")
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        running = pool.submit(httpx.get, f"http://{server.address}/sleep?ms=600", timeout=15)
+        time.sleep(0.2)
+        server.process.send_signal(signal.SIGINT)
+        assert running.result().json() == {"slept": 600}
+    assert server.process.wait(timeout=15) == 0
+    code, log = server.stop()
+    assert "SIGINT, shutting down" in log
+    assert "KeyboardInterrupt" not in log
+
+
+def test_cut_off_requests_are_counted(binary):
+    server = Server(binary, "--graceful-timeout", "1")
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        slow = [pool.submit(httpx.get, f"http://{server.address}/async-sleep?ms=5000", timeout=15) for _ in range(2)]
+        time.sleep(0.3)
+        server.process.send_signal(signal.SIGTERM)
+        assert server.process.wait(timeout=15) == 0
+        for request in slow:
+            with pytest.raises(httpx.HTTPError):
+                request.result()
+    code, log = server.stop()
+    assert "turbo: 2 requests still running after 1s; exiting without answering them" in log

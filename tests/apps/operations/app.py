@@ -5,6 +5,7 @@ and keeps serving; so must a turbo server."""
 import asyncio
 import os
 import sys
+import time
 
 from fastapi import Depends, FastAPI, Request
 
@@ -87,3 +88,15 @@ def from_yield_cleanup(value=Depends(exiting_cleanup)):
 @app.get("/exit/exception-handler")
 def from_exception_handler():
     raise Escalate()
+
+
+@app.get("/sleep")
+def sleep(ms: int):
+    time.sleep(ms / 1000)
+    return {"slept": ms}
+
+
+@app.get("/async-sleep")
+async def async_sleep(ms: int):
+    await asyncio.sleep(ms / 1000)
+    return {"slept": ms}

@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
 
+use super::connections::InFlight;
 use super::Server;
 use crate::extraction::request::{Call, Request};
 use crate::response::rendering;
@@ -21,6 +22,7 @@ pub(super) async fn handle(
     local: SocketAddr,
     peer: SocketAddr,
 ) -> Result<Response, std::convert::Infallible> {
+    let _in_flight = InFlight::start();
     let (parts, mut body) = request.into_parts();
     let path = routing::decode_path(parts.uri.path()).into_owned();
     let mut captures = Captures::default();

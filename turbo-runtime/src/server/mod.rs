@@ -7,6 +7,7 @@
 //! thread of their own (`shutdown.rs`). More cores are used by running
 //! more processes (see README).
 
+mod connections;
 mod dispatch;
 pub mod exit_stack;
 pub mod route_call;
@@ -18,16 +19,13 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 
 use crate::python::startup;
 use crate::python::{dependables, event_loop, placement, workers};
 use crate::routing::Router;
 use crate::spec::{AppSpec, RouteSpec};
+use connections::Connections;
 use turbo_contract::fnv1a;
 
 #[derive(Parser, Debug)]
@@ -113,6 +111,16 @@ pub fn serve(app: &'static AppSpec, router: &'static Router) -> ExitCode {
         .clone()
         .unwrap_or_else(|| PathBuf::from(app.app_dir));
     warn_if_stale(app, &app_dir);
+    // Before Python starts: CPython's `signal` module puts its own SIGINT
+    // handler (which raises KeyboardInterrupt in whatever handler runs)
+    // only where none is set yet.
+    let signalled = match shutdown::watch_signals(Duration::from_secs(options.graceful_timeout)) {
+        Ok(signalled) => signalled,
+        Err(err) => {
+            eprintln!("turbo: error: cannot watch for signals: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
     if let Err(message) = startup::load(app, router.routes, &app_dir) {
         eprintln!("turbo: error: {message}");
         return ExitCode::FAILURE;
@@ -130,13 +138,6 @@ pub fn serve(app: &'static AppSpec, router: &'static Router) -> ExitCode {
         eprintln!("turbo: error: --inline/--threadpool {name:?} names no route of this app");
         return ExitCode::FAILURE;
     }
-    let signalled = match shutdown::watch_signals(Duration::from_secs(options.graceful_timeout)) {
-        Ok(signalled) => signalled,
-        Err(err) => {
-            eprintln!("turbo: error: cannot watch for signals: {err}");
-            return ExitCode::FAILURE;
-        }
-    };
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(err) => {
@@ -188,49 +189,30 @@ async fn run(
     let _ = std::io::stdout().flush();
 
     tokio::task::spawn_local(event_loop::drive());
-    let graceful = GracefulShutdown::new();
+    let mut connections = Connections::new(server);
     let shutdown = shutdown::signalled(signalled);
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
-            accepted = listener.accept() => {
-                let (stream, peer) = match accepted {
-                    Ok(accepted) => accepted,
-                    Err(err) => {
-                        // EMFILE and friends: back off instead of spinning.
-                        eprintln!("turbo: accept failed: {err}");
-                        tokio::time::sleep(Duration::from_millis(50)).await;
-                        continue;
-                    }
-                };
-                let _ = stream.set_nodelay(true);
-                let local = stream.local_addr().unwrap_or(address);
-                // The timer enables hyper's 30 s limit on reading request heads.
-                let connection = http1::Builder::new().timer(TokioTimer::new()).serve_connection(
-                    TokioIo::new(stream),
-                    service_fn(move |request| dispatch::handle(server, request, local, peer)),
-                );
-                let connection = graceful.watch(connection);
-                tokio::task::spawn_local(async move {
-                    if let Err(err) = connection.await {
-                        if !err.is_incomplete_message() && !err.is_closed() {
-                            eprintln!("turbo: connection from {peer}: {err}");
-                        }
-                    }
-                });
-            }
+            // A signal first: what is queued then is drained below.
+            biased;
             signal = &mut shutdown => {
                 eprintln!("turbo: {signal}, shutting down");
                 break;
             }
+            accepted = listener.accept() => match accepted {
+                Ok((stream, peer)) => connections.serve(stream, peer, address),
+                Err(err) => {
+                    // EMFILE and friends: back off instead of spinning.
+                    eprintln!("turbo: accept failed: {err}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            },
         }
     }
-    drop(listener);
-    tokio::select! {
-        _ = graceful.shutdown() => {}
-        _ = tokio::time::sleep(Duration::from_secs(options.graceful_timeout)) => {
-            eprintln!("turbo: requests still running after {}s; exiting", options.graceful_timeout);
-        }
-    }
+    connections.drain(listener, address);
+    connections
+        .finish(Duration::from_secs(options.graceful_timeout))
+        .await;
     Ok(())
 }

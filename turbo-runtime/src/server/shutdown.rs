@@ -5,7 +5,10 @@
 //! signals are therefore received by a small thread that tells the I/O
 //! thread to drain and, if the I/O thread has not finished when the grace
 //! period (plus a second) is over, ends the process itself. A second
-//! signal ends it at once, as uvicorn does.
+//! signal ends it at once, as uvicorn does. The handlers are installed
+//! before Python starts, so CPython's `signal` module leaves SIGINT alone
+//! (it installs its KeyboardInterrupt handler only over the default one):
+//! Ctrl-C never interrupts a running handler.
 
 use std::sync::Arc;
 use std::time::Duration;

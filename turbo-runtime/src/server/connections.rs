@@ -1,0 +1,132 @@
+//! Connections: accepted, served by hyper, and drained at shutdown.
+//!
+//! At shutdown nothing already sent is lost: connections still waiting in
+//! the kernel's accept queue are accepted and served one request each
+//! (they may hold a request the client has fully sent), the listener is
+//! then closed (later connections are refused, not accepted and dropped),
+//! idle keep-alive connections are closed, and requests in flight finish
+//! within the grace period; when it expires the server says how many it
+//! cut off.
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use futures_util::FutureExt;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinSet;
+
+use super::{dispatch, Server};
+
+/// Requests received and not yet answered.
+static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
+
+/// Counts one request in flight until dropped.
+pub struct InFlight(());
+
+impl InFlight {
+    pub fn start() -> Self {
+        IN_FLIGHT.fetch_add(1, Ordering::Relaxed);
+        InFlight(())
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        IN_FLIGHT.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+pub struct Connections {
+    server: &'static Server,
+    graceful: GracefulShutdown,
+    /// Connections accepted during shutdown, served one request each.
+    last: JoinSet<()>,
+}
+
+impl Connections {
+    pub fn new(server: &'static Server) -> Self {
+        Connections {
+            server,
+            graceful: GracefulShutdown::new(),
+            last: JoinSet::new(),
+        }
+    }
+
+    /// Serves a connection, with keep-alive, until shutdown.
+    pub fn serve(&mut self, stream: TcpStream, peer: SocketAddr, address: SocketAddr) {
+        let (server, local) = (self.server, local_address(&stream, address));
+        let connection = builder(true).serve_connection(
+            TokioIo::new(stream),
+            service_fn(move |request| dispatch::handle(server, request, local, peer)),
+        );
+        tokio::task::spawn_local(log_failure(self.graceful.watch(connection), peer));
+    }
+
+    /// Accepts what is waiting in the listener's queue now, each served for
+    /// one request, then closes the listener.
+    pub fn drain(&mut self, listener: TcpListener, address: SocketAddr) {
+        while let Some(Ok((stream, peer))) = listener.accept().now_or_never() {
+            let (server, local) = (self.server, local_address(&stream, address));
+            let connection = builder(false).serve_connection(
+                TokioIo::new(stream),
+                service_fn(move |request| dispatch::handle(server, request, local, peer)),
+            );
+            self.last.spawn_local(log_failure(connection, peer));
+        }
+    }
+
+    /// Waits for every connection to finish, at most `grace`; says how
+    /// many requests were cut off if it expires.
+    pub async fn finish(self, grace: Duration) {
+        let Connections {
+            graceful, mut last, ..
+        } = self;
+        // Let connections accepted just before the signal read the request
+        // the client already sent: hyper closes a connection that has not
+        // started one as idle.
+        for _ in 0..2 {
+            tokio::task::yield_now().await;
+        }
+        let everything = async move {
+            tokio::join!(graceful.shutdown(), async {
+                while last.join_next().await.is_some() {}
+            });
+        };
+        if tokio::time::timeout(grace, everything).await.is_err() {
+            eprintln!(
+                "turbo: {} requests still running after {}s; exiting without answering them",
+                IN_FLIGHT.load(Ordering::Relaxed),
+                grace.as_secs()
+            );
+        }
+    }
+}
+
+fn builder(keep_alive: bool) -> http1::Builder {
+    let mut builder = http1::Builder::new();
+    // The timer enables hyper's 30 s limit on reading request heads.
+    builder.timer(TokioTimer::new()).keep_alive(keep_alive);
+    builder
+}
+
+/// The address the client connected to (the listener's, if unknown).
+fn local_address(stream: &TcpStream, listening: SocketAddr) -> SocketAddr {
+    let _ = stream.set_nodelay(true);
+    stream.local_addr().unwrap_or(listening)
+}
+
+async fn log_failure<C>(connection: C, peer: SocketAddr)
+where
+    C: std::future::Future<Output = Result<(), hyper::Error>>,
+{
+    if let Err(err) = connection.await {
+        if !err.is_incomplete_message() && !err.is_closed() {
+            eprintln!("turbo: connection from {peer}: {err}");
+        }
+    }
+}
