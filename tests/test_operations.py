@@ -141,3 +141,56 @@ def test_cut_off_requests_are_counted(binary):
                 request.result()
     code, log = server.stop()
     assert "turbo: 2 requests still running after 1s; exiting without answering them" in log
+
+
+def exchange(address: str, raw: bytes) -> bytes:
+    host, port = address.split(":")
+    sock = socket.create_connection((host, int(port)), timeout=15)
+    sock.sendall(raw)
+    return read_all(sock)
+
+
+INVALID = [
+    b"GET /ok HTTP/1.1\r\n\r\n",  # no Host
+    b"GET /ok HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+    b"POST /ok HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n",
+    b"POST /ok HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n",
+    b"CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n",
+]
+
+
+@pytest.mark.parametrize("raw", INVALID, ids=["no-host", "two-hosts", "chunked-twice", "gzip-chunked", "connect"])
+def test_requests_breaking_http_1_1_get_uvicorns_400_and_the_connection_closes(binary, raw):
+    server = Server(binary)
+    try:
+        # The request is followed by a valid one on the same connection:
+        # it must not be served (the connection closes after the 400).
+        answer = exchange(server.address, raw + b"GET /ok HTTP/1.1\r\nHost: a\r\n\r\n")
+        head, _, body = answer.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 400 Bad Request"), answer
+        assert b"content-type: text/plain; charset=utf-8" in head
+        assert b"connection: close" in head
+        assert body == b"Invalid HTTP request received."
+        assert server.client.get("/ok").json() == {"ok": True}
+    finally:
+        server.stop()
+
+
+def test_http_1_0_needs_no_host(binary):
+    server = Server(binary)
+    try:
+        answer = exchange(server.address, b"GET /ok HTTP/1.0\r\n\r\n")
+        assert answer.startswith(b"HTTP/1.0 200 OK"), answer
+        assert answer.endswith(b'{"ok":true}')
+    finally:
+        server.stop()
+
+
+def test_version(binary):
+    result = subprocess.run([str(binary), "--version"], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0
+    import sys
+
+    expected = f"CPython {sys.version_info.major}.{sys.version_info.minor})"
+    assert result.stdout.startswith("turbo-runtime 0.1.0 (runtime API "), result.stdout
+    assert result.stdout.strip().endswith(expected), result.stdout

@@ -27,4 +27,10 @@ fn main() {
         .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_owned())
         .unwrap_or_default();
     println!("cargo:rustc-env=TURBO_PYTHON_SITE_DIRS={site_dirs}");
+    // For `--version`.
+    println!(
+        "cargo:rustc-env=TURBO_PYTHON_VERSION={}.{}",
+        config.version().major,
+        config.version().minor
+    );
 }

@@ -84,6 +84,20 @@ pub fn bad_request(detail: &str) -> Response {
     json(400, body)
 }
 
+/// What uvicorn sends for a request it cannot serve as HTTP/1.1 (and then
+/// closes the connection).
+pub fn invalid_request() -> Response {
+    let mut response = with_body(b"Invalid HTTP request received.".to_vec(), true);
+    *response.status_mut() = StatusCode::BAD_REQUEST;
+    let headers = response.headers_mut();
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    headers.insert(hyper::header::CONNECTION, HeaderValue::from_static("close"));
+    response
+}
+
 /// What uvicorn sends when the app raised: 500, plain text.
 pub fn internal_error() -> Response {
     let mut response = with_body(b"Internal Server Error".to_vec(), true);

@@ -125,7 +125,9 @@ where
     C: std::future::Future<Output = Result<(), hyper::Error>>,
 {
     if let Err(err) = connection.await {
-        if !err.is_incomplete_message() && !err.is_closed() {
+        // A client that went away, or an idle keep-alive connection timing
+        // out, is ordinary (uvicorn logs neither).
+        if !err.is_incomplete_message() && !err.is_closed() && !err.is_timeout() {
             eprintln!("turbo: connection from {peer}: {err}");
         }
     }

@@ -7,7 +7,7 @@ use http_body_util::BodyExt;
 use hyper::body::Incoming;
 
 use super::connections::InFlight;
-use super::Server;
+use super::{http_rules, Server};
 use crate::extraction::request::{Call, Request};
 use crate::response::rendering;
 use crate::response::{self, Response};
@@ -24,6 +24,9 @@ pub(super) async fn handle(
 ) -> Result<Response, std::convert::Infallible> {
     let _in_flight = InFlight::start();
     let (parts, mut body) = request.into_parts();
+    if http_rules::violation(&parts).is_some() {
+        return Ok(response::invalid_request());
+    }
     let path = routing::decode_path(parts.uri.path()).into_owned();
     let mut captures = Captures::default();
     let resolution = server.router.find(parts.method.as_str(), &path, &mut captures);

@@ -10,6 +10,7 @@
 mod connections;
 mod dispatch;
 pub mod exit_stack;
+mod http_rules;
 pub mod route_call;
 mod shutdown;
 mod solving;
@@ -103,9 +104,24 @@ pub(crate) struct Server {
     pub(crate) router: &'static Router,
 }
 
+/// The command line; `--version` prints turbo's version, the runtime API
+/// the server was generated for, and the CPython it embeds.
+fn parse_options() -> Options {
+    use clap::{CommandFactory, FromArgMatches};
+    let version = format!(
+        "{} (runtime API {}, CPython {})",
+        env!("CARGO_PKG_VERSION"),
+        turbo_contract::API_VERSION,
+        env!("TURBO_PYTHON_VERSION")
+    );
+    // Leaked: clap keeps `&'static str`s, and this runs once.
+    let matches = Options::command().version(&*version.leak()).get_matches();
+    Options::from_arg_matches(&matches).unwrap_or_else(|err| err.exit())
+}
+
 /// Entry point of every generated server's `main`.
 pub fn serve(app: &'static AppSpec, router: &'static Router) -> ExitCode {
-    let options = Options::parse();
+    let options = parse_options();
     let app_dir = options
         .app_dir
         .clone()
