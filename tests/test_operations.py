@@ -194,3 +194,60 @@ def test_version(binary):
     expected = f"CPython {sys.version_info.major}.{sys.version_info.minor})"
     assert result.stdout.startswith("turbo-runtime 0.1.0 (runtime API "), result.stdout
     assert result.stdout.strip().endswith(expected), result.stdout
+
+
+SYSTEMD_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+
+def start_bare(binary, *args, env=None, cwd="/"):
+    """The server under an environment as bare as a systemd unit's."""
+    return Server(binary, *args, env=env or {"PATH": SYSTEMD_PATH}, cwd=cwd)
+
+
+@pytest.mark.parametrize("env", [{}, {"PATH": SYSTEMD_PATH}, {"PATH": SYSTEMD_PATH, "PYTHONHOME": "/nowhere"}],
+                         ids=["env-i", "systemd-path", "stray-pythonhome"])
+def test_starts_whatever_the_environment_and_directory(binary, env):
+    import sys
+
+    server = Server(binary, env=env, cwd="/")
+    try:
+        assert server.client.get("/ok").json() == {"ok": True}
+    finally:
+        code, log = server.stop()
+    assert code == 0, log
+
+
+def test_a_venv_provides_the_apps_packages(turbo, tmp_path):
+    import sys
+    import venv
+
+    binary = build(turbo, ROOT / "tests" / "apps" / "venv_app" / "app.py", tmp_path / "server")
+    environment = tmp_path / "venv"
+    venv.create(environment, with_pip=False)
+    site = environment / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}" / "site-packages"
+    (site / "turbo_venv_probe.py").write_text('VALUE = "from the venv"\n')
+
+    server = start_bare(binary, "--venv", str(environment))
+    try:
+        answer = server.client.get("/").json()
+        assert answer["value"] == "from the venv"
+        # The standard library is the build interpreter's, not /usr's.
+        assert answer["stdlib"].startswith(sys.base_prefix), answer
+    finally:
+        server.stop()
+
+    server = start_bare(binary, env={"PATH": SYSTEMD_PATH, "TURBO_VENV": str(environment)})
+    try:
+        assert server.client.get("/").json()["value"] == "from the venv"
+    finally:
+        server.stop()
+
+    without = subprocess.run([str(binary), "--port", "0"], capture_output=True, text=True, timeout=30,
+                             env={"PATH": SYSTEMD_PATH}, cwd="/")
+    assert without.returncode == 1
+    assert "No module named 'turbo_venv_probe'" in without.stderr
+
+    wrong = subprocess.run([str(binary), "--port", "0", "--venv", str(tmp_path)], capture_output=True, text=True,
+                           timeout=30, env={"PATH": SYSTEMD_PATH}, cwd="/")
+    assert wrong.returncode == 1
+    assert f"--venv {tmp_path}: no " in wrong.stderr

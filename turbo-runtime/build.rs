@@ -27,6 +27,17 @@ fn main() {
         .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_owned())
         .unwrap_or_default();
     println!("cargo:rustc-env=TURBO_PYTHON_SITE_DIRS={site_dirs}");
+    // The interpreter's home (its stdlib), so the server finds it wherever
+    // it runs, whatever `python3` is first on PATH there.
+    let home = Command::new(&python)
+        .args(["-c", "import sys; print(sys.base_prefix)"])
+        .output()
+        .ok()
+        .filter(|out| out.status.success())
+        .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+        .unwrap_or_default();
+    println!("cargo:rustc-env=TURBO_PYTHON_HOME={home}");
+    println!("cargo:rustc-env=TURBO_PYTHON_EXECUTABLE={python}");
     // For `--version`.
     println!(
         "cargo:rustc-env=TURBO_PYTHON_VERSION={}.{}",

@@ -1,7 +1,8 @@
 //! The bridge to CPython.
 //!
-//! - start-up: the interpreter, the embedded package, the app's import and
-//!   the tables checked against the compiled routes (`startup`,
+//! - start-up: the interpreter, configured explicitly (`interpreter`), the
+//!   embedded package, the app's import and the tables checked against
+//!   the compiled routes (`startup`,
 //!   `registration`, `dependables`, `overrides`);
 //! - calls: every name Rust calls declared once (`entry_points`), the
 //!   app's own objects (`calls`), the vectorcall edge (`vectorcall`);
@@ -22,6 +23,8 @@ pub mod dependables;
 pub mod entry_points;
 #[allow(unsafe_code)]
 pub mod event_loop;
+#[allow(unsafe_code)]
+pub mod interpreter;
 #[allow(unsafe_code)]
 mod loop_timer;
 pub mod overrides;

@@ -3,14 +3,14 @@
 //! the compiled route table. Nothing here runs per request.
 
 use std::ffi::CString;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 
 use super::calls::{self, AppObjects};
 use super::registration::{match_routes, Registered};
-use super::{dependables, entry_points, event_loop};
+use super::{dependables, entry_points, event_loop, interpreter};
 use crate::spec::{AppSpec, RouteSpec};
 
 const BOOTSTRAP: &str = include_str!("bootstrap.py");
@@ -35,13 +35,62 @@ pub fn install_package(py: Python<'_>) -> PyResult<Bound<'_, PyModule>> {
     Ok(bootstrap)
 }
 
+/// Where the app's Python comes from at run time.
+pub struct Environment<'a> {
+    /// The directory Python imports the app from.
+    pub app_dir: &'a Path,
+    /// The interpreter's home (default: the build interpreter's).
+    pub home: &'a Path,
+    /// A virtual environment whose packages come before the build's.
+    pub venv: Option<&'a Path>,
+}
+
+/// The site-packages directory of a virtual environment.
+pub fn venv_site_packages(venv: &Path) -> Result<PathBuf, String> {
+    let site = venv
+        .join("lib")
+        .join(concat!("python", env!("TURBO_PYTHON_VERSION")))
+        .join("site-packages");
+    if site.is_dir() {
+        Ok(site)
+    } else {
+        Err(format!(
+            "--venv {}: no {} (the venv must be made with Python {})",
+            venv.display(),
+            site.display(),
+            env!("TURBO_PYTHON_VERSION")
+        ))
+    }
+}
+
 /// Initialises CPython on the calling thread and imports the app.
 ///
 /// Returns a message for the operator when the app cannot be served as
 /// compiled (import error, handlers that are not the compiled ones).
-pub fn load(spec: &AppSpec, routes: &[&'static RouteSpec], app_dir: &Path) -> Result<(), String> {
-    Python::initialize();
-    Python::attach(|py| load_attached(py, spec, routes, app_dir)).map_err(|err| match err {
+pub fn load(
+    spec: &AppSpec,
+    routes: &[&'static RouteSpec],
+    environment: &Environment<'_>,
+) -> Result<(), String> {
+    let venv = environment.venv.map(venv_site_packages).transpose()?;
+    interpreter::initialize(environment.home).map_err(|err| {
+        format!(
+            "{err} (Python home {}; --python-home or TURBO_PYTHON_HOME to use another)",
+            environment.home.display()
+        )
+    })?;
+    let mut site_dirs: Vec<String> = venv
+        .iter()
+        .map(|dir| dir.to_string_lossy().into_owned())
+        .collect();
+    site_dirs.extend(
+        BUILD_SITE_DIRS
+            .split(';')
+            .filter(|d| !d.is_empty())
+            .map(str::to_owned),
+    );
+    let app_dir = environment.app_dir;
+    Python::attach(|py| load_attached(py, spec, routes, app_dir, &site_dirs)).map_err(|err| match err {
         LoadError::Python(err) => Python::attach(|py| {
             calls::print_exception(py, &err);
             "the app failed to import (traceback above)".to_owned()
@@ -66,10 +115,10 @@ fn load_attached(
     spec: &AppSpec,
     routes: &[&'static RouteSpec],
     app_dir: &Path,
+    site_dirs: &[String],
 ) -> Result<(), LoadError> {
     let bootstrap = install_package(py)?;
     entry_points::fetch(py)?;
-    let site_dirs: Vec<&str> = BUILD_SITE_DIRS.split(';').filter(|d| !d.is_empty()).collect();
     let app_dir = app_dir.to_string_lossy().into_owned();
     let (app, loaded): (Bound<'_, PyAny>, Bound<'_, PyAny>) = bootstrap
         .getattr("load_app")?

@@ -23,7 +23,7 @@ use clap::Parser;
 use tokio::net::TcpListener;
 
 use crate::python::startup;
-use crate::python::{dependables, event_loop, placement, workers};
+use crate::python::{dependables, event_loop, interpreter, placement, workers};
 use crate::routing::Router;
 use crate::spec::{AppSpec, RouteSpec};
 use connections::Connections;
@@ -41,6 +41,14 @@ struct Options {
     /// Directory holding the app module (default: where it was at build time).
     #[arg(long, env = "TURBO_APP_DIR")]
     app_dir: Option<PathBuf>,
+    /// The Python installation to run (its prefix, holding the standard
+    /// library); default: the one this server was built against.
+    #[arg(long, env = "TURBO_PYTHON_HOME", value_name = "DIR")]
+    python_home: Option<PathBuf>,
+    /// A virtual environment (made with the same Python) whose packages the
+    /// app imports, searched before the build environment's.
+    #[arg(long, env = "TURBO_VENV", value_name = "DIR")]
+    venv: Option<PathBuf>,
     /// Seconds to let in-flight requests finish after SIGINT/SIGTERM.
     #[arg(long, default_value_t = 10)]
     graceful_timeout: u64,
@@ -137,7 +145,16 @@ pub fn serve(app: &'static AppSpec, router: &'static Router) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    if let Err(message) = startup::load(app, router.routes, &app_dir) {
+    let home = options
+        .python_home
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(interpreter::BUILD_HOME));
+    let environment = startup::Environment {
+        app_dir: &app_dir,
+        home: &home,
+        venv: options.venv.as_deref(),
+    };
+    if let Err(message) = startup::load(app, router.routes, &environment) {
         eprintln!("turbo: error: {message}");
         return ExitCode::FAILURE;
     }
