@@ -251,3 +251,17 @@ def test_a_venv_provides_the_apps_packages(turbo, tmp_path):
                            timeout=30, env={"PATH": SYSTEMD_PATH}, cwd="/")
     assert wrong.returncode == 1
     assert f"--venv {tmp_path}: no " in wrong.stderr
+
+
+def test_a_different_path_does_not_recompile_pyo3(turbo, tmp_path):
+    """The interpreter is pinned for the generated crate's build, so a
+    build from a shell with another PATH reuses the compiled pyo3."""
+    hello = ROOT / "examples" / "hello" / "app.py"
+    first = subprocess.run([str(turbo), "build", str(hello), "-o", str(tmp_path / "a")], capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    (tmp_path / "bin").mkdir()
+    env = {**os.environ, "PATH": f"{tmp_path / 'bin'}:{os.environ['PATH']}"}
+    second = subprocess.run([str(turbo), "build", str(hello), "-o", str(tmp_path / "b")], capture_output=True,
+                            text=True, env=env)
+    assert second.returncode == 0, second.stderr
+    assert "Compiling pyo3" not in second.stderr, second.stderr

@@ -148,7 +148,13 @@ pub fn build(app: &App, checked: &Checked, options: &BuildOptions) -> Result<Pat
         .map(PathBuf::from)
         .unwrap_or_else(|| cache_dir().join("target"));
     eprintln!("turbo: compiling (shared target dir {})", target_dir.display());
-    let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+    let mut cargo = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    if let Some(python) = pinned_python() {
+        // pyo3's build script otherwise searches PATH and reruns whenever
+        // PATH differs, recompiling pyo3 and everything above it.
+        cargo.env("PYO3_PYTHON", python);
+    }
+    let status = cargo
         .arg("build")
         .arg("--release")
         .arg("--manifest-path")
@@ -171,6 +177,29 @@ pub fn build(app: &App, checked: &Checked, options: &BuildOptions) -> Result<Pat
     std::fs::rename(&staging, &options.output).map_err(io_error("write", &options.output))?;
     eprintln!("turbo: built {}", options.output.display());
     Ok(options.output.clone())
+}
+
+/// The interpreter servers are built against, as an absolute path: the
+/// caller's `PYO3_PYTHON`, else the active virtual environment's, else the
+/// real executable behind the first `python3` on PATH (a pyenv shim
+/// resolves to the interpreter it runs). `None` leaves the choice to pyo3.
+fn pinned_python() -> Option<std::ffi::OsString> {
+    if let Some(python) = std::env::var_os("PYO3_PYTHON") {
+        return Some(python);
+    }
+    if let Some(venv) = std::env::var_os("VIRTUAL_ENV") {
+        let python = Path::new(&venv).join("bin").join("python3");
+        if python.is_file() {
+            return Some(python.into_os_string());
+        }
+    }
+    let output = Command::new("python3")
+        .args(["-c", "import sys; print(sys.executable)"])
+        .output()
+        .ok()
+        .filter(|output| output.status.success())?;
+    let executable = String::from_utf8(output.stdout).ok()?.trim().to_owned();
+    (!executable.is_empty()).then(|| executable.into())
 }
 
 /// Leaves unchanged files untouched so cargo's freshness checks hold.
