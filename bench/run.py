@@ -24,6 +24,10 @@ import tempfile
 import time
 from pathlib import Path
 
+# Both servers run without an access log (uvicorn: --no-access-log); the
+# cost of turbo's is measured separately (bench/README.md).
+os.environ.setdefault("TURBO_NO_ACCESS_LOG", "1")
+
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 SERVER_CPU = "1"

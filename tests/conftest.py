@@ -31,7 +31,14 @@ def turbo() -> Path:
 class Server:
     """A running turbo server process."""
 
-    def __init__(self, binary: Path, *args: str, cwd: Path | None = None, env: dict | None = None):
+    def __init__(
+        self, binary: Path, *args: str, cwd: Path | None = None, env: dict | None = None, access_log: bool = False
+    ):
+        env = dict(os.environ if env is None else env)
+        if not access_log:
+            # Nothing reads stdout after the banner: a long access log would
+            # fill the pipe and stall the server.
+            env["TURBO_NO_ACCESS_LOG"] = "1"
         self.process = subprocess.Popen(
             [str(binary), "--port", "0", *args],
             stdout=subprocess.PIPE,
@@ -62,6 +69,10 @@ class Server:
             self.process.kill()
             self.process.wait()
         return self.process.returncode, self.process.stderr.read()
+
+    def stdout_after_banner(self) -> str:
+        """What the server wrote to stdout after its banner (once stopped)."""
+        return self.process.stdout.read()
 
 
 def build(turbo: Path, app: Path, output: Path) -> Path:

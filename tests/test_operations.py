@@ -265,3 +265,36 @@ def test_a_different_path_does_not_recompile_pyo3(turbo, tmp_path):
                             text=True, env=env)
     assert second.returncode == 0, second.stderr
     assert "Compiling pyo3" not in second.stderr, second.stderr
+
+
+def test_access_log_lines_are_uvicorns(binary):
+    server = Server(binary, access_log=True)
+    try:
+        server.client.get("/ok?x=1%202")
+        server.client.post("/ok")
+        server.client.get("/exit/system-exit")
+        peer = server.client.get("/ok")  # the client's address, for the expected lines
+    finally:
+        code, _ = server.stop()
+    assert code == 0
+    lines = server.stdout_after_banner().splitlines()
+    assert len(lines) == 4, lines
+    client = lines[0].split(" - ")[0].removeprefix("INFO:     ")
+    host, port = client.rsplit(":", 1)
+    assert host == "127.0.0.1" and port.isdigit()
+    assert lines == [
+        f'INFO:     {client} - "GET /ok?x=1%202 HTTP/1.1" 200 OK',
+        f'INFO:     {client} - "POST /ok HTTP/1.1" 405 Method Not Allowed',
+        f'INFO:     {client} - "GET /exit/system-exit HTTP/1.1" 500 Internal Server Error',
+        f'INFO:     {client} - "GET /ok HTTP/1.1" 200 OK',
+    ]
+
+
+@pytest.mark.parametrize("flags", [["--no-access-log"], ["--log-level", "warning"]])
+def test_access_log_can_be_turned_off(binary, flags):
+    server = Server(binary, *flags, access_log=True)
+    try:
+        assert server.client.get("/ok").status_code == 200
+    finally:
+        server.stop()
+    assert server.stdout_after_banner() == ""

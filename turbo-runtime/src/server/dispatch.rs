@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
 
+use super::access_log::RequestLine;
 use super::connections::InFlight;
 use super::{http_rules, Server};
 use crate::extraction::request::{Call, Request};
@@ -23,10 +24,26 @@ pub(super) async fn handle(
     peer: SocketAddr,
 ) -> Result<Response, std::convert::Infallible> {
     let _in_flight = InFlight::start();
-    let (parts, mut body) = request.into_parts();
-    if http_rules::violation(&parts).is_some() {
-        return Ok(response::invalid_request());
+    let (parts, body) = request.into_parts();
+    let line = RequestLine::of(&parts);
+    let response = if http_rules::violation(&parts).is_some() {
+        response::invalid_request()
+    } else {
+        respond(server, parts, body, local, peer).await
+    };
+    if let Some(line) = line {
+        line.answered(peer, response.status());
     }
+    Ok(response)
+}
+
+async fn respond(
+    server: &'static Server,
+    parts: hyper::http::request::Parts,
+    mut body: Incoming,
+    local: SocketAddr,
+    peer: SocketAddr,
+) -> Response {
     let path = routing::decode_path(parts.uri.path()).into_owned();
     let mut captures = Captures::default();
     let resolution = server.router.find(parts.method.as_str(), &path, &mut captures);
@@ -39,7 +56,7 @@ pub(super) async fn handle(
         BodyRead::Bytes => match body.collect().await {
             Ok(collected) => collected.to_bytes(),
             // The client went away or sent a broken body.
-            Err(_) => return Ok(response::bad_request("There was an error parsing the body")),
+            Err(_) => return response::bad_request("There was an error parsing the body"),
         },
         BodyRead::Form => {
             // Parsed as it arrives, large files spooled to disk. Boxed: the
@@ -90,5 +107,5 @@ pub(super) async fn handle(
             None => settle(rendering::routing_error(&request, None)).await,
         },
     };
-    Ok(response)
+    response
 }

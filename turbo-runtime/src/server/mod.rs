@@ -7,6 +7,7 @@
 //! thread of their own (`shutdown.rs`). More cores are used by running
 //! more processes (see README).
 
+mod access_log;
 mod connections;
 mod dispatch;
 pub mod exit_stack;
@@ -49,6 +50,12 @@ struct Options {
     /// app imports, searched before the build environment's.
     #[arg(long, env = "TURBO_VENV", value_name = "DIR")]
     venv: Option<PathBuf>,
+    /// No access log line per request (on by default, as uvicorn's).
+    #[arg(long, env = "TURBO_NO_ACCESS_LOG", value_parser = clap::builder::BoolishValueParser::new())]
+    no_access_log: bool,
+    /// The least severe messages written: `info` includes the access log.
+    #[arg(long, env = "TURBO_LOG_LEVEL", value_enum, default_value_t = LogLevel::Info)]
+    log_level: LogLevel,
     /// Seconds to let in-flight requests finish after SIGINT/SIGTERM.
     #[arg(long, default_value_t = 10)]
     graceful_timeout: u64,
@@ -82,6 +89,17 @@ struct Options {
         value_name = "ROUTE"
     )]
     inline_routes: Vec<String>,
+}
+
+/// uvicorn's `--log-level` names.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum LogLevel {
+    Trace,
+    Debug,
+    Info,
+    Warning,
+    Error,
+    Critical,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -222,6 +240,10 @@ async fn run(
     let _ = std::io::stdout().flush();
 
     tokio::task::spawn_local(event_loop::drive());
+    access_log::enable(!options.no_access_log && options.log_level <= LogLevel::Info);
+    if access_log::enabled() {
+        tokio::task::spawn_local(access_log::write_periodically());
+    }
     let mut connections = Connections::new(server);
     let shutdown = shutdown::signalled(signalled);
     tokio::pin!(shutdown);
@@ -247,5 +269,6 @@ async fn run(
     connections
         .finish(Duration::from_secs(options.graceful_timeout))
         .await;
+    access_log::flush();
     Ok(())
 }
