@@ -298,3 +298,73 @@ def test_access_log_can_be_turned_off(binary, flags):
     finally:
         server.stop()
     assert server.stdout_after_banner() == ""
+
+
+def read_response(sock: socket.socket) -> bytes:
+    sock.settimeout(15)
+    return read_all(sock)
+
+
+def test_a_declared_body_over_the_limit_is_413_before_100_continue(binary):
+    server = Server(binary, "--limit-request-body", "1000")
+    try:
+        host, port = server.address.split(":")
+        sock = socket.create_connection((host, int(port)), timeout=15)
+        sock.sendall(b"POST /echo HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: 1073741824\r\nExpect: 100-continue\r\n\r\n")
+        answer = read_response(sock)
+        assert answer.startswith(b"HTTP/1.1 413 Payload Too Large"), answer
+        assert b"100 Continue" not in answer
+        assert b"connection: close" in answer
+        assert answer.endswith(b'{"detail":"Request Entity Too Large"}')
+        # Below the limit, as before.
+        assert server.client.post("/echo", json={"a": 1}).json() == {"a": 1}
+    finally:
+        server.stop()
+
+
+def test_a_chunked_body_over_the_limit_is_413(binary):
+    server = Server(binary, "--limit-request-body", "1000")
+    try:
+        def chunks():
+            yield b'{"a": "'
+            for _ in range(10):
+                yield b"x" * 500
+            yield b'"}'
+
+        response = server.client.post("/echo", content=chunks(), headers={"content-type": "application/json"})
+        assert response.status_code == 413
+        assert response.json() == {"detail": "Request Entity Too Large"}
+        small = server.client.post("/echo", content=iter([b'{"a": ', b"2}"]), headers={"content-type": "application/json"})
+        assert small.json() == {"a": 2}
+    finally:
+        server.stop()
+
+
+def test_a_large_body_for_a_route_without_body_parameters_is_not_read(binary):
+    server = Server(binary, "--limit-request-body", "1000")
+    try:
+        host, port = server.address.split(":")
+        sock = socket.create_connection((host, int(port)), timeout=15)
+        sock.sendall(b"POST /no-body HTTP/1.1\r\nHost: a\r\nContent-Length: 1073741824\r\n\r\n")
+        answer = read_response(sock)
+        assert answer.startswith(b"HTTP/1.1 200 OK"), answer
+        assert b"connection: close" in answer
+        assert answer.endswith(b'{"ok":true}')
+    finally:
+        server.stop()
+
+
+def test_a_body_that_stops_arriving_is_408(binary):
+    server = Server(binary, "--timeout-request-body", "0.5")
+    try:
+        host, port = server.address.split(":")
+        sock = socket.create_connection((host, int(port)), timeout=15)
+        sock.sendall(b"POST /echo HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 20\r\n\r\n"
+                     b'{"a": ')
+        answer = read_response(sock)
+        assert answer.startswith(b"HTTP/1.1 408 Request Timeout"), answer
+        assert answer.endswith(b'{"detail":"Request Timeout"}')
+        assert server.client.get("/ok").json() == {"ok": True}
+    finally:
+        server.stop()

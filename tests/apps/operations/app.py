@@ -100,3 +100,13 @@ def sleep(ms: int):
 async def async_sleep(ms: int):
     await asyncio.sleep(ms / 1000)
     return {"slept": ms}
+
+
+@app.post("/echo")
+def echo(item: dict):
+    return item
+
+
+@app.post("/no-body")
+def no_body():
+    return {"ok": True}

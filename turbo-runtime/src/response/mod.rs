@@ -84,6 +84,13 @@ pub fn bad_request(detail: &str) -> Response {
     json(400, body)
 }
 
+/// Asks hyper to close the connection after sending `response`.
+pub fn close_connection(response: &mut Response) {
+    response
+        .headers_mut()
+        .insert(hyper::header::CONNECTION, HeaderValue::from_static("close"));
+}
+
 /// What uvicorn sends for a request it cannot serve as HTTP/1.1 (and then
 /// closes the connection).
 pub fn invalid_request() -> Response {

@@ -3,12 +3,11 @@
 
 use std::net::SocketAddr;
 
-use http_body_util::BodyExt;
 use hyper::body::Incoming;
 
 use super::access_log::RequestLine;
 use super::connections::InFlight;
-use super::{http_rules, Server};
+use super::{http_rules, request_body, Server};
 use crate::extraction::request::{Call, Request};
 use crate::response::rendering;
 use crate::response::{self, Response};
@@ -40,7 +39,7 @@ pub(super) async fn handle(
 async fn respond(
     server: &'static Server,
     parts: hyper::http::request::Parts,
-    mut body: Incoming,
+    body: Incoming,
     local: SocketAddr,
     peer: SocketAddr,
 ) -> Response {
@@ -51,35 +50,15 @@ async fn respond(
         Resolution::Route(route) => server.router.routes[route as usize].body,
         _ => BodyRead::Skip,
     };
-    let mut form = None;
-    let body = match reads {
-        BodyRead::Bytes => match body.collect().await {
-            Ok(collected) => collected.to_bytes(),
-            // The client went away or sent a broken body.
-            Err(_) => return response::bad_request("There was an error parsing the body"),
-        },
-        BodyRead::Form => {
-            // Parsed as it arrives, large files spooled to disk. Boxed: the
-            // parser's state would otherwise enlarge every request's future.
-            form = Some(Box::pin(crate::extraction::form::read(&parts.headers, body)).await);
-            bytes::Bytes::new()
-        }
-        BodyRead::Skip => {
-            // Drain it frame by frame (never buffering a large upload) so the
-            // connection can carry the next request.
-            while let Some(frame) = body.frame().await {
-                if frame.is_err() {
-                    break;
-                }
-            }
-            bytes::Bytes::new()
-        }
+    let read = match request_body::read(reads, &parts, body, server.limits).await {
+        Ok(read) => read,
+        Err(refused) => return refused,
     };
-    let mut request = Request::new(parts, path, local, Some(peer), body);
-    if let Some(form) = form {
+    let mut request = Request::new(parts, path, local, Some(peer), read.bytes);
+    if let Some(form) = read.form {
         request = request.with_form(form);
     }
-    let response = match resolution {
+    let mut response = match resolution {
         Resolution::Route(route) => {
             let route = server.router.routes[route as usize];
             let is_async = server.app.handlers[route.handler].is_async;
@@ -107,5 +86,8 @@ async fn respond(
             None => settle(rendering::routing_error(&request, None)).await,
         },
     };
+    if read.close {
+        response::close_connection(&mut response);
+    }
     response
 }

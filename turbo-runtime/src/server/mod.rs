@@ -12,6 +12,7 @@ mod connections;
 mod dispatch;
 pub mod exit_stack;
 mod http_rules;
+mod request_body;
 pub mod route_call;
 mod shutdown;
 mod solving;
@@ -56,6 +57,18 @@ struct Options {
     /// The least severe messages written: `info` includes the access log.
     #[arg(long, env = "TURBO_LOG_LEVEL", value_enum, default_value_t = LogLevel::Info)]
     log_level: LogLevel,
+    /// Largest request body held in memory, in bytes (routes with body
+    /// parameters); larger ones get 413. 0: no limit. Forms stream to disk.
+    #[arg(long, env = "TURBO_LIMIT_REQUEST_BODY", default_value_t = 16 * 1024 * 1024, value_name = "BYTES")]
+    limit_request_body: u64,
+    /// Seconds to wait for the next piece of a request body before 408.
+    #[arg(
+        long,
+        env = "TURBO_TIMEOUT_REQUEST_BODY",
+        default_value_t = 60.0,
+        value_name = "SECONDS"
+    )]
+    timeout_request_body: f64,
     /// Seconds to let in-flight requests finish after SIGINT/SIGTERM.
     #[arg(long, default_value_t = 10)]
     graceful_timeout: u64,
@@ -128,6 +141,7 @@ impl Options {
 pub(crate) struct Server {
     pub(crate) app: &'static AppSpec,
     pub(crate) router: &'static Router,
+    pub(crate) limits: request_body::Limits,
 }
 
 /// The command line; `--version` prints turbo's version, the runtime API
@@ -196,7 +210,11 @@ pub fn serve(app: &'static AppSpec, router: &'static Router) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let server: &'static Server = Box::leak(Box::new(Server { app, router }));
+    let limits = request_body::Limits {
+        max_in_memory: Some(options.limit_request_body).filter(|limit| *limit > 0),
+        read_timeout: Duration::from_secs_f64(options.timeout_request_body.max(0.001)),
+    };
+    let server: &'static Server = Box::leak(Box::new(Server { app, router, limits }));
     let local = tokio::task::LocalSet::new();
     match local.block_on(&runtime, run(server, options, signalled)) {
         Ok(()) => ExitCode::SUCCESS,
