@@ -368,3 +368,62 @@ def test_a_body_that_stops_arriving_is_408(binary):
         assert server.client.get("/ok").json() == {"ok": True}
     finally:
         server.stop()
+
+
+def test_an_idle_keep_alive_connection_is_closed_after_the_timeout(binary):
+    server = Server(binary, "--timeout-keep-alive", "0.5")
+    try:
+        host, port = server.address.split(":")
+        sock = socket.create_connection((host, int(port)), timeout=15)
+        sock.sendall(b"GET /ok HTTP/1.1\r\nHost: a\r\n\r\n")
+        first = sock.recv(65536)
+        assert first.startswith(b"HTTP/1.1 200 OK")
+        time.sleep(1.5)
+        assert sock.recv(65536) == b"", "the idle connection is still open"
+        sock.close()
+    finally:
+        code, log = server.stop()
+    # An idle timeout is ordinary: nothing logged.
+    assert "connection from" not in log
+
+
+def test_requests_beyond_the_concurrency_limit_get_503(binary):
+    server = Server(binary, "--limit-concurrency", "1")
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        busy = pool.submit(httpx.get, f"http://{server.address}/async-sleep?ms=800", timeout=15)
+        time.sleep(0.3)
+        refused = httpx.get(f"http://{server.address}/ok", timeout=15)
+        assert (refused.status_code, refused.text) == (503, "Service Unavailable")
+        assert busy.result().json() == {"slept": 800}
+    assert server.client.get("/ok").json() == {"ok": True}
+    server.stop()
+
+
+def test_at_the_descriptor_limit_the_server_backs_off_and_logs_once_per_interval(binary):
+    import resource
+
+    def few_descriptors():
+        resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))
+
+    process = subprocess.Popen([str(binary), "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=few_descriptors, env={**os.environ, "TURBO_NO_ACCESS_LOG": "1"})
+    try:
+        address = process.stdout.readline().split("http://")[1].split()[0]
+        host, port = address.split(":")
+        held = []
+        for _ in range(100):
+            try:
+                held.append(socket.create_connection((host, int(port)), timeout=5))
+            except OSError:
+                break
+        time.sleep(2)
+        for sock in held:
+            sock.close()
+        time.sleep(0.5)
+        assert httpx.get(f"http://{address}/ok", timeout=10).json() == {"ok": True}
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=15)
+    log = process.stderr.read()
+    failures = log.count("turbo: cannot accept connections")
+    assert 1 <= failures <= 2, log

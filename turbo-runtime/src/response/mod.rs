@@ -105,6 +105,17 @@ pub fn invalid_request() -> Response {
     response
 }
 
+/// What uvicorn sends beyond `--limit-concurrency`: 503, plain text.
+pub fn service_unavailable() -> Response {
+    let mut response = with_body(b"Service Unavailable".to_vec(), true);
+    *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+    response.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    response
+}
+
 /// What uvicorn sends when the app raised: 500, plain text.
 pub fn internal_error() -> Response {
     let mut response = with_body(b"Internal Server Error".to_vec(), true);

@@ -25,13 +25,21 @@ use super::{dispatch, Server};
 /// Requests received and not yet answered.
 static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
 
+/// `--limit-concurrency`, if given.
+static LIMIT: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+
 /// Counts one request in flight until dropped.
 pub struct InFlight(());
 
 impl InFlight {
-    pub fn start() -> Self {
-        IN_FLIGHT.fetch_add(1, Ordering::Relaxed);
-        InFlight(())
+    /// `None` when `--limit-concurrency` requests are already in flight.
+    pub fn start() -> Option<Self> {
+        let before = IN_FLIGHT.fetch_add(1, Ordering::Relaxed);
+        let admitted = InFlight(());
+        match LIMIT.get() {
+            Some(limit) if before >= *limit => None,
+            _ => Some(admitted),
+        }
     }
 }
 
@@ -43,15 +51,20 @@ impl Drop for InFlight {
 
 pub struct Connections {
     server: &'static Server,
+    keep_alive: Duration,
     graceful: GracefulShutdown,
     /// Connections accepted during shutdown, served one request each.
     last: JoinSet<()>,
 }
 
 impl Connections {
-    pub fn new(server: &'static Server) -> Self {
+    pub fn new(server: &'static Server, keep_alive: Duration, limit_concurrency: Option<usize>) -> Self {
+        if let Some(limit) = limit_concurrency {
+            let _ = LIMIT.set(limit);
+        }
         Connections {
             server,
+            keep_alive,
             graceful: GracefulShutdown::new(),
             last: JoinSet::new(),
         }
@@ -60,7 +73,7 @@ impl Connections {
     /// Serves a connection, with keep-alive, until shutdown.
     pub fn serve(&mut self, stream: TcpStream, peer: SocketAddr, address: SocketAddr) {
         let (server, local) = (self.server, local_address(&stream, address));
-        let connection = builder(true).serve_connection(
+        let connection = builder(true, self.keep_alive).serve_connection(
             TokioIo::new(stream),
             service_fn(move |request| dispatch::handle(server, request, local, peer)),
         );
@@ -72,7 +85,7 @@ impl Connections {
     pub fn drain(&mut self, listener: TcpListener, address: SocketAddr) {
         while let Some(Ok((stream, peer))) = listener.accept().now_or_never() {
             let (server, local) = (self.server, local_address(&stream, address));
-            let connection = builder(false).serve_connection(
+            let connection = builder(false, self.keep_alive).serve_connection(
                 TokioIo::new(stream),
                 service_fn(move |request| dispatch::handle(server, request, local, peer)),
             );
@@ -107,11 +120,41 @@ impl Connections {
     }
 }
 
-fn builder(keep_alive: bool) -> http1::Builder {
+/// hyper's settings: the header timeout also closes a keep-alive
+/// connection that stays idle that long (hyper starts it when it waits
+/// for the next request).
+fn builder(keep_alive: bool, timeout: Duration) -> http1::Builder {
     let mut builder = http1::Builder::new();
-    // The timer enables hyper's 30 s limit on reading request heads.
-    builder.timer(TokioTimer::new()).keep_alive(keep_alive);
     builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(timeout)
+        .keep_alive(keep_alive);
+    builder
+}
+
+/// Failed accepts (at the file-descriptor limit, every attempt fails),
+/// logged at most once per interval with how many there were.
+#[derive(Default)]
+pub struct AcceptFailures {
+    since_logged: u64,
+    logged: Option<std::time::Instant>,
+}
+
+const ACCEPT_LOG_INTERVAL: Duration = Duration::from_secs(5);
+
+impl AcceptFailures {
+    pub fn record(&mut self, err: &std::io::Error) {
+        self.since_logged += 1;
+        if self.logged.is_some_and(|at| at.elapsed() < ACCEPT_LOG_INTERVAL) {
+            return;
+        }
+        eprintln!(
+            "turbo: cannot accept connections: {err} ({} failures since the last message; retrying)",
+            self.since_logged
+        );
+        self.since_logged = 0;
+        self.logged = Some(std::time::Instant::now());
+    }
 }
 
 /// The address the client connected to (the listener's, if unknown).

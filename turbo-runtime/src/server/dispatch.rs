@@ -22,10 +22,14 @@ pub(super) async fn handle(
     local: SocketAddr,
     peer: SocketAddr,
 ) -> Result<Response, std::convert::Infallible> {
-    let _in_flight = InFlight::start();
+    let in_flight = InFlight::start();
     let (parts, body) = request.into_parts();
     let line = RequestLine::of(&parts);
-    let response = if http_rules::violation(&parts).is_some() {
+    let response = if in_flight.is_none() {
+        let mut refused = response::service_unavailable();
+        response::close_connection(&mut refused);
+        refused
+    } else if http_rules::violation(&parts).is_some() {
         response::invalid_request()
     } else {
         respond(server, parts, body, local, peer).await

@@ -69,6 +69,21 @@ struct Options {
         value_name = "SECONDS"
     )]
     timeout_request_body: f64,
+    /// Connections the kernel queues before they are accepted (uvicorn's default).
+    #[arg(long, env = "TURBO_BACKLOG", default_value_t = 2048)]
+    backlog: u32,
+    /// Requests served at once; beyond it, 503 (as uvicorn's option).
+    #[arg(long, env = "TURBO_LIMIT_CONCURRENCY", value_name = "N")]
+    limit_concurrency: Option<usize>,
+    /// Seconds an idle keep-alive connection stays open (uvicorn's default
+    /// 5); also the longest wait for a request's headers.
+    #[arg(
+        long,
+        env = "TURBO_TIMEOUT_KEEP_ALIVE",
+        default_value_t = 5.0,
+        value_name = "SECONDS"
+    )]
+    timeout_keep_alive: f64,
     /// Seconds to let in-flight requests finish after SIGINT/SIGTERM.
     #[arg(long, default_value_t = 10)]
     graceful_timeout: u64,
@@ -240,12 +255,30 @@ fn warn_if_stale(app: &AppSpec, app_dir: &std::path::Path) {
     }
 }
 
+/// A listening socket with the given backlog (tokio's `bind` fixes it).
+async fn listen(host: &str, port: u16, backlog: u32) -> std::io::Result<TcpListener> {
+    let mut last_error = None;
+    for address in tokio::net::lookup_host((host, port)).await? {
+        let socket = if address.is_ipv4() {
+            tokio::net::TcpSocket::new_v4()?
+        } else {
+            tokio::net::TcpSocket::new_v6()?
+        };
+        socket.set_reuseaddr(true)?;
+        match socket.bind(address).and_then(|()| socket.listen(backlog)) {
+            Ok(listener) => return Ok(listener),
+            Err(err) => last_error = Some(err),
+        }
+    }
+    Err(last_error.unwrap_or_else(|| std::io::Error::other("no address to listen on")))
+}
+
 async fn run(
     server: &'static Server,
     options: Options,
     signalled: shutdown::Signalled,
 ) -> Result<(), String> {
-    let listener = TcpListener::bind((options.host.as_str(), options.port))
+    let listener = listen(&options.host, options.port, options.backlog)
         .await
         .map_err(|err| format!("cannot listen on {}:{}: {err}", options.host, options.port))?;
     let address = listener.local_addr().map_err(|err| err.to_string())?;
@@ -262,7 +295,12 @@ async fn run(
     if access_log::enabled() {
         tokio::task::spawn_local(access_log::write_periodically());
     }
-    let mut connections = Connections::new(server);
+    let mut connections = Connections::new(
+        server,
+        Duration::from_secs_f64(options.timeout_keep_alive.max(0.001)),
+        options.limit_concurrency,
+    );
+    let mut accept_failures = connections::AcceptFailures::default();
     let shutdown = shutdown::signalled(signalled);
     tokio::pin!(shutdown);
     loop {
@@ -276,8 +314,9 @@ async fn run(
             accepted = listener.accept() => match accepted {
                 Ok((stream, peer)) => connections.serve(stream, peer, address),
                 Err(err) => {
-                    // EMFILE and friends: back off instead of spinning.
-                    eprintln!("turbo: accept failed: {err}");
+                    // EMFILE and friends: back off instead of spinning, and
+                    // say so once per interval, not per attempt.
+                    accept_failures.record(&err);
                     tokio::time::sleep(Duration::from_millis(50)).await;
                 }
             },
