@@ -427,3 +427,82 @@ def test_at_the_descriptor_limit_the_server_backs_off_and_logs_once_per_interval
     log = process.stderr.read()
     failures = log.count("turbo: cannot accept connections")
     assert 1 <= failures <= 2, log
+
+
+def pids_serving(server, count=8, path="/sleep?ms=200"):
+    """The worker pids that answer `count` concurrent requests."""
+    with concurrent.futures.ThreadPoolExecutor(count) as pool:
+        answers = list(pool.map(lambda _: httpx.get(f"http://{server.address}/pid", timeout=15), range(count)))
+    assert all(answer.status_code == 200 for answer in answers)
+    return {answer.json()["pid"] for answer in answers}
+
+
+def test_workers_share_one_socket_under_a_supervisor(binary):
+    server = Server(binary, "--workers", "2", "--inline", "sleep")
+    try:
+        assert server.banner.rstrip().endswith("with 2 worker processes")
+        # Each worker serves one /sleep at a time (inline): 4 at once need both.
+        with concurrent.futures.ThreadPoolExecutor(4) as pool:
+            slept = list(pool.map(lambda _: httpx.get(f"http://{server.address}/sleep?ms=300", timeout=15), range(4)))
+        assert all(answer.json() == {"slept": 300} for answer in slept)
+        seen = set()
+        for _ in range(40):
+            seen |= {httpx.get(f"http://{server.address}/pid", timeout=15).json()["pid"]}
+        assert server.process.pid not in seen
+    finally:
+        code, log = server.stop()
+    assert code == 0, log
+    assert "turbo: SIGTERM, stopping 2 workers" in log
+
+
+def test_a_crashed_worker_is_logged_and_replaced(binary):
+    server = Server(binary, "--workers", "2")
+    try:
+        victim = server.client.get("/pid").json()["pid"]
+        with pytest.raises(httpx.HTTPError):
+            # Crashes whichever worker takes it: keep the same connection.
+            while server.client.get("/pid").json()["pid"] != victim:
+                pass
+            server.client.get("/crash")
+        deadline = time.monotonic() + 1
+        while time.monotonic() < deadline:
+            # Requests keep succeeding while the worker is replaced.
+            assert httpx.get(f"http://{server.address}/ok", timeout=5).json() == {"ok": True}
+        time.sleep(0.5)
+        assert victim not in {httpx.get(f"http://{server.address}/pid", timeout=5).json()["pid"] for _ in range(20)}
+    finally:
+        code, log = server.stop()
+    assert f"turbo: worker {victim} stopped (killed by signal 11 (SIGSEGV)); starting another" in log
+
+
+def test_an_app_that_does_not_import_stops_the_supervisor_without_respawning(binary):
+    env = {**os.environ, "EXIT_AT_IMPORT": "2", "TURBO_NO_ACCESS_LOG": "1"}
+    started = time.monotonic()
+    result = subprocess.run([str(binary), "--port", "0", "--workers", "3"], capture_output=True, text=True,
+                            timeout=60, env=env)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.count("the app failed to import") == 1, result.stderr
+    assert "stopped before it was ready (exit status 1); not restarting it" in result.stderr
+    assert time.monotonic() - started < 30
+
+
+def test_workers_are_replaced_after_max_requests_and_on_sighup(binary):
+    server = Server(binary, "--workers", "2", "--max-requests", "10", "--max-requests-jitter", "5")
+    try:
+        first = server.client.get("/pid").json()["pid"]
+        for _ in range(60):
+            assert httpx.get(f"http://{server.address}/ok", timeout=10).json() == {"ok": True}
+        time.sleep(0.5)
+        later = {httpx.get(f"http://{server.address}/pid", timeout=10).json()["pid"] for _ in range(6)}
+        assert first not in later
+        before = later
+        server.process.send_signal(signal.SIGHUP)
+        time.sleep(3)
+        after = {httpx.get(f"http://{server.address}/pid", timeout=10).json()["pid"] for _ in range(6)}
+        assert not (before & after)
+    finally:
+        code, log = server.stop()
+    assert code == 0, log
+    assert "served --max-requests requests" in log
+    assert "turbo: SIGHUP, replacing the workers one at a time" in log

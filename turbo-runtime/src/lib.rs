@@ -5,8 +5,9 @@
 //! [`__private`], the versioned contract between the emitter and the
 //! runtime. See ARCHITECTURE.md for the request path.
 
-// `unsafe` only at the FFI edge, in `python/`: the modules that need it
-// allow it there, and each block has a `// SAFETY:` comment.
+// `unsafe` only at the edges: CPython's C API in `python/`, and taking over
+// the descriptors a supervisor passed (`server/inherited.rs`). The modules
+// that need it allow it, and each block has a `// SAFETY:` comment.
 #![deny(unsafe_code)]
 
 mod extraction;

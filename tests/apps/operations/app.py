@@ -110,3 +110,16 @@ def echo(item: dict):
 @app.post("/no-body")
 def no_body():
     return {"ok": True}
+
+
+@app.get("/pid")
+def pid():
+    return {"pid": os.getpid()}
+
+
+@app.get("/crash")
+def crash():
+    """Crashes the interpreter (a segmentation fault, as a broken extension would)."""
+    import ctypes
+
+    ctypes.string_at(0)

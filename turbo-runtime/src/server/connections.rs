@@ -9,7 +9,7 @@
 //! cut off.
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use futures_util::FutureExt;
@@ -25,6 +25,22 @@ use super::{dispatch, Server};
 /// Requests received and not yet answered.
 static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
 
+/// Requests this process serves before it stops (`--max-requests`).
+static REQUESTS_LEFT: AtomicU64 = AtomicU64::new(u64::MAX);
+
+/// Sets `--max-requests` plus a jitter in `0..=jitter` (so workers started
+/// together do not all restart together).
+pub fn limit_requests(max: u64, jitter: u64) {
+    if max == 0 {
+        return;
+    }
+    let seed = u64::from(std::process::id())
+        ^ std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |since| since.subsec_nanos().into());
+    REQUESTS_LEFT.store(max + seed % (jitter + 1), Ordering::Relaxed);
+}
+
 /// `--limit-concurrency`, if given.
 static LIMIT: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
 
@@ -34,6 +50,9 @@ pub struct InFlight(());
 impl InFlight {
     /// `None` when `--limit-concurrency` requests are already in flight.
     pub fn start() -> Option<Self> {
+        if REQUESTS_LEFT.fetch_sub(1, Ordering::Relaxed) == 1 {
+            super::shutdown::request_stop();
+        }
         let before = IN_FLIGHT.fetch_add(1, Ordering::Relaxed);
         let admitted = InFlight(());
         match LIMIT.get() {

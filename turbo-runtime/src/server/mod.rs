@@ -12,11 +12,15 @@ mod connections;
 mod dispatch;
 pub mod exit_stack;
 mod http_rules;
+#[allow(unsafe_code)]
+mod inherited;
 mod request_body;
 pub mod route_call;
 mod shutdown;
 mod solving;
+mod supervisor;
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -87,6 +91,21 @@ struct Options {
     /// Seconds to let in-flight requests finish after SIGINT/SIGTERM.
     #[arg(long, default_value_t = 10)]
     graceful_timeout: u64,
+    /// Requests a process serves before it drains and exits (a worker is
+    /// then replaced), plus up to --max-requests-jitter more; 0: no limit.
+    #[arg(long, env = "TURBO_MAX_REQUESTS", default_value_t = 0, value_name = "N")]
+    max_requests: u64,
+    #[arg(
+        long,
+        env = "TURBO_MAX_REQUESTS_JITTER",
+        default_value_t = 0,
+        value_name = "N"
+    )]
+    max_requests_jitter: u64,
+    /// Worker processes, each with its own interpreter, accepting on one
+    /// socket under a supervisor (`auto`: one per CPU); 1: no supervisor.
+    #[arg(long, env = "TURBO_WORKERS", default_value = "1", value_name = "N|auto")]
+    workers: String,
     /// Threads that run blocking `def` code (anyio's default, as FastAPI).
     #[arg(long, env = "TURBO_THREADS", default_value_t = crate::python::workers::DEFAULT_THREADS)]
     threads: usize,
@@ -138,6 +157,20 @@ enum DefCode {
 }
 
 impl Options {
+    /// `--workers`, as a number (an invalid value counts as 1, said once).
+    fn worker_count(&self) -> usize {
+        if self.workers == "auto" {
+            return std::thread::available_parallelism().map_or(1, usize::from);
+        }
+        self.workers.parse().unwrap_or_else(|_| {
+            eprintln!(
+                "turbo: warning: --workers {:?} is not a number or auto; running 1",
+                self.workers
+            );
+            1
+        })
+    }
+
     fn placement_policy(&self) -> placement::Policy {
         placement::Policy {
             default: match self.def_code {
@@ -177,6 +210,33 @@ fn parse_options() -> Options {
 /// Entry point of every generated server's `main`.
 pub fn serve(app: &'static AppSpec, router: &'static Router) -> ExitCode {
     let options = parse_options();
+    // First, before any thread starts: what a supervisor passed.
+    let (inherited, ready) = (inherited::listener(), inherited::ready_pipe());
+    let banner = |address: SocketAddr| {
+        format!(
+            "turbo: serving {} routes of {} on http://{address} (Ctrl+C to stop)",
+            crate::routing::served_count(router.routes.len()),
+            app.sources.first().map_or("the app", |source| source.path),
+        )
+    };
+    let listener = match inherited {
+        Some(listener) => listener,
+        None => match bind(&options.host, options.port, options.backlog) {
+            Ok(listener) => listener,
+            Err(err) => {
+                eprintln!(
+                    "turbo: error: cannot listen on {}:{}: {err}",
+                    options.host, options.port
+                );
+                return ExitCode::FAILURE;
+            }
+        },
+    };
+    let workers = options.worker_count();
+    if ready.is_none() && workers > 1 {
+        let grace = Duration::from_secs(options.graceful_timeout);
+        return supervisor::run(listener, workers, grace, banner);
+    }
     let app_dir = options
         .app_dir
         .clone()
@@ -225,13 +285,19 @@ pub fn serve(app: &'static AppSpec, router: &'static Router) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    connections::limit_requests(options.max_requests, options.max_requests_jitter);
     let limits = request_body::Limits {
         max_in_memory: Some(options.limit_request_body).filter(|limit| *limit > 0),
         read_timeout: Duration::from_secs_f64(options.timeout_request_body.max(0.001)),
     };
     let server: &'static Server = Box::leak(Box::new(Server { app, router, limits }));
     let local = tokio::task::LocalSet::new();
-    match local.block_on(&runtime, run(server, options, signalled)) {
+    let listening = Listening {
+        listener,
+        ready,
+        banner: &banner,
+    };
+    match local.block_on(&runtime, run(server, options, listening, signalled)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("turbo: error: {message}");
@@ -255,40 +321,64 @@ fn warn_if_stale(app: &AppSpec, app_dir: &std::path::Path) {
     }
 }
 
-/// A listening socket with the given backlog (tokio's `bind` fixes it).
-async fn listen(host: &str, port: u16, backlog: u32) -> std::io::Result<TcpListener> {
+/// A listening socket with the given backlog (the standard library's and
+/// tokio's `bind` fix it), close-on-exec; blocking, at start-up.
+fn bind(host: &str, port: u16, backlog: u32) -> std::io::Result<std::net::TcpListener> {
+    use rustix::net::{sockopt, AddressFamily, SocketFlags, SocketType};
+    use std::net::ToSocketAddrs;
     let mut last_error = None;
-    for address in tokio::net::lookup_host((host, port)).await? {
-        let socket = if address.is_ipv4() {
-            tokio::net::TcpSocket::new_v4()?
+    for address in (host, port).to_socket_addrs()? {
+        let family = if address.is_ipv4() {
+            AddressFamily::INET
         } else {
-            tokio::net::TcpSocket::new_v6()?
+            AddressFamily::INET6
         };
-        socket.set_reuseaddr(true)?;
-        match socket.bind(address).and_then(|()| socket.listen(backlog)) {
-            Ok(listener) => return Ok(listener),
-            Err(err) => last_error = Some(err),
+        let bound = rustix::net::socket_with(family, SocketType::STREAM, SocketFlags::CLOEXEC, None)
+            .and_then(|socket| {
+                sockopt::set_socket_reuseaddr(&socket, true)?;
+                rustix::net::bind(&socket, &address)?;
+                rustix::net::listen(&socket, i32::try_from(backlog).unwrap_or(i32::MAX))?;
+                Ok(socket)
+            });
+        match bound {
+            Ok(socket) => return Ok(std::net::TcpListener::from(socket)),
+            Err(err) => last_error = Some(std::io::Error::from(err)),
         }
     }
     Err(last_error.unwrap_or_else(|| std::io::Error::other("no address to listen on")))
 }
 
+/// Where a server process listens, and what it says when it is ready.
+struct Listening<'a> {
+    listener: std::net::TcpListener,
+    /// The supervisor's readiness pipe, in a worker process.
+    ready: Option<std::os::fd::OwnedFd>,
+    banner: &'a dyn Fn(SocketAddr) -> String,
+}
+
 async fn run(
     server: &'static Server,
     options: Options,
+    listening: Listening<'_>,
     signalled: shutdown::Signalled,
 ) -> Result<(), String> {
-    let listener = listen(&options.host, options.port, options.backlog)
-        .await
-        .map_err(|err| format!("cannot listen on {}:{}: {err}", options.host, options.port))?;
-    let address = listener.local_addr().map_err(|err| err.to_string())?;
-    println!(
-        "turbo: serving {} routes of {} on http://{address} (Ctrl+C to stop)",
-        crate::routing::served_count(server.router.routes.len()),
-        server.app.sources.first().map_or("the app", |source| source.path),
-    );
-    use std::io::Write;
-    let _ = std::io::stdout().flush();
+    let address = listening.listener.local_addr().map_err(|err| err.to_string())?;
+    let listener = listening
+        .listener
+        .set_nonblocking(true)
+        .and_then(|()| TcpListener::from_std(listening.listener))
+        .map_err(|err| format!("cannot listen on {address}: {err}"))?;
+    match listening.ready {
+        // A worker tells its supervisor, which prints the banner.
+        Some(ready) => {
+            let _ = rustix::io::write(&ready, &[1]);
+        }
+        None => {
+            println!("{}", (listening.banner)(address));
+            use std::io::Write;
+            let _ = std::io::stdout().flush();
+        }
+    }
 
     tokio::task::spawn_local(event_loop::drive());
     access_log::enable(!options.no_access_log && options.log_level <= LogLevel::Info);
@@ -309,6 +399,10 @@ async fn run(
             biased;
             signal = &mut shutdown => {
                 eprintln!("turbo: {signal}, shutting down");
+                break;
+            }
+            () = shutdown::stop_requested() => {
+                eprintln!("turbo: served --max-requests requests, shutting down");
                 break;
             }
             accepted = listener.accept() => match accepted {

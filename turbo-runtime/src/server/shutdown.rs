@@ -5,7 +5,8 @@
 //! signals are therefore received by a small thread that tells the I/O
 //! thread to drain and, if the I/O thread has not finished when the grace
 //! period (plus a second) is over, ends the process itself. A second
-//! signal ends it at once, as uvicorn does. The handlers are installed
+//! SIGINT ends it at once, as uvicorn does (a repeated SIGTERM does not:
+//! a supervisor and systemd may both send one). The handlers are installed
 //! before Python starts, so CPython's `signal` module leaves SIGINT alone
 //! (it installs its KeyboardInterrupt handler only over the default one):
 //! Ctrl-C never interrupts a running handler.
@@ -42,15 +43,24 @@ pub fn watch_signals(grace: Duration) -> std::io::Result<Signalled> {
                 };
                 let _ = sender.send(Some(name));
                 let deadline = tokio::time::sleep(grace + Duration::from_secs(1));
-                tokio::select! {
-                    () = deadline => {
-                        eprintln!(
-                            "turbo: a handler still holds the I/O thread {}s after {name}; exiting",
-                            grace.as_secs()
-                        );
+                tokio::pin!(deadline);
+                loop {
+                    tokio::select! {
+                        () = &mut deadline => {
+                            eprintln!(
+                                "turbo: a handler still holds the I/O thread {}s after {name}; exiting",
+                                grace.as_secs()
+                            );
+                            break;
+                        }
+                        _ = interrupt.recv() => {
+                            eprintln!("turbo: second SIGINT, exiting now");
+                            break;
+                        }
+                        // As uvicorn: only a second Ctrl-C forces the exit (a
+                        // supervisor and systemd may both send SIGTERM).
+                        _ = terminate.recv() => {}
                     }
-                    _ = interrupt.recv() => eprintln!("turbo: second SIGINT, exiting now"),
-                    _ = terminate.recv() => eprintln!("turbo: second SIGTERM, exiting now"),
                 }
                 std::process::exit(1);
             })
@@ -69,4 +79,16 @@ pub async fn signalled(mut receiver: Signalled) -> &'static str {
             std::future::pending::<()>().await;
         }
     }
+}
+
+/// Asks the I/O thread to drain and stop as on SIGTERM (`--max-requests`).
+static STOP: tokio::sync::Notify = tokio::sync::Notify::const_new();
+
+pub fn request_stop() {
+    STOP.notify_one();
+}
+
+/// Completes once [`request_stop`] was called.
+pub async fn stop_requested() {
+    STOP.notified().await;
 }
