@@ -506,3 +506,20 @@ def test_workers_are_replaced_after_max_requests_and_on_sighup(binary):
     assert code == 0, log
     assert "served --max-requests requests" in log
     assert "turbo: SIGHUP, replacing the workers one at a time" in log
+
+
+def test_a_worker_held_past_the_timeout_is_replaced(binary):
+    server = Server(binary, "--workers", "2", "--timeout", "1", "--inline", "spin")
+    try:
+        stuck = server.client.get("/pid").json()["pid"]
+        with pytest.raises(httpx.HTTPError):
+            while server.client.get("/pid").json()["pid"] != stuck:
+                pass
+            server.client.get("/spin?seconds=30", timeout=20)
+        time.sleep(0.5)
+        pids = {httpx.get(f"http://{server.address}/pid", timeout=5).json()["pid"] for _ in range(20)}
+        assert stuck not in pids and len(pids) >= 1
+    finally:
+        code, log = server.stop()
+    assert f"turbo: worker {stuck} timed out" in log
+    assert f"turbo: worker {stuck} stopped (exit status 1); starting another" in log

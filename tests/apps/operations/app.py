@@ -123,3 +123,12 @@ def crash():
     import ctypes
 
     ctypes.string_at(0)
+
+
+@app.get("/spin")
+def spin(seconds: float):
+    """Holds the GIL (and, run inline, the I/O thread) for `seconds`."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pass
+    return {"spun": seconds}

@@ -11,6 +11,7 @@ mod access_log;
 mod connections;
 mod dispatch;
 pub mod exit_stack;
+mod heartbeat;
 mod http_rules;
 #[allow(unsafe_code)]
 mod inherited;
@@ -102,6 +103,11 @@ struct Options {
         value_name = "N"
     )]
     max_requests_jitter: u64,
+    /// Seconds a worker's I/O thread may be held by one piece of Python
+    /// before the worker exits and is replaced (gunicorn's --timeout; only
+    /// under --workers); 0: never.
+    #[arg(long, env = "TURBO_TIMEOUT", default_value_t = 30.0, value_name = "SECONDS")]
+    timeout: f64,
     /// Worker processes, each with its own interpreter, accepting on one
     /// socket under a supervisor (`auto`: one per CPU); 1: no supervisor.
     #[arg(long, env = "TURBO_WORKERS", default_value = "1", value_name = "N|auto")]
@@ -371,6 +377,11 @@ async fn run(
     match listening.ready {
         // A worker tells its supervisor, which prints the banner.
         Some(ready) => {
+            if options.timeout > 0.0 {
+                tokio::task::spawn_local(heartbeat::beat());
+                heartbeat::watch(Duration::from_secs_f64(options.timeout))
+                    .map_err(|err| format!("cannot start the worker watchdog: {err}"))?;
+            }
             let _ = rustix::io::write(&ready, &[1]);
         }
         None => {
