@@ -523,3 +523,31 @@ def test_a_worker_held_past_the_timeout_is_replaced(binary):
         code, log = server.stop()
     assert f"turbo: worker {stuck} timed out" in log
     assert f"turbo: worker {stuck} stopped (exit status 1); starting another" in log
+
+
+def test_proxy_headers_from_a_trusted_peer(binary):
+    server = Server(binary, access_log=True)
+    forwarded = {"x-forwarded-proto": "https", "x-forwarded-for": "203.0.113.7, 127.0.0.1"}
+    try:
+        assert server.client.get("/client", headers=forwarded).json() == {
+            "client": ["203.0.113.7", 0],
+            "scheme": "https",
+        }
+        redirect = server.client.get("/redirected", headers=forwarded)
+        assert (redirect.status_code, redirect.headers["location"]) == (307, "https://testserver/redirected/")
+        plain = server.client.get("/client").json()
+        assert plain["scheme"] == "http" and plain["client"][0] == "127.0.0.1"
+    finally:
+        server.stop()
+    assert 'INFO:     203.0.113.7:0 - "GET /client HTTP/1.1" 200 OK' in server.stdout_after_banner()
+
+
+@pytest.mark.parametrize("flags", [["--no-proxy-headers"], ["--forwarded-allow-ips", "10.0.0.1"]])
+def test_proxy_headers_ignored_when_not_trusted(binary, flags):
+    server = Server(binary, *flags)
+    try:
+        answer = server.client.get("/client", headers={"x-forwarded-proto": "https", "x-forwarded-for": "1.2.3.4"})
+        assert answer.json()["scheme"] == "http"
+        assert answer.json()["client"][0] == "127.0.0.1"
+    finally:
+        server.stop()

@@ -480,6 +480,7 @@ def make_request(
     server: Tuple[str, int],
     path_params: List[Tuple[str, str, str]],
     body: Optional[bytes],
+    scheme: str = "http",
 ) -> Any:
     """A `Request` for a handler or an exception handler; `path_params` are
     (name, convertor, text) triples, converted as Starlette's convertors do."""
@@ -491,7 +492,7 @@ def make_request(
         "type": "http",
         "http_version": "1.1",
         "method": method,
-        "scheme": "http",
+        "scheme": scheme,
         "path": path,
         "root_path": "",
         "query_string": query_string,

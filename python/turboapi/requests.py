@@ -55,12 +55,14 @@ class Request:
     def url(self) -> URL:
         if not hasattr(self, "_url"):
             path = self.scope["path"].replace("?", "%3F").replace("#", "%23").replace("\\", "%5C")
+            scheme = self.scope.get("scheme", "http")
             netloc = self.headers.get("host")
             if not netloc:
                 host, port = self.scope["server"]
-                netloc = host if port == 80 else f"{host}:{port}"
+                default_port = {"http": 80, "https": 443}.get(scheme)
+                netloc = host if port == default_port else f"{host}:{port}"
             query = self.scope["query_string"].decode("latin-1")
-            self._url = URL(f"http://{netloc}{path}" + (f"?{query}" if query else ""))
+            self._url = URL(f"{scheme}://{netloc}{path}" + (f"?{query}" if query else ""))
         return self._url
 
     @property

@@ -182,11 +182,18 @@ pub fn decode_path(raw: &str) -> Cow<'_, str> {
 /// The `Location` of Starlette's slash redirect: the absolute URL built from
 /// the Host header (or the server address), then `urllib.parse.quote`d with
 /// the characters Starlette keeps.
-pub fn redirect_location(host: Option<&str>, local: SocketAddr, path: &str, query: Option<&str>) -> String {
-    let mut url = String::from("http://");
+pub fn redirect_location(
+    scheme: &str,
+    host: Option<&str>,
+    local: SocketAddr,
+    path: &str,
+    query: Option<&str>,
+) -> String {
+    let mut url = format!("{scheme}://");
+    let default_port = if scheme == "https" { 443 } else { 80 };
     match host {
         Some(host) => url.push_str(host),
-        None if local.port() == 80 => url.push_str(&local.ip().to_string()),
+        None if local.port() == default_port => url.push_str(&local.ip().to_string()),
         None => url.push_str(&local.to_string()),
     }
     url.push_str(path);
@@ -220,6 +227,7 @@ mod tests {
         let local: SocketAddr = "127.0.0.1:8000".parse().unwrap();
         assert_eq!(
             redirect_location(
+                "http",
                 Some("testserver"),
                 local,
                 "/items/caf\u{e9} x/",
@@ -228,7 +236,7 @@ mod tests {
             "http://testserver/items/caf%C3%A9%20x/?a=1&b=%20"
         );
         assert_eq!(
-            redirect_location(None, local, "/x", None),
+            redirect_location("http", None, local, "/x", None),
             "http://127.0.0.1:8000/x"
         );
     }

@@ -132,3 +132,13 @@ def spin(seconds: float):
     while time.monotonic() < end:
         pass
     return {"spun": seconds}
+
+
+@app.get("/client")
+def client(request: Request):
+    return {"client": list(request.client), "scheme": request.url.scheme}
+
+
+@app.get("/redirected/")
+def redirected():
+    return {"ok": True}

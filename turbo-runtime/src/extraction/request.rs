@@ -32,6 +32,10 @@ pub struct Request {
     headers: HeaderMap,
     local: SocketAddr,
     peer: Option<SocketAddr>,
+    /// `http`, or what a trusted proxy said.
+    scheme: &'static str,
+    /// The client a trusted proxy named, instead of the peer.
+    forwarded_client: Option<(String, u16)>,
     /// The body, read only for routes with a body or `Request` parameter.
     body: bytes::Bytes,
     /// The form, parsed before dispatch for routes with form parameters;
@@ -57,8 +61,32 @@ impl Request {
             headers: parts.headers,
             local,
             peer,
+            scheme: "http",
+            forwarded_client: None,
             body,
             form: Cell::new(None),
+        }
+    }
+
+    /// The request as a trusted proxy describes it (`--proxy-headers`).
+    pub fn forwarded(mut self, scheme: Option<&'static str>, client: Option<(String, u16)>) -> Self {
+        if let Some(scheme) = scheme {
+            self.scheme = scheme;
+        }
+        self.forwarded_client = client;
+        self
+    }
+
+    /// `http` or `https` (`request.url.scheme`).
+    pub fn scheme(&self) -> &'static str {
+        self.scheme
+    }
+
+    /// The client as Starlette's `request.client`: (host, port).
+    pub fn client(&self) -> Option<(String, u16)> {
+        match &self.forwarded_client {
+            Some(client) => Some(client.clone()),
+            None => self.peer.map(|peer| (peer.ip().to_string(), peer.port())),
         }
     }
 
@@ -76,11 +104,6 @@ impl Request {
 
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
-    }
-
-    /// The client's address (`request.client`).
-    pub fn peer_addr(&self) -> Option<SocketAddr> {
-        self.peer
     }
 
     pub fn method(&self) -> &str {

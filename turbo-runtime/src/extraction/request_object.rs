@@ -49,9 +49,7 @@ pub fn request_object<'py>(
     let headers = raw_headers(py, request);
     let local = request.local_addr();
     let server = (local.ip().to_string(), local.port());
-    let client = request
-        .peer_addr()
-        .map(|peer| (peer.ip().to_string(), peer.port()));
+    let client = request.client();
     calls::make_request(
         py,
         (
@@ -63,6 +61,7 @@ pub fn request_object<'py>(
             server,
             path_params,
             body,
+            request.scheme(),
         ),
     )
 }

@@ -8,7 +8,6 @@
 
 use std::cell::RefCell;
 use std::io::Write;
-use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
@@ -49,7 +48,7 @@ impl RequestLine {
     }
 
     /// Records the line of the answered request.
-    pub fn answered(self, peer: SocketAddr, status: StatusCode) {
+    pub fn answered(self, client: &str, status: StatusCode) {
         let version = match self.version {
             Version::HTTP_10 => "1.0",
             Version::HTTP_2 => "2",
@@ -59,7 +58,7 @@ impl RequestLine {
         WAITING.with_borrow_mut(|waiting| {
             let _ = writeln!(
                 waiting,
-                "INFO:     {peer} - \"{} {target} HTTP/{version}\" {} {}",
+                "INFO:     {client} - \"{} {target} HTTP/{version}\" {} {}",
                 self.method,
                 status.as_u16(),
                 status.canonical_reason().unwrap_or("")

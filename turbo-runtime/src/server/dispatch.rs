@@ -7,6 +7,7 @@ use hyper::body::Incoming;
 
 use super::access_log::RequestLine;
 use super::connections::InFlight;
+use super::proxy_headers::Forwarded;
 use super::{http_rules, request_body, Server};
 use crate::extraction::request::{Call, Request};
 use crate::response::rendering;
@@ -25,6 +26,17 @@ pub(super) async fn handle(
     let in_flight = InFlight::start();
     let (parts, body) = request.into_parts();
     let line = RequestLine::of(&parts);
+    let forwarded = server
+        .proxies
+        .as_ref()
+        .map(|proxies| proxies.forwarded(&parts.headers, peer))
+        .unwrap_or_default();
+    // The access log names the client as the app sees it (uvicorn's proxy
+    // middleware rewrites the scope the log reads).
+    let client = match &forwarded.client {
+        Some((host, port)) => format!("{host}:{port}"),
+        None => peer.to_string(),
+    };
     let response = if in_flight.is_none() {
         let mut refused = response::service_unavailable();
         response::close_connection(&mut refused);
@@ -32,10 +44,10 @@ pub(super) async fn handle(
     } else if http_rules::violation(&parts).is_some() {
         response::invalid_request()
     } else {
-        respond(server, parts, body, local, peer).await
+        respond(server, parts, body, local, peer, forwarded).await
     };
     if let Some(line) = line {
-        line.answered(peer, response.status());
+        line.answered(&client, response.status());
     }
     Ok(response)
 }
@@ -46,6 +58,7 @@ async fn respond(
     body: Incoming,
     local: SocketAddr,
     peer: SocketAddr,
+    forwarded: Forwarded,
 ) -> Response {
     let path = routing::decode_path(parts.uri.path()).into_owned();
     let mut captures = Captures::default();
@@ -58,7 +71,8 @@ async fn respond(
         Ok(read) => read,
         Err(refused) => return refused,
     };
-    let mut request = Request::new(parts, path, local, Some(peer), read.bytes);
+    let mut request = Request::new(parts, path, local, Some(peer), read.bytes)
+        .forwarded(forwarded.scheme, forwarded.client);
     if let Some(form) = read.form {
         request = request.with_form(form);
     }
@@ -82,6 +96,7 @@ async fn respond(
         }
         Resolution::NotFound => match server.router.slash_redirect(request.method(), request.path()) {
             Some(path) => response::redirect(&routing::redirect_location(
+                request.scheme(),
                 request.host(),
                 request.local_addr(),
                 &path,

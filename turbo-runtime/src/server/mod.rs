@@ -15,6 +15,7 @@ mod heartbeat;
 mod http_rules;
 #[allow(unsafe_code)]
 mod inherited;
+mod proxy_headers;
 mod request_body;
 pub mod route_call;
 mod shutdown;
@@ -62,6 +63,19 @@ struct Options {
     /// The least severe messages written: `info` includes the access log.
     #[arg(long, env = "TURBO_LOG_LEVEL", value_enum, default_value_t = LogLevel::Info)]
     log_level: LogLevel,
+    /// Trust `X-Forwarded-Proto`/`X-Forwarded-For` from --forwarded-allow-ips
+    /// (on by default, as uvicorn; --no-proxy-headers to ignore them).
+    #[arg(long = "no-proxy-headers", env = "TURBO_NO_PROXY_HEADERS", value_parser = clap::builder::BoolishValueParser::new())]
+    no_proxy_headers: bool,
+    /// Peers whose forwarding headers are trusted: addresses, networks or
+    /// `*`, comma-separated (uvicorn's option and default).
+    #[arg(
+        long,
+        env = "FORWARDED_ALLOW_IPS",
+        default_value = "127.0.0.1",
+        value_name = "LIST"
+    )]
+    forwarded_allow_ips: String,
     /// Largest request body held in memory, in bytes (routes with body
     /// parameters); larger ones get 413. 0: no limit. Forms stream to disk.
     #[arg(long, env = "TURBO_LIMIT_REQUEST_BODY", default_value_t = 16 * 1024 * 1024, value_name = "BYTES")]
@@ -196,6 +210,8 @@ pub(crate) struct Server {
     pub(crate) app: &'static AppSpec,
     pub(crate) router: &'static Router,
     pub(crate) limits: request_body::Limits,
+    /// Whose forwarding headers are believed; `None`: nobody's.
+    pub(crate) proxies: Option<proxy_headers::TrustedHosts>,
 }
 
 /// The command line; `--version` prints turbo's version, the runtime API
@@ -296,7 +312,14 @@ pub fn serve(app: &'static AppSpec, router: &'static Router) -> ExitCode {
         max_in_memory: Some(options.limit_request_body).filter(|limit| *limit > 0),
         read_timeout: Duration::from_secs_f64(options.timeout_request_body.max(0.001)),
     };
-    let server: &'static Server = Box::leak(Box::new(Server { app, router, limits }));
+    let proxies =
+        (!options.no_proxy_headers).then(|| proxy_headers::TrustedHosts::parse(&options.forwarded_allow_ips));
+    let server: &'static Server = Box::leak(Box::new(Server {
+        app,
+        router,
+        limits,
+        proxies,
+    }));
     let local = tokio::task::LocalSet::new();
     let listening = Listening {
         listener,
