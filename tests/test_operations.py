@@ -551,3 +551,20 @@ def test_proxy_headers_ignored_when_not_trusted(binary, flags):
         assert answer.json()["client"][0] == "127.0.0.1"
     finally:
         server.stop()
+
+
+def test_the_health_path_is_answered_by_the_server(binary):
+    """The app has no /healthz route: the server answers it itself."""
+    server = Server(binary, "--health-path", "/healthz")
+    try:
+        answer = server.client.get("/healthz")
+        assert (answer.status_code, answer.text) == (200, "OK")
+        assert answer.headers["content-type"] == "text/plain; charset=utf-8"
+        assert server.client.get("/ok").json() == {"ok": True}
+    finally:
+        server.stop()
+    server = Server(binary)
+    try:
+        assert server.client.get("/healthz").status_code == 404
+    finally:
+        server.stop()

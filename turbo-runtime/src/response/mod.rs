@@ -105,6 +105,16 @@ pub fn invalid_request() -> Response {
     response
 }
 
+/// The answer to `--health-path`: 200, plain text `OK`.
+pub fn healthy() -> Response {
+    let mut response = with_body(b"OK".to_vec(), true);
+    response.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    response
+}
+
 /// What uvicorn sends beyond `--limit-concurrency`: 503, plain text.
 pub fn service_unavailable() -> Response {
     let mut response = with_body(b"Service Unavailable".to_vec(), true);

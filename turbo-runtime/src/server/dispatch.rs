@@ -43,6 +43,8 @@ pub(super) async fn handle(
         refused
     } else if http_rules::violation(&parts).is_some() {
         response::invalid_request()
+    } else if server.health_path.as_deref() == Some(parts.uri.path()) {
+        response::healthy()
     } else {
         respond(server, parts, body, local, peer, forwarded).await
     };

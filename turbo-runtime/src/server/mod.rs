@@ -63,6 +63,10 @@ struct Options {
     /// The least severe messages written: `info` includes the access log.
     #[arg(long, env = "TURBO_LOG_LEVEL", value_enum, default_value_t = LogLevel::Info)]
     log_level: LogLevel,
+    /// A path the server answers itself, without Python (200, `OK`), for
+    /// load balancers and orchestrators; it shadows an app route there.
+    #[arg(long, env = "TURBO_HEALTH_PATH", value_name = "PATH")]
+    health_path: Option<String>,
     /// Trust `X-Forwarded-Proto`/`X-Forwarded-For` from --forwarded-allow-ips
     /// (on by default, as uvicorn; --no-proxy-headers to ignore them).
     #[arg(long = "no-proxy-headers", env = "TURBO_NO_PROXY_HEADERS", value_parser = clap::builder::BoolishValueParser::new())]
@@ -212,6 +216,7 @@ pub(crate) struct Server {
     pub(crate) limits: request_body::Limits,
     /// Whose forwarding headers are believed; `None`: nobody's.
     pub(crate) proxies: Option<proxy_headers::TrustedHosts>,
+    pub(crate) health_path: Option<String>,
 }
 
 /// The command line; `--version` prints turbo's version, the runtime API
@@ -319,6 +324,7 @@ pub fn serve(app: &'static AppSpec, router: &'static Router) -> ExitCode {
         router,
         limits,
         proxies,
+        health_path: options.health_path.clone(),
     }));
     let local = tokio::task::LocalSet::new();
     let listening = Listening {
