@@ -91,50 +91,38 @@ pub fn close_connection(response: &mut Response) {
         .insert(hyper::header::CONNECTION, HeaderValue::from_static("close"));
 }
 
+/// A `text/plain; charset=utf-8` response, as uvicorn writes its own.
+fn plain_text(status: StatusCode, text: &'static str) -> Response {
+    let mut response = with_body(text.as_bytes().to_vec(), true);
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    response
+}
+
 /// What uvicorn sends for a request it cannot serve as HTTP/1.1 (and then
 /// closes the connection).
 pub fn invalid_request() -> Response {
-    let mut response = with_body(b"Invalid HTTP request received.".to_vec(), true);
-    *response.status_mut() = StatusCode::BAD_REQUEST;
-    let headers = response.headers_mut();
-    headers.insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; charset=utf-8"),
-    );
-    headers.insert(hyper::header::CONNECTION, HeaderValue::from_static("close"));
+    let mut response = plain_text(StatusCode::BAD_REQUEST, "Invalid HTTP request received.");
+    close_connection(&mut response);
     response
 }
 
-/// The answer to `--health-path`: 200, plain text `OK`.
+/// The answer to `--health-path`.
 pub fn healthy() -> Response {
-    let mut response = with_body(b"OK".to_vec(), true);
-    response.headers_mut().insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; charset=utf-8"),
-    );
-    response
+    plain_text(StatusCode::OK, "OK")
 }
 
-/// What uvicorn sends beyond `--limit-concurrency`: 503, plain text.
+/// What uvicorn sends beyond `--limit-concurrency`.
 pub fn service_unavailable() -> Response {
-    let mut response = with_body(b"Service Unavailable".to_vec(), true);
-    *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
-    response.headers_mut().insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; charset=utf-8"),
-    );
-    response
+    plain_text(StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable")
 }
 
-/// What uvicorn sends when the app raised: 500, plain text.
+/// What uvicorn sends when the app raised.
 pub fn internal_error() -> Response {
-    let mut response = with_body(b"Internal Server Error".to_vec(), true);
-    *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
-    response.headers_mut().insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; charset=utf-8"),
-    );
-    response
+    plain_text(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error")
 }
 
 pub fn validation_failed(errors: ValidationErrors) -> Response {
