@@ -55,6 +55,12 @@ def test_what_ends_a_python_program_is_a_500_and_the_server_keeps_serving(binary
         assert shown in log, f"{path}: no traceback with {shown!r} in the log"
     assert "SystemExit: 7" in log
     assert log.count("Traceback (most recent call last)") >= len(EXITS) + 1
+    # Each error line says when and which request.
+    import re
+
+    stamp = r"ERROR: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z "
+    assert re.search(stamp + "exception in handler of GET /exit/system-exit\n", log), log
+    assert re.search(stamp + "exception in handler of GET /exit/dependency\n", log), log
 
 
 @pytest.mark.parametrize("status", ["0", "3"])
@@ -498,8 +504,14 @@ def test_workers_are_replaced_after_max_requests_and_on_sighup(binary):
         assert first not in later
         before = later
         server.process.send_signal(signal.SIGHUP)
-        time.sleep(3)
-        after = {httpx.get(f"http://{server.address}/pid", timeout=10).json()["pid"] for _ in range(6)}
+        # Each new worker imports the app before an old one stops: wait
+        # (bounded) until no old worker answers.
+        deadline = time.monotonic() + 30
+        while True:
+            after = {httpx.get(f"http://{server.address}/pid", timeout=10).json()["pid"] for _ in range(6)}
+            if not (before & after) or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
         assert not (before & after)
     finally:
         code, log = server.stop()

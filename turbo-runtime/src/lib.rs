@@ -10,6 +10,7 @@
 // that need it allow it, and each block has a `// SAFETY:` comment.
 #![deny(unsafe_code)]
 
+mod clock;
 mod extraction;
 mod python;
 mod response;

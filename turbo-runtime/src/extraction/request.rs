@@ -77,6 +77,14 @@ impl Request {
         self
     }
 
+    /// The request line without its version, for logs: `GET /items/1?q=a`.
+    pub fn line(&self) -> String {
+        match self.raw_query.as_deref().filter(|query| !query.is_empty()) {
+            Some(query) => format!("{} {}?{query}", self.method, self.path),
+            None => format!("{} {}", self.method, self.path),
+        }
+    }
+
     /// `http` or `https` (`request.url.scheme`).
     pub fn scheme(&self) -> &'static str {
         self.scheme

@@ -30,7 +30,7 @@ pub enum Rendered {
 /// outcome.
 pub struct Awaited {
     pub coroutine: Py<PyAny>,
-    /// The route's path (or the request's, for a routing error), for logs.
+    /// The request line, for logs.
     path: String,
     /// The exception to log once the handler answered: Starlette's
     /// `ServerErrorMiddleware` logs what reaches it even when handled.
@@ -130,7 +130,7 @@ fn invalid(
     })();
     match returned {
         Ok(response) if response.is_none() => Rendered::Ready(response::json(422, body_json)),
-        returned => handled(py, call.route.path, returned, None),
+        returned => handled(py, &call.request.line(), returned, None),
     }
 }
 
@@ -150,17 +150,21 @@ pub fn render_return(
             None => py.None().into_bound(py),
         };
         return match plan.call_method1(intern!(py, "respond"), (value, injected)) {
-            Ok(response) => Rendered::Ready(response::from_python(py, route.path, &response)),
+            Ok(response) => Rendered::Ready(response::from_python(py, &call.request.line(), &response)),
             Err(err) => render_exception(py, call, err),
         };
     }
     if !is_plain_json(value) && calls::is_response(value) {
-        return Rendered::Ready(response::from_python(py, route.path, value));
+        return Rendered::Ready(response::from_python(py, &call.request.line(), value));
     }
     Rendered::Ready(match json::encode(value, Mode::Jsonable) {
         Ok(body) => response::json(route.status_code, body),
         Err(err) => {
-            calls::log_exception(py, &format!("cannot encode the response of {}", route.path), &err);
+            calls::log_exception(
+                py,
+                &format!("cannot encode the response of {}", call.request.line()),
+                &err,
+            );
             response::internal_error()
         }
     })
@@ -206,11 +210,15 @@ pub fn routing_error(request: &Request, allow: Option<&'static str>) -> Rendered
             Ok(Some((handler, exc))) => {
                 let returned = request_object(py, request, Vec::new(), None)
                     .and_then(|request| handlers.call_method1(intern!(py, "call"), (handler, request, &exc)));
-                handled(py, request.path(), returned, None)
+                handled(py, &request.line(), returned, None)
             }
             Ok(None) => fallback(),
             Err(err) => {
-                calls::log_exception(py, "exception in the exception handler for a routing error", &err);
+                calls::log_exception(
+                    py,
+                    &format!("exception in the exception handler for {}", request.line()),
+                    &err,
+                );
                 Rendered::Ready(response::internal_error())
             }
         }
@@ -221,7 +229,6 @@ pub fn routing_error(request: &Request, allow: Option<&'static str>) -> Rendered
 /// registered one; else `HTTPException` becomes FastAPI's error response,
 /// and anything else a logged traceback and a 500.
 pub fn render_exception(py: Python<'_>, call: &Call, err: PyErr) -> Rendered {
-    let route = call.route;
     if let Some(handlers) = calls::exception_handlers(py) {
         let found = handlers
             .call_method1(intern!(py, "lookup"), (err.value(py),))
@@ -233,12 +240,12 @@ pub fn render_exception(py: Python<'_>, call: &Call, err: PyErr) -> Rendered {
                 let returned = python_request(py, call).and_then(|request| {
                     handlers.call_method1(intern!(py, "call"), (handler, request, err.value(py)))
                 });
-                return handled(py, route.path, returned, server_error.then_some(err));
+                return handled(py, &call.request.line(), returned, server_error.then_some(err));
             }
             Err(lookup_err) => {
                 calls::log_exception(
                     py,
-                    &format!("exception in the exception handler for {}", route.path),
+                    &format!("exception in the exception handler for {}", call.request.line()),
                     &lookup_err,
                 );
                 return Rendered::Ready(response::internal_error());
@@ -251,13 +258,17 @@ pub fn render_exception(py: Python<'_>, call: &Call, err: PyErr) -> Rendered {
             Err(render_err) => {
                 calls::log_exception(
                     py,
-                    &format!("invalid HTTPException raised in {}", route.path),
+                    &format!("invalid HTTPException raised in {}", call.request.line()),
                     &render_err,
                 );
                 response::internal_error()
             }
         });
     }
-    calls::log_exception(py, &format!("exception in handler of {}", route.path), &err);
+    calls::log_exception(
+        py,
+        &format!("exception in handler of {}", call.request.line()),
+        &err,
+    );
     Rendered::Ready(response::internal_error())
 }

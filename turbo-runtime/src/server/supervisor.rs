@@ -60,6 +60,8 @@ struct Supervisor {
     listener: std::net::TcpListener,
     /// Running workers' pids.
     running: Vec<u32>,
+    /// Workers asked to stop (replaced after SIGHUP): not restarted.
+    retiring: Vec<u32>,
     /// Each worker's exit, as (pid, status).
     exits: JoinSet<(u32, std::io::Result<ExitStatus>)>,
 }
@@ -166,6 +168,7 @@ async fn supervise(
     let mut supervisor = Supervisor {
         listener,
         running: Vec::new(),
+        retiring: Vec::new(),
         exits: JoinSet::new(),
     };
     for _ in 0..workers {
@@ -186,15 +189,16 @@ async fn supervise(
                 let old = supervisor.running.clone();
                 for pid in old {
                     supervisor.start_or_stop_all().await?;
+                    supervisor.retiring.push(pid);
                     signal_worker(pid, Signal::TERM);
                 }
             }
             Some(exited) = supervisor.exits.join_next() => {
                 let Ok((pid, status)) = exited else { continue };
                 supervisor.running.retain(|running| *running != pid);
-                if status.as_ref().is_ok_and(|status| status.success()) && !supervisor.running.is_empty()
-                    && supervisor.running.len() >= workers {
-                    // A worker replaced by SIGHUP has stopped.
+                if let Some(at) = supervisor.retiring.iter().position(|retired| *retired == pid) {
+                    // A worker replaced after SIGHUP has stopped.
+                    supervisor.retiring.swap_remove(at);
                     continue;
                 }
                 eprintln!("turbo: worker {pid} stopped ({}); starting another", describe_exit(&status));
