@@ -435,7 +435,7 @@ def test_at_the_descriptor_limit_the_server_backs_off_and_logs_once_per_interval
     assert 1 <= failures <= 2, log
 
 
-def pids_serving(server, count=8, path="/sleep?ms=200"):
+def pids_serving(server, count=8):
     """The worker pids that answer `count` concurrent requests."""
     with concurrent.futures.ThreadPoolExecutor(count) as pool:
         answers = list(pool.map(lambda _: httpx.get(f"http://{server.address}/pid", timeout=15), range(count)))
@@ -493,7 +493,7 @@ def test_an_app_that_does_not_import_stops_the_supervisor_without_respawning(bin
     assert time.monotonic() - started < 30
 
 
-def test_workers_are_replaced_after_max_requests_and_on_sighup(binary):
+def test_workers_are_replaced_after_max_requests(binary):
     server = Server(binary, "--workers", "2", "--max-requests", "10", "--max-requests-jitter", "5")
     try:
         first = server.client.get("/pid").json()["pid"]
@@ -502,10 +502,19 @@ def test_workers_are_replaced_after_max_requests_and_on_sighup(binary):
         time.sleep(0.5)
         later = {httpx.get(f"http://{server.address}/pid", timeout=10).json()["pid"] for _ in range(6)}
         assert first not in later
-        before = later
+    finally:
+        code, log = server.stop()
+    assert code == 0, log
+    assert "served --max-requests requests" in log
+
+
+def test_sighup_replaces_the_workers_one_at_a_time(binary):
+    server = Server(binary, "--workers", "2", "--inline", "sleep")
+    try:
+        before = pids_serving(server, count=4)
         server.process.send_signal(signal.SIGHUP)
         # Each new worker imports the app before an old one stops: wait
-        # (bounded) until no old worker answers.
+        # (bounded) until no old worker answers; requests succeed meanwhile.
         deadline = time.monotonic() + 30
         while True:
             after = {httpx.get(f"http://{server.address}/pid", timeout=10).json()["pid"] for _ in range(6)}
@@ -516,8 +525,8 @@ def test_workers_are_replaced_after_max_requests_and_on_sighup(binary):
     finally:
         code, log = server.stop()
     assert code == 0, log
-    assert "served --max-requests requests" in log
     assert "turbo: SIGHUP, replacing the workers one at a time" in log
+    assert "starting another" not in log, "a retired worker was restarted"
 
 
 def test_a_worker_held_past_the_timeout_is_replaced(binary):
