@@ -1,7 +1,7 @@
 """The asyncio event loop of a turbo server, on its I/O thread.
 
 The server's I/O thread runs a tokio runtime; this loop lives on the same
-thread and tokio steps it (``turbo-runtime/src/execution/event_loop.rs``):
+thread and tokio steps it (``turbo-runtime/src/python/event_loop.rs``):
 it waits on the selector's file descriptor and on the first timer, then
 calls ``_run_once``. The loop never blocks in ``select``, so a step always
 returns to tokio. ``_run_once``, ``_ready`` and ``_scheduled`` are private

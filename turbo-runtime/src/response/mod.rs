@@ -138,11 +138,17 @@ pub fn python_error(py: Python<'_>, context: &str, err: &PyErr) -> Response {
 /// A `Response` object as Starlette sends it: its status, its raw headers
 /// in order, its body. Anything else where a response was expected is a
 /// 500, as in Starlette.
-pub fn from_python(py: Python<'_>, path: &str, response: &Bound<'_, PyAny>) -> Response {
+/// `request_line` names the request in the log, only if it is invalid.
+pub fn from_python(
+    py: Python<'_>,
+    response: &Bound<'_, PyAny>,
+    request_line: impl FnOnce() -> String,
+) -> Response {
     match python_response(py, response) {
         Ok(response) => response,
         Err(err) => {
-            calls::log_exception(py, &format!("invalid response from the handler of {path}"), &err);
+            let context = format!("invalid response from the handler of {}", request_line());
+            calls::log_exception(py, &context, &err);
             internal_error()
         }
     }

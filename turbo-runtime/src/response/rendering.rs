@@ -31,7 +31,7 @@ pub enum Rendered {
 pub struct Awaited {
     pub coroutine: Py<PyAny>,
     /// The request line, for logs.
-    path: String,
+    request_line: String,
     /// The exception to log once the handler answered: Starlette's
     /// `ServerErrorMiddleware` logs what reaches it even when handled.
     log: Option<PyErr>,
@@ -40,41 +40,46 @@ pub struct Awaited {
 impl Awaited {
     /// The response of the awaited exception handler.
     pub fn respond(self, py: Python<'_>, outcome: PyResult<Bound<'_, PyAny>>) -> Response {
-        answered(py, &self.path, outcome, self.log)
+        answered(py, &self.request_line, outcome, self.log)
     }
 }
 
 /// What an app's exception handler returned (or raised), as a response.
-fn handled(py: Python<'_>, path: &str, returned: PyResult<Bound<'_, PyAny>>, log: Option<PyErr>) -> Rendered {
+fn handled(
+    py: Python<'_>,
+    request_line: &str,
+    returned: PyResult<Bound<'_, PyAny>>,
+    log: Option<PyErr>,
+) -> Rendered {
     match returned {
         Ok(coroutine) if coroutine.hasattr(intern!(py, "__await__")).unwrap_or(false) => {
             Rendered::Awaiting(Awaited {
                 coroutine: coroutine.unbind(),
-                path: path.to_owned(),
+                request_line: request_line.to_owned(),
                 log,
             })
         }
-        returned => Rendered::Ready(answered(py, path, returned, log)),
+        returned => Rendered::Ready(answered(py, request_line, returned, log)),
     }
 }
 
 fn answered(
     py: Python<'_>,
-    path: &str,
+    request_line: &str,
     returned: PyResult<Bound<'_, PyAny>>,
     log: Option<PyErr>,
 ) -> Response {
     match returned {
         Ok(response) => {
             if let Some(err) = log {
-                calls::log_exception(py, &format!("exception in handler of {path}"), &err);
+                calls::log_exception(py, &format!("exception in handler of {request_line}"), &err);
             }
-            response::from_python(py, path, &response)
+            response::from_python(py, &response, || request_line.to_owned())
         }
         Err(handler_err) => {
             calls::log_exception(
                 py,
-                &format!("exception in the exception handler for {path}"),
+                &format!("exception in the exception handler for {request_line}"),
                 &handler_err,
             );
             response::internal_error()
@@ -150,12 +155,12 @@ pub fn render_return(
             None => py.None().into_bound(py),
         };
         return match plan.call_method1(intern!(py, "respond"), (value, injected)) {
-            Ok(response) => Rendered::Ready(response::from_python(py, &call.request.line(), &response)),
+            Ok(response) => Rendered::Ready(response::from_python(py, &response, || call.request.line())),
             Err(err) => render_exception(py, call, err),
         };
     }
     if !is_plain_json(value) && calls::is_response(value) {
-        return Rendered::Ready(response::from_python(py, &call.request.line(), value));
+        return Rendered::Ready(response::from_python(py, value, || call.request.line()));
     }
     Rendered::Ready(match json::encode(value, Mode::Jsonable) {
         Ok(body) => response::json(route.status_code, body),

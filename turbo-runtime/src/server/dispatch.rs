@@ -33,10 +33,10 @@ pub(super) async fn handle(
         .unwrap_or_default();
     // The access log names the client as the app sees it (uvicorn's proxy
     // middleware rewrites the scope the log reads).
-    let client = match &forwarded.client {
+    let client = line.is_some().then(|| match &forwarded.client {
         Some((host, port)) => format!("{host}:{port}"),
         None => peer.to_string(),
-    };
+    });
     let response = if in_flight.is_none() {
         let mut refused = response::service_unavailable();
         response::close_connection(&mut refused);
@@ -48,7 +48,7 @@ pub(super) async fn handle(
     } else {
         respond(server, parts, body, local, peer, forwarded).await
     };
-    if let Some(line) = line {
+    if let (Some(line), Some(client)) = (line, client) {
         line.answered(&client, response.status());
     }
     Ok(response)

@@ -63,21 +63,24 @@ impl TrustedHosts {
             return false;
         }
         match host.parse::<IpAddr>() {
-            Ok(address) => {
-                self.hosts.contains(&address)
-                    || self
-                        .networks
-                        .iter()
-                        .any(|(network, prefix)| in_network(address, *network, *prefix))
-            }
+            Ok(address) => self.trusts(address),
             Err(_) => self.literals.iter().any(|literal| literal == host),
         }
+    }
+
+    fn trusts(&self, address: IpAddr) -> bool {
+        self.always
+            || self.hosts.contains(&address)
+            || self
+                .networks
+                .iter()
+                .any(|(network, prefix)| in_network(address, *network, *prefix))
     }
 
     /// What the request's forwarding headers say, if `peer` is trusted.
     pub fn forwarded(&self, headers: &HeaderMap, peer: SocketAddr) -> Forwarded {
         let mut forwarded = Forwarded::default();
-        if !self.contains(&peer.ip().to_string()) {
+        if !self.trusts(peer.ip()) {
             return forwarded;
         }
         if let Some(proto) = headers.get_all("x-forwarded-proto").iter().next_back() {

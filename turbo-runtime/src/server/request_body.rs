@@ -18,6 +18,7 @@ use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use http_body_util::BodyExt;
+use hyper::body::Body;
 use hyper::body::Incoming;
 use hyper::header::CONTENT_LENGTH;
 use hyper::http::request::Parts;
@@ -62,6 +63,10 @@ pub async fn read(
         form: None,
         close: false,
     };
+    if reads != BodyRead::Form && body.is_end_stream() {
+        // No body (a GET): nothing to read, and no timer to arm.
+        return Ok(read);
+    }
     match reads {
         BodyRead::Bytes => {
             if declared.is_some_and(too_large) {

@@ -74,7 +74,9 @@ pub async fn call_route(call: Call, is_async: bool) -> Response {
 fn run_inline(py: Python<'_>, solving: &mut Solving, mut resumed: Option<PyResult<Py<PyAny>>>) -> Stopped {
     let route = solving.call().route;
     loop {
-        match segment(py, solving, resumed.take(), true) {
+        // Only a route whose placement timing decides is timed.
+        let timed = placement::placement(route.handler) == Placement::Measured;
+        match segment(py, solving, resumed.take(), timed) {
             Advance::Done(response) => {
                 solving.release();
                 return Stopped::Done(response);
@@ -90,7 +92,7 @@ fn run_inline(py: Python<'_>, solving: &mut Solving, mut resumed: Option<PyResul
 }
 
 /// One synchronous stretch of the request, in a copy of its context; timed
-/// when it runs on the I/O thread. A panic (a bug in turbo) is a 500.
+/// when its route is placed by timing. A panic (a bug in turbo) is a 500.
 fn segment(
     py: Python<'_>,
     solving: &mut Solving,

@@ -11,7 +11,6 @@
 //! (it installs its KeyboardInterrupt handler only over the default one):
 //! Ctrl-C never interrupts a running handler.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::watch;
@@ -23,7 +22,6 @@ pub type Signalled = watch::Receiver<Option<&'static str>>;
 /// finish in-flight requests after the first signal.
 pub fn watch_signals(grace: Duration) -> std::io::Result<Signalled> {
     let (sender, receiver) = watch::channel(None);
-    let sender = Arc::new(sender);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
