@@ -81,6 +81,16 @@ def build(turbo: Path, app: Path, output: Path) -> Path:
     return output
 
 
+OPERATIONS_APP = ROOT / "tests" / "apps" / "operations" / "app.py"
+
+
+@pytest.fixture(scope="session")
+def operations_binary(turbo, tmp_path_factory):
+    """tests/apps/operations, built once: the app the operational tests
+    (test_operations.py, test_connections.py) run."""
+    return build(turbo, OPERATIONS_APP, tmp_path_factory.mktemp("operations") / "server")
+
+
 @pytest.fixture(scope="session")
 def built(turbo, tmp_path_factory):
     """Builds an example once per session: built("items") -> binary path."""

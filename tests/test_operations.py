@@ -15,9 +15,9 @@ import httpx
 
 import pytest
 
-from conftest import ROOT, Server, build
+from conftest import OPERATIONS_APP, ROOT, Server, build
 
-APP = ROOT / "tests" / "apps" / "operations" / "app.py"
+APP = OPERATIONS_APP
 
 EXITS = {
     "/exit/system-exit": "SystemExit: 3",
@@ -33,8 +33,8 @@ EXITS = {
 
 
 @pytest.fixture(scope="module")
-def binary(turbo, tmp_path_factory):
-    return build(turbo, APP, tmp_path_factory.mktemp("operations") / "server")
+def binary(operations_binary):
+    return operations_binary
 
 
 def test_what_ends_a_python_program_is_a_500_and_the_server_keeps_serving(binary):
@@ -446,7 +446,7 @@ def pids_serving(server, count=8):
 def test_workers_share_one_socket_under_a_supervisor(binary):
     server = Server(binary, "--workers", "2", "--inline", "sleep")
     try:
-        assert server.banner.rstrip().endswith("with 2 worker processes")
+        assert "with 2 worker processes (Ctrl+C to stop)" in server.banner
         # Each worker serves one /sleep at a time (inline): 4 at once need both.
         with concurrent.futures.ThreadPoolExecutor(4) as pool:
             slept = list(pool.map(lambda _: httpx.get(f"http://{server.address}/sleep?ms=300", timeout=15), range(4)))

@@ -477,13 +477,16 @@ def make_request(
     query_string: bytes,
     headers: List[Tuple[bytes, bytes]],
     client: Optional[Tuple[str, int]],
-    server: Tuple[str, int],
+    server: Optional[Tuple[str, int]],
     path_params: List[Tuple[str, str, str]],
     body: Optional[bytes],
     scheme: str = "http",
+    root_path: str = "",
 ) -> Any:
     """A `Request` for a handler or an exception handler; `path_params` are
-    (name, convertor, text) triples, converted as Starlette's convertors do."""
+    (name, convertor, text) triples, converted as Starlette's convertors do.
+    `client` and `server` are None on a Unix socket; under a root path,
+    `path` starts with it (uvicorn's scope)."""
     from .requests import Request
 
     path_params = {name: CONVERTORS[convertor](text) for name, convertor, text in path_params}
@@ -494,7 +497,7 @@ def make_request(
         "method": method,
         "scheme": scheme,
         "path": path,
-        "root_path": "",
+        "root_path": root_path,
         "query_string": query_string,
         "headers": headers,
         "client": client,

@@ -57,17 +57,28 @@ class Request:
             path = self.scope["path"].replace("?", "%3F").replace("#", "%23").replace("\\", "%5C")
             scheme = self.scope.get("scheme", "http")
             netloc = self.headers.get("host")
-            if not netloc:
-                host, port = self.scope["server"]
+            server = self.scope.get("server")
+            if not netloc and server is not None:
+                host, port = server
                 default_port = {"http": 80, "https": 443}.get(scheme)
                 netloc = host if port == default_port else f"{host}:{port}"
             query = self.scope["query_string"].decode("latin-1")
-            self._url = URL(f"{scheme}://{netloc}{path}" + (f"?{query}" if query else ""))
+            suffix = f"?{query}" if query else ""
+            if netloc:
+                self._url = URL(f"{scheme}://{netloc}{path}{suffix}")
+            else:
+                # No host at all (a Unix socket, no `Host`): Starlette's URL
+                # is the path alone.
+                self._url = URL(f"{path}{suffix}")
         return self._url
 
     @property
     def base_url(self) -> URL:
-        return URL(f"{self.url.scheme}://{self.url.netloc}/")
+        # Under a root path, Starlette's base URL ends with it.
+        root = self.scope.get("root_path", "").rstrip("/")
+        if not self.url.netloc:
+            return URL(f"{root}/")
+        return URL(f"{self.url.scheme}://{self.url.netloc}{root}/")
 
     @property
     def headers(self) -> Headers:

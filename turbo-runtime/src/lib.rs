@@ -12,6 +12,7 @@
 
 mod clock;
 mod extraction;
+mod log;
 mod python;
 mod response;
 mod routing;

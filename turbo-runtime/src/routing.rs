@@ -185,17 +185,19 @@ pub fn decode_path(raw: &str) -> Cow<'_, str> {
 pub fn redirect_location(
     scheme: &str,
     host: Option<&str>,
-    local: SocketAddr,
+    local: Option<SocketAddr>,
     path: &str,
     query: Option<&str>,
 ) -> String {
-    let mut url = format!("{scheme}://");
     let default_port = if scheme == "https" { 443 } else { 80 };
-    match host {
-        Some(host) => url.push_str(host),
-        None if local.port() == default_port => url.push_str(&local.ip().to_string()),
-        None => url.push_str(&local.to_string()),
-    }
+    // Without a host (no `Host` header, on a Unix socket) Starlette's URL
+    // is the path alone.
+    let mut url = match (host, local) {
+        (Some(host), _) => format!("{scheme}://{host}"),
+        (None, Some(local)) if local.port() == default_port => format!("{scheme}://{}", local.ip()),
+        (None, Some(local)) => format!("{scheme}://{local}"),
+        (None, None) => String::new(),
+    };
     url.push_str(path);
     if let Some(query) = query.filter(|q| !q.is_empty()) {
         url.push('?');
@@ -224,7 +226,7 @@ mod tests {
 
     #[test]
     fn redirect_location_quotes_like_starlette() {
-        let local: SocketAddr = "127.0.0.1:8000".parse().unwrap();
+        let local: Option<SocketAddr> = "127.0.0.1:8000".parse().ok();
         assert_eq!(
             redirect_location(
                 "http",
@@ -239,6 +241,7 @@ mod tests {
             redirect_location("http", None, local, "/x", None),
             "http://127.0.0.1:8000/x"
         );
+        assert_eq!(redirect_location("http", None, None, "/x", Some("a=1")), "/x?a=1");
     }
 
     #[test]

@@ -7,7 +7,7 @@ import os
 import sys
 import time
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Request, Response
 
 if os.environ.get("EXIT_AT_IMPORT"):
     sys.exit(int(os.environ["EXIT_AT_IMPORT"]))
@@ -142,3 +142,26 @@ def client(request: Request):
 @app.get("/redirected/")
 def redirected():
     return {"ok": True}
+
+
+@app.get("/url/{name}")
+def url(name: str, request: Request):
+    """What the app sees of where it is served (`--root-path`, Unix sockets)."""
+    return {
+        "name": name,
+        "url": str(request.url),
+        "base_url": str(request.base_url),
+        "root_path": request.scope["root_path"],
+        "path": request.url.path,
+        "client": request.client and list(request.client),
+    }
+
+
+@app.post("/upload")
+def upload(item: dict):
+    return {"keys": len(item)}
+
+
+@app.get("/large")
+def large(mib: int):
+    return Response(b"x" * (mib << 20), media_type="application/octet-stream")

@@ -325,7 +325,7 @@ impl Spool {
 }
 
 fn disk_error(err: std::io::Error) -> FormError {
-    eprintln!("turbo: cannot spool an upload to a temporary file: {err}");
+    crate::log::log!(Error, "turbo: cannot spool an upload to a temporary file: {err}");
     FormError("There was an error parsing the body".to_owned())
 }
 

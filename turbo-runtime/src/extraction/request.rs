@@ -30,8 +30,12 @@ pub struct Request {
     query: OnceCell<Vec<(String, String)>>,
     cookies: OnceCell<Vec<(String, String)>>,
     headers: HeaderMap,
-    local: SocketAddr,
+    /// The server's and client's addresses; none on a Unix socket.
+    local: Option<SocketAddr>,
     peer: Option<SocketAddr>,
+    /// `--root-path`: where a proxy mounts the app (`request.url` and
+    /// redirects include it; routing does not see it).
+    root_path: &'static str,
     /// `http`, or what a trusted proxy said.
     scheme: &'static str,
     /// The client a trusted proxy named, instead of the peer.
@@ -48,7 +52,7 @@ impl Request {
     pub fn new(
         parts: Parts,
         path: String,
-        local: SocketAddr,
+        local: Option<SocketAddr>,
         peer: Option<SocketAddr>,
         body: bytes::Bytes,
     ) -> Self {
@@ -61,6 +65,7 @@ impl Request {
             headers: parts.headers,
             local,
             peer,
+            root_path: "",
             scheme: "http",
             forwarded_client: None,
             body,
@@ -77,11 +82,24 @@ impl Request {
         self
     }
 
-    /// The request line without its version, for logs: `GET /items/1?q=a`.
+    /// The request as served under `--root-path`.
+    pub fn under_root_path(mut self, root_path: &'static str) -> Self {
+        self.root_path = root_path;
+        self
+    }
+
+    /// `--root-path`, or empty.
+    pub fn root_path(&self) -> &'static str {
+        self.root_path
+    }
+
+    /// The request line without its version, for logs: `GET /items/1?q=a`
+    /// (with the root path, as uvicorn logs it).
     pub fn line(&self) -> String {
+        let (method, root, path) = (&self.method, self.root_path, &self.path);
         match self.raw_query.as_deref().filter(|query| !query.is_empty()) {
-            Some(query) => format!("{} {}?{query}", self.method, self.path),
-            None => format!("{} {}", self.method, self.path),
+            Some(query) => format!("{method} {root}{path}?{query}"),
+            None => format!("{method} {root}{path}"),
         }
     }
 
@@ -189,7 +207,7 @@ impl Request {
             .get_or_init(|| parse_query(self.raw_query.as_deref().unwrap_or("")))
     }
 
-    pub fn local_addr(&self) -> SocketAddr {
+    pub fn local_addr(&self) -> Option<SocketAddr> {
         self.local
     }
 

@@ -47,14 +47,22 @@ pub fn request_object<'py>(
     body: Option<Bound<'py, PyBytes>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let headers = raw_headers(py, request);
-    let local = request.local_addr();
-    let server = (local.ip().to_string(), local.port());
+    let server = request
+        .local_addr()
+        .map(|local| (local.ip().to_string(), local.port()));
     let client = request.client();
+    // uvicorn's scope under `--root-path`: `path` includes it.
+    let root_path = request.root_path();
+    let path = if root_path.is_empty() {
+        std::borrow::Cow::Borrowed(request.path())
+    } else {
+        std::borrow::Cow::Owned(format!("{root_path}{}", request.path()))
+    };
     calls::make_request(
         py,
         (
             request.method(),
-            request.path(),
+            &*path,
             PyBytes::new(py, request.raw_query().unwrap_or("").as_bytes()),
             headers,
             client,
@@ -62,6 +70,7 @@ pub fn request_object<'py>(
             path_params,
             body,
             request.scheme(),
+            root_path,
         ),
     )
 }

@@ -273,7 +273,10 @@ pub fn http_exception<'py>(py: Python<'py>, err: &PyErr) -> Option<Bound<'py, Py
 /// Python's `traceback` of `err`, printed to stderr with a context line,
 /// as uvicorn logs an exception in an ASGI application.
 pub fn log_exception(py: Python<'_>, context: &str, err: &PyErr) {
-    eprintln!("ERROR: {} {context}", crate::clock::now());
+    if !crate::log::shows(crate::log::Level::Error) {
+        return;
+    }
+    crate::log::write_line(format!("ERROR: {} {context}", crate::clock::now()));
     print_exception(py, err);
 }
 

@@ -199,7 +199,7 @@ pub async fn drive() {
     let (readable, timer) = match (watch(el.descriptor), LoopTimer::new()) {
         (Ok(readable), Ok(timer)) => (readable, timer),
         (Err(err), _) | (_, Err(err)) => {
-            eprintln!("turbo: error: cannot watch the asyncio selector: {err}");
+            crate::log::log!(Error, "turbo: error: cannot watch the asyncio selector: {err}");
             return;
         }
     };
@@ -212,7 +212,7 @@ pub async fn drive() {
             continue;
         }
         if let Err(err) = timer.set(first_timer) {
-            eprintln!("turbo: error: cannot set the asyncio loop's timer: {err}");
+            crate::log::log!(Error, "turbo: error: cannot set the asyncio loop's timer: {err}");
         }
         tokio::select! {
             guard = readable.readable() => {

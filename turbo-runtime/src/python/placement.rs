@@ -169,7 +169,8 @@ pub fn observe(index: usize, took: Duration, route: &RouteSpec) {
         Ordering::Relaxed,
     );
     if moved.is_ok() {
-        eprintln!(
+        crate::log::log!(
+            Warning,
             "turbo: {} {} blocks the I/O thread (this run: {:.1} ms, limit {} ms); its def code runs in \
              the thread pool from now on (--inline or --threadpool to choose)",
             route.methods.join(","),

@@ -80,7 +80,10 @@ fn submit(job: Job) {
             .spawn(work);
         if spawned.is_err() {
             queue.threads -= 1;
-            eprintln!("turbo: warning: cannot start worker thread {number}; jobs wait for the running ones");
+            crate::log::log!(
+                Warning,
+                "turbo: warning: cannot start worker thread {number}; jobs wait for the running ones"
+            );
         }
     }
     drop(queue);

@@ -36,14 +36,17 @@ pub struct RequestLine {
     method: Method,
     target: Uri,
     version: Version,
+    /// `--root-path`, which uvicorn's line includes.
+    root_path: &'static str,
 }
 
 impl RequestLine {
-    pub fn of(parts: &hyper::http::request::Parts) -> Option<Self> {
+    pub fn of(parts: &hyper::http::request::Parts, root_path: &'static str) -> Option<Self> {
         enabled().then(|| RequestLine {
             method: parts.method.clone(),
             target: parts.uri.clone(),
             version: parts.version,
+            root_path,
         })
     }
 
@@ -58,8 +61,9 @@ impl RequestLine {
         WAITING.with_borrow_mut(|waiting| {
             let _ = writeln!(
                 waiting,
-                "INFO:     {client} - \"{} {target} HTTP/{version}\" {} {}",
+                "INFO:     {client} - \"{} {}{target} HTTP/{version}\" {} {}",
                 self.method,
+                self.root_path,
                 status.as_u16(),
                 status.canonical_reason().unwrap_or("")
             );

@@ -6,9 +6,9 @@
 //! then closed (later connections are refused, not accepted and dropped),
 //! idle keep-alive connections are closed, and requests in flight finish
 //! within the grace period; when it expires the server says how many it
-//! cut off.
+//! cut off. `--limit-connections` caps the connections served at once:
+//! a request on one over the cap gets 503 and its connection is closed.
 
-use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
@@ -16,10 +16,12 @@ use futures_util::FutureExt;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::server::graceful::GracefulShutdown;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::io::AsyncWriteExt;
+use tokio::sync::watch;
 use tokio::task::JoinSet;
 
+use super::listener::{Accepted, Listener};
+use super::transport::{is_write_timeout, Transport, REQUEST_TIMEOUT};
 use super::{dispatch, Server};
 
 /// Requests received and not yet answered.
@@ -68,69 +70,105 @@ impl Drop for InFlight {
     }
 }
 
+/// How every connection is served, from the command line.
+#[derive(Clone, Copy, Debug)]
+pub struct Settings {
+    /// Longest wait for a request's headers, and for the next request on
+    /// an idle keep-alive connection.
+    pub keep_alive: Duration,
+    /// Longest a response may wait for the client to take more of it.
+    pub write_timeout: Duration,
+    /// Connections served at once (`--limit-connections`); requests on
+    /// more get 503 and their connection is closed.
+    pub max_connections: Option<usize>,
+}
+
+/// Connections open now.
+static OPEN: AtomicUsize = AtomicUsize::new(0);
+
+/// Counts one open connection until dropped.
+struct Open(());
+
+impl Open {
+    /// Counts a new connection; `false` if it is over `max`.
+    fn count(max: Option<usize>) -> (Self, bool) {
+        let before = OPEN.fetch_add(1, Ordering::Relaxed);
+        (Open(()), max.is_none_or(|max| before < max))
+    }
+}
+
+impl Drop for Open {
+    fn drop(&mut self) {
+        OPEN.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
 pub struct Connections {
     server: &'static Server,
-    keep_alive: Duration,
-    graceful: GracefulShutdown,
+    settings: Settings,
+    /// Tells every connection to finish its request and close; closed
+    /// when the last one has.
+    stop: watch::Sender<bool>,
     /// Connections accepted during shutdown, served one request each.
     last: JoinSet<()>,
 }
 
 impl Connections {
-    pub fn new(server: &'static Server, keep_alive: Duration, limit_concurrency: Option<usize>) -> Self {
+    pub fn new(server: &'static Server, settings: Settings, limit_concurrency: Option<usize>) -> Self {
         if let Some(limit) = limit_concurrency {
             let _ = LIMIT.set(limit);
         }
         Connections {
             server,
-            keep_alive,
-            graceful: GracefulShutdown::new(),
+            settings,
+            stop: watch::Sender::new(false),
             last: JoinSet::new(),
         }
     }
 
     /// Serves a connection, with keep-alive, until shutdown.
-    pub fn serve(&mut self, stream: TcpStream, peer: SocketAddr, address: SocketAddr) {
-        let (server, local) = (self.server, local_address(&stream, address));
-        let connection = builder(true, self.keep_alive).serve_connection(
-            TokioIo::new(stream),
-            service_fn(move |request| dispatch::handle(server, request, local, peer)),
-        );
-        tokio::task::spawn_local(log_failure(self.graceful.watch(connection), peer));
+    pub fn serve(&mut self, accepted: Accepted) {
+        let stop = self.stop.subscribe();
+        tokio::task::spawn_local(serve_connection(
+            self.server,
+            accepted,
+            self.settings,
+            true,
+            Some(stop),
+        ));
     }
 
     /// Accepts what is waiting in the listener's queue now, each served for
     /// one request, then closes the listener.
-    pub fn drain(&mut self, listener: TcpListener, address: SocketAddr) {
-        while let Some(Ok((stream, peer))) = listener.accept().now_or_never() {
-            let (server, local) = (self.server, local_address(&stream, address));
-            let connection = builder(false, self.keep_alive).serve_connection(
-                TokioIo::new(stream),
-                service_fn(move |request| dispatch::handle(server, request, local, peer)),
-            );
-            self.last.spawn_local(log_failure(connection, peer));
+    pub fn drain(&mut self, listener: Listener) {
+        while let Some(Ok(accepted)) = listener.accept().now_or_never() {
+            self.last.spawn_local(serve_connection(
+                self.server,
+                accepted,
+                self.settings,
+                false,
+                None,
+            ));
         }
     }
 
     /// Waits for every connection to finish, at most `grace`; says how
     /// many requests were cut off if it expires.
     pub async fn finish(self, grace: Duration) {
-        let Connections {
-            graceful, mut last, ..
-        } = self;
+        let Connections { stop, mut last, .. } = self;
         // Let connections accepted just before the signal read the request
         // the client already sent: hyper closes a connection that has not
         // started one as idle.
         for _ in 0..2 {
             tokio::task::yield_now().await;
         }
+        let _ = stop.send(true);
         let everything = async move {
-            tokio::join!(graceful.shutdown(), async {
-                while last.join_next().await.is_some() {}
-            });
+            tokio::join!(stop.closed(), async { while last.join_next().await.is_some() {} });
         };
         if tokio::time::timeout(grace, everything).await.is_err() {
-            eprintln!(
+            crate::log::log!(
+                Warning,
                 "turbo: {} requests still running after {}s; exiting without answering them",
                 IN_FLIGHT.load(Ordering::Relaxed),
                 grace.as_secs()
@@ -138,6 +176,83 @@ impl Connections {
         }
     }
 }
+
+/// One connection, from accept to close. `stop` (absent for connections
+/// accepted during shutdown) asks it to finish the request in progress
+/// and close.
+async fn serve_connection(
+    server: &'static Server,
+    accepted: Accepted,
+    settings: Settings,
+    keep_alive: bool,
+    stop: Option<watch::Receiver<bool>>,
+) {
+    let (_open, admitted) = Open::count(settings.max_connections);
+    let peer = dispatch::Peer {
+        local: accepted.local,
+        client: accepted.peer,
+        refused: !admitted,
+    };
+    // Whether a request has arrived on this connection (see below).
+    let used = std::rc::Rc::new(std::cell::Cell::new(false));
+    let marks_used = used.clone();
+    let mut connection = builder(keep_alive && admitted, settings.keep_alive).serve_connection(
+        TokioIo::new(Transport::new(accepted.socket, settings.write_timeout)),
+        service_fn(move |request| {
+            marks_used.set(true);
+            dispatch::handle(server, request, peer)
+        }),
+    );
+    // The receiver lives as long as the connection: `finish` waits for
+    // every receiver to be dropped.
+    let mut stop = stop;
+    let stopped = async {
+        match stop.as_mut() {
+            Some(stop) => {
+                let _ = stop.changed().await;
+            }
+            None => std::future::pending().await,
+        }
+    };
+    let finished = tokio::select! {
+        finished = &mut connection => finished,
+        () = stopped => 'stopping: {
+            // A connection accepted just before the signal may not have
+            // sent its request yet (the client connected, then writes):
+            // closed now as idle, the client would get no answer. It gets
+            // a moment to send one, which is then answered.
+            if !used.get() {
+                if let Ok(finished) = tokio::time::timeout(FIRST_REQUEST_GRACE, &mut connection).await {
+                    break 'stopping finished;
+                }
+            }
+            std::pin::Pin::new(&mut connection).graceful_shutdown();
+            (&mut connection).await
+        }
+    };
+    let Err(err) = finished else { return };
+    if err.is_timeout() {
+        // Headers begun and not finished in time get nginx's 408; an idle
+        // keep-alive connection is just closed.
+        let parts = connection.into_parts();
+        if !parts.read_buf.is_empty() {
+            let mut transport = parts.io.into_inner();
+            let _ = transport.write_all(REQUEST_TIMEOUT).await;
+            let _ = transport.shutdown().await;
+        }
+    } else if !err.is_incomplete_message() && !err.is_closed() && !is_write_timeout(&err) {
+        // A client that went away, or stopped reading, is ordinary
+        // (uvicorn logs neither).
+        let client = peer
+            .client
+            .map_or_else(|| "a Unix socket".to_owned(), |peer| peer.to_string());
+        crate::log::log!(Error, "turbo: connection from {client}: {err}");
+    }
+}
+
+/// How long a connection that has not sent a request yet gets to send one
+/// at shutdown.
+const FIRST_REQUEST_GRACE: Duration = Duration::from_millis(500);
 
 /// hyper's settings: the header timeout also closes a keep-alive
 /// connection that stays idle that long (hyper starts it when it waits
@@ -167,30 +282,12 @@ impl AcceptFailures {
         if self.logged.is_some_and(|at| at.elapsed() < ACCEPT_LOG_INTERVAL) {
             return;
         }
-        eprintln!(
+        crate::log::log!(
+            Error,
             "turbo: cannot accept connections: {err} ({} failures since the last message; retrying)",
             self.since_logged
         );
         self.since_logged = 0;
         self.logged = Some(std::time::Instant::now());
-    }
-}
-
-/// The address the client connected to (the listener's, if unknown).
-fn local_address(stream: &TcpStream, listening: SocketAddr) -> SocketAddr {
-    let _ = stream.set_nodelay(true);
-    stream.local_addr().unwrap_or(listening)
-}
-
-async fn log_failure<C>(connection: C, peer: SocketAddr)
-where
-    C: std::future::Future<Output = Result<(), hyper::Error>>,
-{
-    if let Err(err) = connection.await {
-        // A client that went away, or an idle keep-alive connection timing
-        // out, is ordinary (uvicorn logs neither).
-        if !err.is_incomplete_message() && !err.is_closed() && !err.is_timeout() {
-            eprintln!("turbo: connection from {peer}: {err}");
-        }
     }
 }

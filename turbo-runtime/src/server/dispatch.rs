@@ -17,27 +17,38 @@ use crate::server::route_call::{call_route, settle};
 use crate::spec::BodyRead;
 use crate::template::Captures;
 
+/// The connection a request came on.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Peer {
+    /// The address the client connected to; none on a Unix socket.
+    pub local: Option<SocketAddr>,
+    /// The client's address; none on a Unix socket.
+    pub client: Option<SocketAddr>,
+    /// Over `--limit-connections`: every request gets 503.
+    pub refused: bool,
+}
+
 pub(super) async fn handle(
     server: &'static Server,
     request: hyper::Request<Incoming>,
-    local: SocketAddr,
-    peer: SocketAddr,
+    peer: Peer,
 ) -> Result<Response, std::convert::Infallible> {
     let in_flight = InFlight::start();
     let (parts, body) = request.into_parts();
-    let line = RequestLine::of(&parts);
+    let line = RequestLine::of(&parts, server.root_path);
     let forwarded = server
         .proxies
         .as_ref()
-        .map(|proxies| proxies.forwarded(&parts.headers, peer))
+        .map(|proxies| proxies.forwarded(&parts.headers, peer.client))
         .unwrap_or_default();
     // The access log names the client as the app sees it (uvicorn's proxy
-    // middleware rewrites the scope the log reads).
-    let client = line.is_some().then(|| match &forwarded.client {
-        Some((host, port)) => format!("{host}:{port}"),
-        None => peer.to_string(),
+    // middleware rewrites the scope the log reads); none on a Unix socket.
+    let client = line.is_some().then(|| match (&forwarded.client, peer.client) {
+        (Some((host, port)), _) => format!("{host}:{port}"),
+        (None, Some(client)) => client.to_string(),
+        (None, None) => String::new(),
     });
-    let response = if in_flight.is_none() {
+    let response = if in_flight.is_none() || peer.refused {
         let mut refused = response::service_unavailable();
         response::close_connection(&mut refused);
         refused
@@ -46,7 +57,7 @@ pub(super) async fn handle(
     } else if server.health_path.as_deref() == Some(parts.uri.path()) {
         response::healthy()
     } else {
-        respond(server, parts, body, local, peer, forwarded).await
+        respond(server, parts, body, peer, forwarded).await
     };
     if let (Some(line), Some(client)) = (line, client) {
         line.answered(&client, response.status());
@@ -58,8 +69,7 @@ async fn respond(
     server: &'static Server,
     parts: hyper::http::request::Parts,
     body: Incoming,
-    local: SocketAddr,
-    peer: SocketAddr,
+    peer: Peer,
     forwarded: Forwarded,
 ) -> Response {
     let path = routing::decode_path(parts.uri.path()).into_owned();
@@ -69,12 +79,17 @@ async fn respond(
         Resolution::Route(route) => server.router.routes[route as usize].body,
         _ => BodyRead::Skip,
     };
-    let read = match request_body::read(reads, &parts, body, server.limits).await {
+    let limits = match resolution {
+        Resolution::Route(route) => server.limits.for_route(route as usize),
+        _ => server.limits.default,
+    };
+    let read = match request_body::read(reads, &parts, body, limits).await {
         Ok(read) => read,
         Err(refused) => return refused,
     };
-    let mut request = Request::new(parts, path, local, Some(peer), read.bytes)
-        .forwarded(forwarded.scheme, forwarded.client);
+    let mut request = Request::new(parts, path, peer.local, peer.client, read.bytes)
+        .forwarded(forwarded.scheme, forwarded.client)
+        .under_root_path(server.root_path);
     if let Some(form) = read.form {
         request = request.with_form(form);
     }
@@ -101,7 +116,7 @@ async fn respond(
                 request.scheme(),
                 request.host(),
                 request.local_addr(),
-                &path,
+                &format!("{}{path}", server.root_path),
                 request.raw_query(),
             )),
             None => settle(rendering::routing_error(&request, None)).await,

@@ -37,7 +37,8 @@ pub fn watch(timeout: Duration) -> std::io::Result<()> {
             std::thread::sleep(BEAT);
             let silent = Duration::from_millis(now_ms().saturating_sub(LAST_BEAT.load(Ordering::Relaxed)));
             if silent > timeout {
-                eprintln!(
+                crate::log::log!(
+                    Critical,
                     "turbo: worker {} timed out: its I/O thread was held for {:.1}s (--timeout {}s); exiting",
                     std::process::id(),
                     silent.as_secs_f64(),

@@ -1,10 +1,10 @@
-//! Descriptors a worker process inherits from its supervisor: the
-//! listening socket every worker accepts on, and the write end of a pipe
-//! on which it says it is ready. Their numbers come in environment
-//! variables; taking ownership of a descriptor by number is the one
-//! unsafe operation here.
+//! Descriptors a process inherits: from its supervisor, the listening
+//! socket every worker accepts on and the write end of a pipe on which it
+//! says it is ready (their numbers come in environment variables); from
+//! whatever started it, the socket `--fd` names. Taking ownership of a
+//! descriptor by number is the one unsafe operation here.
 
-use std::os::fd::{FromRawFd, OwnedFd, RawFd};
+use std::os::fd::{BorrowedFd, FromRawFd, OwnedFd, RawFd};
 
 /// The listening socket's descriptor, for workers.
 pub const LISTENER_VARIABLE: &str = "TURBO_WORKER_LISTENER_FD";
@@ -25,8 +25,26 @@ fn take(variable: &str) -> Option<OwnedFd> {
 }
 
 /// The listener a supervisor passed, in a worker process.
-pub fn listener() -> Option<std::net::TcpListener> {
-    take(LISTENER_VARIABLE).map(std::net::TcpListener::from)
+pub fn listener() -> Option<OwnedFd> {
+    take(LISTENER_VARIABLE)
+}
+
+/// The descriptor `--fd` names, if it is open (once per process: the
+/// command line is read once).
+pub fn descriptor(number: RawFd) -> Option<OwnedFd> {
+    if number < 0 {
+        return None;
+    }
+    // SAFETY: the descriptor is only borrowed for this one call, which asks
+    // whether it is open; on a closed one fcntl fails with EBADF.
+    let borrowed = unsafe { BorrowedFd::borrow_raw(number) };
+    rustix::io::fcntl_getfd(borrowed).ok()?;
+    // SAFETY: it is open (checked above) and was handed to this process to
+    // own (`--fd`); the command line is read once, so it is taken once.
+    let owned = unsafe { OwnedFd::from_raw_fd(number) };
+    // Not passed on to programs the app starts.
+    let _ = rustix::io::fcntl_setfd(&owned, rustix::io::FdFlags::CLOEXEC);
+    Some(owned)
 }
 
 /// The readiness pipe a supervisor passed, in a worker process.

@@ -15,26 +15,29 @@ mod heartbeat;
 mod http_rules;
 #[allow(unsafe_code)]
 mod inherited;
+mod listener;
 mod proxy_headers;
 mod request_body;
 pub mod route_call;
 mod shutdown;
 mod solving;
 mod supervisor;
+mod transport;
 
-use std::net::SocketAddr;
+use std::os::fd::OwnedFd;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use tokio::net::TcpListener;
 
+use crate::log::Level as LogLevel;
 use crate::python::startup;
 use crate::python::{dependables, event_loop, interpreter, placement, workers};
 use crate::routing::Router;
 use crate::spec::{AppSpec, RouteSpec};
 use connections::Connections;
+use listener::Listener;
 use turbo_contract::fnv1a;
 
 #[derive(Parser, Debug)]
@@ -46,6 +49,17 @@ struct Options {
     /// Port to listen on; 0 picks a free one.
     #[arg(long, default_value_t = 8000)]
     port: u16,
+    /// Listen on this Unix socket instead of --host/--port.
+    #[arg(long, env = "TURBO_UDS", value_name = "PATH", conflicts_with = "fd")]
+    uds: Option<PathBuf>,
+    /// Listen on this already-listening socket (socket activation:
+    /// systemd passes the first as 3) instead of --host/--port.
+    #[arg(long, env = "TURBO_FD", value_name = "N")]
+    fd: Option<i32>,
+    /// Where a proxy mounts the app (`/api`): the prefix the proxy removes
+    /// and `request.url` and redirects include (uvicorn's option).
+    #[arg(long, env = "TURBO_ROOT_PATH", default_value = "", value_name = "PATH")]
+    root_path: String,
     /// Directory holding the app module (default: where it was at build time).
     #[arg(long, env = "TURBO_APP_DIR")]
     app_dir: Option<PathBuf>,
@@ -80,10 +94,20 @@ struct Options {
         value_name = "LIST"
     )]
     forwarded_allow_ips: String,
-    /// Largest request body held in memory, in bytes (routes with body
-    /// parameters); larger ones get 413. 0: no limit. Forms stream to disk.
-    #[arg(long, env = "TURBO_LIMIT_REQUEST_BODY", default_value_t = 16 * 1024 * 1024, value_name = "BYTES")]
+    /// Largest request body held in memory (routes with body parameters);
+    /// larger ones get 413. Bytes, or with k, m, g (KiB, MiB, GiB) as
+    /// nginx; 0: no limit. Forms stream to disk.
+    #[arg(long, env = "TURBO_LIMIT_REQUEST_BODY", default_value = "16m", value_parser = request_body::parse_size, value_name = "SIZE")]
     limit_request_body: u64,
+    /// --limit-request-body for one route: `ROUTE=SIZE`, ROUTE named as
+    /// for --threadpool (repeatable, or comma-separated in the variable).
+    #[arg(
+        long = "limit-request-body-for",
+        env = "TURBO_LIMIT_REQUEST_BODY_FOR",
+        value_delimiter = ',',
+        value_name = "ROUTE=SIZE"
+    )]
+    route_body_limits: Vec<String>,
     /// Seconds to wait for the next piece of a request body before 408.
     #[arg(
         long,
@@ -98,8 +122,21 @@ struct Options {
     /// Requests served at once; beyond it, 503 (as uvicorn's option).
     #[arg(long, env = "TURBO_LIMIT_CONCURRENCY", value_name = "N")]
     limit_concurrency: Option<usize>,
+    /// Connections served at once; a request on one beyond it gets 503 and
+    /// its connection is closed.
+    #[arg(long, env = "TURBO_LIMIT_CONNECTIONS", value_name = "N")]
+    limit_connections: Option<usize>,
+    /// Seconds a response may wait for the client to take more of it
+    /// before the connection is closed (nginx's send_timeout).
+    #[arg(
+        long,
+        env = "TURBO_TIMEOUT_WRITE",
+        default_value_t = 60.0,
+        value_name = "SECONDS"
+    )]
+    timeout_write: f64,
     /// Seconds an idle keep-alive connection stays open (uvicorn's default
-    /// 5); also the longest wait for a request's headers.
+    /// 5); also the longest wait for a request's headers (then 408).
     #[arg(
         long,
         env = "TURBO_TIMEOUT_KEEP_ALIVE",
@@ -162,17 +199,6 @@ struct Options {
     inline_routes: Vec<String>,
 }
 
-/// uvicorn's `--log-level` names.
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum LogLevel {
-    Trace,
-    Debug,
-    Info,
-    Warning,
-    Error,
-    Critical,
-}
-
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
 enum DefCode {
     Auto,
@@ -187,7 +213,8 @@ impl Options {
             return std::thread::available_parallelism().map_or(1, usize::from);
         }
         self.workers.parse().unwrap_or_else(|_| {
-            eprintln!(
+            crate::log::log!(
+                Warning,
                 "turbo: warning: --workers {:?} is not a number or auto; running 1",
                 self.workers
             );
@@ -213,7 +240,9 @@ impl Options {
 pub(crate) struct Server {
     pub(crate) app: &'static AppSpec,
     pub(crate) router: &'static Router,
-    pub(crate) limits: request_body::Limits,
+    pub(crate) limits: request_body::RouteLimits,
+    /// `--root-path`, or empty.
+    pub(crate) root_path: &'static str,
     /// Whose forwarding headers are believed; `None`: nobody's.
     pub(crate) proxies: Option<proxy_headers::TrustedHosts>,
     pub(crate) health_path: Option<String>,
@@ -237,24 +266,24 @@ fn parse_options() -> Options {
 /// Entry point of every generated server's `main`.
 pub fn serve(app: &'static AppSpec, router: &'static Router) -> ExitCode {
     let options = parse_options();
+    crate::log::set_level(options.log_level);
     // First, before any thread starts: what a supervisor passed.
     let (inherited, ready) = (inherited::listener(), inherited::ready_pipe());
-    let banner = |address: SocketAddr| {
+    let banner = |listening: &str| {
         format!(
-            "turbo: serving {} routes of {} on http://{address} (Ctrl+C to stop)",
+            "turbo: serving {} routes of {} on {listening} (Ctrl+C to stop)",
             crate::routing::served_count(router.routes.len()),
             app.sources.first().map_or("the app", |source| source.path),
         )
     };
+    // The process that binds a Unix socket removes its file at exit.
+    let mut socket_file = listener::SocketFile(None);
     let listener = match inherited {
         Some(listener) => listener,
-        None => match bind(&options.host, options.port, options.backlog) {
+        None => match listen(&options, &mut socket_file) {
             Ok(listener) => listener,
-            Err(err) => {
-                eprintln!(
-                    "turbo: error: cannot listen on {}:{}: {err}",
-                    options.host, options.port
-                );
+            Err(message) => {
+                eprintln!("turbo: error: {message}");
                 return ExitCode::FAILURE;
             }
         },
@@ -317,12 +346,25 @@ pub fn serve(app: &'static AppSpec, router: &'static Router) -> ExitCode {
         max_in_memory: Some(options.limit_request_body).filter(|limit| *limit > 0),
         read_timeout: Duration::from_secs_f64(options.timeout_request_body.max(0.001)),
     };
+    let limits = match request_body::RouteLimits::configure(
+        limits,
+        &options.route_body_limits,
+        router.routes,
+        |route| (handler(route).module, handler(route).name),
+    ) {
+        Ok(limits) => limits,
+        Err(message) => {
+            eprintln!("turbo: error: --limit-request-body-for {message}");
+            return ExitCode::FAILURE;
+        }
+    };
     let proxies =
         (!options.no_proxy_headers).then(|| proxy_headers::TrustedHosts::parse(&options.forwarded_allow_ips));
     let server: &'static Server = Box::leak(Box::new(Server {
         app,
         router,
         limits,
+        root_path: options.root_path.clone().leak(),
         proxies,
         health_path: options.health_path.clone(),
     }));
@@ -346,49 +388,42 @@ fn warn_if_stale(app: &AppSpec, app_dir: &std::path::Path) {
         let file = app_dir.join(source.path);
         match std::fs::read(&file) {
             Ok(text) if fnv1a(&text) == source.hash => {}
-            Ok(_) => eprintln!(
+            Ok(_) => crate::log::log!(
+                Warning,
                 "turbo: warning: {} changed since this server was built; its routes are the old ones \
                  until you run `turbo build` again",
                 file.display()
             ),
-            Err(err) => eprintln!("turbo: warning: cannot read {}: {err}", file.display()),
+            Err(err) => crate::log::log!(Warning, "turbo: warning: cannot read {}: {err}", file.display()),
         }
     }
 }
 
-/// A listening socket with the given backlog (the standard library's and
-/// tokio's `bind` fix it), close-on-exec; blocking, at start-up.
-fn bind(host: &str, port: u16, backlog: u32) -> std::io::Result<std::net::TcpListener> {
-    use rustix::net::{sockopt, AddressFamily, SocketFlags, SocketType};
-    use std::net::ToSocketAddrs;
-    let mut last_error = None;
-    for address in (host, port).to_socket_addrs()? {
-        let family = if address.is_ipv4() {
-            AddressFamily::INET
-        } else {
-            AddressFamily::INET6
-        };
-        let bound = rustix::net::socket_with(family, SocketType::STREAM, SocketFlags::CLOEXEC, None)
-            .and_then(|socket| {
-                sockopt::set_socket_reuseaddr(&socket, true)?;
-                rustix::net::bind(&socket, &address)?;
-                rustix::net::listen(&socket, i32::try_from(backlog).unwrap_or(i32::MAX))?;
-                Ok(socket)
-            });
-        match bound {
-            Ok(socket) => return Ok(std::net::TcpListener::from(socket)),
-            Err(err) => last_error = Some(std::io::Error::from(err)),
-        }
+/// The socket the command line asks for: `--fd`, `--uds`, or
+/// `--host`/`--port`.
+fn listen(options: &Options, socket_file: &mut listener::SocketFile) -> Result<OwnedFd, String> {
+    if let Some(number) = options.fd {
+        let fd = inherited::descriptor(number)
+            .ok_or_else(|| format!("--fd {number} is not an open descriptor"))?;
+        listener::check_listening(&fd).map_err(|err| format!("--fd {number}: {err}"))?;
+        return Ok(fd);
     }
-    Err(last_error.unwrap_or_else(|| std::io::Error::other("no address to listen on")))
+    if let Some(path) = &options.uds {
+        let fd = listener::bind_unix(path, options.backlog)
+            .map_err(|err| format!("cannot listen on {}: {err}", path.display()))?;
+        socket_file.0 = Some(path.clone());
+        return Ok(fd);
+    }
+    listener::bind_tcp(&options.host, options.port, options.backlog)
+        .map_err(|err| format!("cannot listen on {}:{}: {err}", options.host, options.port))
 }
 
 /// Where a server process listens, and what it says when it is ready.
 struct Listening<'a> {
-    listener: std::net::TcpListener,
+    listener: OwnedFd,
     /// The supervisor's readiness pipe, in a worker process.
-    ready: Option<std::os::fd::OwnedFd>,
-    banner: &'a dyn Fn(SocketAddr) -> String,
+    ready: Option<OwnedFd>,
+    banner: &'a dyn Fn(&str) -> String,
 }
 
 async fn run(
@@ -397,12 +432,9 @@ async fn run(
     listening: Listening<'_>,
     signalled: shutdown::Signalled,
 ) -> Result<(), String> {
-    let address = listening.listener.local_addr().map_err(|err| err.to_string())?;
-    let listener = listening
-        .listener
-        .set_nonblocking(true)
-        .and_then(|()| TcpListener::from_std(listening.listener))
-        .map_err(|err| format!("cannot listen on {address}: {err}"))?;
+    let address = listener::describe(&listening.listener);
+    let listener =
+        Listener::from_fd(listening.listener).map_err(|err| format!("cannot listen on {address}: {err}"))?;
     match listening.ready {
         // A worker tells its supervisor, which prints the banner.
         Some(ready) => {
@@ -414,7 +446,7 @@ async fn run(
             let _ = rustix::io::write(&ready, &[1]);
         }
         None => {
-            println!("{}", (listening.banner)(address));
+            println!("{}", (listening.banner)(&address));
             use std::io::Write;
             let _ = std::io::stdout().flush();
         }
@@ -425,11 +457,12 @@ async fn run(
     if access_log::enabled() {
         tokio::task::spawn_local(access_log::write_periodically());
     }
-    let mut connections = Connections::new(
-        server,
-        Duration::from_secs_f64(options.timeout_keep_alive.max(0.001)),
-        options.limit_concurrency,
-    );
+    let settings = connections::Settings {
+        keep_alive: Duration::from_secs_f64(options.timeout_keep_alive.max(0.001)),
+        write_timeout: Duration::from_secs_f64(options.timeout_write.max(0.001)),
+        max_connections: options.limit_connections,
+    };
+    let mut connections = Connections::new(server, settings, options.limit_concurrency);
     let mut accept_failures = connections::AcceptFailures::default();
     let shutdown = shutdown::signalled(signalled);
     tokio::pin!(shutdown);
@@ -438,15 +471,15 @@ async fn run(
             // A signal first: what is queued then is drained below.
             biased;
             signal = &mut shutdown => {
-                eprintln!("turbo: {signal}, shutting down");
+                crate::log::log!(Info, "turbo: {signal}, shutting down");
                 break;
             }
             () = shutdown::stop_requested() => {
-                eprintln!("turbo: served --max-requests requests, shutting down");
+                crate::log::log!(Info, "turbo: served --max-requests requests, shutting down");
                 break;
             }
             accepted = listener.accept() => match accepted {
-                Ok((stream, peer)) => connections.serve(stream, peer, address),
+                Ok(accepted) => connections.serve(accepted),
                 Err(err) => {
                     // EMFILE and friends: back off instead of spinning, and
                     // say so once per interval, not per attempt.
@@ -456,7 +489,7 @@ async fn run(
             },
         }
     }
-    connections.drain(listener, address);
+    connections.drain(listener);
     connections
         .finish(Duration::from_secs(options.graceful_timeout))
         .await;

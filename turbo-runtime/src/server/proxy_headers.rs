@@ -77,10 +77,11 @@ impl TrustedHosts {
                 .any(|(network, prefix)| in_network(address, *network, *prefix))
     }
 
-    /// What the request's forwarding headers say, if `peer` is trusted.
-    pub fn forwarded(&self, headers: &HeaderMap, peer: SocketAddr) -> Forwarded {
+    /// What the request's forwarding headers say, if `peer` is trusted
+    /// (a Unix socket's peer, which has no address, only under `*`).
+    pub fn forwarded(&self, headers: &HeaderMap, peer: Option<SocketAddr>) -> Forwarded {
         let mut forwarded = Forwarded::default();
-        if !self.trusts(peer.ip()) {
+        if !peer.map_or(self.always, |peer| self.trusts(peer.ip())) {
             return forwarded;
         }
         if let Some(proto) = headers.get_all("x-forwarded-proto").iter().next_back() {
@@ -184,8 +185,8 @@ mod tests {
         map
     }
 
-    fn peer(address: &str) -> SocketAddr {
-        format!("{address}:5000").parse().unwrap()
+    fn peer(address: &str) -> Option<SocketAddr> {
+        Some(format!("{address}:5000").parse().unwrap())
     }
 
     #[test]

@@ -12,7 +12,9 @@
 //! after the response. Every read waits at most `--timeout-request-body`
 //! for the next piece of the body (nginx's `client_body_timeout`), else
 //! 408. Both refusals close the connection: the rest of the body is never
-//! read.
+//! read. `--limit-request-body-for ROUTE=SIZE` gives a route its own limit
+//! (an upload endpoint that takes raw bytes), as nginx's
+//! `client_max_body_size` in a `location`.
 
 use std::time::Duration;
 
@@ -25,8 +27,9 @@ use hyper::http::request::Parts;
 use hyper::StatusCode;
 
 use crate::extraction::form::{self, Form, FormError};
+use crate::python::placement;
 use crate::response::{self, Response};
-use crate::spec::BodyRead;
+use crate::spec::{BodyRead, RouteSpec};
 
 /// The limits, from the command line.
 #[derive(Clone, Copy, Debug)]
@@ -35,6 +38,77 @@ pub struct Limits {
     pub max_in_memory: Option<u64>,
     /// Longest wait for the next piece of a body.
     pub read_timeout: Duration,
+}
+
+/// The limits of every route: the server's, and those that
+/// `--limit-request-body-for` sets for some routes.
+pub struct RouteLimits {
+    pub default: Limits,
+    /// By route index; empty when no route has its own.
+    by_route: Vec<Limits>,
+}
+
+impl RouteLimits {
+    /// Applies `ROUTE=SIZE` settings (routes named as `placement::names`
+    /// reads them); `Err` says which setting is wrong.
+    pub fn configure<'a>(
+        default: Limits,
+        settings: &[String],
+        routes: &'a [&'a RouteSpec],
+        handler_of: impl Fn(&RouteSpec) -> (&'a str, &'a str),
+    ) -> Result<Self, String> {
+        let mut by_route = Vec::new();
+        for setting in settings {
+            let (name, size) = setting
+                .rsplit_once('=')
+                .ok_or_else(|| format!("{setting:?} is not ROUTE=SIZE"))?;
+            let size = parse_size(size.trim()).map_err(|err| format!("{setting:?}: {err}"))?;
+            let (name, mut matched) = (name.trim(), false);
+            for (index, route) in routes.iter().enumerate() {
+                if placement::names(name, route, handler_of(route)) {
+                    if by_route.is_empty() {
+                        by_route = vec![default; routes.len()];
+                    }
+                    by_route[index].max_in_memory = Some(size).filter(|size| *size > 0);
+                    matched = true;
+                }
+            }
+            if !matched {
+                return Err(format!("{name:?} names no route of this app"));
+            }
+        }
+        Ok(RouteLimits { default, by_route })
+    }
+
+    pub fn for_route(&self, index: usize) -> Limits {
+        self.by_route.get(index).copied().unwrap_or(self.default)
+    }
+}
+
+/// A size as nginx writes it: bytes, or with `k`, `m`, `g` (KiB, MiB,
+/// GiB; `KiB`/`MiB`/`GiB` too).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let lower = text.to_ascii_lowercase();
+    let (number, unit) = match lower.find(|c: char| !c.is_ascii_digit()) {
+        Some(at) => lower.split_at(at),
+        None => (lower.as_str(), ""),
+    };
+    let unit: u64 = match unit {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        _ => {
+            return Err(format!(
+                "{text:?} is not a size (bytes, or a number with k, m or g)"
+            ))
+        }
+    };
+    number
+        .parse::<u64>()
+        .ok()
+        .and_then(|number| number.checked_mul(unit))
+        .ok_or_else(|| format!("{text:?} is not a size (bytes, or a number with k, m or g)"))
 }
 
 /// What was read.
@@ -138,4 +212,21 @@ fn refused(status: StatusCode) -> Response {
     *refused.status_mut() = status;
     response::close_connection(&mut refused);
     refused
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes_read_as_nginx_writes_them() {
+        assert_eq!(parse_size("1024"), Ok(1024));
+        assert_eq!(parse_size("16m"), Ok(16 << 20));
+        assert_eq!(parse_size("2K"), Ok(2048));
+        assert_eq!(parse_size("1GiB"), Ok(1 << 30));
+        assert_eq!(parse_size("0"), Ok(0));
+        assert!(parse_size("12x").is_err());
+        assert!(parse_size("m").is_err());
+        assert!(parse_size("99999999999999999g").is_err());
+    }
 }

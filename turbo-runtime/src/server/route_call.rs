@@ -119,7 +119,8 @@ fn segment(
     }
     advanced.unwrap_or_else(|_| {
         let request = &solving.call().request;
-        eprintln!(
+        crate::log::log!(
+            Error,
             "ERROR: turbo panicked while handling {} {} (a bug in turbo; please report it)",
             request.method(),
             request.path()

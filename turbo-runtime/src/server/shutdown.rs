@@ -45,14 +45,15 @@ pub fn watch_signals(grace: Duration) -> std::io::Result<Signalled> {
                 loop {
                     tokio::select! {
                         () = &mut deadline => {
-                            eprintln!(
+                            crate::log::log!(
+                                Warning,
                                 "turbo: a handler still holds the I/O thread {}s after {name}; exiting",
                                 grace.as_secs()
                             );
                             break;
                         }
                         _ = interrupt.recv() => {
-                            eprintln!("turbo: second SIGINT, exiting now");
+                            crate::log::log!(Info, "turbo: second SIGINT, exiting now");
                             break;
                         }
                         // As uvicorn: only a second Ctrl-C forces the exit (a

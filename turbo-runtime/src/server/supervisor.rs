@@ -12,7 +12,6 @@
 //! does); SIGHUP replaces the workers one at a time, each new one ready
 //! before an old one is stopped.
 
-use std::net::SocketAddr;
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::os::unix::process::ExitStatusExt;
 use std::process::{ExitCode, ExitStatus};
@@ -33,10 +32,10 @@ const MAX_BACKOFF: Duration = Duration::from_secs(5);
 
 /// Runs the supervisor until shutdown; `describe` is the banner's text.
 pub fn run(
-    listener: std::net::TcpListener,
+    listener: OwnedFd,
     workers: usize,
     grace: Duration,
-    describe: impl FnOnce(SocketAddr) -> String,
+    describe: impl FnOnce(&str) -> String,
 ) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(runtime) => runtime,
@@ -57,7 +56,7 @@ pub fn run(
 }
 
 struct Supervisor {
-    listener: std::net::TcpListener,
+    listener: OwnedFd,
     /// Running workers' pids.
     running: Vec<u32>,
     /// Workers asked to stop (replaced after SIGHUP): not restarted.
@@ -149,14 +148,14 @@ fn signal_name(signal: i32) -> &'static str {
 }
 
 async fn supervise(
-    listener: std::net::TcpListener,
+    listener: OwnedFd,
     workers: usize,
     grace: Duration,
-    describe: impl FnOnce(SocketAddr) -> String,
+    describe: impl FnOnce(&str) -> String,
 ) -> Result<(), String> {
     // Workers inherit the listening socket.
     fcntl_setfd(&listener, FdFlags::empty()).map_err(|err| format!("cannot share the socket: {err}"))?;
-    let address = listener.local_addr().map_err(|err| err.to_string())?;
+    let address = super::listener::describe(&listener);
     let (mut terminate, mut interrupt, mut hangup) = match (
         signal(SignalKind::terminate()),
         signal(SignalKind::interrupt()),
@@ -174,7 +173,10 @@ async fn supervise(
     for _ in 0..workers {
         supervisor.start_or_stop_all().await?;
     }
-    println!("{} with {workers} worker processes", describe(address));
+    println!(
+        "{}",
+        describe(&format!("{address} with {workers} worker processes"))
+    );
     use std::io::Write;
     let _ = std::io::stdout().flush();
 
@@ -185,7 +187,7 @@ async fn supervise(
             _ = terminate.recv() => return drain(supervisor, "SIGTERM", grace).await,
             _ = interrupt.recv() => return drain(supervisor, "SIGINT", grace).await,
             _ = hangup.recv() => {
-                eprintln!("turbo: SIGHUP, replacing the workers one at a time");
+                crate::log::log!(Info, "turbo: SIGHUP, replacing the workers one at a time");
                 let old = supervisor.running.clone();
                 for pid in old {
                     supervisor.start_or_stop_all().await?;
@@ -201,7 +203,7 @@ async fn supervise(
                     supervisor.retiring.swap_remove(at);
                     continue;
                 }
-                eprintln!("turbo: worker {pid} stopped ({}); starting another", describe_exit(&status));
+                crate::log::log!(Warning, "turbo: worker {pid} stopped ({}); starting another", describe_exit(&status));
                 if started_at.elapsed() < YOUNG {
                     tokio::time::sleep(backoff).await;
                     backoff = (backoff * 2).min(MAX_BACKOFF);
@@ -217,7 +219,11 @@ async fn supervise(
 
 /// Stops every worker as a single server stops, then returns.
 async fn drain(mut supervisor: Supervisor, signal: &str, grace: Duration) -> Result<(), String> {
-    eprintln!("turbo: {signal}, stopping {} workers", supervisor.running.len());
+    crate::log::log!(
+        Info,
+        "turbo: {signal}, stopping {} workers",
+        supervisor.running.len()
+    );
     supervisor.signal_all(Signal::TERM);
     // Each worker enforces the grace period itself; this is the backstop.
     let all_stopped = async { while supervisor.exits.join_next().await.is_some() {} };
@@ -225,7 +231,8 @@ async fn drain(mut supervisor: Supervisor, signal: &str, grace: Duration) -> Res
         .await
         .is_err()
     {
-        eprintln!(
+        crate::log::log!(
+            Warning,
             "turbo: workers still running after {}s; killing them",
             grace.as_secs()
         );
