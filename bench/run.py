@@ -119,11 +119,19 @@ def wrk(port: int, endpoint: str, duration: int) -> float:
 
 def wrk_raw(port: int, path: str, body: str, duration: int, request_body: str | None = None) -> float:
     """Requests per second on `path`; every response must be 200 with `body`."""
+    return wrk_checked(port, path, body, duration, request_body)[0]
+
+
+def wrk_checked(port: int, path: str, body: str, duration: int, request_body: str | None = None,
+                headers: tuple[str, ...] = ()) -> tuple[float, int]:
+    """(requests per second, responses checked) on `path`; every response
+    must be 200 with `body`. `headers` are added to each request."""
     env = dict(os.environ, EXPECT_STATUS="200", EXPECT_BODY=body)
     if request_body is not None:
         env.update(METHOD="POST", REQUEST_BODY=request_body)
+    extra = [argument for header in headers for argument in ("-H", header)]
     out = subprocess.run(
-        ["taskset", "-c", WRK_CPU, "wrk", "-t1", "-c50", f"-d{duration}s", "-s", str(BENCH / "check.lua"),
+        ["taskset", "-c", WRK_CPU, "wrk", "-t1", "-c50", f"-d{duration}s", *extra, "-s", str(BENCH / "check.lua"),
          f"http://127.0.0.1:{port}{path}"],
         check=True, capture_output=True, text=True, env=env,
     ).stdout
@@ -132,7 +140,7 @@ def wrk_raw(port: int, path: str, body: str, duration: int, request_body: str | 
     errors = re.search(r"Socket errors: .*|Non-2xx or 3xx responses: \d+", out)
     if bad or checked == 0 or errors:
         raise RuntimeError(f"port {port} {path}: {bad} bad of {checked} responses\n{out}")
-    return rps
+    return rps, checked
 
 
 def main():

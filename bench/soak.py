@@ -19,7 +19,6 @@ import re
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import run as bench  # bench/run.py: the build and the checked wrk
@@ -51,17 +50,8 @@ def sample(pid: int) -> dict:
 
 def load(port: int, duration: int, new_connections: bool) -> int:
     """Requests answered in one checked wrk run (every one 200 with BODY)."""
-    env = dict(os.environ, EXPECT_STATUS="200", EXPECT_BODY=BODY)
-    command = ["taskset", "-c", bench.WRK_CPU, "wrk", "-t1", "-c50", f"-d{duration}s", "-s",
-               str(BENCH / "check.lua"), f"http://127.0.0.1:{port}{PATH}"]
-    if new_connections:
-        command[5:5] = ["-H", "Connection: close"]
-    out = subprocess.run(command, check=True, capture_output=True, text=True, env=env).stdout
-    checked, bad = map(int, re.search(r"CHECKED (\d+) BAD (\d+)", out).groups())
-    errors = re.search(r"Socket errors: .*|Non-2xx or 3xx responses: \d+", out)
-    if bad or checked == 0 or errors:
-        raise RuntimeError(f"{bad} bad of {checked} responses\n{out}")
-    return checked
+    headers = ("Connection: close",) if new_connections else ()
+    return bench.wrk_checked(port, PATH, BODY, duration, headers=headers)[1]
 
 
 def main():

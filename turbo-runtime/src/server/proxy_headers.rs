@@ -203,6 +203,15 @@ mod tests {
     }
 
     #[test]
+    fn a_unix_socket_peer_is_trusted_only_under_a_star() {
+        let proto = headers(&[("x-forwarded-proto", "https")]);
+        let default = TrustedHosts::parse("127.0.0.1");
+        assert_eq!(default.forwarded(&proto, None), Forwarded::default());
+        let everyone = TrustedHosts::parse("*");
+        assert_eq!(everyone.forwarded(&proto, None).scheme, Some("https"));
+    }
+
+    #[test]
     fn the_client_is_the_first_untrusted_address_from_the_right() {
         let trusted = TrustedHosts::parse("127.0.0.1, 10.0.0.0/8");
         let found = trusted.forwarded(
