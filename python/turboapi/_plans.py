@@ -471,6 +471,10 @@ def _uuid(text: str) -> Any:
 CONVERTORS = {"str": str, "path": str, "int": int, "float": float, "uuid": _uuid}
 
 
+#: The app object (`request.app`), set when the server imports it.
+APP: Any = None
+
+
 def make_request(
     method: str,
     path: str,
@@ -503,5 +507,6 @@ def make_request(
         "client": client,
         "server": server,
         "path_params": path_params,
+        "app": APP,
     }
     return Request(scope, body)

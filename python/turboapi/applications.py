@@ -8,6 +8,7 @@ routes it compiled.
 
 from typing import Any, Callable, Dict
 
+from .datastructures import State
 from .routing import APIRouter, Handler
 
 
@@ -18,8 +19,13 @@ class FastAPI(APIRouter):
         super().__init__(
             default_response_class=options.get("default_response_class"),
             dependencies=options.get("dependencies"),
+            on_startup=options.get("on_startup"),
+            on_shutdown=options.get("on_shutdown"),
+            lifespan=options.get("lifespan"),
         )
         self._turbo_options = options
+        #: `app.state`, Starlette's.
+        self.state = State()
         #: FastAPI's `dependency_overrides`: the server applies what is set
         #: here when it starts serving (original dependable → replacement).
         self.dependency_overrides: Dict[Callable[..., Any], Callable[..., Any]] = {}
@@ -36,11 +42,39 @@ class FastAPI(APIRouter):
     def add_exception_handler(self, exc_class_or_status_code: Any, handler: Callable[..., Any]) -> None:
         self._turbo_exception_handlers[exc_class_or_status_code] = handler
 
+    @property
+    def add_event_handler(self) -> Any:
+        # FastAPI's app has none (its router has): the same AttributeError.
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute 'add_event_handler'")
+
+    @property
+    def router(self) -> "_AppRouter":
+        """FastAPI's `app.router` (`app.router.lifespan_context`, ...)."""
+        return _AppRouter(self)
+
     def __call__(self, scope: Any, receive: Any, send: Any) -> Any:
         raise RuntimeError(
             "this app is compiled by turbo and cannot be served by an ASGI server; "
             "run `turbo build app.py -o server` and start ./server"
         )
+
+
+class _AppRouter:
+    """`app.router`: FastAPI keeps an app's routes and lifespan on a router
+    of its own; here the app is that router, so this view forwards to it,
+    with the router's `add_event_handler`, which FastAPI's app lacks."""
+
+    def __init__(self, app: FastAPI) -> None:
+        object.__setattr__(self, "_app", app)
+
+    def add_event_handler(self, event_type: str, func: Callable[..., Any]) -> None:
+        APIRouter.add_event_handler(self._app, event_type, func)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._app, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._app, name, value)
 
 
 class TurboAPI(FastAPI):

@@ -224,6 +224,41 @@ class URL:
         return f"{type(self).__name__}({self._url!r})"
 
 
+class State:
+    """Starlette's `State`: attributes kept in a dict (`app.state`, and
+    `request.state`, whose dict is the request scope's `"state"`)."""
+
+    def __init__(self, state: Optional[Dict[str, Any]] = None) -> None:
+        super().__setattr__("_state", {} if state is None else state)
+
+    def __setattr__(self, key: Any, value: Any) -> None:
+        self._state[key] = value
+
+    def __getattr__(self, key: Any) -> Any:
+        try:
+            return self._state[key]
+        except KeyError:
+            raise AttributeError(f"'{self.__class__.__name__}' object has no attribute '{key}'")
+
+    def __delattr__(self, key: Any) -> None:
+        del self._state[key]
+
+    def __getitem__(self, key: str) -> Any:
+        return self._state[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._state[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self._state[key]
+
+    def __iter__(self):
+        return iter(self._state)
+
+    def __len__(self) -> int:
+        return len(self._state)
+
+
 class UploadFile:
     """A file uploaded in a multipart form (Starlette's `UploadFile`, with
     FastAPI's pydantic validation). turbo's server parses the form in Rust:

@@ -10,7 +10,8 @@ import http.cookies
 import json
 from typing import Any, Dict, Optional
 
-from .datastructures import URL, Address, Headers, QueryParams
+from . import _lifespan
+from .datastructures import URL, Address, Headers, QueryParams, State
 
 
 def cookie_parser(cookie_string: str) -> Dict[str, str]:
@@ -35,10 +36,6 @@ def request_cookies(headers: Headers) -> Dict[str, str]:
     return cookies
 
 
-class State:
-    """Arbitrary attributes a handler attaches to the request."""
-
-
 class Request:
     """An HTTP request. `body()` and `json()` are awaitable, as in Starlette."""
 
@@ -46,6 +43,10 @@ class Request:
         self.scope = scope
         if body is not None:
             self._body = body
+
+    @property
+    def app(self) -> Any:
+        return self.scope["app"]
 
     @property
     def method(self) -> str:
@@ -109,9 +110,13 @@ class Request:
 
     @property
     def state(self) -> State:
-        if "state" not in self.scope:
-            self.scope["state"] = State()
-        return self.scope["state"]
+        if not hasattr(self, "_state"):
+            # As uvicorn: a request's state starts as a copy of the state
+            # the lifespan yielded.
+            if "state" not in self.scope:
+                self.scope["state"] = dict(_lifespan.STATE)
+            self._state = State(self.scope["state"])
+        return self._state
 
     async def body(self) -> bytes:
         return getattr(self, "_body", b"")

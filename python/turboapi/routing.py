@@ -10,6 +10,8 @@ compiled table (``effective_routes``). The prefix checks and the
 
 from typing import Any, Callable, Iterator, List, NamedTuple, Optional, Sequence, Tuple, TypeVar, Union
 
+from . import _lifespan
+
 Handler = TypeVar("Handler", bound=Callable[..., Any])
 
 
@@ -44,12 +46,18 @@ class APIRouter:
         prefix: str = "",
         default_response_class: Any = None,
         dependencies: Optional[Sequence[Any]] = None,
+        on_startup: Optional[Sequence[Callable[[], Any]]] = None,
+        on_shutdown: Optional[Sequence[Callable[[], Any]]] = None,
+        lifespan: Optional[Callable[..., Any]] = None,
         **options: Any,
     ) -> None:
         _check_prefix(prefix)
         self.prefix = prefix
         self.default_response_class = default_response_class
         self.dependencies = list(dependencies or [])
+        self.on_startup: List[Callable[[], Any]] = list(on_startup or [])
+        self.on_shutdown: List[Callable[[], Any]] = list(on_shutdown or [])
+        self.lifespan_context = _lifespan.context_of(self, lifespan)
         self._turbo_options = options
         #: Routes and inclusions, in the order they were added.
         self._turbo_entries: List[Union[APIRoute, _Inclusion]] = []
@@ -98,6 +106,20 @@ class APIRouter:
     def trace(self, path: str, **options: Any):
         return self.api_route(path, methods=["TRACE"], **options)
 
+    def add_event_handler(self, event_type: str, func: Callable[[], Any]) -> None:
+        assert event_type in ("startup", "shutdown")
+        if event_type == "startup":
+            self.on_startup.append(func)
+        else:
+            self.on_shutdown.append(func)
+
+    def on_event(self, event_type: str) -> Callable[[Handler], Handler]:
+        def register(func: Handler) -> Handler:
+            APIRouter.add_event_handler(self, event_type, func)
+            return func
+
+        return register
+
     def include_router(self, router: "APIRouter", *, prefix: str = "", **options: Any) -> None:
         if router is self:
             raise AssertionError(
@@ -119,6 +141,11 @@ class APIRouter:
                         f"Prefix and path cannot be both empty (path operation: {route.endpoint.__name__})"
                     )
         self._turbo_entries.append(_Inclusion(router, prefix, options))
+        # FastAPI's: the router's event handlers join this one's, and its
+        # lifespan runs inside this one's.
+        self.on_startup.extend(router.on_startup)
+        self.on_shutdown.extend(router.on_shutdown)
+        self.lifespan_context = _lifespan.merge(self.lifespan_context, router.lifespan_context)
 
 
 def _includes(router: APIRouter, target: APIRouter) -> bool:

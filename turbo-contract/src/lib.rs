@@ -99,6 +99,11 @@ pub const PYTHON_PACKAGE: &[(&str, bool, &str)] = &[
         include_str!("../../python/turboapi/_event_loop.py"),
     ),
     (
+        "turboapi._lifespan",
+        false,
+        include_str!("../../python/turboapi/_lifespan.py"),
+    ),
+    (
         "turboapi._forms",
         false,
         include_str!("../../python/turboapi/_forms.py"),

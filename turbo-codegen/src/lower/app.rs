@@ -34,6 +34,10 @@ const DOC_ONLY_APP_OPTIONS: &[&str] = &[
 /// Where FastAPI serves its generated documentation, unless set to `None`.
 const DOCS_OPTIONS: &[&str] = &["openapi_url", "docs_url", "redoc_url"];
 
+/// Options of `FastAPI()` and `APIRouter()` that the server runs at
+/// start-up and shutdown (the app's lifespan), read from the app object.
+const LIFESPAN_OPTIONS: &[&str] = &["lifespan", "on_startup", "on_shutdown"];
+
 /// An application or router object created at module level.
 pub struct Object<'p> {
     /// Canonical name, e.g. `app.api.routes.items.router`.
@@ -282,7 +286,11 @@ fn check_router_options(
     for (name, keyword) in named_options(file, call, "APIRouter", "prefix=\"/items\"", diags) {
         // `redirect_slashes` is ignored by FastAPI once the router is
         // included; `dependencies` are lowered with the routes.
-        if DOC_ONLY_ROUTER_OPTIONS.contains(&name) || name == "redirect_slashes" || name == "dependencies" {
+        if DOC_ONLY_ROUTER_OPTIONS.contains(&name)
+            || name == "redirect_slashes"
+            || name == "dependencies"
+            || LIFESPAN_OPTIONS.contains(&name)
+        {
             continue;
         }
         if name == "prefix" {
@@ -356,7 +364,7 @@ fn check_app_options(
         }
         // Looked up by the server at start-up, as Starlette does;
         // `dependencies` are lowered with the routes.
-        if name == "exception_handlers" || name == "dependencies" {
+        if name == "exception_handlers" || name == "dependencies" || LIFESPAN_OPTIONS.contains(&name) {
             continue;
         }
         if name == "debug" && matches!(&keyword.value, py::Expr::BooleanLiteral(b) if !b.value) {

@@ -64,8 +64,12 @@ impl Lowerer<'_> {
     }
 
     pub(super) fn unsupported_app_feature(&mut self, attribute: &str, span: Span) {
-        // The server looks exception handlers up at start-up, as Starlette does.
-        if matches!(attribute, "exception_handler" | "add_exception_handler") {
+        // The server looks exception handlers up at start-up, as Starlette
+        // does, and runs the app's lifespan (event handlers included).
+        if matches!(
+            attribute,
+            "exception_handler" | "add_exception_handler" | "on_event" | "add_event_handler"
+        ) {
             return;
         }
         let (code, message, help) = match attribute {

@@ -18,6 +18,21 @@ pub struct Call {
     pub route: &'static RouteSpec,
     pub request: Request,
     pub captures: Captures,
+    /// The `Request` object once made: one per request, so that what a
+    /// dependency puts in `request.state` the handler sees (FastAPI hands
+    /// them the same object).
+    pub python_request: OnceCell<pyo3::Py<pyo3::PyAny>>,
+}
+
+impl Call {
+    pub fn new(route: &'static RouteSpec, request: Request, captures: Captures) -> Self {
+        Call {
+            route,
+            request,
+            captures,
+            python_request: OnceCell::new(),
+        }
+    }
 }
 
 /// One HTTP request, with the path percent-decoded once up front and the

@@ -25,8 +25,18 @@ pub fn raw_headers<'py>(
         .collect()
 }
 
-/// The `Request` object of a call, for a handler or an exception handler.
+/// The `Request` object of a call, for a handler, its dependencies or an
+/// exception handler: made once per request.
 pub fn python_request<'py>(py: Python<'py>, call: &Call) -> PyResult<Bound<'py, PyAny>> {
+    if let Some(made) = call.python_request.get() {
+        return Ok(made.bind(py).clone());
+    }
+    let made = new_python_request(py, call)?;
+    let _ = call.python_request.set(made.clone().unbind());
+    Ok(made)
+}
+
+fn new_python_request<'py>(py: Python<'py>, call: &Call) -> PyResult<Bound<'py, PyAny>> {
     let request = &call.request;
     let path_params: Vec<(&str, &str, &str)> = call
         .route

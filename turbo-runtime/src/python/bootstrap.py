@@ -80,7 +80,11 @@ def load_app(app_dir, module_name, app_variable, factory, site_dirs):
         )
     import inspect
 
+    from turboapi import _plans
     from turboapi.routing import effective_routes
+
+    # `request.app` (the scope's "app", as Starlette sets it).
+    _plans.APP = app
 
     return app, [
         (

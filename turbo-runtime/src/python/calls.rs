@@ -14,6 +14,8 @@ use crate::extraction::form::{Content, Form, FormValue};
 
 /// The app's own objects the server calls, set once at start-up.
 pub(super) struct AppObjects {
+    /// The app object (its lifespan, `app.state`).
+    pub(super) app: Py<PyAny>,
     /// The endpoint of each compiled route, `None` where the app did not
     /// register the route (it is never dispatched).
     pub(super) handlers: Vec<Option<Py<PyAny>>>,
@@ -112,6 +114,11 @@ pub fn is_response(value: &Bound<'_, PyAny>) -> bool {
 /// The `Response` FastAPI injects into a handler that asks for one.
 pub fn sub_response(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     entry_points().sub_response.bind(py).call0()
+}
+
+/// The app object.
+pub fn app(py: Python<'_>) -> &Bound<'_, PyAny> {
+    loaded().app.bind(py)
 }
 
 /// `turboapi._plans.make_request(...)`.

@@ -116,6 +116,35 @@ pub fn start(coroutine: &Bound<'_, PyAny>, context: &Bound<'_, PyAny>) -> PyResu
     Ok(Started::Suspended(when_done(&task)?))
 }
 
+/// The loop object (`asyncio.get_running_loop()` inside a request).
+pub fn loop_object(py: Python<'_>) -> &Bound<'_, PyAny> {
+    event_loop().event_loop.bind(py)
+}
+
+/// Wakes the loop's driver after Rust code scheduled callbacks on it
+/// (`Event.set()`, a future's result) outside [`start`].
+pub fn wake() {
+    event_loop().kick.notify_one();
+}
+
+/// Completes with `future` once it is done (at once if it already is).
+pub async fn done(future: Py<PyAny>) -> Py<PyAny> {
+    let waiting = Python::attach(|py| {
+        let bound = future.bind(py);
+        match bound
+            .call_method0(intern!(py, "done"))
+            .and_then(|done| done.is_truthy())
+        {
+            Ok(true) => None,
+            _ => when_done(bound).ok(),
+        }
+    });
+    match waiting {
+        Some(receiver) => receiver.await.unwrap_or(future),
+        None => future,
+    }
+}
+
 /// A receiver of `future` once it is done, through `add_done_callback`.
 fn when_done(future: &Bound<'_, PyAny>) -> PyResult<oneshot::Receiver<Py<PyAny>>> {
     let py = future.py();

@@ -8,7 +8,7 @@
 //!   app's own objects (`calls`), the vectorcall edge (`vectorcall`);
 //! - coroutines: the asyncio loop on the I/O thread, stepped by tokio
 //!   (`event_loop`, `loop_timer`), each request in its own `contextvars`
-//!   context (`context`);
+//!   context (`context`); the app's lifespan on that loop (`lifespan`);
 //! - `def` code: inline or in the thread pool (`placement`, `workers`).
 //!
 //! Threading model (ARCHITECTURE.md): the thread that initialises Python
@@ -25,6 +25,7 @@ pub mod entry_points;
 pub mod event_loop;
 #[allow(unsafe_code)]
 pub mod interpreter;
+pub mod lifespan;
 #[allow(unsafe_code)]
 mod loop_timer;
 pub mod overrides;

@@ -266,6 +266,7 @@ fn load_attached(
         })
         .collect::<PyResult<Vec<_>>>()?;
     calls::set(AppObjects {
+        app: app.unbind(),
         handlers,
         enum_classes,
         base_model,

@@ -97,15 +97,7 @@ async fn respond(
         Resolution::Route(route) => {
             let route = server.router.routes[route as usize];
             let is_async = server.app.handlers[route.handler].is_async;
-            call_route(
-                Call {
-                    route,
-                    request,
-                    captures,
-                },
-                is_async,
-            )
-            .await
+            call_route(Call::new(route, request, captures), is_async).await
         }
         Resolution::MethodNotAllowed(route) => {
             let allow = server.router.routes[route as usize].allow;

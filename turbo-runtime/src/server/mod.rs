@@ -33,7 +33,7 @@ use clap::Parser;
 
 use crate::log::Level as LogLevel;
 use crate::python::startup;
-use crate::python::{dependables, event_loop, interpreter, placement, workers};
+use crate::python::{dependables, event_loop, interpreter, lifespan, placement, workers};
 use crate::routing::Router;
 use crate::spec::{AppSpec, RouteSpec};
 use connections::Connections;
@@ -376,12 +376,32 @@ pub fn serve(app: &'static AppSpec, router: &'static Router) -> ExitCode {
     };
     match local.block_on(&runtime, run(server, options, listening, signalled)) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
+        Err(Failure::Io(message)) => {
             eprintln!("turbo: error: {message}");
             ExitCode::FAILURE
         }
+        Err(Failure::Startup) => {
+            eprintln!("turbo: error: application startup failed (traceback above); exiting");
+            ExitCode::from(STARTUP_FAILED)
+        }
     }
 }
+
+/// Why a server stopped before serving.
+enum Failure {
+    Io(String),
+    /// The app's lifespan raised on startup.
+    Startup,
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Failure::Io(message)
+    }
+}
+
+/// uvicorn's exit status when the application's startup fails.
+const STARTUP_FAILED: u8 = 3;
 
 fn warn_if_stale(app: &AppSpec, app_dir: &std::path::Path) {
     for source in app.sources {
@@ -431,10 +451,14 @@ async fn run(
     options: Options,
     listening: Listening<'_>,
     signalled: shutdown::Signalled,
-) -> Result<(), String> {
+) -> Result<(), Failure> {
     let address = listener::describe(&listening.listener);
     let listener =
         Listener::from_fd(listening.listener).map_err(|err| format!("cannot listen on {address}: {err}"))?;
+    tokio::task::spawn_local(event_loop::drive());
+    // Before the first connection is accepted (connections wait in the
+    // backlog) and before a worker says it is ready.
+    let lifespan = lifespan::start().await.map_err(|()| Failure::Startup)?;
     match listening.ready {
         // A worker tells its supervisor, which prints the banner.
         Some(ready) => {
@@ -452,7 +476,6 @@ async fn run(
         }
     }
 
-    tokio::task::spawn_local(event_loop::drive());
     access_log::enable(!options.no_access_log && options.log_level <= LogLevel::Info);
     if access_log::enabled() {
         tokio::task::spawn_local(access_log::write_periodically());
@@ -493,6 +516,7 @@ async fn run(
     connections
         .finish(Duration::from_secs(options.graceful_timeout))
         .await;
+    lifespan::stop(lifespan).await;
     access_log::flush();
     Ok(())
 }
