@@ -6,9 +6,10 @@ source, and the server checks at start-up that the app registered the
 routes it compiled.
 """
 
-from typing import Any, Callable, Dict
+from typing import Any, Callable, Dict, List
 
 from .datastructures import State
+from .middleware import Middleware
 from .routing import APIRouter, Handler
 
 
@@ -26,6 +27,9 @@ class FastAPI(APIRouter):
         self._turbo_options = options
         #: `app.state`, Starlette's.
         self.state = State()
+        #: Starlette's `user_middleware`, outermost first; the server serves
+        #: it (`turboapi._middleware`).
+        self.user_middleware: List[Middleware] = list(options.get("middleware") or [])
         #: FastAPI's `dependency_overrides`: the server applies what is set
         #: here when it starts serving (original dependable → replacement).
         self.dependency_overrides: Dict[Callable[..., Any], Callable[..., Any]] = {}
@@ -42,6 +46,19 @@ class FastAPI(APIRouter):
     def add_exception_handler(self, exc_class_or_status_code: Any, handler: Callable[..., Any]) -> None:
         self._turbo_exception_handlers[exc_class_or_status_code] = handler
 
+    def add_middleware(self, middleware_class: Any, *args: Any, **kwargs: Any) -> None:
+        # Starlette's: the last one added is the outermost.
+        self.user_middleware.insert(0, Middleware(middleware_class, *args, **kwargs))
+
+    def middleware(self, middleware_type: str) -> Callable[[Handler], Handler]:
+        assert middleware_type == "http", 'Currently only middleware("http") is supported.'
+
+        def register(func: Handler) -> Handler:
+            self.add_middleware(BaseHTTPMiddleware, dispatch=func)
+            return func
+
+        return register
+
     @property
     def add_event_handler(self) -> Any:
         # FastAPI's app has none (its router has): the same AttributeError.
@@ -57,6 +74,15 @@ class FastAPI(APIRouter):
             "this app is compiled by turbo and cannot be served by an ASGI server; "
             "run `turbo build app.py -o server` and start ./server"
         )
+
+
+class BaseHTTPMiddleware:
+    """What `@app.middleware("http")` declares (Starlette's class of that
+    name); the server does not serve it yet and says so at start-up."""
+
+    def __init__(self, app: Any, dispatch: Any = None) -> None:
+        self.app = app
+        self.dispatch_func = dispatch
 
 
 class _AppRouter:

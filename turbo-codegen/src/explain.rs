@@ -97,14 +97,16 @@ fn entry(code: Code) -> (&'static str, &'static str, &'static str) {
             "@app.get(\"/a\")\ndef a(): ...\n\n@app.get(\"/b\")\ndef b(): ...",
         ),
         Code::UnsupportedAppFeature => (
-            "The app uses a FastAPI feature turbo does not compile yet (include_router, middleware, \
-             exception handlers, mounts, events).",
-            "app.include_router(users.router)",
-            "Declare the routes on `app` directly, or keep this app on uvicorn for now.",
+            "The app uses a FastAPI feature turbo does not serve yet: middleware other than \
+             CORSMiddleware (`@app.middleware(\"http\")`, GZip, sessions, ...), mounts, WebSockets.",
+            "@app.middleware(\"http\")\nasync def timing(request, call_next): ...",
+            "Remove it, or keep this app on uvicorn for now.",
         ),
         Code::UnsupportedAppOption => (
-            "`FastAPI(...)` is given an option that changes how requests are served (root_path, \
-             middleware, dependencies, ...). Documentation options such as title and version are fine.",
+            "`FastAPI(...)` or `APIRouter(...)` is given an option that changes how requests are served \
+             and that turbo does not serve yet (root_path, ...), or an option turbo cannot read (a \
+             positional argument, `**options`, a middleware option the class does not take). \
+             Documentation options such as title and version are fine.",
             "app = FastAPI(root_path=\"/api\")",
             "app = FastAPI(title=\"My API\")",
         ),

@@ -32,6 +32,8 @@ pub const PROVIDED: &[(&str, &[&str])] = &[
     ("fastapi.datastructures", DATASTRUCTURES),
     ("fastapi.encoders", &["jsonable_encoder"]),
     ("fastapi.exceptions", EXCEPTIONS),
+    ("fastapi.middleware", &["Middleware"]),
+    ("fastapi.middleware.cors", &["CORSMiddleware"]),
     ("fastapi.params", &["Depends", "Security"]),
     ("fastapi.requests", &["Request"]),
     ("fastapi.responses", RESPONSES),
@@ -72,6 +74,8 @@ pub const PROVIDED: &[(&str, &[&str])] = &[
     ("starlette", &[]),
     ("starlette.datastructures", DATASTRUCTURES),
     ("starlette.exceptions", &["HTTPException"]),
+    ("starlette.middleware", &["Middleware"]),
+    ("starlette.middleware.cors", &["CORSMiddleware"]),
     ("starlette.requests", &["Request"]),
     (
         "starlette.responses",
@@ -349,7 +353,7 @@ mod tests {
         assert!(!provided("fastapi", "jsonable_encoder"));
         assert!(provided("fastapi", "exceptions"));
         assert!(provided("turboapi", "status"));
-        assert!(provided_names("turboapi.middleware").is_none());
+        assert!(provided_names("turboapi.websockets").is_none());
         let starlette = PROVIDED
             .iter()
             .filter(|(m, _)| m.starts_with("starlette"))
@@ -379,9 +383,10 @@ mod tests {
             Some("fastapi.responses.JSONResponse")
         );
         assert_eq!(
-            canonical_external("starlette.middleware.cors.CORSMiddleware"),
-            None
+            canonical_external("starlette.middleware.cors.CORSMiddleware").as_deref(),
+            Some("fastapi.middleware.cors.CORSMiddleware")
         );
+        assert_eq!(canonical_external("starlette.websockets.WebSocket"), None);
         assert_eq!(
             canonical_external("typing_extensions.Annotated").as_deref(),
             Some("typing.Annotated")

@@ -34,6 +34,8 @@ pub const ROUTE_DECORATORS: &[(&str, &str)] = &[
 pub const STARLETTE_MODULES: &[(&str, &str)] = &[
     ("datastructures", "turboapi.datastructures"),
     ("exceptions", "turboapi._starlette_exceptions"),
+    ("middleware", "turboapi.middleware"),
+    ("middleware.cors", "turboapi.middleware.cors"),
     ("requests", "turboapi.requests"),
     ("responses", "turboapi.responses"),
     ("status", "turboapi.status"),
@@ -102,6 +104,21 @@ pub const PYTHON_PACKAGE: &[(&str, bool, &str)] = &[
         "turboapi._lifespan",
         false,
         include_str!("../../python/turboapi/_lifespan.py"),
+    ),
+    (
+        "turboapi.middleware",
+        true,
+        include_str!("../../python/turboapi/middleware/__init__.py"),
+    ),
+    (
+        "turboapi.middleware.cors",
+        false,
+        include_str!("../../python/turboapi/middleware/cors.py"),
+    ),
+    (
+        "turboapi._middleware",
+        false,
+        include_str!("../../python/turboapi/_middleware.py"),
     ),
     (
         "turboapi._forms",

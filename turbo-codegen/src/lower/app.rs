@@ -367,6 +367,11 @@ fn check_app_options(
         if name == "exception_handlers" || name == "dependencies" || LIFESPAN_OPTIONS.contains(&name) {
             continue;
         }
+        if name == "middleware" {
+            let site = super::middleware::Site { file, module, names };
+            super::middleware::check_option(&site, &keyword.value, diags);
+            continue;
+        }
         if name == "debug" && matches!(&keyword.value, py::Expr::BooleanLiteral(b) if !b.value) {
             continue;
         }

@@ -58,6 +58,7 @@ impl Lowerer<'_> {
         match self.app_attribute(&call.func) {
             Some((object, "include_router")) => self.include_router(object, call, self.span(expr)),
             Some((object, "add_api_route")) => self.add_api_route(object, call, expr),
+            Some((_, "add_middleware")) => self.add_middleware(call, self.span(expr)),
             Some((_, attribute)) => self.unsupported_app_feature(attribute, self.span(expr)),
             None => {}
         }
@@ -70,6 +71,10 @@ impl Lowerer<'_> {
             attribute,
             "exception_handler" | "add_exception_handler" | "on_event" | "add_event_handler"
         ) {
+            return;
+        }
+        if attribute == "middleware" {
+            self.function_middleware(span);
             return;
         }
         let (code, message, help) = match attribute {

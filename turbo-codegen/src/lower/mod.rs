@@ -19,6 +19,7 @@ mod dependables;
 mod dependencies;
 mod dynamic;
 mod entries;
+mod middleware;
 mod options;
 mod params;
 mod routers;

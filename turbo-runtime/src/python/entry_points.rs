@@ -75,6 +75,8 @@ entry_points! {
     install_event_loop = "turboapi._event_loop"."install",
     /// Runs a coroutine as a task of the loop, from any thread.
     schedule_coroutine = "turboapi._event_loop"."schedule",
+    /// `native_stack(app)`: the app's middleware, as (kind, options).
+    native_middleware = "turboapi._middleware"."native_stack",
     /// `Lifespan(app, loop)`: the app's lifespan, run in one task.
     lifespan = "turboapi._lifespan"."Lifespan",
     json_loads = "json"."loads",

@@ -57,12 +57,14 @@ pub fn not_found() -> Response {
     json(404, br#"{"detail":"Not Found"}"#.to_vec())
 }
 
-/// FastAPI's 405, with the matched route's methods in `Allow`.
+/// FastAPI's 405, with the matched route's methods in `Allow` (first, as
+/// `JSONResponse(headers=...)` puts the given headers first).
 pub fn method_not_allowed_with(allow: &'static str) -> Response {
     let mut response = json(405, br#"{"detail":"Method Not Allowed"}"#.to_vec());
-    response
-        .headers_mut()
-        .insert(ALLOW, HeaderValue::from_static(allow));
+    let own = std::mem::take(response.headers_mut());
+    let headers = response.headers_mut();
+    headers.insert(ALLOW, HeaderValue::from_static(allow));
+    headers.extend(own);
     response
 }
 
@@ -91,8 +93,9 @@ pub fn close_connection(response: &mut Response) {
         .insert(hyper::header::CONNECTION, HeaderValue::from_static("close"));
 }
 
-/// A `text/plain; charset=utf-8` response, as uvicorn writes its own.
-fn plain_text(status: StatusCode, text: &'static str) -> Response {
+/// A `text/plain; charset=utf-8` response, as uvicorn writes its own (and
+/// as Starlette's `PlainTextResponse` is).
+pub fn plain_text(status: StatusCode, text: &str) -> Response {
     let mut response = with_body(text.as_bytes().to_vec(), true);
     *response.status_mut() = status;
     response.headers_mut().insert(
@@ -122,7 +125,19 @@ pub fn service_unavailable() -> Response {
 
 /// What uvicorn sends when the app raised.
 pub fn internal_error() -> Response {
-    plain_text(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error")
+    let mut response = plain_text(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error");
+    response.extensions_mut().insert(ServerError);
+    response
+}
+
+/// Marks the 500 of an exception no handler took: Starlette's
+/// `ServerErrorMiddleware` sends it from outside every user middleware,
+/// so none of them touches it.
+#[derive(Clone, Copy)]
+struct ServerError;
+
+pub fn is_server_error(response: &Response) -> bool {
+    response.extensions().get::<ServerError>().is_some()
 }
 
 pub fn validation_failed(errors: ValidationErrors) -> Response {

@@ -9,6 +9,7 @@
 
 mod access_log;
 mod connections;
+pub(crate) mod cors;
 mod dispatch;
 pub mod exit_stack;
 mod heartbeat;
@@ -246,6 +247,8 @@ pub(crate) struct Server {
     /// Whose forwarding headers are believed; `None`: nobody's.
     pub(crate) proxies: Option<proxy_headers::TrustedHosts>,
     pub(crate) health_path: Option<String>,
+    /// The app's `CORSMiddleware`s, outermost first.
+    pub(crate) cors: Vec<cors::Cors>,
 }
 
 /// The command line; `--version` prints turbo's version, the runtime API
@@ -321,6 +324,13 @@ pub fn serve(app: &'static AppSpec, router: &'static Router) -> ExitCode {
         eprintln!("turbo: error: {message}");
         return ExitCode::FAILURE;
     }
+    let cors = match pyo3::Python::attach(cors::stack) {
+        Ok(cors) => cors,
+        Err(message) => {
+            eprintln!("turbo: error: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
     workers::configure(options.threads);
     let policy = options.placement_policy();
     let handler = |route: &RouteSpec| &app.handlers[route.handler];
@@ -367,6 +377,7 @@ pub fn serve(app: &'static AppSpec, router: &'static Router) -> ExitCode {
         root_path: options.root_path.clone().leak(),
         proxies,
         health_path: options.health_path.clone(),
+        cors,
     }));
     let local = tokio::task::LocalSet::new();
     let listening = Listening {

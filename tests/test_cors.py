@@ -1,0 +1,70 @@
+"""CORSMiddleware (issue 13), served natively, against Starlette's own over
+the same app (tests/apps/cors) for four configurations: simple and
+preflight requests, allowed and refused origins, methods, headers,
+credentials, regex origins, private network, `expose_headers`, `Vary`
+joined with the app's own, routing errors, handled and unhandled
+exceptions. Status, body and every header (in order; only `date` and
+`server` differ by server) must be equal."""
+
+import os
+
+import pytest
+
+from conftest import ROOT, Server, build, load_with_fastapi
+
+APP = ROOT / "tests" / "apps" / "cors" / "app.py"
+CONFIGS = ["all", "all-credentials", "list", "regex"]
+
+ORIGINS = [None, "https://a.example", "https://evil.example", "https://shop.example.org", "null"]
+PATHS = [("GET", "/items"), ("POST", "/items"), ("GET", "/vary"), ("GET", "/forbidden"), ("GET", "/crash"),
+         ("GET", "/folder"), ("GET", "/missing"), ("DELETE", "/items"), ("OPTIONS", "/items")]
+PREFLIGHTS = [
+    {"access-control-request-method": "GET"},
+    {"access-control-request-method": "POST", "access-control-request-headers": "X-Token"},
+    {"access-control-request-method": "POST", "access-control-request-headers": "x-token, Content-Type"},
+    {"access-control-request-method": "DELETE", "access-control-request-headers": "X-Other"},
+    {"access-control-request-method": "PUT"},
+    {"access-control-request-method": "GET", "access-control-request-private-network": "true"},
+]
+
+
+def cases():
+    for origin in ORIGINS:
+        origin_header = {} if origin is None else {"origin": origin}
+        for method, path in PATHS:
+            body = b'{"name": "x"}' if method == "POST" else None
+            yield method, path, origin_header, body
+        if origin is not None:
+            for preflight in PREFLIGHTS:
+                yield "OPTIONS", "/items", {**origin_header, **preflight}, None
+
+
+def comparable(response):
+    """Status, body, content-length, and the other headers in order (hyper
+    writes an empty body's content-length after the other headers)."""
+    headers = [(k, v) for k, v in response.headers.multi_items() if k not in ("date", "server", "content-length")]
+    return response.status_code, response.content, response.headers.get("content-length"), headers
+
+
+@pytest.fixture(scope="module")
+def binary(turbo, tmp_path_factory):
+    return build(turbo, APP, tmp_path_factory.mktemp("cors") / "server")
+
+
+@pytest.mark.parametrize("config", CONFIGS)
+def test_cors_answers_as_starlette(binary, config, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    monkeypatch.setenv("CORS_CONFIG", config)
+    reference = TestClient(load_with_fastapi(APP), raise_server_exceptions=False, follow_redirects=False)
+    server = Server(binary, env={**os.environ, "CORS_CONFIG": config})
+    try:
+        compared = 0
+        for method, path, headers, body in cases():
+            expected = reference.request(method, path, headers=headers, content=body)
+            actual = server.client.request(method, path, headers=headers, content=body)
+            assert comparable(actual) == comparable(expected), (config, method, path, headers)
+            compared += 1
+        assert compared == len(ORIGINS) * len(PATHS) + (len(ORIGINS) - 1) * len(PREFLIGHTS)
+    finally:
+        server.stop()

@@ -1,0 +1,203 @@
+//! Middleware: `app.add_middleware(Class, ...)`, `FastAPI(middleware=[...])`
+//! and `@app.middleware("http")`. The server serves `CORSMiddleware`
+//! natively (it reads the options from the app object at start-up, so
+//! options computed from settings are fine); anything else is refused
+//! here, naming the class. Options a class does not take are reported
+//! now: Starlette would raise `TypeError` when it builds the stack.
+
+use super::Lowerer;
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
+use crate::parse::{py, span_of, Ranged};
+use crate::project::names::Names;
+use crate::source::{FileId, Span};
+
+/// The middleware classes the server serves, with the options each takes.
+const SERVED: &[(&str, &[&str])] = &[(
+    "CORSMiddleware",
+    &[
+        "allow_origins",
+        "allow_methods",
+        "allow_headers",
+        "allow_credentials",
+        "allow_origin_regex",
+        "allow_private_network",
+        "expose_headers",
+        "max_age",
+    ],
+)];
+
+/// The served class a qualified name is (FastAPI's and Starlette's
+/// modules both export it), with its options.
+fn served(qualified: &str) -> Option<(&'static str, &'static [&'static str])> {
+    let (module, name) = qualified.rsplit_once('.')?;
+    let module_ok = matches!(
+        module,
+        "fastapi.middleware.cors" | "turboapi.middleware.cors" | "starlette.middleware.cors"
+    );
+    SERVED
+        .iter()
+        .find(|(served, _)| module_ok && *served == name)
+        .copied()
+}
+
+/// Where a middleware declaration is: to resolve its names and place its
+/// diagnostics.
+pub(super) struct Site<'a> {
+    pub file: FileId,
+    pub module: &'a str,
+    pub names: &'a Names,
+}
+
+impl Site<'_> {
+    fn resolve(&self, expr: &py::Expr) -> Option<String> {
+        self.names.resolve(self.module, expr)
+    }
+
+    fn span(&self, node: &impl Ranged) -> Span {
+        span_of(self.file, node)
+    }
+}
+
+impl Lowerer<'_> {
+    /// `app.add_middleware(Class, **options)`.
+    pub(super) fn add_middleware(&mut self, call: &py::ExprCall, span: Span) {
+        let site = Site {
+            file: self.file.id,
+            module: self.module,
+            names: self.shared.names,
+        };
+        let Some(class) = call.arguments.args.first() else {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::UnsupportedAppFeature,
+                    span,
+                    "`add_middleware` without a class",
+                )
+                .label("Starlette needs the middleware class")
+                .help("pass it: `app.add_middleware(CORSMiddleware, allow_origins=[...])`"),
+            );
+            return;
+        };
+        check_class(
+            &site,
+            class,
+            &call.arguments.args[1..],
+            &call.arguments.keywords,
+            self.diags,
+        );
+    }
+
+    /// `@app.middleware("http")`: a function middleware.
+    pub(super) fn function_middleware(&mut self, span: Span) {
+        self.diags.push(
+            Diagnostic::new(
+                Code::UnsupportedAppFeature,
+                span,
+                "`@app.middleware(\"http\")` functions are not served by turbo yet",
+            )
+            .label("turbo serves CORSMiddleware only, for now")
+            .help("remove it, or keep serving this app with uvicorn until turbo supports it"),
+        );
+    }
+}
+
+/// `FastAPI(middleware=[Middleware(Class, **options), ...])`.
+pub(super) fn check_option(site: &Site<'_>, value: &py::Expr, diags: &mut Diagnostics) {
+    let py::Expr::List(list) = value else {
+        diags.push(
+            Diagnostic::new(
+                Code::UnsupportedAppOption,
+                site.span(value),
+                "`middleware=` turbo cannot read",
+            )
+            .label("not a list of `Middleware(...)`")
+            .help("write `middleware=[Middleware(CORSMiddleware, ...)]`, or call `app.add_middleware(...)`"),
+        );
+        return;
+    };
+    for element in &list.elts {
+        let declared = match element {
+            py::Expr::Call(call)
+                if site.resolve(&call.func).is_some_and(|qualified| {
+                    matches!(
+                        qualified.as_str(),
+                        "fastapi.middleware.Middleware"
+                            | "turboapi.middleware.Middleware"
+                            | "starlette.middleware.Middleware"
+                    )
+                }) =>
+            {
+                call.arguments.args.first().map(|class| (class, call))
+            }
+            _ => None,
+        };
+        match declared {
+            Some((class, call)) => check_class(
+                site,
+                class,
+                &call.arguments.args[1..],
+                &call.arguments.keywords,
+                diags,
+            ),
+            None => diags.push(
+                Diagnostic::new(
+                    Code::UnsupportedAppOption,
+                    site.span(element),
+                    "middleware entry turbo cannot read",
+                )
+                .label("not `Middleware(Class, ...)`")
+                .help("write `Middleware(CORSMiddleware, allow_origins=[...])`"),
+            ),
+        }
+    }
+}
+
+fn check_class(
+    site: &Site<'_>,
+    class: &py::Expr,
+    args: &[py::Expr],
+    keywords: &[py::Keyword],
+    diags: &mut Diagnostics,
+) {
+    let qualified = site.resolve(class);
+    let Some((name, options)) = qualified.as_deref().and_then(served) else {
+        let shown = qualified.unwrap_or_else(|| "this class".to_owned());
+        diags.push(
+            Diagnostic::new(
+                Code::UnsupportedAppFeature,
+                site.span(class),
+                format!("middleware `{shown}` is not served by turbo yet"),
+            )
+            .label("turbo serves CORSMiddleware only, for now")
+            .help("remove it, or keep serving this app with uvicorn until turbo supports it"),
+        );
+        return;
+    };
+    if let Some(arg) = args.first() {
+        diags.push(
+            Diagnostic::new(
+                Code::UnsupportedAppOption,
+                site.span(arg),
+                format!("positional option to {name}"),
+            )
+            .label("turbo reads middleware options by keyword")
+            .help(format!("pass it by name, e.g. `{name}(allow_origins=[...])`")),
+        );
+    }
+    for keyword in keywords {
+        match &keyword.arg {
+            Some(option) if options.contains(&option.as_str()) => {}
+            Some(option) => diags.push(
+                Diagnostic::new(
+                    Code::UnsupportedAppOption,
+                    site.span(keyword),
+                    format!("{name} has no option `{option}`"),
+                )
+                .label("Starlette raises TypeError when it builds the middleware stack")
+                .help(format!("{name} takes: {}", options.join(", "))),
+            ),
+            // `**options`: read by the server at start-up.
+            None => {}
+        }
+    }
+}
