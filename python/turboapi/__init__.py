@@ -11,6 +11,7 @@ turbo-codegen and a test keeps the two equal).
 """
 
 from .applications import FastAPI, TurboAPI
+from .background import BackgroundTasks
 from .encoders import jsonable_encoder
 from .exceptions import HTTPException
 from .datastructures import UploadFile
@@ -21,6 +22,7 @@ from .responses import Response
 
 __all__ = [
     "APIRouter",
+    "BackgroundTasks",
     "Body",
     "Cookie",
     "Depends",

@@ -11,9 +11,11 @@ them; 3.12 and 3.13 keep them), and starting a task inline relies on 3.11's
 """
 
 import asyncio
+import contextvars
 import selectors
 import sys
 import threading
+from typing import Any, Callable, Optional
 
 
 class _PollingSelector(selectors.EpollSelector):
@@ -101,3 +103,56 @@ def schedule(loop, coroutine):
     """Runs ``coroutine`` as a task of ``loop`` from any thread (an abandoned
     request's async generators are closed this way)."""
     loop.call_soon_threadsafe(loop.create_task, coroutine)
+
+
+class ThreadPool:
+    """The server's worker threads (``--threads``), where Starlette would
+    use anyio's: ``await THREADPOOL.run(func, ...)`` runs ``func`` on one
+    of them in a copy of the caller's context, as ``to_thread`` does.
+    ``submit`` hands a job to the pool (the server's Rust side)."""
+
+    def __init__(self, submit: Callable[[Callable[[], None]], None]) -> None:
+        self._submit = submit
+
+    async def run(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        context = contextvars.copy_context()
+
+        def job() -> None:
+            try:
+                result = context.run(func, *args, **kwargs)
+            except BaseException as exc:  # handed to the awaiting task
+                loop.call_soon_threadsafe(_settle, future, None, exc)
+            else:
+                loop.call_soon_threadsafe(_settle, future, result, None)
+
+        self._submit(job)
+        return await future
+
+
+def _settle(future: "asyncio.Future[Any]", result: Any, exc: Optional[BaseException]) -> None:
+    if future.cancelled():
+        return
+    if exc is not None:
+        future.set_exception(exc)
+    else:
+        future.set_result(result)
+
+
+#: The server's pool, set at start-up; None outside a server.
+THREADPOOL: Optional[ThreadPool] = None
+
+
+def use_thread_pool(submit: Callable[[Callable[[], None]], None]) -> None:
+    """Called by the server at start-up with its pool's ``submit``."""
+    global THREADPOOL
+    THREADPOOL = ThreadPool(submit)
+
+
+async def run_in_threadpool(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Starlette's ``run_in_threadpool``: the server's worker threads, or
+    ``asyncio.to_thread`` outside a server."""
+    if THREADPOOL is None:
+        return await asyncio.to_thread(func, *args, **kwargs)
+    return await THREADPOOL.run(func, *args, **kwargs)

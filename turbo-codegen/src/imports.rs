@@ -12,6 +12,7 @@ pub const PROVIDED: &[(&str, &[&str])] = &[
         "fastapi",
         &[
             "APIRouter",
+            "BackgroundTasks",
             "Body",
             "Cookie",
             "Depends",
@@ -29,6 +30,7 @@ pub const PROVIDED: &[(&str, &[&str])] = &[
         ],
     ),
     ("fastapi.applications", &["FastAPI"]),
+    ("fastapi.background", &["BackgroundTasks"]),
     ("fastapi.datastructures", DATASTRUCTURES),
     ("fastapi.encoders", &["jsonable_encoder"]),
     ("fastapi.exceptions", EXCEPTIONS),
@@ -72,6 +74,7 @@ pub const PROVIDED: &[(&str, &[&str])] = &[
     // Starlette's modules that apps import from directly: served by the
     // same classes (`turbo_contract::STARLETTE_MODULES`).
     ("starlette", &[]),
+    ("starlette.background", &["BackgroundTask", "BackgroundTasks"]),
     ("starlette.datastructures", DATASTRUCTURES),
     ("starlette.exceptions", &["HTTPException"]),
     ("starlette.middleware", &["Middleware"]),

@@ -417,6 +417,8 @@ pub enum Source {
     Response,
     /// `SecurityScopes`: the OAuth2 scopes required above the callable.
     SecurityScopes,
+    /// `BackgroundTasks`: one per request, run after the response is sent.
+    BackgroundTasks,
     /// The value a dependency returns ([`Handler::dependencies`]).
     Depends,
 }
@@ -432,6 +434,7 @@ impl Source {
             Source::Request => "request",
             Source::Response => "response",
             Source::SecurityScopes => "security_scopes",
+            Source::BackgroundTasks => "background_tasks",
             Source::Depends => "depends",
         }
     }

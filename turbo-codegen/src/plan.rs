@@ -95,7 +95,7 @@ pub struct CallablePlan<'a> {
 }
 
 /// The order sources are extracted in.
-const EXTRACTION_ORDER: [Source; 9] = [
+const EXTRACTION_ORDER: [Source; 10] = [
     Source::Path,
     Source::Query,
     Source::Header,
@@ -104,6 +104,7 @@ const EXTRACTION_ORDER: [Source; 9] = [
     Source::Request,
     Source::Response,
     Source::SecurityScopes,
+    Source::BackgroundTasks,
     Source::Depends,
 ];
 

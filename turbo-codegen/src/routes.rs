@@ -101,6 +101,7 @@ fn param_entries(callable: &Handler) -> Vec<ParamEntry<'_>> {
                 None => match param.source {
                     Source::Request => "Request".to_owned(),
                     Source::Response => "Response".to_owned(),
+                    Source::BackgroundTasks => "BackgroundTasks".to_owned(),
                     Source::SecurityScopes => "SecurityScopes".to_owned(),
                     _ => param.type_label(),
                 },
@@ -149,6 +150,7 @@ fn param_text(p: &ParamEntry<'_>) -> String {
         Source::Request,
         Source::Response,
         Source::SecurityScopes,
+        Source::BackgroundTasks,
     ];
     if injected.iter().any(|source| p.source == source.name()) {
         return format!("{}: {}", p.name, p.ty);

@@ -139,6 +139,7 @@ fn param_is_extractable(route: &Route, param: &Param, diags: &mut Diagnostics) {
         | Source::Request
         | Source::Response
         | Source::SecurityScopes
+        | Source::BackgroundTasks
         | Source::Depends => {}
         Source::Path => {
             let convertor = route

@@ -10,7 +10,7 @@ pub mod trie;
 /// Version of `turbo_runtime::__private`, the contract with generated
 /// code. The emitter writes it into every generated crate and the runtime
 /// asserts it at compile time; it changes with every incompatible change.
-pub const API_VERSION: u32 = 16;
+pub const API_VERSION: u32 = 17;
 
 /// The route decorators of `FastAPI` and `APIRouter`, with the method each
 /// implies. `python/turboapi/routing.py` defines one method per entry; a
@@ -32,6 +32,7 @@ pub const ROUTE_DECORATORS: &[(&str, &str)] = &[
 /// `starlette.exceptions` differs from FastAPI's module: its
 /// `HTTPException` is the base class of FastAPI's.
 pub const STARLETTE_MODULES: &[(&str, &str)] = &[
+    ("background", "turboapi.background"),
     ("datastructures", "turboapi.datastructures"),
     ("exceptions", "turboapi._starlette_exceptions"),
     ("middleware", "turboapi.middleware"),
@@ -104,6 +105,11 @@ pub const PYTHON_PACKAGE: &[(&str, bool, &str)] = &[
         "turboapi._lifespan",
         false,
         include_str!("../../python/turboapi/_lifespan.py"),
+    ),
+    (
+        "turboapi.background",
+        false,
+        include_str!("../../python/turboapi/background.py"),
     ),
     (
         "turboapi.middleware",

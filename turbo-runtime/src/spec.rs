@@ -219,6 +219,9 @@ pub enum Extract {
     /// The `Response` FastAPI injects for headers, cookies and status
     /// (one per request, shared by the handler and its dependencies).
     Response,
+    /// The `BackgroundTasks` (one per request, shared by the handler and
+    /// its dependencies; run after the response is sent).
+    BackgroundTasks,
     /// The value of dependency step `index` (`Depends()`).
     Dependency(usize),
 }

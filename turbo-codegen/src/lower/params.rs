@@ -734,7 +734,7 @@ const CONTAINER_TYPES: &[&str] = &[
 ];
 
 impl Lowerer<'_> {
-    /// `Request`, `Response` or `SecurityScopes`: objects FastAPI passes
+    /// `Request`, `Response`, `SecurityScopes` or `BackgroundTasks`: objects FastAPI passes
     /// instead of request data.
     fn injected(&self, annotation: &py::Expr) -> Option<Source> {
         match self.imports.resolve(annotation)?.as_str() {
@@ -748,6 +748,10 @@ impl Lowerer<'_> {
             | "turboapi.responses.Response" => Some(Source::Response),
             // `fastapi.security.SecurityScopes`, read from turbo's source.
             "turboapi.security.oauth2.SecurityScopes" => Some(Source::SecurityScopes),
+            "fastapi.BackgroundTasks"
+            | "fastapi.background.BackgroundTasks"
+            | "turboapi.BackgroundTasks"
+            | "turboapi.background.BackgroundTasks" => Some(Source::BackgroundTasks),
             _ => None,
         }
     }

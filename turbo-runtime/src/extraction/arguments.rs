@@ -33,6 +33,8 @@ pub struct RequestValues {
     /// The `Request`, one object for the handler and its dependencies (as
     /// in FastAPI: what one sets on `request.state` the others see).
     request: Option<Option<Py<PyAny>>>,
+    /// The `BackgroundTasks`, one for the handler and its dependencies.
+    background: Option<Option<Py<PyAny>>>,
     /// Each dependency step's value; `None` if it failed validation.
     pub results: SmallVec<[Option<Py<PyAny>>; 4]>,
 }
@@ -41,6 +43,11 @@ impl RequestValues {
     /// The injected `Response`, if a callable asked for one.
     pub fn injected<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyAny>> {
         self.response.as_ref()?.as_ref().map(|r| r.bind(py).clone())
+    }
+
+    /// The `BackgroundTasks`, if a callable asked for them.
+    pub fn background(&self) -> Option<&Py<PyAny>> {
+        self.background.as_ref()?.as_ref()
     }
 
     /// Extracts `params` (errors recorded), giving the arguments if every
@@ -76,6 +83,17 @@ impl RequestValues {
                         .get_or_insert_with(|| python_params::sub_response(py, errors).map(Bound::unbind))
                         .as_ref()
                         .map(|response| response.bind(py).clone())
+                }
+                Extract::BackgroundTasks => {
+                    let errors = &mut self.errors;
+                    self.background
+                        .get_or_insert_with(|| {
+                            errors
+                                .internal(crate::python::calls::background_tasks(py))
+                                .map(Bound::unbind)
+                        })
+                        .as_ref()
+                        .map(|tasks| tasks.bind(py).clone())
                 }
                 Extract::Request => {
                     let errors = &mut self.errors;
@@ -172,6 +190,7 @@ fn extract_param<'py>(
         | Extract::SecurityScopes(_)
         | Extract::Request
         | Extract::Response
+        | Extract::BackgroundTasks
         | Extract::Dependency(_) => {
             unreachable!("extracted by RequestValues::arguments")
         }

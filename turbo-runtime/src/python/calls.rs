@@ -116,6 +116,11 @@ pub fn sub_response(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     entry_points().sub_response.bind(py).call0()
 }
 
+/// A new `BackgroundTasks()`.
+pub fn background_tasks(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    entry_points().background_tasks.bind(py).call0()
+}
+
 /// The app object.
 pub fn app(py: Python<'_>) -> &Bound<'_, PyAny> {
     loaded().app.bind(py)

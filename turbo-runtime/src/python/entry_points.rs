@@ -73,8 +73,12 @@ entry_points! {
     dependable_kind = "turboapi._dependencies"."kind",
     /// Creates the I/O thread's event loop.
     install_event_loop = "turboapi._event_loop"."install",
+    /// `use_thread_pool(submit)`: `def` background tasks go to the workers.
+    use_thread_pool = "turboapi._event_loop"."use_thread_pool",
     /// Runs a coroutine as a task of the loop, from any thread.
     schedule_coroutine = "turboapi._event_loop"."schedule",
+    /// `BackgroundTasks()`, for a callable that declares one.
+    background_tasks = "turboapi.background"."BackgroundTasks",
     /// `native_stack(app)`: the app's middleware, as (kind, options).
     native_middleware = "turboapi._middleware"."native_stack",
     /// `Lifespan(app, loop)`: the app's lifespan, run in one task.

@@ -81,7 +81,19 @@ pub fn install(py: Python<'_>) -> PyResult<()> {
     };
     EVENT_LOOP
         .set(installed)
-        .map_err(|_| pyo3::exceptions::PyRuntimeError::new_err("the event loop was installed twice"))
+        .map_err(|_| pyo3::exceptions::PyRuntimeError::new_err("the event loop was installed twice"))?;
+    // `_event_loop.THREADPOOL`: `def` background tasks run on the worker
+    // threads, as Starlette runs them in anyio's.
+    let submit = PyCFunction::new_closure(
+        py,
+        None,
+        None,
+        |args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, PyDict>>| -> PyResult<()> {
+            super::workers::submit_python(args.get_item(0)?.unbind());
+            Ok(())
+        },
+    )?;
+    entry_points().use_thread_pool.bind(py).call1((submit,)).map(drop)
 }
 
 /// A copy of the current context: the context every coroutine of one

@@ -68,6 +68,18 @@ pub async fn run<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) ->
     }
 }
 
+/// Runs a Python callable on a pool thread, not waited for: its outcome
+/// reaches its caller through the event loop (`_event_loop.ThreadPool`).
+pub fn submit_python(callable: Py<PyAny>) {
+    submit(Box::new(move || {
+        Python::attach(|py| {
+            if let Err(err) = callable.call0(py) {
+                super::calls::print_exception(py, &err);
+            }
+        })
+    }));
+}
+
 fn submit(job: Job) {
     let pool = pool();
     let mut queue = pool.queue.lock().unwrap_or_else(|poisoned| poisoned.into_inner());

@@ -190,7 +190,33 @@ pub fn python_response(py: Python<'_>, response: &Bound<'_, PyAny>) -> PyResult<
         let header_value = HeaderValue::from_bytes(&value).map_err(|_| invalid(&value))?;
         built.headers_mut().append(header_name, header_value);
     }
+    let background = response.getattr(intern!(py, "background"))?;
+    if !background.is_none() {
+        set_background(&mut built, background.unbind());
+    }
     Ok(built)
+}
+
+/// A response's background (`Response.background`, or the request's
+/// `BackgroundTasks`): run once the response is handed to the connection.
+/// (An `Arc` because extensions must be `Clone`.)
+#[derive(Clone)]
+struct Background(std::sync::Arc<Py<PyAny>>);
+
+pub fn set_background(response: &mut Response, background: Py<PyAny>) {
+    response
+        .extensions_mut()
+        .insert(Background(std::sync::Arc::new(background)));
+}
+
+/// Takes the background of a response, if it has one.
+pub fn take_background(response: &mut Response) -> Option<Py<PyAny>> {
+    let Background(shared) = response.extensions_mut().remove::<Background>()?;
+    std::sync::Arc::into_inner(shared)
+}
+
+pub fn has_background(response: &Response) -> bool {
+    response.extensions().get::<Background>().is_some()
 }
 
 /// FastAPI's `http_exception_handler`.

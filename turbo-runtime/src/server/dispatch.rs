@@ -14,7 +14,7 @@ use crate::extraction::request::{Call, Request};
 use crate::response::rendering;
 use crate::response::{self, Response};
 use crate::routing::{self, Resolution};
-use crate::server::route_call::{call_route, settle};
+use crate::server::route_call::{call_route, settle, spawn_background};
 use crate::spec::BodyRead;
 use crate::template::Captures;
 
@@ -127,7 +127,10 @@ async fn respond(
         }
         Resolution::MethodNotAllowed(route) => {
             let allow = server.router.routes[route as usize].allow;
-            settle(rendering::routing_error(&request, Some(allow))).await
+            with_background(
+                settle(rendering::routing_error(&request, Some(allow))).await,
+                &request,
+            )
         }
         Resolution::NotFound => match server.router.slash_redirect(request.method(), request.path()) {
             Some(path) => response::redirect(&routing::redirect_location(
@@ -137,11 +140,20 @@ async fn respond(
                 &format!("{}{path}", server.root_path),
                 request.raw_query(),
             )),
-            None => settle(rendering::routing_error(&request, None)).await,
+            None => with_background(settle(rendering::routing_error(&request, None)).await, &request),
         },
     };
     if read.close {
         response::close_connection(&mut response);
+    }
+    response
+}
+
+/// Starts the background of an exception handler's answer to a routing
+/// error (a handled request's is started by `call_route`).
+fn with_background(mut response: Response, request: &Request) -> Response {
+    if let Some(tasks) = response::take_background(&mut response) {
+        spawn_background(tasks, None, request.line());
     }
     response
 }

@@ -42,8 +42,8 @@ pub async fn call_route(call: Call, is_async: bool) -> Response {
             let (back, advanced) = workers::run(move || {
                 let advanced = Python::attach(|py| {
                     let advanced = segment(py, &mut solving, resumed, false);
-                    if matches!(advanced, Advance::Done(_)) {
-                        solving.release();
+                    if let Advance::Done(response) = &advanced {
+                        solving.release(response);
                     }
                     advanced
                 });
@@ -59,7 +59,13 @@ pub async fn call_route(call: Call, is_async: bool) -> Response {
             Python::attach(|py| run_inline(py, &mut solving, resumed))
         };
         resumed = match stopped {
-            Stopped::Done(response) => return response,
+            Stopped::Done(mut response) => {
+                if let Some(tasks) = response::take_background(&mut response) {
+                    let line = solving.call().request.line();
+                    spawn_background(tasks, solving.context.take(), line);
+                }
+                return response;
+            }
             Stopped::Resume(task) => Some(task),
             Stopped::Wait(done) => Some(done.await.map_err(|_| {
                 pyo3::exceptions::PyRuntimeError::new_err("the asyncio loop dropped a coroutine")
@@ -78,7 +84,7 @@ fn run_inline(py: Python<'_>, solving: &mut Solving, mut resumed: Option<PyResul
         let timed = placement::placement(route.handler) == Placement::Measured;
         match segment(py, solving, resumed.take(), timed) {
             Advance::Done(response) => {
-                solving.release();
+                solving.release(&response);
                 return Stopped::Done(response);
             }
             Advance::Coroutine(coroutine) => match start(py, solving, coroutine) {
@@ -143,6 +149,39 @@ fn start(py: Python<'_>, solving: &mut Solving, coroutine: Py<PyAny>) -> Stopped
         Ok(Started::Suspended(done)) => Stopped::Wait(done),
         Err(err) => Stopped::Resume(Err(err)),
     }
+}
+
+/// Runs a response's background (`BackgroundTasks.__call__`) on the event
+/// loop, in `context` (the request's, if it has one), once the current
+/// task (which hands the response to the connection) yields. What it
+/// raises is logged, naming the request.
+pub fn spawn_background(tasks: Py<PyAny>, context: Option<Py<PyAny>>, line: String) {
+    tokio::task::spawn_local(async move {
+        let started = Python::attach(|py| {
+            let context = match context {
+                Some(context) => context,
+                None => event_loop::new_context(py)?,
+            };
+            let coroutine = tasks.bind(py).call0()?;
+            event_loop::start(&coroutine, context.bind(py))
+        });
+        let task = match started {
+            Ok(Started::Finished(task)) => Ok(task),
+            Ok(Started::Suspended(done)) => done.await.map_err(|_| {
+                pyo3::exceptions::PyRuntimeError::new_err("the asyncio loop dropped a coroutine")
+            }),
+            Err(err) => Err(err),
+        };
+        Python::attach(|py| {
+            if let Err(err) = task.and_then(|task| event_loop::result(py, &task).map(drop)) {
+                crate::python::calls::log_exception(
+                    py,
+                    &format!("exception in a background task of {line}"),
+                    &err,
+                );
+            }
+        });
+    });
 }
 
 /// The response of a rendering that may need an `async def` exception

@@ -119,10 +119,15 @@ impl Solving {
 
     /// Drops the Python objects the request holds, while the GIL is held
     /// (dropped later, pyo3 would queue them for the next acquisition).
-    pub fn release(&mut self) {
+    /// The request's context stays if `response` has a background, which
+    /// runs in it (as Starlette runs it, in the request's task).
+    pub fn release(&mut self, response: &Response) {
         self.values = RequestValues::default();
+        self.call.python_request.take();
         self.cache.clear();
-        self.context = None;
+        if !response::has_background(response) {
+            self.context = None;
+        }
         self.validation = None;
     }
 
@@ -339,7 +344,16 @@ impl Solving {
     fn render(&mut self, py: Python<'_>, value: &Bound<'_, PyAny>) {
         let injected = self.values.injected(py);
         match rendering::render_return(py, &self.call, value, injected.as_ref()) {
-            Rendered::Ready(response) => self.response = Some(response),
+            Rendered::Ready(mut response) => {
+                // FastAPI's: a returned Response's own background wins; else
+                // the request's BackgroundTasks run after it.
+                if let Some(tasks) = self.values.background() {
+                    if !response::has_background(&response) && !response::is_server_error(&response) {
+                        response::set_background(&mut response, tasks.clone_ref(py));
+                    }
+                }
+                self.response = Some(response)
+            }
             Rendered::Awaiting(awaited) => {
                 let coroutine = awaited.coroutine.clone_ref(py);
                 self.await_coroutine(Ok(coroutine.into_bound(py)), Awaiting::Rendered(awaited));
