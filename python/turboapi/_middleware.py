@@ -9,9 +9,10 @@ refuses, with one clear error, what it does not serve yet.
 from typing import Any, List, Tuple
 
 from .middleware.cors import CORSMiddleware
+from .middleware.gzip import GZipMiddleware
 
 #: What the server implements natively, by class.
-NATIVE = {CORSMiddleware: "cors"}
+NATIVE = {CORSMiddleware: "cors", GZipMiddleware: "gzip"}
 
 
 def native_stack(app: Any) -> List[Tuple[str, Any]]:
@@ -24,7 +25,7 @@ def native_stack(app: Any) -> List[Tuple[str, Any]]:
             name = getattr(cls, "__qualname__", repr(cls))
             module = getattr(cls, "__module__", "")
             what = "an @app.middleware(\"http\") function" if name == "BaseHTTPMiddleware" else f"{module}.{name}"
-            raise TypeError(f"turbo does not serve {what} yet (serves: CORSMiddleware)")
+            raise TypeError(f"turbo does not serve {what} yet (serves: CORSMiddleware, GZipMiddleware)")
         # Built as Starlette builds it (`cls(app=..., *args, **kwargs)`):
         # a wrong option fails here, at start-up.
         instance = cls(None, *args, **kwargs)

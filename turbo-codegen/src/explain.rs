@@ -98,7 +98,8 @@ fn entry(code: Code) -> (&'static str, &'static str, &'static str) {
         ),
         Code::UnsupportedAppFeature => (
             "The app uses a FastAPI feature turbo does not serve yet: middleware other than \
-             CORSMiddleware (`@app.middleware(\"http\")`, GZip, sessions, ...), mounts, WebSockets.",
+             CORSMiddleware and GZipMiddleware (`@app.middleware(\"http\")`, sessions, ...), mounts, \
+             WebSockets.",
             "@app.middleware(\"http\")\nasync def timing(request, call_next): ...",
             "Remove it, or keep this app on uvicorn for now.",
         ),

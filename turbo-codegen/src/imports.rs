@@ -36,6 +36,7 @@ pub const PROVIDED: &[(&str, &[&str])] = &[
     ("fastapi.exceptions", EXCEPTIONS),
     ("fastapi.middleware", &["Middleware"]),
     ("fastapi.middleware.cors", &["CORSMiddleware"]),
+    ("fastapi.middleware.gzip", &["GZipMiddleware"]),
     ("fastapi.params", &["Depends", "Security"]),
     ("fastapi.requests", &["Request"]),
     ("fastapi.responses", RESPONSES),
@@ -79,6 +80,7 @@ pub const PROVIDED: &[(&str, &[&str])] = &[
     ("starlette.exceptions", &["HTTPException"]),
     ("starlette.middleware", &["Middleware"]),
     ("starlette.middleware.cors", &["CORSMiddleware"]),
+    ("starlette.middleware.gzip", &["GZipMiddleware"]),
     ("starlette.requests", &["Request"]),
     (
         "starlette.responses",

@@ -37,6 +37,7 @@ pub const STARLETTE_MODULES: &[(&str, &str)] = &[
     ("exceptions", "turboapi._starlette_exceptions"),
     ("middleware", "turboapi.middleware"),
     ("middleware.cors", "turboapi.middleware.cors"),
+    ("middleware.gzip", "turboapi.middleware.gzip"),
     ("requests", "turboapi.requests"),
     ("responses", "turboapi.responses"),
     ("status", "turboapi.status"),
@@ -120,6 +121,11 @@ pub const PYTHON_PACKAGE: &[(&str, bool, &str)] = &[
         "turboapi.middleware.cors",
         false,
         include_str!("../../python/turboapi/middleware/cors.py"),
+    ),
+    (
+        "turboapi.middleware.gzip",
+        false,
+        include_str!("../../python/turboapi/middleware/gzip.py"),
     ),
     (
         "turboapi._middleware",

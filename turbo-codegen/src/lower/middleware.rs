@@ -1,9 +1,10 @@
 //! Middleware: `app.add_middleware(Class, ...)`, `FastAPI(middleware=[...])`
-//! and `@app.middleware("http")`. The server serves `CORSMiddleware`
-//! natively (it reads the options from the app object at start-up, so
-//! options computed from settings are fine); anything else is refused
-//! here, naming the class. Options a class does not take are reported
-//! now: Starlette would raise `TypeError` when it builds the stack.
+//! and `@app.middleware("http")`. The server serves `CORSMiddleware` and
+//! `GZipMiddleware` natively (it reads the options from the app object at
+//! start-up, so options computed from settings are fine); anything else
+//! is refused here, naming the class. Options a class does not take are
+//! reported now: Starlette would raise `TypeError` when it builds the
+//! stack.
 
 use super::Lowerer;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
@@ -11,33 +12,50 @@ use crate::parse::{py, span_of, Ranged};
 use crate::project::names::Names;
 use crate::source::{FileId, Span};
 
-/// The middleware classes the server serves, with the options each takes.
-const SERVED: &[(&str, &[&str])] = &[(
-    "CORSMiddleware",
-    &[
-        "allow_origins",
-        "allow_methods",
-        "allow_headers",
-        "allow_credentials",
-        "allow_origin_regex",
-        "allow_private_network",
-        "expose_headers",
-        "max_age",
-    ],
-)];
+/// The middleware classes the server serves: (module, class, the options
+/// it takes).
+const SERVED: &[(&str, &str, &[&str])] = &[
+    (
+        "cors",
+        "CORSMiddleware",
+        &[
+            "allow_origins",
+            "allow_methods",
+            "allow_headers",
+            "allow_credentials",
+            "allow_origin_regex",
+            "allow_private_network",
+            "expose_headers",
+            "max_age",
+        ],
+    ),
+    (
+        "gzip",
+        "GZipMiddleware",
+        &[
+            "minimum_size",
+            "compresslevel",
+            "thread_minimum_size",
+            "exclude_content_types",
+        ],
+    ),
+];
 
 /// The served class a qualified name is (FastAPI's and Starlette's
 /// modules both export it), with its options.
 fn served(qualified: &str) -> Option<(&'static str, &'static [&'static str])> {
     let (module, name) = qualified.rsplit_once('.')?;
-    let module_ok = matches!(
-        module,
-        "fastapi.middleware.cors" | "turboapi.middleware.cors" | "starlette.middleware.cors"
-    );
+    let (package, submodule) = module.rsplit_once('.')?;
+    if !matches!(
+        package,
+        "fastapi.middleware" | "turboapi.middleware" | "starlette.middleware"
+    ) {
+        return None;
+    }
     SERVED
         .iter()
-        .find(|(served, _)| module_ok && *served == name)
-        .copied()
+        .find(|(served_module, class, _)| *served_module == submodule && *class == name)
+        .map(|(_, class, options)| (*class, *options))
 }
 
 /// Where a middleware declaration is: to resolve its names and place its
@@ -95,7 +113,7 @@ impl Lowerer<'_> {
                 span,
                 "`@app.middleware(\"http\")` functions are not served by turbo yet",
             )
-            .label("turbo serves CORSMiddleware only, for now")
+            .label("turbo serves CORSMiddleware and GZipMiddleware, for now")
             .help("remove it, or keep serving this app with uvicorn until turbo supports it"),
         );
     }
@@ -168,7 +186,7 @@ fn check_class(
                 site.span(class),
                 format!("middleware `{shown}` is not served by turbo yet"),
             )
-            .label("turbo serves CORSMiddleware only, for now")
+            .label("turbo serves CORSMiddleware and GZipMiddleware, for now")
             .help("remove it, or keep serving this app with uvicorn until turbo supports it"),
         );
         return;

@@ -7,7 +7,7 @@ use hyper::body::Incoming;
 
 use super::access_log::RequestLine;
 use super::connections::InFlight;
-use super::cors::Cors;
+use super::middleware::Stack;
 use super::proxy_headers::Forwarded;
 use super::{http_rules, request_body, Server};
 use crate::extraction::request::{Call, Request};
@@ -57,10 +57,10 @@ pub(super) async fn handle(
         response::invalid_request()
     } else if server.health_path.as_deref() == Some(parts.uri.path()) {
         response::healthy()
-    } else if server.cors.is_empty() {
+    } else if server.middleware.is_empty() {
         respond(server, parts, body, peer, forwarded).await
     } else {
-        with_cors(server, parts, body, peer, forwarded).await
+        with_middleware(server, parts, body, peer, forwarded).await
     };
     if let (Some(line), Some(client)) = (line, client) {
         line.answered(&client, response.status());
@@ -68,27 +68,27 @@ pub(super) async fn handle(
     Ok(response)
 }
 
-/// The app's answer through its `CORSMiddleware`s: the outermost answers
-/// a preflight request; the app's own response passes through each, the
-/// innermost first; an unhandled exception's 500 is outside them.
-async fn with_cors(
+/// The app's answer through its middleware (`middleware/`): a middleware
+/// may answer the request itself (a CORS preflight); the app's answer goes
+/// back through every one of them, an unhandled exception's 500 through
+/// none.
+async fn with_middleware(
     server: &'static Server,
     parts: hyper::http::request::Parts,
     body: Incoming,
     peer: Peer,
     forwarded: Forwarded,
 ) -> Response {
-    if Cors::is_preflight(&parts.method, &parts.headers) {
-        return server.cors[0].preflight(&parts.headers);
+    let stack = &server.middleware;
+    let seen = Stack::seen(&parts);
+    let (response, outside_of) = match stack.answer(&parts) {
+        Some((at, answer)) => (answer, at),
+        None => (respond(server, parts, body, peer, forwarded).await, stack.len()),
+    };
+    if response::is_server_error(&response) {
+        return response;
     }
-    let origin = parts.headers.get("origin").cloned();
-    let mut response = respond(server, parts, body, peer, forwarded).await;
-    if !response::is_server_error(&response) {
-        for cors in server.cors.iter().rev() {
-            cors.simple(origin.as_ref(), &mut response);
-        }
-    }
-    response
+    stack.respond(outside_of, &seen, response).await
 }
 
 async fn respond(

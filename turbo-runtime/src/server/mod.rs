@@ -9,7 +9,6 @@
 
 mod access_log;
 mod connections;
-pub(crate) mod cors;
 mod dispatch;
 pub mod exit_stack;
 mod heartbeat;
@@ -17,6 +16,7 @@ mod http_rules;
 #[allow(unsafe_code)]
 mod inherited;
 mod listener;
+mod middleware;
 mod proxy_headers;
 mod request_body;
 pub mod route_call;
@@ -247,8 +247,8 @@ pub(crate) struct Server {
     /// Whose forwarding headers are believed; `None`: nobody's.
     pub(crate) proxies: Option<proxy_headers::TrustedHosts>,
     pub(crate) health_path: Option<String>,
-    /// The app's `CORSMiddleware`s, outermost first.
-    pub(crate) cors: Vec<cors::Cors>,
+    /// The app's middleware, outermost first.
+    pub(crate) middleware: middleware::Stack,
 }
 
 /// The command line; `--version` prints turbo's version, the runtime API
@@ -324,8 +324,8 @@ pub fn serve(app: &'static AppSpec, router: &'static Router) -> ExitCode {
         eprintln!("turbo: error: {message}");
         return ExitCode::FAILURE;
     }
-    let cors = match pyo3::Python::attach(cors::stack) {
-        Ok(cors) => cors,
+    let middleware = match pyo3::Python::attach(middleware::Stack::from_app) {
+        Ok(middleware) => middleware,
         Err(message) => {
             eprintln!("turbo: error: {message}");
             return ExitCode::FAILURE;
@@ -377,7 +377,7 @@ pub fn serve(app: &'static AppSpec, router: &'static Router) -> ExitCode {
         root_path: options.root_path.clone().leak(),
         proxies,
         health_path: options.health_path.clone(),
-        cors,
+        middleware,
     }));
     let local = tokio::task::LocalSet::new();
     let listening = Listening {

@@ -10,7 +10,7 @@
 //! `MutableHeaders` sets them: an existing one is replaced in place, a new
 //! one appended, so the bytes on the wire are Starlette's.
 
-use hyper::header::{HeaderMap, HeaderName, HeaderValue, VARY};
+use hyper::header::{HeaderMap, HeaderName, HeaderValue};
 use hyper::{Method, StatusCode};
 use pyo3::prelude::*;
 
@@ -24,29 +24,6 @@ const REQUEST_PRIVATE_NETWORK: &str = "access-control-request-private-network";
 const ALLOW_ORIGIN: HeaderName = HeaderName::from_static("access-control-allow-origin");
 const ALLOW_HEADERS: HeaderName = HeaderName::from_static("access-control-allow-headers");
 const ALLOW_PRIVATE_NETWORK: HeaderName = HeaderName::from_static("access-control-allow-private-network");
-
-/// The app's `CORSMiddleware`s, outermost first (`app.user_middleware`;
-/// the server serves no other middleware yet, and refuses to start with
-/// one it does not serve). `Err` is the message for the operator.
-pub fn stack(py: Python<'_>) -> Result<Vec<Cors>, String> {
-    let declared = crate::python::entry_points::entry_points()
-        .native_middleware
-        .bind(py)
-        .call1((crate::python::calls::app(py),));
-    let built = declared.and_then(|declared| {
-        declared
-            .try_iter()?
-            .map(|entry| {
-                let (_kind, options): (String, Bound<'_, PyAny>) = entry?.extract()?;
-                Cors::from_python(&options)
-            })
-            .collect::<PyResult<Vec<Cors>>>()
-    });
-    built.map_err(|err| {
-        crate::python::calls::print_exception(py, &err);
-        "the app's middleware cannot be served (traceback above)".to_owned()
-    })
-}
 
 /// One `CORSMiddleware`'s settings.
 pub struct Cors {
@@ -211,20 +188,7 @@ impl Cors {
                 headers.insert(ALLOW_ORIGIN, origin.clone());
             }
         }
-        add_vary_origin(headers);
-    }
-}
-
-/// `headers["Vary"] = ", ".join([*headers.getlist("Vary"), "Origin"])`.
-fn add_vary_origin(headers: &mut HeaderMap) {
-    let mut vary: Vec<u8> = Vec::new();
-    for value in headers.get_all(VARY) {
-        vary.extend_from_slice(value.as_bytes());
-        vary.extend_from_slice(b", ");
-    }
-    vary.extend_from_slice(b"Origin");
-    if let Ok(value) = HeaderValue::from_bytes(&vary) {
-        headers.insert(VARY, value);
+        super::add_vary(headers, "Origin");
     }
 }
 
@@ -261,20 +225,7 @@ fn header_pairs(pairs: Vec<(String, String)>) -> PyResult<Vec<(HeaderName, Heade
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn vary_is_joined_as_starlette_joins_it() {
-        let mut headers = HeaderMap::new();
-        headers.insert("content-type", HeaderValue::from_static("text/plain"));
-        add_vary_origin(&mut headers);
-        assert_eq!(headers["vary"], "Origin");
-        headers.append(VARY, HeaderValue::from_static("Accept"));
-        add_vary_origin(&mut headers);
-        assert_eq!(headers["vary"], "Origin, Accept, Origin");
-        assert_eq!(headers.get_all(VARY).iter().count(), 1);
-        // Replaced in place: still after content-type.
-        assert_eq!(headers.keys().last().unwrap(), "vary");
-    }
+    use hyper::header::VARY;
 
     #[test]
     fn setting_a_pair_replaces_in_place_or_appends() {

@@ -1,0 +1,57 @@
+"""GZipMiddleware (issue 13), served natively, against Starlette's own over
+the same app (tests/apps/gzip, CORSMiddleware outside GZip): the raw bytes
+on the wire (compressed bodies equal, so lengths too), status and every
+header but `date`/`server`, for each Accept-Encoding and level."""
+
+import gzip
+import os
+
+import pytest
+
+from conftest import ROOT, Server, build, load_with_fastapi
+
+APP = ROOT / "tests" / "apps" / "gzip" / "app.py"
+
+PATHS = ["/small", "/large", "/text", "/edge?size=499", "/edge?size=500", "/png", "/encoded", "/partial",
+         "/vary", "/missing-item", "/crash", "/nowhere"]
+ENCODINGS = [None, "gzip", "gzip, deflate, br", "identity", "x-gzip", "br"]
+
+
+def raw(client, path, headers):
+    with client.stream("GET", path, headers=headers) as response:
+        body = b"".join(response.iter_raw())
+        kept = [(k, v) for k, v in response.headers.multi_items() if k not in ("date", "server", "content-length")]
+        return response.status_code, body, response.headers.get("content-length"), kept
+
+
+@pytest.fixture(scope="module")
+def binary(turbo, tmp_path_factory):
+    return build(turbo, APP, tmp_path_factory.mktemp("gzip") / "server")
+
+
+@pytest.mark.parametrize("level", ["9", "1", "-1"])
+def test_gzip_answers_as_starlette(binary, level, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    monkeypatch.setenv("GZIP_LEVEL", level)
+    reference = TestClient(load_with_fastapi(APP), raise_server_exceptions=False)
+    server = Server(binary, env={**os.environ, "GZIP_LEVEL": level})
+    compressed = 0
+    try:
+        for path in PATHS:
+            for encoding in ENCODINGS:
+                for origin in (None, "https://a.example"):
+                    headers = {"accept-encoding": encoding or ""}
+                    if origin:
+                        headers["origin"] = origin
+                    expected = raw(reference, path, headers)
+                    actual = raw(server.client, path, headers)
+                    assert actual == expected, (level, path, headers)
+                    if ("content-encoding", "gzip") in actual[3]:
+                        compressed += 1
+                        assert gzip.decompress(actual[1])
+    finally:
+        server.stop()
+    # /large, /text, /edge?size=500, /vary, /missing-item, for each of the
+    # three encodings naming gzip, with and without an origin.
+    assert compressed == 5 * 3 * 2
