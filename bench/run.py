@@ -122,11 +122,14 @@ def wrk_raw(port: int, path: str, body: str, duration: int, request_body: str | 
     return wrk_checked(port, path, body, duration, request_body)[0]
 
 
-def wrk_checked(port: int, path: str, body: str, duration: int, request_body: str | None = None,
+def wrk_checked(port: int, path: str, body: str | None, duration: int, request_body: str | None = None,
                 headers: tuple[str, ...] = ()) -> tuple[float, int]:
     """(requests per second, responses checked) on `path`; every response
-    must be 200 with `body`. `headers` are added to each request."""
-    env = dict(os.environ, EXPECT_STATUS="200", EXPECT_BODY=body)
+    must be 200, with `body` unless it is None. `headers` are added to
+    each request."""
+    env = dict(os.environ, EXPECT_STATUS="200")
+    if body is not None:
+        env["EXPECT_BODY"] = body
     if request_body is not None:
         env.update(METHOD="POST", REQUEST_BODY=request_body)
     extra = [argument for header in headers for argument in ("-H", header)]

@@ -215,6 +215,8 @@ async fn serve_connection(
         }
     };
     let finished = tokio::select! {
+        // The connection first, every time: no random order to draw.
+        biased;
         finished = &mut connection => finished,
         () = stopped => 'stopping: {
             // A connection accepted just before the signal may not have
