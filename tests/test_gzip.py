@@ -1,7 +1,8 @@
 """GZipMiddleware (issue 13), served natively, against Starlette's own over
 the same app (tests/apps/gzip, CORSMiddleware outside GZip): the raw bytes
 on the wire (compressed bodies equal, so lengths too), status and every
-header but `date`/`server`, for each Accept-Encoding and level."""
+header but `date`/`server`, for each Accept-Encoding and level; whole
+bodies and streams (each chunk flushed)."""
 
 import gzip
 import os
@@ -13,14 +14,16 @@ from conftest import ROOT, Server, build, load_with_fastapi
 APP = ROOT / "tests" / "apps" / "gzip" / "app.py"
 
 PATHS = ["/small", "/large", "/text", "/edge?size=499", "/edge?size=500", "/png", "/encoded", "/partial",
-         "/vary", "/missing-item", "/crash", "/nowhere"]
+         "/vary", "/missing-item", "/crash", "/nowhere", "/stream", "/stream?count=1", "/stream?count=0",
+         "/stream-sse", "/stream-fails-first"]
 ENCODINGS = [None, "gzip", "gzip, deflate, br", "identity", "x-gzip", "br"]
 
 
 def raw(client, path, headers):
     with client.stream("GET", path, headers=headers) as response:
         body = b"".join(response.iter_raw())
-        kept = [(k, v) for k, v in response.headers.multi_items() if k not in ("date", "server", "content-length")]
+        kept = [(k, v) for k, v in response.headers.multi_items()
+                if k not in ("date", "server", "content-length", "transfer-encoding")]
         return response.status_code, body, response.headers.get("content-length"), kept
 
 
@@ -52,6 +55,7 @@ def test_gzip_answers_as_starlette(binary, level, monkeypatch):
                         assert gzip.decompress(actual[1])
     finally:
         server.stop()
-    # /large, /text, /edge?size=500, /vary, /missing-item, for each of the
-    # three encodings naming gzip, with and without an origin.
-    assert compressed == 5 * 3 * 2
+    # /large, /text, /edge?size=500, /vary, /missing-item and the two
+    # non-empty streams, for each of the three encodings naming gzip, with
+    # and without an origin.
+    assert compressed == 7 * 3 * 2

@@ -181,3 +181,71 @@ class RedirectResponse(Response):
     ) -> None:
         super().__init__(content=b"", status_code=status_code, headers=headers, background=background)
         self.headers["location"] = quote(str(url), safe=":/%#?=@[]!$&'()*+,;")
+
+
+class StreamingResponse(Response):
+    """Starlette's `StreamingResponse`: its body comes from an iterator,
+    async or not (a synchronous one is iterated in the server's worker
+    threads, as Starlette's `iterate_in_threadpool`). The server sends the
+    chunks as the client takes them (`turbo-runtime/src/response/body.rs`)."""
+
+    body_iterator: Any
+
+    def __init__(
+        self,
+        content: Any,
+        status_code: int = 200,
+        headers: Optional[Mapping[str, str]] = None,
+        media_type: Optional[str] = None,
+        background: Any = None,
+    ) -> None:
+        from collections.abc import AsyncIterable
+
+        if isinstance(content, AsyncIterable):
+            self.body_iterator = content
+        else:
+            self.body_iterator = iterate_in_threadpool(content)
+        self.status_code = status_code
+        self.media_type = self.media_type if media_type is None else media_type
+        self.background = background
+        self.init_headers(headers)
+
+
+async def iterate_in_threadpool(iterator: Any) -> Any:
+    """Starlette's: each `next()` of a synchronous iterator in a worker
+    thread, so a blocking one never holds the server's I/O thread."""
+    from ._event_loop import run_in_threadpool
+
+    as_iterator = iter(iterator)
+    while True:
+        try:
+            yield await run_in_threadpool(_next, as_iterator)
+        except _StopIteration:
+            break
+
+
+class _StopIteration(Exception):
+    """`StopIteration` cannot cross a coroutine boundary."""
+
+
+def _next(iterator: Any) -> Any:
+    try:
+        return next(iterator)
+    except StopIteration:
+        raise _StopIteration
+
+
+async def stream_chunks(response: StreamingResponse) -> Any:
+    """The chunks the server sends for `response`, as bytes, in Starlette's
+    encoding (`str` chunks with the response's charset); the iterator is
+    closed when the stream stops, finished or not (the client went away)."""
+    iterator = response.body_iterator
+    try:
+        async for chunk in iterator:
+            if not isinstance(chunk, (bytes, memoryview)):
+                chunk = chunk.encode(response.charset)
+            yield bytes(chunk)
+    finally:
+        close = getattr(iterator, "aclose", None)
+        if close is not None:
+            await close()

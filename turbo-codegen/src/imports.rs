@@ -90,6 +90,7 @@ pub const PROVIDED: &[(&str, &[&str])] = &[
             "PlainTextResponse",
             "RedirectResponse",
             "Response",
+            "StreamingResponse",
         ],
     ),
     ("starlette.status", &[]),
@@ -136,6 +137,7 @@ const RESPONSES: &[&str] = &[
     "PlainTextResponse",
     "RedirectResponse",
     "Response",
+    "StreamingResponse",
 ];
 
 /// `fastapi` or `turboapi` if `qualified` names an application class.

@@ -7,7 +7,7 @@ import os
 from fastapi import FastAPI, HTTPException, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import PlainTextResponse, StreamingResponse
 
 app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
 app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=int(os.environ.get("GZIP_LEVEL", "9")))
@@ -64,3 +64,30 @@ def missing_item():
 @app.get("/crash")
 def crash():
     raise RuntimeError("boom")
+
+
+async def chunks(count: int):
+    for n in range(count):
+        yield f"chunk {n} " * 20
+        if n == 3:
+            yield ""
+
+
+@app.get("/stream")
+def stream(count: int = 30):
+    return StreamingResponse(chunks(count), media_type="text/plain")
+
+
+@app.get("/stream-sse")
+def stream_sse():
+    return StreamingResponse(chunks(5), media_type="text/event-stream")
+
+
+async def fails_first():
+    raise RuntimeError("no first chunk")
+    yield b""
+
+
+@app.get("/stream-fails-first")
+def stream_fails_first():
+    return StreamingResponse(fails_first())

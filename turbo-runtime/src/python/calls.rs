@@ -116,6 +116,11 @@ pub fn sub_response(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     entry_points().sub_response.bind(py).call0()
 }
 
+/// `stream_chunks(response)`: a `StreamingResponse`'s chunks as bytes.
+pub fn stream_chunks<'py>(py: Python<'py>, response: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    entry_points().stream_chunks.bind(py).call1((response,))
+}
+
 /// A new `BackgroundTasks()`.
 pub fn background_tasks(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     entry_points().background_tasks.bind(py).call0()

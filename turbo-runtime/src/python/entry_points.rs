@@ -77,6 +77,8 @@ entry_points! {
     use_thread_pool = "turboapi._event_loop"."use_thread_pool",
     /// Runs a coroutine as a task of the loop, from any thread.
     schedule_coroutine = "turboapi._event_loop"."schedule",
+    /// `stream_chunks(response)`: a streaming response's chunks, as bytes.
+    stream_chunks = "turboapi.responses"."stream_chunks",
     /// `BackgroundTasks()`, for a callable that declares one.
     background_tasks = "turboapi.background"."BackgroundTasks",
     /// `native_stack(app)`: the app's middleware, as (kind, options).

@@ -2,11 +2,10 @@
 //! redirects, and `Response` objects a handler returned; how a route's
 //! outcome becomes one (`rendering`); the JSON encoder (`json`).
 
+pub mod body;
 pub mod json;
 pub mod rendering;
 
-use bytes::Bytes;
-use http_body_util::Full;
 use hyper::header::{HeaderName, HeaderValue, ALLOW, CONTENT_LENGTH, CONTENT_TYPE, LOCATION};
 use hyper::StatusCode;
 use pyo3::intern;
@@ -16,7 +15,7 @@ use crate::extraction::validation_errors::ValidationErrors;
 use crate::python::calls;
 use json::Mode;
 
-pub type Body = Full<Bytes>;
+pub use body::Body;
 pub type Response = hyper::Response<Body>;
 
 const JSON: HeaderValue = HeaderValue::from_static("application/json");
@@ -44,7 +43,7 @@ pub fn json(code: u16, body: Vec<u8>) -> Response {
 /// hyper would leave it out of a HEAD response with an empty body.
 fn with_body(body: Vec<u8>, content_length: bool) -> Response {
     let length = body.len();
-    let mut response = hyper::Response::new(Full::new(Bytes::from(body)));
+    let mut response = hyper::Response::new(Body::whole(body));
     if content_length {
         response
             .headers_mut()
@@ -177,9 +176,23 @@ pub fn python_response(py: Python<'_>, response: &Bound<'_, PyAny>) -> PyResult<
         )));
     }
     let code: u16 = response.getattr(intern!(py, "status_code"))?.extract()?;
-    let body: Vec<u8> = response.getattr(intern!(py, "body"))?.extract()?;
     let headers: Vec<(Vec<u8>, Vec<u8>)> = response.getattr(intern!(py, "raw_headers"))?.extract()?;
-    let mut built = hyper::Response::new(Full::new(Bytes::from(body)));
+    let background = response.getattr(intern!(py, "background"))?;
+    let background = (!background.is_none()).then(|| background.unbind());
+    // A `StreamingResponse`: its chunks as the client takes them, then its
+    // background (not the request's: run after the stream).
+    let streamed =
+        response.hasattr(intern!(py, "body_iterator"))? && !response.hasattr(intern!(py, "body"))?;
+    let (mut built, background) = if streamed {
+        let chunks = calls::stream_chunks(py, response)?;
+        (
+            hyper::Response::new(Body::stream(chunks.unbind(), background)),
+            None,
+        )
+    } else {
+        let body: Vec<u8> = response.getattr(intern!(py, "body"))?.extract()?;
+        (hyper::Response::new(Body::whole(body)), background)
+    };
     *built.status_mut() = StatusCode::from_u16(code)
         .map_err(|_| pyo3::exceptions::PyValueError::new_err(format!("invalid status code {code}")))?;
     let invalid = |what: &[u8]| {
@@ -190,9 +203,8 @@ pub fn python_response(py: Python<'_>, response: &Bound<'_, PyAny>) -> PyResult<
         let header_value = HeaderValue::from_bytes(&value).map_err(|_| invalid(&value))?;
         built.headers_mut().append(header_name, header_value);
     }
-    let background = response.getattr(intern!(py, "background"))?;
-    if !background.is_none() {
-        set_background(&mut built, background.unbind());
+    if let Some(background) = background {
+        set_background(&mut built, background);
     }
     Ok(built)
 }
@@ -229,7 +241,7 @@ pub fn http_exception_response(py: Python<'_>, exc: &Bound<'_, PyAny>) -> PyResu
         body.push(b'}');
         json(code, body)
     } else {
-        let mut response = hyper::Response::new(Full::new(Bytes::new()));
+        let mut response = hyper::Response::new(Body::empty());
         *response.status_mut() = status(code);
         response
     };

@@ -10,13 +10,14 @@
 
 use bytes::Bytes;
 use flate2::{Compress, Compression, FlushCompress, Status};
-use futures_util::FutureExt;
-use http_body_util::{BodyExt, Full};
 use hyper::header::{HeaderValue, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE};
+use hyper::http::response::Parts;
 use hyper::StatusCode;
 use pyo3::prelude::*;
+use tokio::sync::mpsc;
 
 use crate::extraction::request_text::latin1;
+use crate::response::body::{Body, Chunk, Stream};
 use crate::response::Response;
 
 pub struct GZip {
@@ -45,7 +46,10 @@ impl GZip {
     /// (`"gzip" in Accept-Encoding`, a substring test as Starlette's), the
     /// body is at least `minimum_size`, and the response is not already
     /// encoded, partial (206) or of an excluded type. A body that size or
-    /// more gets `Vary: Accept-Encoding` either way.
+    /// more gets `Vary: Accept-Encoding` either way. A stream is compressed
+    /// chunk by chunk (each flushed, as Starlette's `Z_SYNC_FLUSH`) unless
+    /// it has no chunk at all; its head waits for its first chunk, as
+    /// Starlette holds it.
     pub async fn respond(&self, accept_encoding: Option<&HeaderValue>, response: Response) -> Response {
         let headers = response.headers();
         if headers.contains_key(CONTENT_ENCODING)
@@ -54,20 +58,18 @@ impl GZip {
         {
             return response;
         }
+        let accepts = accept_encoding.is_some_and(|value| latin1(value.as_bytes()).contains("gzip"));
         let (mut parts, body) = response.into_parts();
-        // A whole body: ready at once.
-        let body = match body.collect().now_or_never() {
-            Some(Ok(collected)) => collected.to_bytes(),
-            Some(Err(never)) => match never {},
-            None => Bytes::new(),
+        let body = match body {
+            Body::Whole(body) => body.unwrap_or_default(),
+            Body::Stream(stream) => return self.respond_streamed(accepts, parts, stream).await,
         };
         if body.len() < self.minimum_size {
-            return Response::from_parts(parts, Full::new(body));
+            return Response::from_parts(parts, Body::whole(body));
         }
         super::add_vary(&mut parts.headers, "Accept-Encoding");
-        let accepts = accept_encoding.is_some_and(|value| latin1(value.as_bytes()).contains("gzip"));
         if !accepts {
-            return Response::from_parts(parts, Full::new(body));
+            return Response::from_parts(parts, Body::whole(body));
         }
         let level = self.level;
         let compressed = if body.len() >= self.thread_minimum_size {
@@ -81,7 +83,7 @@ impl GZip {
         };
         let Some(compressed) = compressed else {
             // zlib failed (out of memory): sent as it is.
-            return Response::from_parts(parts, Full::new(body));
+            return Response::from_parts(parts, Body::whole(body));
         };
         parts
             .headers
@@ -89,7 +91,36 @@ impl GZip {
         parts
             .headers
             .insert(CONTENT_LENGTH, HeaderValue::from(compressed.len()));
-        Response::from_parts(parts, Full::new(Bytes::from(compressed)))
+        Response::from_parts(parts, Body::whole(compressed))
+    }
+
+    async fn respond_streamed(&self, accepts: bool, mut parts: Parts, mut stream: Stream) -> Response {
+        let first = match stream.next().await {
+            // No chunk at all: Starlette's "small body" case, unchanged.
+            None => return Response::from_parts(parts, Body::Stream(stream)),
+            // Raised before its first chunk: the head was not sent yet, so
+            // Starlette's server-error handling answers 500.
+            Some(Err(_)) => return crate::response::internal_error(),
+            Some(Ok(first)) => first,
+        };
+        super::add_vary(&mut parts.headers, "Accept-Encoding");
+        if !accepts {
+            stream.put_back(Ok(first));
+            return Response::from_parts(parts, Body::Stream(stream));
+        }
+        parts
+            .headers
+            .insert(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        parts.headers.remove(CONTENT_LENGTH);
+        let (sender, receiver) = mpsc::channel(1);
+        tokio::task::spawn_local(compress_stream(
+            self.level,
+            self.thread_minimum_size,
+            first,
+            stream,
+            sender,
+        ));
+        Response::from_parts(parts, Body::from_chunks(receiver))
     }
 
     /// Starlette's test: the media type, or its `type/*`, is excluded
@@ -107,20 +138,100 @@ impl GZip {
     }
 }
 
-/// `zlib.compressobj(level, DEFLATED, 16 + MAX_WBITS)`, compressed and
-/// flushed: zlib's gzip stream of `body`.
-fn gzip(body: &[u8], level: i32) -> Option<Vec<u8>> {
+/// `zlib.compressobj(level, DEFLATED, 16 + MAX_WBITS)`.
+fn compressor(level: i32) -> Compress {
     let level = u32::try_from(level).map_or(Compression::default(), Compression::new);
-    let mut compressor = Compress::new_gzip(level, 15);
-    // zlib's deflateBound for the gzip wrapper, with room to spare.
+    Compress::new_gzip(level, 15)
+}
+
+/// `compressor.compress(body) + compressor.flush(mode)`: the input
+/// without flushing, then the flush, as two zlib calls like Python's.
+fn deflate(compressor: &mut Compress, body: &[u8], flush: FlushCompress) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(body.len() + body.len() / 1000 + 64);
+    let start = compressor.total_in();
+    // At least one call, even for an empty chunk, as Python makes it: it
+    // resets zlib's last flush, so the flush below is not a "duplicate"
+    // and writes its empty block (Starlette's stream has one per chunk).
     loop {
-        let consumed = usize::try_from(compressor.total_in()).ok()?;
-        match compressor.compress_vec(&body[consumed..], &mut out, FlushCompress::Finish) {
-            Ok(Status::StreamEnd) => return Some(out),
-            Ok(_) => out.reserve(out.capacity().max(64)),
-            Err(_) => return None,
+        let consumed = usize::try_from(compressor.total_in() - start).ok()?;
+        compressor
+            .compress_vec(&body[consumed..], &mut out, FlushCompress::None)
+            .ok()?;
+        if usize::try_from(compressor.total_in() - start).ok()? == body.len() {
+            break;
         }
+        if out.len() == out.capacity() {
+            out.reserve(out.capacity().max(64));
+        }
+    }
+    loop {
+        let before = out.len();
+        let status = compressor.compress_vec(&[], &mut out, flush).ok()?;
+        let done = match flush {
+            FlushCompress::Finish => status == Status::StreamEnd,
+            // Flushed when zlib left room in the buffer.
+            _ => out.len() < out.capacity(),
+        };
+        if done {
+            return Some(out);
+        }
+        if out.len() == before || out.len() == out.capacity() {
+            out.reserve(out.capacity().max(64));
+        }
+    }
+}
+
+/// A whole body's gzip stream: `compress(body) + flush()`.
+fn gzip(body: &[u8], level: i32) -> Option<Vec<u8>> {
+    deflate(&mut compressor(level), body, FlushCompress::Finish)
+}
+
+/// Compresses a stream's chunks as they come: each `compress + flush
+/// (Z_SYNC_FLUSH)`, the end `flush()`; a chunk of `thread_minimum_size` or
+/// more off the I/O thread. Stops when the client went away (the body was
+/// dropped), which drops the source and so closes its iterator.
+async fn compress_stream(
+    level: i32,
+    thread_minimum_size: usize,
+    first: Bytes,
+    mut source: Stream,
+    sender: mpsc::Sender<Chunk>,
+) {
+    let mut compressor = compressor(level);
+    let mut next = Some(Ok(first));
+    loop {
+        let (input, flush) = match next {
+            Some(Ok(chunk)) => (chunk, FlushCompress::Sync),
+            None => (Bytes::new(), FlushCompress::Finish),
+            Some(Err(err)) => {
+                let _ = sender.send(Err(err)).await;
+                return;
+            }
+        };
+        let compressed = if input.len() >= thread_minimum_size {
+            match tokio::task::spawn_blocking(move || {
+                let out = deflate(&mut compressor, &input, flush);
+                (compressor, out)
+            })
+            .await
+            {
+                Ok((back, out)) => {
+                    compressor = back;
+                    out
+                }
+                Err(_) => return,
+            }
+        } else {
+            deflate(&mut compressor, &input, flush)
+        };
+        let Some(compressed) = compressed else {
+            let _ = sender.send(Err(std::io::Error::other("zlib failed"))).await;
+            return;
+        };
+        if sender.send(Ok(Bytes::from(compressed))).await.is_err() || matches!(flush, FlushCompress::Finish) {
+            return;
+        }
+        next = source.next().await;
     }
 }
 
