@@ -78,26 +78,24 @@ class CORSMiddleware:
         self.simple_headers = simple_headers
         self.preflight_headers = preflight_headers
 
-    def native_options(self) -> tuple:
-        """What the server's CORS needs, as plain values: (allowed origins,
-        allowed methods, allowed headers (lower case), allow all origins,
-        allow all headers, allow credentials, explicit preflight origin,
-        the origin regex's `fullmatch` or None, allow private network,
-        simple headers, preflight headers), header lists as (name, value)
-        pairs in order."""
-        return (
-            _strings(self.allow_origins),
-            _strings(self.allow_methods),
-            list(self.allow_headers),
-            bool(self.allow_all_origins),
-            bool(self.allow_all_headers),
-            bool(self.allow_credentials),
-            bool(self.preflight_explicit_allow_origin),
-            None if self.allow_origin_regex is None else self.allow_origin_regex.fullmatch,
-            bool(self.allow_private_network),
-            list(self.simple_headers.items()),
-            list(self.preflight_headers.items()),
-        )
+    def native_options(self) -> Dict[str, Any]:
+        """What the server's CORS needs, as plain values: the attributes
+        above (origins and methods as the strings Starlette's `in` can
+        match), the origin regex's `fullmatch`, header dicts as (name,
+        value) pairs in order."""
+        return {
+            "allow_origins": _strings(self.allow_origins),
+            "allow_methods": _strings(self.allow_methods),
+            "allow_headers": list(self.allow_headers),
+            "allow_all_origins": bool(self.allow_all_origins),
+            "allow_all_headers": bool(self.allow_all_headers),
+            "allow_credentials": bool(self.allow_credentials),
+            "preflight_explicit_allow_origin": bool(self.preflight_explicit_allow_origin),
+            "origin_regex": None if self.allow_origin_regex is None else self.allow_origin_regex.fullmatch,
+            "allow_private_network": bool(self.allow_private_network),
+            "simple_headers": list(self.simple_headers.items()),
+            "preflight_headers": list(self.preflight_headers.items()),
+        }
 
 
 def _strings(values: Collection[Any]) -> List[str]:

@@ -85,9 +85,6 @@ async fn with_middleware(
         Some((at, answer)) => (answer, at),
         None => (respond(server, parts, body, peer, forwarded).await, stack.len()),
     };
-    if response::is_server_error(&response) {
-        return response;
-    }
     stack.respond(outside_of, &seen, response).await
 }
 

@@ -44,46 +44,23 @@ pub struct Cors {
 }
 
 impl Cors {
-    /// From `CORSMiddleware.native_options()`.
+    /// From `CORSMiddleware.native_options()`, a dict of what Starlette's
+    /// constructor computed, by attribute name.
     pub fn from_python(options: &Bound<'_, PyAny>) -> PyResult<Self> {
-        type Options = (
-            Vec<String>,
-            Vec<String>,
-            Vec<String>,
-            bool,
-            bool,
-            bool,
-            bool,
-            Option<Py<PyAny>>,
-            bool,
-            Vec<(String, String)>,
-            Vec<(String, String)>,
-        );
-        let (
-            allow_origins,
-            allow_methods,
-            allow_headers,
-            allow_all_origins,
-            allow_all_headers,
-            allow_credentials,
-            preflight_explicit_allow_origin,
-            origin_regex,
-            allow_private_network,
-            simple_headers,
-            preflight_headers,
-        ): Options = options.extract()?;
+        let field = |name: &str| options.get_item(name);
+        let headers = |name: &str| field(name)?.extract::<Vec<(String, String)>>().and_then(header_pairs);
         Ok(Cors {
-            allow_origins,
-            allow_methods,
-            allow_headers,
-            allow_all_origins,
-            allow_all_headers,
-            allow_credentials,
-            preflight_explicit_allow_origin,
-            origin_regex,
-            allow_private_network,
-            simple_headers: header_pairs(simple_headers)?,
-            preflight_headers: header_pairs(preflight_headers)?,
+            allow_origins: field("allow_origins")?.extract()?,
+            allow_methods: field("allow_methods")?.extract()?,
+            allow_headers: field("allow_headers")?.extract()?,
+            allow_all_origins: field("allow_all_origins")?.extract()?,
+            allow_all_headers: field("allow_all_headers")?.extract()?,
+            allow_credentials: field("allow_credentials")?.extract()?,
+            preflight_explicit_allow_origin: field("preflight_explicit_allow_origin")?.extract()?,
+            origin_regex: field("origin_regex")?.extract()?,
+            allow_private_network: field("allow_private_network")?.extract()?,
+            simple_headers: headers("simple_headers")?,
+            preflight_headers: headers("preflight_headers")?,
         })
     }
 

@@ -92,8 +92,9 @@ impl Stack {
     /// position `outside_of` (the whole stack for the app's own answer).
     pub async fn respond(&self, outside_of: usize, seen: &Seen, mut response: Response) -> Response {
         for middleware in self.0[..outside_of].iter().rev() {
-            // A middleware's failure (a stream that raised before its first
-            // chunk) is answered outside all of them.
+            // An unhandled exception's 500, or a middleware's failure (a
+            // stream that raised before its first chunk), is answered
+            // outside all of them.
             if crate::response::is_server_error(&response) {
                 break;
             }
