@@ -10,9 +10,16 @@ from typing import Any, List, Tuple
 
 from .middleware.cors import CORSMiddleware
 from .middleware.gzip import GZipMiddleware
+from .middleware.httpsredirect import HTTPSRedirectMiddleware
+from .middleware.trustedhost import TrustedHostMiddleware
 
 #: What the server implements natively, by class.
-NATIVE = {CORSMiddleware: "cors", GZipMiddleware: "gzip"}
+NATIVE = {
+    CORSMiddleware: "cors",
+    GZipMiddleware: "gzip",
+    TrustedHostMiddleware: "trusted_host",
+    HTTPSRedirectMiddleware: "https_redirect",
+}
 
 
 def native_stack(app: Any) -> List[Tuple[str, Any]]:
@@ -25,7 +32,7 @@ def native_stack(app: Any) -> List[Tuple[str, Any]]:
             name = getattr(cls, "__qualname__", repr(cls))
             module = getattr(cls, "__module__", "")
             what = "an @app.middleware(\"http\") function" if name == "BaseHTTPMiddleware" else f"{module}.{name}"
-            raise TypeError(f"turbo does not serve {what} yet (serves: CORSMiddleware, GZipMiddleware)")
+            raise TypeError(f"turbo does not serve {what} yet (serves: {', '.join(sorted(cls.__name__ for cls in NATIVE))})")
         # Built as Starlette builds it (`cls(app=..., *args, **kwargs)`):
         # a wrong option fails here, at start-up.
         instance = cls(None, *args, **kwargs)

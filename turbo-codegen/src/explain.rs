@@ -98,8 +98,8 @@ fn entry(code: Code) -> (&'static str, &'static str, &'static str) {
         ),
         Code::UnsupportedAppFeature => (
             "The app uses a FastAPI feature turbo does not serve yet: middleware other than \
-             CORSMiddleware and GZipMiddleware (`@app.middleware(\"http\")`, sessions, ...), mounts, \
-             WebSockets.",
+             Starlette's CORS, GZip, TrustedHost and HTTPSRedirect (`@app.middleware(\"http\")`, \
+             sessions, third-party ASGI middleware, ...), mounts, WebSockets.",
             "@app.middleware(\"http\")\nasync def timing(request, call_next): ...",
             "Remove it, or keep this app on uvicorn for now.",
         ),

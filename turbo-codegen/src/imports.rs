@@ -37,6 +37,8 @@ pub const PROVIDED: &[(&str, &[&str])] = &[
     ("fastapi.middleware", &["Middleware"]),
     ("fastapi.middleware.cors", &["CORSMiddleware"]),
     ("fastapi.middleware.gzip", &["GZipMiddleware"]),
+    ("fastapi.middleware.httpsredirect", &["HTTPSRedirectMiddleware"]),
+    ("fastapi.middleware.trustedhost", &["TrustedHostMiddleware"]),
     ("fastapi.params", &["Depends", "Security"]),
     ("fastapi.requests", &["Request"]),
     ("fastapi.responses", RESPONSES),
@@ -81,6 +83,8 @@ pub const PROVIDED: &[(&str, &[&str])] = &[
     ("starlette.middleware", &["Middleware"]),
     ("starlette.middleware.cors", &["CORSMiddleware"]),
     ("starlette.middleware.gzip", &["GZipMiddleware"]),
+    ("starlette.middleware.httpsredirect", &["HTTPSRedirectMiddleware"]),
+    ("starlette.middleware.trustedhost", &["TrustedHostMiddleware"]),
     ("starlette.requests", &["Request"]),
     (
         "starlette.responses",

@@ -38,6 +38,8 @@ pub const STARLETTE_MODULES: &[(&str, &str)] = &[
     ("middleware", "turboapi.middleware"),
     ("middleware.cors", "turboapi.middleware.cors"),
     ("middleware.gzip", "turboapi.middleware.gzip"),
+    ("middleware.httpsredirect", "turboapi.middleware.httpsredirect"),
+    ("middleware.trustedhost", "turboapi.middleware.trustedhost"),
     ("requests", "turboapi.requests"),
     ("responses", "turboapi.responses"),
     ("status", "turboapi.status"),
@@ -126,6 +128,16 @@ pub const PYTHON_PACKAGE: &[(&str, bool, &str)] = &[
         "turboapi.middleware.gzip",
         false,
         include_str!("../../python/turboapi/middleware/gzip.py"),
+    ),
+    (
+        "turboapi.middleware.trustedhost",
+        false,
+        include_str!("../../python/turboapi/middleware/trustedhost.py"),
+    ),
+    (
+        "turboapi.middleware.httpsredirect",
+        false,
+        include_str!("../../python/turboapi/middleware/httpsredirect.py"),
     ),
     (
         "turboapi._middleware",

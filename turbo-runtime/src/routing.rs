@@ -203,7 +203,12 @@ pub fn redirect_location(
         url.push('?');
         url.push_str(query);
     }
-    quote(&url, b":/%#?=@[]!$&'()*+,;")
+    quote_url(&url)
+}
+
+/// A URL as Starlette's `RedirectResponse` quotes it for `location`.
+pub fn quote_url(url: &str) -> String {
+    quote(url, b":/%#?=@[]!$&'()*+,;")
 }
 
 /// `urllib.parse.quote(text, safe)`: percent-encodes UTF-8 bytes outside

@@ -1,6 +1,7 @@
 //! Middleware: `app.add_middleware(Class, ...)`, `FastAPI(middleware=[...])`
-//! and `@app.middleware("http")`. The server serves `CORSMiddleware` and
-//! `GZipMiddleware` natively (it reads the options from the app object at
+//! and `@app.middleware("http")`. The server serves `CORSMiddleware`,
+//! `GZipMiddleware`, `TrustedHostMiddleware` and `HTTPSRedirectMiddleware`
+//! natively (it reads the options from the app object at
 //! start-up, so options computed from settings are fine); anything else
 //! is refused here, naming the class. Options a class does not take are
 //! reported now: Starlette would raise `TypeError` when it builds the
@@ -39,6 +40,12 @@ const SERVED: &[(&str, &str, &[&str])] = &[
             "exclude_content_types",
         ],
     ),
+    (
+        "trustedhost",
+        "TrustedHostMiddleware",
+        &["allowed_hosts", "www_redirect"],
+    ),
+    ("httpsredirect", "HTTPSRedirectMiddleware", &[]),
 ];
 
 /// The served class a qualified name is (FastAPI's and Starlette's
@@ -113,7 +120,7 @@ impl Lowerer<'_> {
                 span,
                 "`@app.middleware(\"http\")` functions are not served by turbo yet",
             )
-            .label("turbo serves CORSMiddleware and GZipMiddleware, for now")
+            .label("turbo serves CORS, GZip, TrustedHost and HTTPSRedirect middleware, for now")
             .help("remove it, or keep serving this app with uvicorn until turbo supports it"),
         );
     }
@@ -186,7 +193,7 @@ fn check_class(
                 site.span(class),
                 format!("middleware `{shown}` is not served by turbo yet"),
             )
-            .label("turbo serves CORSMiddleware and GZipMiddleware, for now")
+            .label("turbo serves CORS, GZip, TrustedHost and HTTPSRedirect middleware, for now")
             .help("remove it, or keep serving this app with uvicorn until turbo supports it"),
         );
         return;

@@ -7,7 +7,7 @@ use hyper::body::Incoming;
 
 use super::access_log::RequestLine;
 use super::connections::InFlight;
-use super::middleware::Stack;
+use super::middleware::{Place, Stack};
 use super::proxy_headers::Forwarded;
 use super::{http_rules, request_body, Server};
 use crate::extraction::request::{Call, Request};
@@ -81,7 +81,12 @@ async fn with_middleware(
 ) -> Response {
     let stack = &server.middleware;
     let seen = Stack::seen(&parts);
-    let (response, outside_of) = match stack.answer(&parts) {
+    let place = Place {
+        scheme: forwarded.scheme.unwrap_or("http"),
+        local: peer.local,
+        root_path: server.root_path,
+    };
+    let (response, outside_of) = match stack.answer(&parts, &place) {
         Some((at, answer)) => (answer, at),
         None => (respond(server, parts, body, peer, forwarded).await, stack.len()),
     };

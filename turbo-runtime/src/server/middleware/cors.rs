@@ -48,7 +48,11 @@ impl Cors {
     /// constructor computed, by attribute name.
     pub fn from_python(options: &Bound<'_, PyAny>) -> PyResult<Self> {
         let field = |name: &str| options.get_item(name);
-        let headers = |name: &str| field(name)?.extract::<Vec<(String, String)>>().and_then(header_pairs);
+        let headers = |name: &str| {
+            field(name)?
+                .extract::<Vec<(String, String)>>()
+                .and_then(header_pairs)
+        };
         Ok(Cors {
             allow_origins: field("allow_origins")?.extract()?,
             allow_methods: field("allow_methods")?.extract()?,

@@ -10,6 +10,7 @@
 
 mod cors;
 mod gzip;
+mod hosts;
 
 use hyper::header::{HeaderMap, HeaderValue, ACCEPT_ENCODING, VARY};
 use hyper::http::request::Parts;
@@ -18,11 +19,15 @@ use pyo3::prelude::*;
 use crate::response::Response;
 use cors::Cors;
 use gzip::GZip;
+pub use hosts::Place;
+use hosts::TrustedHost;
 
 /// One middleware of the stack.
 enum Middleware {
     Cors(Cors),
     GZip(GZip),
+    TrustedHost(TrustedHost),
+    HttpsRedirect,
 }
 
 /// The app's middleware, outermost first.
@@ -51,6 +56,8 @@ impl Stack {
                     match kind.as_str() {
                         "cors" => Cors::from_python(&options).map(Middleware::Cors),
                         "gzip" => GZip::from_python(&options).map(Middleware::GZip),
+                        "trusted_host" => TrustedHost::from_python(&options).map(Middleware::TrustedHost),
+                        "https_redirect" => Ok(Middleware::HttpsRedirect),
                         _ => Err(pyo3::exceptions::PyTypeError::new_err(format!(
                             "turbo's server has no {kind} middleware"
                         ))),
@@ -70,15 +77,18 @@ impl Stack {
 
     /// The request, from the outside in: the first middleware that answers
     /// it, by position, with its answer.
-    pub fn answer(&self, parts: &Parts) -> Option<(usize, Response)> {
-        self.0
-            .iter()
-            .enumerate()
-            .find_map(|(at, middleware)| match middleware {
-                Middleware::Cors(cors) => Cors::is_preflight(&parts.method, &parts.headers)
-                    .then(|| (at, cors.preflight(&parts.headers))),
+    pub fn answer(&self, parts: &Parts, place: &Place<'_>) -> Option<(usize, Response)> {
+        self.0.iter().enumerate().find_map(|(at, middleware)| {
+            let answer = match middleware {
+                Middleware::Cors(cors) => {
+                    Cors::is_preflight(&parts.method, &parts.headers).then(|| cors.preflight(&parts.headers))
+                }
+                Middleware::TrustedHost(trusted) => trusted.answer(parts, place),
+                Middleware::HttpsRedirect => hosts::https_redirect(parts, place),
                 Middleware::GZip(_) => None,
-            })
+            };
+            answer.map(|answer| (at, answer))
+        })
     }
 
     pub fn seen(parts: &Parts) -> Seen {
@@ -103,6 +113,7 @@ impl Stack {
                 Middleware::GZip(gzip) => {
                     response = gzip.respond(seen.accept_encoding.as_ref(), response).await
                 }
+                Middleware::TrustedHost(_) | Middleware::HttpsRedirect => {}
             }
         }
         response
