@@ -249,3 +249,198 @@ async def stream_chunks(response: StreamingResponse) -> Any:
         close = getattr(iterator, "aclose", None)
         if close is not None:
             await close()
+
+
+class MalformedRangeHeader(Exception):
+    def __init__(self, content: str = "Malformed range header.") -> None:
+        self.content = content
+
+
+class RangeNotSatisfiable(Exception):
+    def __init__(self, max_size: int) -> None:
+        self.max_size = max_size
+
+
+class FileResponse(Response):
+    """Starlette's `FileResponse`: its headers, ranges (206, multipart
+    byteranges, 416) and conditional `If-Range` as Starlette computes them,
+    here in Python once per response (`turbo_plan`); the file itself is
+    read by the server as the client takes it, never whole in memory."""
+
+    chunk_size = 64 * 1024
+    max_ranges = 100
+
+    def __init__(
+        self,
+        path: Any,
+        status_code: int = 200,
+        headers: Optional[Mapping[str, str]] = None,
+        media_type: Optional[str] = None,
+        background: Any = None,
+        filename: Optional[str] = None,
+        stat_result: Any = None,
+        content_disposition_type: str = "attachment",
+    ) -> None:
+        from mimetypes import guess_type
+
+        self.path = path
+        self.status_code = status_code
+        self.filename = filename
+        if media_type is None:
+            media_type = guess_type(filename or path)[0] or "application/octet-stream"
+        self.media_type = media_type
+        self.background = background
+        self.init_headers(headers)
+        self.headers.setdefault("accept-ranges", "bytes")
+        if self.filename is not None:
+            content_disposition_filename = quote(self.filename)
+            if content_disposition_filename != self.filename:
+                content_disposition = f"{content_disposition_type}; filename*=utf-8''{content_disposition_filename}"
+            else:
+                content_disposition = f'{content_disposition_type}; filename="{self.filename}"'
+            self.headers.setdefault("content-disposition", content_disposition)
+        self.stat_result = stat_result
+        if stat_result is not None:
+            self.set_stat_headers(stat_result)
+
+    def set_stat_headers(self, stat_result: Any) -> None:
+        import hashlib
+        from email.utils import formatdate
+
+        content_length = str(stat_result.st_size)
+        last_modified = formatdate(stat_result.st_mtime, usegmt=True)
+        etag_base = str(stat_result.st_mtime) + "-" + str(stat_result.st_size)
+        etag = f'"{hashlib.md5(etag_base.encode(), usedforsecurity=False).hexdigest()}"'
+
+        self.headers.setdefault("content-length", content_length)
+        self.headers.setdefault("last-modified", last_modified)
+        self.headers.setdefault("etag", etag)
+
+    def turbo_plan(self, method: str, http_range: Optional[str], http_if_range: Optional[str]) -> Any:
+        """What Starlette's `__call__` would send for this request: a
+        `Response` for a range it refuses, else (status, raw headers, path,
+        parts), each part bytes or a (start, end) byte range of the file
+        (end None: to its end), `[b""]` for a HEAD request."""
+        import os
+        import stat
+        from secrets import token_hex
+
+        method = method.upper()
+        header_only = method == "HEAD"
+        if self.stat_result is None:
+            try:
+                stat_result = os.stat(self.path)
+                self.set_stat_headers(stat_result)
+            except FileNotFoundError:
+                raise RuntimeError(f"File at path {self.path} does not exist.")
+            else:
+                if not stat.S_ISREG(stat_result.st_mode):
+                    raise RuntimeError(f"File at path {self.path} is not a file.")
+        else:
+            stat_result = self.stat_result
+        path = os.fspath(self.path)
+        whole = (self.status_code, self.raw_headers, path, [b""] if header_only else [(0, None)])
+        if (
+            self.status_code != 200
+            or http_range is None
+            or method not in ("GET", "HEAD")
+            or (http_if_range is not None and not self._should_use_range(http_if_range))
+        ):
+            return whole
+        try:
+            ranges = self._parse_range_header(http_range, stat_result.st_size)
+        except MalformedRangeHeader as exc:
+            return PlainTextResponse(exc.content, status_code=400)
+        except RangeNotSatisfiable as exc:
+            return PlainTextResponse(status_code=416, headers={"Content-Range": f"bytes */{exc.max_size}"})
+        if len(ranges) == 0:
+            return whole
+        if len(ranges) == 1:
+            start, end = ranges[0]
+            headers = MutableHeaders(raw=list(self.raw_headers))
+            headers["content-range"] = f"bytes {start}-{end - 1}/{stat_result.st_size}"
+            headers["content-length"] = str(end - start)
+            return (206, headers.raw, path, [b""] if header_only else [(start, end)])
+        boundary = token_hex(13)
+        content_length, header_generator = self.generate_multipart(
+            ranges, boundary, stat_result.st_size, self.headers["content-type"]
+        )
+        headers = MutableHeaders(raw=list(self.raw_headers))
+        headers["content-type"] = f"multipart/byteranges; boundary={boundary}"
+        headers["content-length"] = str(content_length)
+        if header_only:
+            return (206, headers.raw, path, [b""])
+        parts: list = []
+        for start, end in ranges:
+            parts += [header_generator(start, end), (start, end), b"\r\n"]
+        parts.append(f"--{boundary}--".encode("latin-1"))
+        return (206, headers.raw, path, parts)
+
+    def _should_use_range(self, http_if_range: str) -> bool:
+        if http_if_range.startswith("W/"):
+            return False
+        return http_if_range == self.headers["last-modified"] or http_if_range == self.headers["etag"]
+
+    @classmethod
+    def _parse_range_header(cls, http_range: str, file_size: int) -> list:
+        try:
+            units, range_ = http_range.split("=", 1)
+        except ValueError:
+            raise MalformedRangeHeader()
+        units = units.strip().lower()
+        if units != "bytes":
+            raise MalformedRangeHeader("Only support bytes range")
+        if range_.count(",") + 1 > cls.max_ranges:
+            return []
+        ranges = cls._parse_ranges(range_, file_size)
+        if len(ranges) == 0:
+            raise MalformedRangeHeader("Range header: range must be requested")
+        if any(not (0 <= start < file_size) for start, _ in ranges):
+            raise RangeNotSatisfiable(file_size)
+        if any(start >= end for start, end in ranges):
+            raise MalformedRangeHeader("Range header: start must be less than end")
+        if len(ranges) == 1:
+            return ranges
+        ranges.sort()
+        result = [ranges[0]]
+        for start, end in ranges[1:]:
+            last_start, last_end = result[-1]
+            if start <= last_end:
+                result[-1] = (last_start, max(last_end, end))
+            else:
+                result.append((start, end))
+        return result
+
+    @classmethod
+    def _parse_ranges(cls, range_: str, file_size: int) -> list:
+        ranges = []
+        for part in range_.split(","):
+            part = part.strip()
+            if not part or part == "-":
+                continue
+            if "-" not in part:
+                continue
+            start_str, end_str = part.split("-", 1)
+            start_str = start_str.strip()
+            end_str = end_str.strip()
+            try:
+                start = int(start_str) if start_str else max(file_size - int(end_str), 0)
+                end = int(end_str) + 1 if start_str and end_str and int(end_str) < file_size else file_size
+                ranges.append((start, end))
+            except ValueError:
+                continue
+        return ranges
+
+    def generate_multipart(self, ranges: Any, boundary: str, max_size: int, content_type: str) -> Any:
+        boundary_len = len(boundary)
+        static_header_part_len = 49 + boundary_len + len(content_type) + len(str(max_size))
+        content_length = sum(
+            (len(str(start)) + len(str(end - 1)) + static_header_part_len) + (end - start) for start, end in ranges
+        ) + (4 + boundary_len)
+        return (
+            content_length,
+            lambda start, end: (
+                f"--{boundary}\r\nContent-Type: {content_type}\r\n"
+                f"Content-Range: bytes {start}-{end - 1}/{max_size}\r\n\r\n"
+            ).encode("latin-1"),
+        )

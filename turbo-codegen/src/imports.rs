@@ -89,6 +89,7 @@ pub const PROVIDED: &[(&str, &[&str])] = &[
     (
         "starlette.responses",
         &[
+            "FileResponse",
             "HTMLResponse",
             "JSONResponse",
             "PlainTextResponse",
@@ -135,6 +136,7 @@ const SECURITY: &[&str] = &[
 const DATASTRUCTURES: &[&str] = &["FormData", "Headers", "QueryParams", "UploadFile", "URL"];
 
 const RESPONSES: &[&str] = &[
+    "FileResponse",
     "HTMLResponse",
     "JSONResponse",
     "ORJSONResponse",

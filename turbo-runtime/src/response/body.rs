@@ -12,6 +12,12 @@
 //! blocks run). A stream that raises is logged and the connection is
 //! closed without its last chunk, as uvicorn does. The response's
 //! background runs once the stream has ended, as in Starlette.
+//!
+//! A stream is the sequence of ASGI body messages Starlette would send,
+//! the last one marked: a `StreamingResponse`'s chunks then an empty last
+//! one, a `FileResponse`'s 64 KiB reads with the short one last (or its
+//! range and multipart pieces). GZip compresses message by message as
+//! Starlette does, so its output depends on exactly these boundaries.
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -23,13 +29,40 @@ use tokio::sync::mpsc;
 
 use crate::python::event_loop::{self, Started};
 
-/// One chunk of a stream, or why it stopped.
-pub type Chunk = Result<Bytes, std::io::Error>;
+/// One body message of a stream (`more_body` is `!last`), or why the
+/// stream stopped.
+pub type Chunk = Result<Piece, std::io::Error>;
+
+#[derive(Debug)]
+pub struct Piece {
+    pub data: Bytes,
+    /// Starlette's `more_body: False`: nothing follows.
+    pub last: bool,
+}
+
+/// Where a stream's messages come from.
+enum Source {
+    /// An async generator of bytes (`turboapi.responses.stream_chunks`).
+    Python(Py<PyAny>),
+    /// A file, in pieces (`FileResponse`).
+    File(std::path::PathBuf, Vec<FilePart>),
+}
+
+/// A part of a `FileResponse`'s body, as Starlette sends it.
+pub enum FilePart {
+    /// Literal bytes (a multipart header), one message.
+    Bytes(Bytes),
+    /// Bytes `start..end` of the file (to its end when `end` is None), in
+    /// messages of at most 64 KiB.
+    Range(u64, Option<u64>),
+}
 
 pub enum Body {
     /// A whole body; `None` once sent (or if empty).
     Whole(Option<Bytes>),
-    Stream(Stream),
+    /// Boxed: a response moves through the request path by value, and most
+    /// are whole.
+    Stream(Box<Stream>),
 }
 
 pub struct Stream {
@@ -45,7 +78,7 @@ pub struct Stream {
 /// What drives a stream: the async generator of its chunks, and the
 /// response's background to run after it.
 pub struct Producer {
-    chunks: Py<PyAny>,
+    source: Source,
     background: Option<Py<PyAny>>,
     sender: mpsc::Sender<Chunk>,
 }
@@ -62,25 +95,34 @@ impl Body {
 
     /// A stream of `chunks` (an async iterator of bytes), then `background`.
     pub fn stream(chunks: Py<PyAny>, background: Option<Py<PyAny>>) -> Self {
+        Self::produced(Source::Python(chunks), background)
+    }
+
+    /// A file's `parts`, read as they are sent, then `background`.
+    pub fn file(path: std::path::PathBuf, parts: Vec<FilePart>, background: Option<Py<PyAny>>) -> Self {
+        Self::produced(Source::File(path, parts), background)
+    }
+
+    fn produced(source: Source, background: Option<Py<PyAny>>) -> Self {
         let (sender, receiver) = mpsc::channel(1);
-        Body::Stream(Stream {
+        Body::Stream(Box::new(Stream {
             pending: None,
             chunks: receiver,
             producer: Some(Producer {
-                chunks,
+                source,
                 background,
                 sender,
             }),
-        })
+        }))
     }
 
     /// A stream whose chunks come from `chunks` (a middleware's pipeline).
     pub fn from_chunks(chunks: mpsc::Receiver<Chunk>) -> Self {
-        Body::Stream(Stream {
+        Body::Stream(Box::new(Stream {
             pending: None,
             chunks,
             producer: None,
-        })
+        }))
     }
 }
 
@@ -119,16 +161,18 @@ impl hyper::body::Body for Body {
             Body::Whole(bytes) => Poll::Ready(bytes.take().map(|bytes| Ok(Frame::data(bytes)))),
             Body::Stream(stream) => {
                 match stream.pending.take() {
-                    Some(Ok(chunk)) if chunk.is_empty() => {}
-                    Some(chunk) => return Poll::Ready(Some(chunk.map(Frame::data))),
+                    Some(Ok(piece)) if piece.data.is_empty() => {}
+                    Some(chunk) => return Poll::Ready(Some(chunk.map(|piece| Frame::data(piece.data)))),
                     None => {}
                 }
                 stream.start();
                 loop {
                     match stream.chunks.poll_recv(cx) {
-                        // An empty chunk writes nothing (uvicorn skips it).
-                        Poll::Ready(Some(Ok(chunk))) if chunk.is_empty() => continue,
-                        Poll::Ready(Some(chunk)) => return Poll::Ready(Some(chunk.map(Frame::data))),
+                        // An empty message writes nothing (uvicorn skips it).
+                        Poll::Ready(Some(Ok(piece))) if piece.data.is_empty() => continue,
+                        Poll::Ready(Some(chunk)) => {
+                            return Poll::Ready(Some(chunk.map(|piece| Frame::data(piece.data))))
+                        }
                         Poll::Ready(None) => return Poll::Ready(None),
                         Poll::Pending => return Poll::Pending,
                     }
@@ -149,12 +193,12 @@ impl hyper::body::Body for Body {
     }
 }
 
-/// Drives the chunks' async generator on the event loop, one chunk per
-/// turn of the channel; closes it if the client went away; runs the
-/// background after a stream that ended.
+/// Sends a stream's messages, one per turn of the channel, then runs the
+/// background if the stream ended (not if the client went away or it
+/// failed, as Starlette's response raises then).
 async fn produce(producer: Producer) {
     let Producer {
-        chunks,
+        source,
         background,
         sender,
     } = producer;
@@ -165,10 +209,28 @@ async fn produce(producer: Producer) {
             return;
         }
     };
+    let ended = match source {
+        Source::Python(chunks) => from_python(&chunks, &context, &sender).await,
+        Source::File(path, parts) => from_file(&path, parts, &sender).await,
+    };
+    drop(sender);
+    if let (true, Some(background)) = (ended, background) {
+        if let Err(err) = awaited(|py| background.bind(py).call0(), &context).await {
+            Python::attach(|py| {
+                crate::python::calls::log_exception(py, "exception in a background task", &err)
+            });
+        }
+    }
+}
+
+/// Steps the chunks' async generator on the event loop; an empty last
+/// message after the last chunk; closes the generator if the client went
+/// away. Whether the stream ended.
+async fn from_python(chunks: &Py<PyAny>, context: &Py<PyAny>, sender: &mpsc::Sender<Chunk>) -> bool {
     loop {
         let next = awaited(
             |py| chunks.bind(py).call_method0(pyo3::intern!(py, "__anext__")),
-            &context,
+            context,
         )
         .await;
         let chunk = Python::attach(|py| match next {
@@ -176,19 +238,18 @@ async fn produce(producer: Producer) {
             Err(err) if err.is_instance_of::<pyo3::exceptions::PyStopAsyncIteration>(py) => Ok(None),
             Err(err) => Err(err),
         });
-        match chunk {
-            Ok(Some(chunk)) => {
-                if sender.send(Ok(Bytes::from(chunk))).await.is_err() {
-                    // The client went away: close the iterator.
-                    let _ = awaited(
-                        |py| chunks.bind(py).call_method0(pyo3::intern!(py, "aclose")),
-                        &context,
-                    )
-                    .await;
-                    return;
-                }
+        let piece = match chunk {
+            Ok(Some(chunk)) => Piece {
+                data: Bytes::from(chunk),
+                last: false,
+            },
+            Ok(None) => {
+                let last = Piece {
+                    data: Bytes::new(),
+                    last: true,
+                };
+                return sender.send(Ok(last)).await.is_ok();
             }
-            Ok(None) => break,
             Err(err) => {
                 Python::attach(|py| {
                     crate::python::calls::log_exception(py, "exception while streaming a response", &err)
@@ -196,18 +257,88 @@ async fn produce(producer: Producer) {
                 let _ = sender
                     .send(Err(std::io::Error::other("the response stream raised")))
                     .await;
-                return;
+                return false;
+            }
+        };
+        if sender.send(Ok(piece)).await.is_err() {
+            // The client went away: close the iterator.
+            let _ = awaited(
+                |py| chunks.bind(py).call_method0(pyo3::intern!(py, "aclose")),
+                context,
+            )
+            .await;
+            return false;
+        }
+    }
+}
+
+/// Starlette's `FileResponse` chunk size.
+const FILE_CHUNK: u64 = 64 * 1024;
+
+/// Reads a file's parts as Starlette sends them: a range in reads of at
+/// most 64 KiB, the last message the one after which nothing follows (a
+/// short read of a whole file, possibly empty; the end of a single range;
+/// a multipart body's closing boundary). Whether the file was sent.
+async fn from_file(path: &std::path::Path, parts: Vec<FilePart>, sender: &mpsc::Sender<Chunk>) -> bool {
+    use tokio::io::{AsyncReadExt, AsyncSeekExt};
+    let mut file = match tokio::fs::File::open(path).await {
+        Ok(file) => file,
+        Err(err) => {
+            let _ = sender.send(Err(err)).await;
+            return false;
+        }
+    };
+    let count = parts.len();
+    for (index, part) in parts.into_iter().enumerate() {
+        let final_part = index + 1 == count;
+        let (mut start, end) = match part {
+            FilePart::Bytes(data) => {
+                let piece = Piece {
+                    data,
+                    last: final_part,
+                };
+                if sender.send(Ok(piece)).await.is_err() {
+                    return false;
+                }
+                continue;
+            }
+            FilePart::Range(start, end) => (start, end),
+        };
+        if let Err(err) = file.seek(std::io::SeekFrom::Start(start)).await {
+            let _ = sender.send(Err(err)).await;
+            return false;
+        }
+        loop {
+            let want = end.map_or(FILE_CHUNK, |end| FILE_CHUNK.min(end.saturating_sub(start)));
+            let mut data = vec![0; usize::try_from(want).unwrap_or(0)];
+            let mut read = 0;
+            // A full read, as anyio's `read(n)` of a regular file gives.
+            while read < data.len() {
+                match file.read(&mut data[read..]).await {
+                    Ok(0) => break,
+                    Ok(n) => read += n,
+                    Err(err) => {
+                        let _ = sender.send(Err(err)).await;
+                        return false;
+                    }
+                }
+            }
+            data.truncate(read);
+            start += read as u64;
+            let more = read as u64 == FILE_CHUNK && end.is_none_or(|end| start < end);
+            let piece = Piece {
+                data: Bytes::from(data),
+                last: final_part && !more,
+            };
+            if sender.send(Ok(piece)).await.is_err() {
+                return false;
+            }
+            if !more {
+                break;
             }
         }
     }
-    drop(sender);
-    if let Some(background) = background {
-        if let Err(err) = awaited(|py| background.bind(py).call0(), &context).await {
-            Python::attach(|py| {
-                crate::python::calls::log_exception(py, "exception in a background task", &err)
-            });
-        }
-    }
+    true
 }
 
 /// Runs the coroutine `make` returns as a task of the loop in `context`;

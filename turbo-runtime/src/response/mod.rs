@@ -151,14 +151,16 @@ pub fn python_error(py: Python<'_>, context: &str, err: &PyErr) -> Response {
 
 /// A `Response` object as Starlette sends it: its status, its raw headers
 /// in order, its body. Anything else where a response was expected is a
-/// 500, as in Starlette.
-/// `request_line` names the request in the log, only if it is invalid.
+/// 500, as in Starlette. `request` (its method and range headers) is for a
+/// `FileResponse`; `request_line` names the request in the log, only if the
+/// response is invalid.
 pub fn from_python(
     py: Python<'_>,
     response: &Bound<'_, PyAny>,
+    request: Option<&crate::extraction::request::Request>,
     request_line: impl FnOnce() -> String,
 ) -> Response {
-    match python_response(py, response) {
+    match python_response(py, response, request) {
         Ok(response) => response,
         Err(err) => {
             let context = format!("invalid response from the handler of {}", request_line());
@@ -168,31 +170,84 @@ pub fn from_python(
     }
 }
 
-pub fn python_response(py: Python<'_>, response: &Bound<'_, PyAny>) -> PyResult<Response> {
+pub fn python_response(
+    py: Python<'_>,
+    response: &Bound<'_, PyAny>,
+    request: Option<&crate::extraction::request::Request>,
+) -> PyResult<Response> {
     if !calls::is_response(response) {
         return Err(pyo3::exceptions::PyTypeError::new_err(format!(
             "expected a Response, got {}",
             response.get_type().name()?
         )));
     }
-    let code: u16 = response.getattr(intern!(py, "status_code"))?.extract()?;
-    let headers: Vec<(Vec<u8>, Vec<u8>)> = response.getattr(intern!(py, "raw_headers"))?.extract()?;
     let background = response.getattr(intern!(py, "background"))?;
     let background = (!background.is_none()).then(|| background.unbind());
+    if response.hasattr(intern!(py, "turbo_plan"))? {
+        return file_response(py, response, request, background);
+    }
+    let code: u16 = response.getattr(intern!(py, "status_code"))?.extract()?;
+    let headers: Vec<(Vec<u8>, Vec<u8>)> = response.getattr(intern!(py, "raw_headers"))?.extract()?;
     // A `StreamingResponse`: its chunks as the client takes them, then its
     // background (not the request's: run after the stream).
     let streamed =
         response.hasattr(intern!(py, "body_iterator"))? && !response.hasattr(intern!(py, "body"))?;
-    let (mut built, background) = if streamed {
+    let (body, background) = if streamed {
         let chunks = calls::stream_chunks(py, response)?;
-        (
-            hyper::Response::new(Body::stream(chunks.unbind(), background)),
-            None,
-        )
+        (Body::stream(chunks.unbind(), background), None)
     } else {
         let body: Vec<u8> = response.getattr(intern!(py, "body"))?.extract()?;
-        (hyper::Response::new(Body::whole(body)), background)
+        (Body::whole(body), background)
     };
+    let mut built = with_head(code, headers, body)?;
+    if let Some(background) = background {
+        set_background(&mut built, background);
+    }
+    Ok(built)
+}
+
+/// A `FileResponse`: what Starlette would send for this request
+/// (`turbo_plan`: headers, range, multipart, or a refusal), the file read
+/// as the client takes it, then the background.
+fn file_response(
+    py: Python<'_>,
+    response: &Bound<'_, PyAny>,
+    request: Option<&crate::extraction::request::Request>,
+    background: Option<Py<PyAny>>,
+) -> PyResult<Response> {
+    let (method, range, if_range) = match request {
+        Some(request) => (
+            request.method(),
+            request.header("range"),
+            request.header("if-range"),
+        ),
+        None => ("GET", None, None),
+    };
+    let plan = response.call_method1(intern!(py, "turbo_plan"), (method, range, if_range))?;
+    if calls::is_response(&plan) {
+        // A 400 or 416 for the range: a plain response, no background.
+        return python_response(py, &plan, None);
+    }
+    type Plan<'py> = (u16, Vec<(Vec<u8>, Vec<u8>)>, String, Vec<Bound<'py, PyAny>>);
+    let (code, headers, path, parts): Plan<'_> = plan.extract()?;
+    let parts = parts
+        .iter()
+        .map(|part| match part.extract::<Vec<u8>>() {
+            Ok(bytes) if part.is_instance_of::<pyo3::types::PyBytes>() => {
+                Ok(body::FilePart::Bytes(bytes.into()))
+            }
+            _ => {
+                let (start, end): (u64, Option<u64>) = part.extract()?;
+                Ok(body::FilePart::Range(start, end))
+            }
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    with_head(code, headers, Body::file(path.into(), parts, background))
+}
+
+/// A response with Starlette's status and raw headers, in order.
+fn with_head(code: u16, headers: Vec<(Vec<u8>, Vec<u8>)>, body: Body) -> PyResult<Response> {
+    let mut built = hyper::Response::new(body);
     *built.status_mut() = StatusCode::from_u16(code)
         .map_err(|_| pyo3::exceptions::PyValueError::new_err(format!("invalid status code {code}")))?;
     let invalid = |what: &[u8]| {
@@ -202,9 +257,6 @@ pub fn python_response(py: Python<'_>, response: &Bound<'_, PyAny>) -> PyResult<
         let header_name = HeaderName::from_bytes(&name).map_err(|_| invalid(&name))?;
         let header_value = HeaderValue::from_bytes(&value).map_err(|_| invalid(&value))?;
         built.headers_mut().append(header_name, header_value);
-    }
-    if let Some(background) = background {
-        set_background(&mut built, background);
     }
     Ok(built)
 }

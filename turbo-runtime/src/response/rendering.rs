@@ -74,7 +74,7 @@ fn answered(
             if let Some(err) = log {
                 calls::log_exception(py, &format!("exception in handler of {request_line}"), &err);
             }
-            response::from_python(py, &response, || request_line.to_owned())
+            response::from_python(py, &response, None, || request_line.to_owned())
         }
         Err(handler_err) => {
             calls::log_exception(
@@ -155,12 +155,18 @@ pub fn render_return(
             None => py.None().into_bound(py),
         };
         return match plan.call_method1(intern!(py, "respond"), (value, injected)) {
-            Ok(response) => Rendered::Ready(response::from_python(py, &response, || call.request.line())),
+            Ok(response) => {
+                Rendered::Ready(response::from_python(py, &response, Some(&call.request), || {
+                    call.request.line()
+                }))
+            }
             Err(err) => render_exception(py, call, err),
         };
     }
     if !is_plain_json(value) && calls::is_response(value) {
-        return Rendered::Ready(response::from_python(py, value, || call.request.line()));
+        return Rendered::Ready(response::from_python(py, value, Some(&call.request), || {
+            call.request.line()
+        }));
     }
     Rendered::Ready(match json::encode(value, Mode::Jsonable) {
         Ok(body) => response::json(route.status_code, body),

@@ -17,7 +17,7 @@ use pyo3::prelude::*;
 use tokio::sync::mpsc;
 
 use crate::extraction::request_text::latin1;
-use crate::response::body::{Body, Chunk, Stream};
+use crate::response::body::{Body, Chunk, Piece, Stream};
 use crate::response::Response;
 
 pub struct GZip {
@@ -46,10 +46,8 @@ impl GZip {
     /// (`"gzip" in Accept-Encoding`, a substring test as Starlette's), the
     /// body is at least `minimum_size`, and the response is not already
     /// encoded, partial (206) or of an excluded type. A body that size or
-    /// more gets `Vary: Accept-Encoding` either way. A stream is compressed
-    /// chunk by chunk (each flushed, as Starlette's `Z_SYNC_FLUSH`) unless
-    /// it has no chunk at all; its head waits for its first chunk, as
-    /// Starlette holds it.
+    /// more gets `Vary: Accept-Encoding` either way. A stream's head waits
+    /// for its first body message, as Starlette holds it.
     pub async fn respond(&self, accept_encoding: Option<&HeaderValue>, response: Response) -> Response {
         let headers = response.headers();
         if headers.contains_key(CONTENT_ENCODING)
@@ -94,15 +92,39 @@ impl GZip {
         Response::from_parts(parts, Body::whole(compressed))
     }
 
-    async fn respond_streamed(&self, accepts: bool, mut parts: Parts, mut stream: Stream) -> Response {
+    /// A stream, as Starlette's responder sees its body messages: a first
+    /// message that is also the last is a whole body (the `minimum_size`
+    /// test, `content-length`); otherwise each message is compressed and
+    /// flushed, the last one finished, and `content-length` removed.
+    async fn respond_streamed(&self, accepts: bool, mut parts: Parts, mut stream: Box<Stream>) -> Response {
         let first = match stream.next().await {
-            // No chunk at all: Starlette's "small body" case, unchanged.
-            None => return Response::from_parts(parts, Body::Stream(stream)),
-            // Raised before its first chunk: the head was not sent yet, so
-            // Starlette's server-error handling answers 500.
-            Some(Err(_)) => return crate::response::internal_error(),
             Some(Ok(first)) => first,
+            // Failed before its first message: the head was not sent yet,
+            // so Starlette's server-error handling answers 500.
+            Some(Err(_)) | None => return crate::response::internal_error(),
         };
+        if first.last {
+            if first.data.len() < self.minimum_size {
+                stream.put_back(Ok(first));
+                return Response::from_parts(parts, Body::Stream(stream));
+            }
+            super::add_vary(&mut parts.headers, "Accept-Encoding");
+            if !accepts {
+                stream.put_back(Ok(first));
+                return Response::from_parts(parts, Body::Stream(stream));
+            }
+            let Some(compressed) = gzip(&first.data, self.level) else {
+                stream.put_back(Ok(first));
+                return Response::from_parts(parts, Body::Stream(stream));
+            };
+            parts
+                .headers
+                .insert(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            parts
+                .headers
+                .insert(CONTENT_LENGTH, HeaderValue::from(compressed.len()));
+            return Response::from_parts(parts, Body::whole(compressed));
+        }
         super::add_vary(&mut parts.headers, "Accept-Encoding");
         if !accepts {
             stream.put_back(Ok(first));
@@ -111,7 +133,7 @@ impl GZip {
         parts
             .headers
             .insert(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-        parts.headers.remove(CONTENT_LENGTH);
+        remove_in_order(&mut parts.headers, &CONTENT_LENGTH);
         let (sender, receiver) = mpsc::channel(1);
         tokio::task::spawn_local(compress_stream(
             self.level,
@@ -136,6 +158,27 @@ impl GZip {
             *excluded == media_type || *excluded == family || (grpc && excluded == "application/grpc")
         })
     }
+}
+
+/// `del headers[name]`, the others keeping their order (`HeaderMap::remove`
+/// moves the last header into the removed one's place).
+fn remove_in_order(headers: &mut hyper::HeaderMap, name: &hyper::header::HeaderName) {
+    if !headers.contains_key(name) {
+        return;
+    }
+    let mut kept = hyper::HeaderMap::with_capacity(headers.len());
+    let mut current = None;
+    for (key, value) in std::mem::take(headers) {
+        if let Some(key) = key {
+            current = Some(key);
+        }
+        if let Some(key) = &current {
+            if key != name {
+                kept.append(key.clone(), value);
+            }
+        }
+    }
+    *headers = kept;
 }
 
 /// `zlib.compressobj(level, DEFLATED, 16 + MAX_WBITS)`.
@@ -186,27 +229,35 @@ fn gzip(body: &[u8], level: i32) -> Option<Vec<u8>> {
     deflate(&mut compressor(level), body, FlushCompress::Finish)
 }
 
-/// Compresses a stream's chunks as they come: each `compress + flush
-/// (Z_SYNC_FLUSH)`, the end `flush()`; a chunk of `thread_minimum_size` or
-/// more off the I/O thread. Stops when the client went away (the body was
-/// dropped), which drops the source and so closes its iterator.
+/// Compresses a stream's messages as they come: each `compress + flush
+/// (Z_SYNC_FLUSH)`, the last `compress + flush()`; a message of
+/// `thread_minimum_size` or more off the I/O thread. Stops when the client
+/// went away (the body was dropped), which drops the source and so stops
+/// its producer.
 async fn compress_stream(
     level: i32,
     thread_minimum_size: usize,
-    first: Bytes,
-    mut source: Stream,
+    first: Piece,
+    mut source: Box<Stream>,
     sender: mpsc::Sender<Chunk>,
 ) {
     let mut compressor = compressor(level);
     let mut next = Some(Ok(first));
     loop {
-        let (input, flush) = match next {
-            Some(Ok(chunk)) => (chunk, FlushCompress::Sync),
-            None => (Bytes::new(), FlushCompress::Finish),
+        let piece = match next {
+            Some(Ok(piece)) => piece,
             Some(Err(err)) => {
                 let _ = sender.send(Err(err)).await;
                 return;
             }
+            // The source stopped without its last message (it failed).
+            None => return,
+        };
+        let (input, last) = (piece.data, piece.last);
+        let flush = if last {
+            FlushCompress::Finish
+        } else {
+            FlushCompress::Sync
         };
         let compressed = if input.len() >= thread_minimum_size {
             match tokio::task::spawn_blocking(move || {
@@ -228,7 +279,11 @@ async fn compress_stream(
             let _ = sender.send(Err(std::io::Error::other("zlib failed"))).await;
             return;
         };
-        if sender.send(Ok(Bytes::from(compressed))).await.is_err() || matches!(flush, FlushCompress::Finish) {
+        let piece = Piece {
+            data: Bytes::from(compressed),
+            last,
+        };
+        if sender.send(Ok(piece)).await.is_err() || last {
             return;
         }
         next = source.next().await;
