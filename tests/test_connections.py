@@ -110,7 +110,7 @@ def start_on(binary, *args, access_log=False):
     if not access_log:
         env["TURBO_NO_ACCESS_LOG"] = "1"
     process = subprocess.Popen(
-        [str(binary), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, pass_fds=()
+        [str(binary), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
     )
     return process
 

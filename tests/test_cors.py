@@ -10,7 +10,7 @@ import os
 
 import pytest
 
-from conftest import ROOT, Server, build, load_with_fastapi
+from conftest import ROOT, Server, build, comparable_answer, load_with_fastapi
 
 APP = ROOT / "tests" / "apps" / "cors" / "app.py"
 CONFIGS = ["all", "all-credentials", "list", "regex"]
@@ -39,13 +39,6 @@ def cases():
                 yield "OPTIONS", "/items", {**origin_header, **preflight}, None
 
 
-def comparable(response):
-    """Status, body, content-length, and the other headers in order (hyper
-    writes an empty body's content-length after the other headers)."""
-    headers = [(k, v) for k, v in response.headers.multi_items() if k not in ("date", "server", "content-length")]
-    return response.status_code, response.content, response.headers.get("content-length"), headers
-
-
 @pytest.fixture(scope="module")
 def binary(turbo, tmp_path_factory):
     return build(turbo, APP, tmp_path_factory.mktemp("cors") / "server")
@@ -63,7 +56,7 @@ def test_cors_answers_as_starlette(binary, config, monkeypatch):
         for method, path, headers, body in cases():
             expected = reference.request(method, path, headers=headers, content=body)
             actual = server.client.request(method, path, headers=headers, content=body)
-            assert comparable(actual) == comparable(expected), (config, method, path, headers)
+            assert comparable_answer(actual) == comparable_answer(expected), (config, method, path, headers)
             compared += 1
         assert compared == len(ORIGINS) * len(PATHS) + (len(ORIGINS) - 1) * len(PREFLIGHTS)
     finally:

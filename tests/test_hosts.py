@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from conftest import ROOT, Server, build, load_with_fastapi
+from conftest import ROOT, Server, build, comparable_answer, load_with_fastapi
 
 APP = ROOT / "tests" / "apps" / "hosts" / "app.py"
 
@@ -16,13 +16,6 @@ HOSTS = ["example.com", "Example.COM:8000", "a.example.org", "b.a.example.org", 
          "shop.test:8080", "www.shop.test", "evil.com", "[::1]", "[::1]:80", "[zz::1]", "example.com:80",
          "example.com:443", "EXAMPLE.com:0443", "exa mple.com", "a.example.org:9000"]
 PATHS = ["/items/a", "/items/a%20b?q=1&r=%2F", "/items/caf%C3%A9", "/nowhere"]
-
-
-def comparable(response):
-    """Status, body, content-length, the other headers in order (hyper
-    writes an empty body's content-length after the other headers)."""
-    headers = [(k, v) for k, v in response.headers.multi_items() if k not in ("date", "server", "content-length")]
-    return response.status_code, response.content, response.headers.get("content-length"), headers
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +41,6 @@ def test_hosts_answer_as_starlette(binary, config, monkeypatch):
             for path in PATHS:
                 expected = reference.get(path, headers={"host": host})
                 actual = server.client.get(path, headers={"host": host})
-                assert comparable(actual) == comparable(expected), (config, host, path)
+                assert comparable_answer(actual) == comparable_answer(expected), (config, host, path)
     finally:
         server.stop()

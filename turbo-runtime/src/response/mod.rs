@@ -232,11 +232,9 @@ fn file_response(
     let (code, headers, path, parts): Plan<'_> = plan.extract()?;
     let parts = parts
         .iter()
-        .map(|part| match part.extract::<Vec<u8>>() {
-            Ok(bytes) if part.is_instance_of::<pyo3::types::PyBytes>() => {
-                Ok(body::FilePart::Bytes(bytes.into()))
-            }
-            _ => {
+        .map(|part| match part.cast::<pyo3::types::PyBytes>() {
+            Ok(bytes) => Ok(body::FilePart::Bytes(bytes.as_bytes().to_vec().into())),
+            Err(_) => {
                 let (start, end): (u64, Option<u64>) = part.extract()?;
                 Ok(body::FilePart::Range(start, end))
             }

@@ -129,26 +129,15 @@ impl Connections {
     /// Serves a connection, with keep-alive, until shutdown.
     pub fn serve(&mut self, accepted: Accepted) {
         let stop = self.stop.subscribe();
-        tokio::task::spawn_local(serve_connection(
-            self.server,
-            accepted,
-            self.settings,
-            true,
-            Some(stop),
-        ));
+        tokio::task::spawn_local(serve_connection(self.server, accepted, self.settings, Some(stop)));
     }
 
     /// Accepts what is waiting in the listener's queue now, each served for
     /// one request, then closes the listener.
     pub fn drain(&mut self, listener: Listener) {
         while let Some(Ok(accepted)) = listener.accept().now_or_never() {
-            self.last.spawn_local(serve_connection(
-                self.server,
-                accepted,
-                self.settings,
-                false,
-                None,
-            ));
+            self.last
+                .spawn_local(serve_connection(self.server, accepted, self.settings, None));
         }
     }
 
@@ -177,16 +166,16 @@ impl Connections {
     }
 }
 
-/// One connection, from accept to close. `stop` (absent for connections
-/// accepted during shutdown) asks it to finish the request in progress
-/// and close.
+/// One connection, from accept to close. `stop` asks it to finish the
+/// request in progress and close; a connection accepted during shutdown
+/// has none and serves one request, without keep-alive.
 async fn serve_connection(
     server: &'static Server,
     accepted: Accepted,
     settings: Settings,
-    keep_alive: bool,
     stop: Option<watch::Receiver<bool>>,
 ) {
+    let keep_alive = stop.is_some();
     let (_open, admitted) = Open::count(settings.max_connections);
     let peer = dispatch::Peer {
         local: accepted.local,

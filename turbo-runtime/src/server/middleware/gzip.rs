@@ -10,7 +10,7 @@
 
 use bytes::Bytes;
 use flate2::{Compress, Compression, FlushCompress, Status};
-use hyper::header::{HeaderValue, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE};
+use hyper::header::{HeaderMap, HeaderValue, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE};
 use hyper::http::response::Parts;
 use hyper::StatusCode;
 use pyo3::prelude::*;
@@ -62,34 +62,36 @@ impl GZip {
             Body::Whole(body) => body.unwrap_or_default(),
             Body::Stream(stream) => return self.respond_streamed(accepts, parts, stream).await,
         };
+        let compressed = self.single_message(accepts, &mut parts.headers, &body).await;
+        Response::from_parts(parts, compressed.unwrap_or_else(|| Body::whole(body)))
+    }
+
+    /// Starlette's answer for a body sent in one message (`more_body`
+    /// false): unchanged below `minimum_size`; else `Vary` added and, if the
+    /// client accepts gzip, compressed whole (off the I/O thread from
+    /// `thread_minimum_size`) with its `content-length`. `None`: the body
+    /// goes as it is (also if zlib failed, out of memory).
+    async fn single_message(&self, accepts: bool, headers: &mut HeaderMap, body: &Bytes) -> Option<Body> {
         if body.len() < self.minimum_size {
-            return Response::from_parts(parts, Body::whole(body));
+            return None;
         }
-        super::add_vary(&mut parts.headers, "Accept-Encoding");
+        super::add_vary(headers, "Accept-Encoding");
         if !accepts {
-            return Response::from_parts(parts, Body::whole(body));
+            return None;
         }
         let level = self.level;
         let compressed = if body.len() >= self.thread_minimum_size {
             let source = body.clone();
             match tokio::task::spawn_blocking(move || gzip(&source, level)).await {
                 Ok(compressed) => compressed,
-                Err(_) => gzip(&body, level),
+                Err(_) => gzip(body, level),
             }
         } else {
-            gzip(&body, level)
-        };
-        let Some(compressed) = compressed else {
-            // zlib failed (out of memory): sent as it is.
-            return Response::from_parts(parts, Body::whole(body));
-        };
-        parts
-            .headers
-            .insert(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-        parts
-            .headers
-            .insert(CONTENT_LENGTH, HeaderValue::from(compressed.len()));
-        Response::from_parts(parts, Body::whole(compressed))
+            gzip(body, level)
+        }?;
+        headers.insert(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        headers.insert(CONTENT_LENGTH, HeaderValue::from(compressed.len()));
+        Some(Body::whole(compressed))
     }
 
     /// A stream, as Starlette's responder sees its body messages: a first
@@ -104,26 +106,17 @@ impl GZip {
             Some(Err(_)) | None => return crate::response::internal_error(),
         };
         if first.last {
-            if first.data.len() < self.minimum_size {
-                stream.put_back(Ok(first));
-                return Response::from_parts(parts, Body::Stream(stream));
-            }
-            super::add_vary(&mut parts.headers, "Accept-Encoding");
-            if !accepts {
-                stream.put_back(Ok(first));
-                return Response::from_parts(parts, Body::Stream(stream));
-            }
-            let Some(compressed) = gzip(&first.data, self.level) else {
-                stream.put_back(Ok(first));
-                return Response::from_parts(parts, Body::Stream(stream));
+            // Unchanged, it stays a stream (chunked, as uvicorn sends it).
+            return match self
+                .single_message(accepts, &mut parts.headers, &first.data)
+                .await
+            {
+                Some(compressed) => Response::from_parts(parts, compressed),
+                None => {
+                    stream.put_back(Ok(first));
+                    Response::from_parts(parts, Body::Stream(stream))
+                }
             };
-            parts
-                .headers
-                .insert(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-            parts
-                .headers
-                .insert(CONTENT_LENGTH, HeaderValue::from(compressed.len()));
-            return Response::from_parts(parts, Body::whole(compressed));
         }
         super::add_vary(&mut parts.headers, "Accept-Encoding");
         if !accepts {
