@@ -154,3 +154,41 @@ def direct_call(call: Any) -> Optional[Any]:
     if isinstance(call, SecurityBase) and type(call).__call__ is SecurityBase.__call__:
         return call._resolve
     return None
+
+
+class RequestScope:
+    """The request-scope `yield` dependencies still open when a streamed
+    response starts. FastAPI closes its request `AsyncExitStack` after the
+    response is sent, stream and background included, so a session a
+    dependency yields serves the whole stream; the server hands these to
+    the stream, which closes them when it stops."""
+
+    def __init__(self, managers: List[Tuple[Any, bool]]) -> None:
+        # (context manager, is async), in the order they were entered.
+        self.managers = managers
+
+    async def close(self, background: Any, ended: bool) -> None:
+        """Runs the response's background if the stream ended, then exits
+        the dependencies, innermost first, with what the background raised
+        (as `async with request_stack: await response(...)` does)."""
+        stack = contextlib.AsyncExitStack()
+        for manager, is_async in self.managers:
+            if is_async:
+                stack.push_async_exit(manager)
+            else:
+                stack.push(manager)
+        async with stack:
+            if ended and background is not None:
+                await background()
+
+    def abandon(self) -> List[Any]:
+        """The stream never started (a HEAD request, or the client left):
+        the generators are closed (`GeneratorExit`), innermost first; the
+        `aclose()` coroutines of async ones are returned for the loop."""
+        closing = []
+        for manager, is_async in reversed(self.managers):
+            if is_async:
+                closing.append(manager.gen.aclose())
+            else:
+                manager.gen.close()
+        return closing

@@ -15,7 +15,7 @@ import warnings
 from copy import deepcopy
 from typing import Any, Dict, List, Optional, Tuple
 
-from . import _forms
+from . import _forms, _streams, sse
 from ._body import MISSING
 from ._starlette_exceptions import HTTPException
 from .exceptions import RequestValidationError, ResponseValidationError
@@ -358,15 +358,27 @@ class ResponsePlan:
 
     def __init__(self, handler: Any, options: Dict[str, Any], app_options: Dict[str, Any]) -> None:
         self.status_code = options.get("status_code")
-        response_model = options.get("response_model", DEFAULT)
-        if response_model is DEFAULT:
-            response_model = typing.get_type_hints(handler).get("return")
-            if inspect.isclass(response_model) and issubclass(response_model, Response):
-                response_model = None
-        self.field = Adapter(response_model) if response_model not in (None, type(None)) else None
         response_class = options.get("response_class", DEFAULT)
         if response_class is DEFAULT:
             response_class = app_options.get("default_response_class", DEFAULT)
+        response_model = options.get("response_model", DEFAULT)
+        streams = _streams.is_generator(handler)
+        item_field = None
+        if response_model is DEFAULT:
+            response_model = typing.get_type_hints(handler).get("return")
+            item = _streams.stream_item_type(response_model)
+            if inspect.isclass(response_model) and issubclass(response_model, Response):
+                response_model = None
+            elif item is not None and streams:
+                # FastAPI's `stream_item_type`: each item is validated
+                # (ServerSentEvent is a transport wrapper, not a model).
+                sse_class = inspect.isclass(response_class) and issubclass(response_class, sse.EventSourceResponse)
+                if (response_class is DEFAULT or sse_class) and not (
+                    inspect.isclass(item) and issubclass(item, sse.ServerSentEvent)
+                ):
+                    item_field = Adapter(item)
+                response_model = None
+        self.field = Adapter(response_model) if response_model not in (None, type(None)) else None
         self.use_dump_json = self.field is not None and response_class is DEFAULT
         self.response_class = JSONResponse if response_class is DEFAULT else response_class
         self.serialize_options = {
@@ -377,6 +389,12 @@ class ResponsePlan:
             "exclude_defaults": options.get("response_model_exclude_defaults", False),
             "exclude_none": options.get("response_model_exclude_none", False),
         }
+        # A path operation that `yield`s: its items are streamed.
+        self.stream = (
+            _streams.StreamPlan(handler, None if response_class is DEFAULT else response_class, item_field, self.serialize_options)
+            if streams
+            else None
+        )
 
     def respond(self, raw: Any, injected: Optional[Response]) -> Response:
         if isinstance(raw, Response):
@@ -388,6 +406,11 @@ class ResponsePlan:
             args["status_code"] = current
         if injected_status:
             args["status_code"] = injected_status
+        if self.stream is not None:
+            response = self.stream.respond(raw, args)
+            if injected is not None:
+                response.headers.raw.extend(injected.headers.raw)
+            return response
         content = self.serialize(raw)
         if self.use_dump_json:
             response = Response(content=content, media_type="application/json", **args)

@@ -211,6 +211,14 @@ class StreamingResponse(Response):
         self.init_headers(headers)
 
 
+class EventSourceResponse(StreamingResponse):
+    """FastAPI's (`fastapi.sse`, also exported by `fastapi.responses`): the
+    `text/event-stream` marker of a path operation that `yield`s
+    server-sent events; `turboapi._streams` encodes them."""
+
+    media_type = "text/event-stream"
+
+
 async def iterate_in_threadpool(iterator: Any) -> Any:
     """Starlette's: each `next()` of a synchronous iterator in a worker
     thread, so a blocking one never holds the server's I/O thread."""

@@ -73,6 +73,10 @@ pub const PROVIDED: &[(&str, &[&str])] = &[
     ),
     ("fastapi.security.open_id_connect_url", &["OpenIdConnect"]),
     ("fastapi.security.utils", &["get_authorization_scheme_param"]),
+    (
+        "fastapi.sse",
+        &["EventSourceResponse", "ServerSentEvent", "format_sse_event"],
+    ),
     ("fastapi.status", &[]),
     // Starlette's modules that apps import from directly: served by the
     // same classes (`turbo_contract::STARLETTE_MODULES`).
@@ -136,6 +140,7 @@ const SECURITY: &[&str] = &[
 const DATASTRUCTURES: &[&str] = &["FormData", "Headers", "QueryParams", "UploadFile", "URL"];
 
 const RESPONSES: &[&str] = &[
+    "EventSourceResponse",
     "FileResponse",
     "HTMLResponse",
     "JSONResponse",

@@ -180,6 +180,16 @@ pub const PYTHON_PACKAGE: &[(&str, bool, &str)] = &[
         include_str!("../../python/turboapi/responses.py"),
     ),
     (
+        "turboapi.sse",
+        false,
+        include_str!("../../python/turboapi/sse.py"),
+    ),
+    (
+        "turboapi._streams",
+        false,
+        include_str!("../../python/turboapi/_streams.py"),
+    ),
+    (
         "turboapi.applications",
         false,
         include_str!("../../python/turboapi/applications.py"),

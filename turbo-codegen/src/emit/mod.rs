@@ -89,7 +89,9 @@ pub fn main_rs(app: &App, options: &CrateOptions<'_>) -> String {
     let handler_specs = app.routes.iter().map(|route| {
         let name = &route.handler.name;
         let handler_module = &route.handler.module;
-        let is_async = route.handler.is_async;
+        // Whether calling the handler gives a coroutine to await (an
+        // `async def` that `yield`s gives an async generator to stream).
+        let is_async = route.handler.is_async && !route.handler.generator;
         let line = route.handler.line as u32;
         let python_response = route.python_response;
         let methods = &route.methods;

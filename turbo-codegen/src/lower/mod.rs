@@ -543,15 +543,18 @@ impl Lowerer<'_> {
     /// The handler a route calls: the function `def`.
     fn handler(&mut self, def: &py::StmtFunctionDef) -> Handler {
         let returns = def.returns.as_deref();
-        if let Some(stream) = returns.and_then(|r| self.streaming_annotation(r)) {
+        let streams = returns.and_then(|r| self.streaming_annotation(r));
+        if let Some(stream) = streams.filter(|_| !parse::is_generator(def)) {
             self.diags.push(
                 Diagnostic::new(
                     Code::UnsupportedReturnAnnotation,
                     self.span(returns.expect("checked above")),
-                    format!("a handler annotated to return `{stream}`"),
+                    format!("a handler annotated to return `{stream}` that does not `yield`"),
                 )
-                .label("FastAPI streams the items of a generator handler (JSON Lines or server-sent events)")
-                .help("streaming responses are not supported by turbo yet; return a list instead"),
+                .label("FastAPI validates the returned value as this type, which is not a stream")
+                .help(
+                    "`yield` the items to stream them (JSON Lines or server-sent events), or return a list",
+                ),
             );
         }
         self.callable(def, false)

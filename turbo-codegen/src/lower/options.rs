@@ -34,18 +34,33 @@ pub(super) fn is_response_class(qualified: &str) -> bool {
     let Some((module, name)) = qualified.rsplit_once('.') else {
         return false;
     };
-    matches!(
-        module,
-        "fastapi" | "turboapi" | "fastapi.responses" | "turboapi.responses"
-    ) && matches!(
-        name,
-        "Response"
-            | "JSONResponse"
-            | "HTMLResponse"
-            | "PlainTextResponse"
-            | "RedirectResponse"
-            | "ORJSONResponse"
-    )
+    match module {
+        "fastapi" | "turboapi" => matches!(name, "Response"),
+        "fastapi.responses" | "turboapi.responses" => matches!(
+            name,
+            "Response"
+                | "JSONResponse"
+                | "HTMLResponse"
+                | "PlainTextResponse"
+                | "RedirectResponse"
+                | "ORJSONResponse"
+                | "StreamingResponse"
+                | "FileResponse"
+                | "EventSourceResponse"
+        ),
+        "fastapi.sse" | "turboapi.sse" => name == "EventSourceResponse",
+        "starlette.responses" => matches!(
+            name,
+            "Response"
+                | "JSONResponse"
+                | "HTMLResponse"
+                | "PlainTextResponse"
+                | "RedirectResponse"
+                | "StreamingResponse"
+                | "FileResponse"
+        ),
+        _ => false,
+    }
 }
 
 /// A `default_response_class=` value naming one of the response classes

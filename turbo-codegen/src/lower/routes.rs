@@ -126,7 +126,8 @@ impl Lowerer<'_> {
         solved.append(&mut handler.dependencies);
         handler.dependencies = solved;
         // A `Response` injected anywhere (handler or dependency) shapes the response.
-        python_response |= handler.returns.is_some() || injects_response(&handler);
+        // A handler that `yield`s streams its items (FastAPI's JSON Lines or SSE).
+        python_response |= handler.returns.is_some() || handler.generator || injects_response(&handler);
         ok.then_some(Route {
             methods,
             path,
@@ -445,8 +446,9 @@ impl Lowerer<'_> {
             )
             .label("not one of the response classes turbo provides")
             .help(
-                "use Response, JSONResponse, HTMLResponse, PlainTextResponse, RedirectResponse or \
-                 ORJSONResponse from fastapi.responses",
+                "use Response, JSONResponse, HTMLResponse, PlainTextResponse, RedirectResponse, \
+                 ORJSONResponse, StreamingResponse, FileResponse or EventSourceResponse from \
+                 fastapi.responses",
             ),
         );
         None

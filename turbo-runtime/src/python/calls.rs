@@ -121,6 +121,26 @@ pub fn stream_chunks<'py>(py: Python<'py>, response: &Bound<'py, PyAny>) -> PyRe
     entry_points().stream_chunks.bind(py).call1((response,))
 }
 
+/// `RequestScope(managers)`: the request-scope context managers a stream
+/// closes, each `(manager, is_async)` in the order they were entered.
+pub fn request_scope(py: Python<'_>, managers: Vec<(Py<PyAny>, bool)>) -> PyResult<Bound<'_, PyAny>> {
+    entry_points().request_scope.bind(py).call1((managers,))
+}
+
+/// The error a `DeferredStreamError` carries (an SSE generator raised:
+/// the stream ends cleanly and the error is logged).
+pub fn deferred_stream_error(py: Python<'_>, err: &PyErr) -> Option<PyErr> {
+    let class = entry_points().deferred_stream_error.bind(py);
+    let value = err.value(py);
+    if !value.is_instance(class).unwrap_or(false) {
+        return None;
+    }
+    value
+        .getattr(pyo3::intern!(py, "error"))
+        .ok()
+        .map(PyErr::from_value)
+}
+
 /// A new `BackgroundTasks()`.
 pub fn background_tasks(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     entry_points().background_tasks.bind(py).call0()

@@ -52,6 +52,10 @@ entry_points! {
     /// The `Response` FastAPI injects into a handler that asks for one.
     sub_response = "turboapi._plans"."sub_response",
     /// Returned instances are sent as they are.
+    /// The request scope a stream closes once it is sent.
+    request_scope = "turboapi._dependencies"."RequestScope",
+    /// What an SSE stream raises to end cleanly with an error to log.
+    deferred_stream_error = "turboapi._streams"."DeferredStreamError",
     response_class = "turboapi.responses"."Response",
     security_scopes = "turboapi.security"."SecurityScopes",
     /// What routing and form errors raise, and the base of FastAPI's.

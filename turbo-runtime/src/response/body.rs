@@ -27,6 +27,7 @@ use hyper::body::{Frame, SizeHint};
 use pyo3::prelude::*;
 use tokio::sync::mpsc;
 
+use crate::python::calls;
 use crate::python::event_loop::{self, Started};
 
 /// One body message of a stream (`more_body` is `!last`), or why the
@@ -75,12 +76,19 @@ pub struct Stream {
     producer: Option<Producer>,
 }
 
-/// What drives a stream: the async generator of its chunks, and the
-/// response's background to run after it.
+/// What drives a stream: the async generator of its chunks, the
+/// response's background to run after it, and what else runs after it.
 pub struct Producer {
     source: Source,
     background: Option<Py<PyAny>>,
     sender: mpsc::Sender<Chunk>,
+    /// The request's context (FastAPI streams in the request's task), or
+    /// none: a fresh one.
+    context: Option<Py<PyAny>>,
+    /// The request-scope `yield` dependencies still open
+    /// (`turboapi._dependencies.RequestScope`): FastAPI closes them after
+    /// the response, stream included.
+    request_scope: Option<Py<PyAny>>,
 }
 
 impl Body {
@@ -112,6 +120,8 @@ impl Body {
                 source,
                 background,
                 sender,
+                context: None,
+                request_scope: None,
             }),
         }))
     }
@@ -141,6 +151,24 @@ impl Stream {
         }
         self.start();
         self.chunks.recv().await
+    }
+
+    /// FastAPI's `if raw_response.background is None`: the request's
+    /// `BackgroundTasks` run after the stream unless the response has its
+    /// own background.
+    pub fn default_background(&mut self, tasks: Py<PyAny>) {
+        if let Some(producer) = &mut self.producer {
+            producer.background.get_or_insert(tasks);
+        }
+    }
+
+    /// The stream runs in the request's `context` and closes its
+    /// `request_scope` when it ends; set before it starts.
+    pub fn belongs_to(&mut self, context: Option<Py<PyAny>>, request_scope: Option<Py<PyAny>>) {
+        if let Some(producer) = &mut self.producer {
+            producer.context = context.or(producer.context.take());
+            producer.request_scope = request_scope.or(producer.request_scope.take());
+        }
     }
 
     /// Gives back a chunk [`Self::next`] returned: it comes first again.
@@ -193,19 +221,47 @@ impl hyper::body::Body for Body {
     }
 }
 
+impl Drop for Stream {
+    /// A stream never started (a HEAD request, or the client left first):
+    /// its request-scope dependencies are closed all the same.
+    fn drop(&mut self) {
+        let Some(request_scope) = self.producer.as_mut().and_then(|p| p.request_scope.take()) else {
+            return;
+        };
+        Python::attach(|py| {
+            let abandoned = request_scope
+                .bind(py)
+                .call_method0(pyo3::intern!(py, "abandon"))
+                .and_then(|closing| {
+                    for coroutine in closing.try_iter()? {
+                        event_loop::schedule(&coroutine?)?;
+                    }
+                    Ok(())
+                });
+            if let Err(err) = abandoned {
+                calls::log_exception(py, "exception while closing an abandoned dependency", &err);
+            }
+        });
+    }
+}
+
 /// Sends a stream's messages, one per turn of the channel, then runs the
 /// background if the stream ended (not if the client went away or it
-/// failed, as Starlette's response raises then).
+/// failed, as Starlette's response raises then), then closes the
+/// request's scope (as FastAPI's request `AsyncExitStack` does, with the
+/// background's exception if it raised).
 async fn produce(producer: Producer) {
     let Producer {
         source,
         background,
         sender,
+        context,
+        request_scope,
     } = producer;
-    let context = match Python::attach(event_loop::new_context) {
+    let context = match context.map_or_else(|| Python::attach(event_loop::new_context), Ok) {
         Ok(context) => context,
         Err(err) => {
-            Python::attach(|py| crate::python::calls::log_exception(py, "cannot stream the response", &err));
+            Python::attach(|py| calls::log_exception(py, "cannot stream the response", &err));
             return;
         }
     };
@@ -214,11 +270,24 @@ async fn produce(producer: Producer) {
         Source::File(path, parts) => from_file(&path, parts, &sender).await,
     };
     drop(sender);
-    if let (true, Some(background)) = (ended, background) {
+    if let Some(request_scope) = request_scope {
+        let closed = awaited(
+            |py| {
+                let background = background.as_ref().map(|b| b.clone_ref(py));
+                request_scope
+                    .bind(py)
+                    .call_method1(pyo3::intern!(py, "close"), (background, ended))
+            },
+            &context,
+        )
+        .await;
+        if let Err(err) = closed {
+            // The response has started: uvicorn logs what the app raises.
+            Python::attach(|py| calls::log_exception(py, "exception in ASGI application", &err));
+        }
+    } else if let (true, Some(background)) = (ended, background) {
         if let Err(err) = awaited(|py| background.bind(py).call0(), &context).await {
-            Python::attach(|py| {
-                crate::python::calls::log_exception(py, "exception in a background task", &err)
-            });
+            Python::attach(|py| calls::log_exception(py, "exception in a background task", &err));
         }
     }
 }
@@ -236,7 +305,14 @@ async fn from_python(chunks: &Py<PyAny>, context: &Py<PyAny>, sender: &mpsc::Sen
         let chunk = Python::attach(|py| match next {
             Ok(value) => value.bind(py).extract::<Vec<u8>>().map(Some),
             Err(err) if err.is_instance_of::<pyo3::exceptions::PyStopAsyncIteration>(py) => Ok(None),
-            Err(err) => Err(err),
+            Err(err) => match calls::deferred_stream_error(py, &err) {
+                // FastAPI ends such a stream cleanly; the error comes after.
+                Some(error) => {
+                    calls::log_exception(py, "exception in ASGI application", &error);
+                    Ok(None)
+                }
+                None => Err(err),
+            },
         });
         let piece = match chunk {
             Ok(Some(chunk)) => Piece {
@@ -251,9 +327,7 @@ async fn from_python(chunks: &Py<PyAny>, context: &Py<PyAny>, sender: &mpsc::Sen
                 return sender.send(Ok(last)).await.is_ok();
             }
             Err(err) => {
-                Python::attach(|py| {
-                    crate::python::calls::log_exception(py, "exception while streaming a response", &err)
-                });
+                Python::attach(|py| calls::log_exception(py, "exception while streaming a response", &err));
                 let _ = sender
                     .send(Err(std::io::Error::other("the response stream raised")))
                     .await;

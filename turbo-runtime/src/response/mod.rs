@@ -139,6 +139,10 @@ pub fn is_server_error(response: &Response) -> bool {
     response.extensions().get::<ServerError>().is_some()
 }
 
+pub fn is_stream(response: &Response) -> bool {
+    matches!(response.body(), Body::Stream(_))
+}
+
 pub fn validation_failed(errors: ValidationErrors) -> Response {
     json(422, errors.into_body())
 }
@@ -275,6 +279,26 @@ pub fn set_background(response: &mut Response, background: Py<PyAny>) {
 pub fn take_background(response: &mut Response) -> Option<Py<PyAny>> {
     let Background(shared) = response.extensions_mut().remove::<Background>()?;
     std::sync::Arc::into_inner(shared)
+}
+
+/// A response's stream, if its body is one (not yet taken by a middleware).
+pub fn stream_mut(response: &mut Response) -> Option<&mut body::Stream> {
+    match response.body_mut() {
+        Body::Stream(stream) => Some(stream),
+        Body::Whole(_) => None,
+    }
+}
+
+/// FastAPI's `if raw_response.background is None: raw_response.background
+/// = solved_result.background_tasks`: a stream runs them after its last
+/// chunk, any other response once it is handed to the connection.
+pub fn default_background(response: &mut Response, tasks: Py<PyAny>) {
+    if let Some(stream) = stream_mut(response) {
+        return stream.default_background(tasks);
+    }
+    if !has_background(response) {
+        set_background(response, tasks);
+    }
 }
 
 pub fn has_background(response: &Response) -> bool {

@@ -73,6 +73,12 @@ impl ExitStack {
         }
     }
 
+    /// Takes the request scope's entered context managers, in the order
+    /// they were entered (a stream closes them once it is sent).
+    pub fn take_request(&mut self) -> SmallVec<[Entered; 2]> {
+        std::mem::take(&mut self.request)
+    }
+
     /// Abandons every entered generator (the request was dropped before it
     /// finished): `GeneratorExit` reaches their `finally` blocks. An async
     /// generator's `aclose()` is left to the event loop.

@@ -60,6 +60,10 @@ pub async fn call_route(call: Call, is_async: bool) -> Response {
         };
         resumed = match stopped {
             Stopped::Done(mut response) => {
+                // A stream is iterated in the request's task, as Starlette's.
+                if let Some(stream) = response::stream_mut(&mut response) {
+                    stream.belongs_to(solving.context.take(), None);
+                }
                 if let Some(tasks) = response::take_background(&mut response) {
                     let line = solving.call().request.line();
                     spawn_background(tasks, solving.context.take(), line);

@@ -119,13 +119,14 @@ impl Solving {
 
     /// Drops the Python objects the request holds, while the GIL is held
     /// (dropped later, pyo3 would queue them for the next acquisition).
-    /// The request's context stays if `response` has a background, which
-    /// runs in it (as Starlette runs it, in the request's task).
+    /// The request's context stays if `response` has a background or is a
+    /// stream, which run in it (as Starlette runs them, in the request's
+    /// task).
     pub fn release(&mut self, response: &Response) {
         self.values = RequestValues::default();
         self.call.python_request.take();
         self.cache.clear();
-        if !response::has_background(response) {
+        if !response::has_background(response) && !response::is_stream(response) {
             self.context = None;
         }
         self.validation = None;
@@ -158,7 +159,12 @@ impl Solving {
                 Phase::Handler => self.run_handler(py),
                 Phase::Exits => match self.exits.next() {
                     Closing::Exit(entered) => self.exit(py, entered),
-                    Closing::FunctionClosed => self.function_closed(),
+                    Closing::FunctionClosed => {
+                        self.function_closed();
+                        if self.sent {
+                            self.hand_request_scope_to_stream(py);
+                        }
+                    }
                     Closing::Closed => {
                         let rendered = self.finish(py);
                         self.answer(py, rendered);
@@ -348,8 +354,8 @@ impl Solving {
                 // FastAPI's: a returned Response's own background wins; else
                 // the request's BackgroundTasks run after it.
                 if let Some(tasks) = self.values.background() {
-                    if !response::has_background(&response) && !response::is_server_error(&response) {
-                        response::set_background(&mut response, tasks.clone_ref(py));
+                    if !response::is_server_error(&response) {
+                        response::default_background(&mut response, tasks.clone_ref(py));
                     }
                 }
                 self.response = Some(response)
@@ -409,6 +415,27 @@ impl Solving {
             self.raised = Some(calls::unbound_response_error());
         } else {
             self.sent = true;
+        }
+    }
+
+    /// A streamed response keeps the request scope open: FastAPI closes
+    /// it once the response is sent, so its `yield` dependencies (a
+    /// database session) serve the stream; the stream closes them.
+    fn hand_request_scope_to_stream(&mut self, py: Python<'_>) {
+        let Some(stream) = self.response.as_mut().and_then(response::stream_mut) else {
+            return;
+        };
+        let entered = self.exits.take_request();
+        if entered.is_empty() {
+            return;
+        }
+        let managers = entered
+            .into_iter()
+            .map(|entered| (entered.manager, entered.is_async))
+            .collect::<Vec<_>>();
+        match calls::request_scope(py, managers) {
+            Ok(scope) => stream.belongs_to(None, Some(scope.unbind())),
+            Err(err) => self.raised = Some(err),
         }
     }
 
