@@ -25,6 +25,14 @@ class APIRoute(NamedTuple):
     options: dict
 
 
+class _Mount(NamedTuple):
+    """`mount(path, app, name=None)`: Starlette's `Mount`."""
+
+    path: str
+    app: Any
+    name: Optional[str]
+
+
 class _Inclusion(NamedTuple):
     router: "APIRouter"
     prefix: str
@@ -60,7 +68,7 @@ class APIRouter:
         self.lifespan_context = _lifespan.context_of(self, lifespan)
         self._turbo_options = options
         #: Routes and inclusions, in the order they were added.
-        self._turbo_entries: List[Union[APIRoute, _Inclusion]] = []
+        self._turbo_entries: List[Union[APIRoute, _Inclusion, _Mount]] = []
 
     def add_api_route(
         self,
@@ -74,6 +82,11 @@ class APIRouter:
         # FastAPI copies the router's dependencies into the route when it is added.
         options = {**options, "dependencies": [*self.dependencies, *(options.get("dependencies") or [])]}
         self._turbo_entries.append(APIRoute(self.prefix + path, methods, endpoint, options))
+
+    def mount(self, path: str, app: Any, name: Optional[str] = None) -> None:
+        """Starlette's `Router.mount`; the server serves `StaticFiles`."""
+        assert path == "" or path.startswith("/"), "Routed paths must start with '/'"
+        self._turbo_entries.append(_Mount(path.rstrip("/"), app, name))
 
     def api_route(self, path: str, *, methods: Optional[Sequence[str]] = None, **options: Any):
         def register(handler: Handler) -> Handler:
@@ -172,6 +185,11 @@ def _routes(
             inner = (entry.options.get("default_response_class"), *classes)
             dependencies = [*outer_dependencies, *router.dependencies, *(entry.options.get("dependencies") or [])]
             yield from _routes(entry.router, prefix + router.prefix + entry.prefix, inner, dependencies)
+        elif isinstance(entry, _Mount):
+            # The compiled route: the mount path and everything below it,
+            # every method, served by the mounted app's endpoint.
+            endpoint = getattr(entry.app, "_turbo_serve", entry.app)
+            yield APIRoute(prefix + entry.path + "/{path:path}", (), endpoint, {"dependencies": []})
         else:
             options = _with_response_class(entry.options, classes)
             if outer_dependencies:

@@ -77,6 +77,7 @@ pub const PROVIDED: &[(&str, &[&str])] = &[
         "fastapi.sse",
         &["EventSourceResponse", "ServerSentEvent", "format_sse_event"],
     ),
+    ("fastapi.staticfiles", &["StaticFiles"]),
     ("fastapi.status", &[]),
     // Starlette's modules that apps import from directly: served by the
     // same classes (`turbo_contract::STARLETTE_MODULES`).
@@ -102,6 +103,7 @@ pub const PROVIDED: &[(&str, &[&str])] = &[
             "StreamingResponse",
         ],
     ),
+    ("starlette.staticfiles", &["StaticFiles"]),
     ("starlette.status", &[]),
 ];
 

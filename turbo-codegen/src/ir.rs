@@ -46,6 +46,24 @@ pub struct Route {
     /// The routers it was included through, outermost first (qualified
     /// names); empty for a route declared on the app.
     pub via: Vec<String>,
+    /// Starlette's `Mount` (`app.mount("/static", StaticFiles(...))`): the
+    /// path and everything below it, for every method (`methods` lists the
+    /// standard ones, for the analyses); its handler is the mounted app's
+    /// endpoint in turbo's package.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub mount: bool,
+}
+
+impl Route {
+    /// The methods the server matches, as the runtime and the start-up
+    /// check spell them: none for a mount (every method).
+    pub fn matched_methods(&self) -> &[String] {
+        if self.mount {
+            &[]
+        } else {
+            &self.methods
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -42,6 +42,7 @@ pub const STARLETTE_MODULES: &[(&str, &str)] = &[
     ("middleware.trustedhost", "turboapi.middleware.trustedhost"),
     ("requests", "turboapi.requests"),
     ("responses", "turboapi.responses"),
+    ("staticfiles", "turboapi.staticfiles"),
     ("status", "turboapi.status"),
 ];
 
@@ -178,6 +179,11 @@ pub const PYTHON_PACKAGE: &[(&str, bool, &str)] = &[
         "turboapi.responses",
         false,
         include_str!("../../python/turboapi/responses.py"),
+    ),
+    (
+        "turboapi.staticfiles",
+        false,
+        include_str!("../../python/turboapi/staticfiles.py"),
     ),
     (
         "turboapi.sse",

@@ -81,7 +81,7 @@ impl Router {
             // A route the app did not register is not there, as in FastAPI.
             if !is_registered(route) {
                 None
-            } else if self.routes[route as usize].methods.contains(&method) {
+            } else if self.routes[route as usize].serves(method) {
                 Some(Resolution::Route(route))
             } else {
                 partial.get_or_insert(route);
@@ -133,7 +133,7 @@ impl Router {
                 }
                 let mut found = Captures::default();
                 if self.matches(route, path, &mut found) {
-                    if self.routes[route as usize].methods.contains(&method) {
+                    if self.routes[route as usize].serves(method) {
                         full = Some((route, found));
                     } else if first_partial.is_none_or(|p| route < p) {
                         first_partial = Some(route);

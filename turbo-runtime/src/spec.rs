@@ -105,7 +105,8 @@ pub struct HandlerSpec {
 /// One compiled route.
 #[derive(Debug)]
 pub struct RouteSpec {
-    /// Upper-case methods the route serves.
+    /// Upper-case methods the route serves; none for a mount (Starlette's
+    /// `Mount` matches every method).
     pub methods: &'static [&'static str],
     /// The `Allow` header of the 405 this route answers for other methods.
     pub allow: &'static str,
@@ -129,6 +130,13 @@ pub struct RouteSpec {
     /// The dependables the route calls before the handler, in FastAPI's
     /// order (each after its own dependencies).
     pub dependencies: &'static [DependencySpec],
+}
+
+impl RouteSpec {
+    /// The route handles `method` (a full match).
+    pub fn serves(&self, method: &str) -> bool {
+        self.methods.is_empty() || self.methods.contains(&method)
+    }
 }
 
 /// One call of a dependable (a step of the route's dependency plan).

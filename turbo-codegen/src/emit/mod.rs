@@ -94,7 +94,7 @@ pub fn main_rs(app: &App, options: &CrateOptions<'_>) -> String {
         let is_async = route.handler.is_async && !route.handler.generator;
         let line = route.handler.line as u32;
         let python_response = route.python_response;
-        let methods = &route.methods;
+        let methods = route.matched_methods();
         let path = &route.path.raw;
         let conditional = route.conditional;
         quote! {

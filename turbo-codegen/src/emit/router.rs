@@ -95,7 +95,7 @@ fn trie_tokens(app: &App) -> TokenStream {
 
 fn route_spec(plan: &RoutePlan<'_>) -> TokenStream {
     let (index, route) = (plan.index, plan.route);
-    let methods = &route.methods;
+    let methods = route.matched_methods();
     let allow = route.methods.join(", ");
     let path = &route.path.raw;
     let status = route.status_code;

@@ -59,6 +59,7 @@ impl Lowerer<'_> {
             Some((object, "include_router")) => self.include_router(object, call, self.span(expr)),
             Some((object, "add_api_route")) => self.add_api_route(object, call, expr),
             Some((_, "add_middleware")) => self.add_middleware(call, self.span(expr)),
+            Some((object, "mount")) => self.mount(object, call, expr),
             Some((_, attribute)) => self.unsupported_app_feature(attribute, self.span(expr)),
             None => {}
         }

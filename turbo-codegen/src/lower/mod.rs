@@ -20,6 +20,7 @@ mod dependencies;
 mod dynamic;
 mod entries;
 mod middleware;
+mod mounts;
 mod options;
 mod params;
 mod routers;

@@ -137,6 +137,7 @@ impl Lowerer<'_> {
             span: decorator_span,
             conditional: false,
             via: Vec::new(),
+            mount: false,
         })
     }
 

@@ -1,0 +1,31 @@
+"""StaticFiles mounts (issue 13): files with their headers, ranges and
+conditional requests; HTML mode (index files, the redirect to a
+directory's slash, 404.html); 404/405 through the app's exception
+handlers; no way out of the directory; a mount among routes (tried in
+declaration order). `turbo check` reports a route after a mount that
+covers it (TB211, fixture mount.py)."""
+
+from pathlib import Path
+
+from fastapi import FastAPI, HTTPException
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.staticfiles import StaticFiles as StarletteStaticFiles
+
+HERE = Path(__file__).parent
+
+app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+
+
+@app.get("/public/status")
+def status():
+    return {"route": "before the mount"}
+
+
+app.mount("/public", StaticFiles(directory=HERE / "public"), name="public")
+app.mount("/site/", StarletteStaticFiles(directory=str(HERE / "site"), html=True), name="site")
+
+
+@app.exception_handler(405)
+async def method_not_allowed(request, exc: HTTPException):
+    return JSONResponse({"refused": request.method, "allow": exc.headers.get("Allow")}, status_code=405)
