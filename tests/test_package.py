@@ -26,11 +26,26 @@ def provided() -> dict:
     return entries
 
 
+def starlette_modules() -> dict:
+    """`turbo_contract::STARLETTE_MODULES`: the package module installed
+    as each `starlette.<name>`."""
+    source = (ROOT / "turbo-contract" / "src" / "lib.rs").read_text()
+    table = source[source.index("pub const STARLETTE_MODULES") : source.index("pub const PYTHON_PACKAGE")]
+    return {f"starlette.{name}": module for name, module in re.findall(r'\("([\w.]+)", "([\w.]+)"\)', table)}
+
+
+def package_module(module: str) -> str:
+    if module.startswith("starlette."):
+        return starlette_modules()[module]
+    return module.replace("fastapi", "turboapi", 1).replace("starlette", "turboapi", 1)
+
+
 def test_every_provided_name_exists():
     entries = provided()
     assert "fastapi.responses" in entries and "JSONResponse" in entries["fastapi.responses"]
+    assert starlette_modules()["starlette.exceptions"] == "turboapi._starlette_exceptions"
     checks = [
-        f"import importlib; m = importlib.import_module({module.replace('fastapi', 'turboapi', 1).replace('starlette', 'turboapi', 1)!r}); "
+        f"import importlib; m = importlib.import_module({package_module(module)!r}); "
         f"missing = [n for n in {names!r} if not hasattr(m, n)]; assert not missing, ({module!r}, missing)"
         for module, names in entries.items()
     ]

@@ -2,8 +2,9 @@
 
 `app.user_middleware` is Starlette's list, outermost first (`add_middleware`
 inserts at the front). The server implements some middleware natively;
-`native_stack` turns the declarations into their options for it and
-refuses, with one clear error, what it does not serve yet.
+`stack` turns the declarations into their options for it, and runs of any
+other middleware into Python ASGI apps around the rest of the app
+(`_asgi`).
 """
 
 from typing import Any, List, Tuple
@@ -22,19 +23,34 @@ NATIVE = {
 }
 
 
-def native_stack(app: Any) -> List[Tuple[str, Any]]:
-    """(kind, options) for each middleware of `app`, outermost first."""
-    stack = []
+def stack(app: Any, dispatch: Any) -> List[Tuple[str, Any]]:
+    """The server's stack, outermost first: `(kind, options)` for each
+    middleware it serves natively, and `("python", layer)` for each run of
+    other middleware (an ASGI app wrapping `_asgi.NativeApp`, which hands
+    the request back to the server at the next position through the
+    server's `dispatch`)."""
+    from . import _asgi
+
+    entries: List[Tuple[str, Any]] = []
+    run: List[Any] = []
+
+    def close_run() -> None:
+        if run:
+            position = len(entries) + 1
+            inner = _asgi.NativeApp(position, dispatch)
+            entries.append(("python", _asgi.build_layer(list(run), inner)))
+            run.clear()
+
     for middleware in app.user_middleware:
         cls, args, kwargs = middleware
         kind = NATIVE.get(cls)
         if kind is None:
-            name = getattr(cls, "__qualname__", repr(cls))
-            module = getattr(cls, "__module__", "")
-            what = "an @app.middleware(\"http\") function" if name == "BaseHTTPMiddleware" else f"{module}.{name}"
-            raise TypeError(f"turbo does not serve {what} yet (serves: {', '.join(sorted(cls.__name__ for cls in NATIVE))})")
+            run.append((cls, args, kwargs))
+            continue
+        close_run()
         # Built as Starlette builds it (`cls(app=..., *args, **kwargs)`):
         # a wrong option fails here, at start-up.
         instance = cls(None, *args, **kwargs)
-        stack.append((kind, instance.native_options()))
-    return stack
+        entries.append((kind, instance.native_options()))
+    close_run()
+    return entries

@@ -509,15 +509,25 @@ def make_request(
     body: Optional[bytes],
     scheme: str = "http",
     root_path: str = "",
+    asgi_scope: Optional[Dict[str, Any]] = None,
 ) -> Any:
     """A `Request` for a handler or an exception handler; `path_params` are
     (name, convertor, text) triples, converted as Starlette's convertors do.
     `client` and `server` are None on a Unix socket; under a root path,
-    `path` starts with it (uvicorn's scope)."""
+    `path` starts with it (uvicorn's scope). `asgi_scope`: the scope an
+    ASGI middleware passed the request on with, used as it is."""
     from .requests import Request
 
     path_params = {name: CONVERTORS[convertor](text) for name, convertor, text in path_params}
 
+    if asgi_scope is not None:
+        # The scope a Python middleware passed on: Starlette's router adds
+        # the path parameters to that very dict.
+        asgi_scope["path_params"] = path_params
+        request = Request(asgi_scope)
+        if body is not None:
+            request._body = body
+        return request
     scope = {
         "type": "http",
         "http_version": "1.1",
@@ -532,4 +542,7 @@ def make_request(
         "path_params": path_params,
         "app": APP,
     }
-    return Request(scope, body)
+    request = Request(scope)
+    if body is not None:
+        request._body = body
+    return request

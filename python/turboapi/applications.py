@@ -10,6 +10,7 @@ from typing import Any, Callable, Dict, List
 
 from .datastructures import State
 from .middleware import Middleware
+from .middleware.base import BaseHTTPMiddleware
 from .routing import APIRouter, Handler
 
 
@@ -74,15 +75,6 @@ class FastAPI(APIRouter):
             "this app is compiled by turbo and cannot be served by an ASGI server; "
             "run `turbo build app.py -o server` and start ./server"
         )
-
-
-class BaseHTTPMiddleware:
-    """What `@app.middleware("http")` declares (Starlette's class of that
-    name); the server does not serve it yet and says so at start-up."""
-
-    def __init__(self, app: Any, dispatch: Any = None) -> None:
-        self.app = app
-        self.dispatch_func = dispatch
 
 
 class _AppRouter:

@@ -36,13 +36,35 @@ def request_cookies(headers: Headers) -> Dict[str, str]:
     return cookies
 
 
-class Request:
-    """An HTTP request. `body()` and `json()` are awaitable, as in Starlette."""
+class ClientDisconnect(Exception):
+    """Starlette's: the client went away while the body was read."""
 
-    def __init__(self, scope: Dict[str, Any], body: Optional[bytes] = None) -> None:
+
+async def empty_receive() -> Any:
+    raise RuntimeError("Receive channel has not been made available")
+
+
+async def empty_send(message: Any) -> None:
+    raise RuntimeError("Send channel has not been made available")
+
+
+class Request:
+    """An HTTP request. `body()` and `json()` are awaitable, as in Starlette.
+
+    The server makes one with the body it read; an ASGI middleware makes
+    one from its scope and `receive` (`Request(scope, receive)`), read as
+    Starlette reads it."""
+
+    def __init__(self, scope: Dict[str, Any], receive: Any = empty_receive, send: Any = empty_send) -> None:
         self.scope = scope
-        if body is not None:
-            self._body = body
+        self._receive = receive
+        self._send = send
+        self._stream_consumed = False
+        self._is_disconnected = False
+
+    @property
+    def receive(self) -> Any:
+        return self._receive
 
     @property
     def app(self) -> Any:
@@ -118,8 +140,42 @@ class Request:
             self._state = State(self.scope["state"])
         return self._state
 
+    async def stream(self) -> Any:
+        """Starlette's: the body's chunks, from `receive` unless read."""
+        if hasattr(self, "_body"):
+            yield self._body
+            yield b""
+            return
+        if self._stream_consumed:
+            raise RuntimeError("Stream consumed")
+        if self._receive is empty_receive:
+            # A request the server made without its body: it has none.
+            self._stream_consumed = True
+            yield b""
+            return
+        while not self._stream_consumed:
+            message = await self._receive()
+            if message["type"] == "http.request":
+                body = message.get("body", b"")
+                if not message.get("more_body", False):
+                    self._stream_consumed = True
+                if body:
+                    yield body
+            elif message["type"] == "http.disconnect":
+                self._is_disconnected = True
+                raise ClientDisconnect()
+        yield b""
+
     async def body(self) -> bytes:
-        return getattr(self, "_body", b"")
+        if not hasattr(self, "_body"):
+            chunks = []
+            async for chunk in self.stream():
+                chunks.append(chunk)
+            self._body = b"".join(chunks)
+        return self._body
+
+    async def is_disconnected(self) -> bool:
+        return self._is_disconnected
 
     async def json(self) -> Any:
         if not hasattr(self, "_json"):

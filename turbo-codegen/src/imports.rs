@@ -86,6 +86,7 @@ pub const PROVIDED: &[(&str, &[&str])] = &[
     ("starlette.datastructures", DATASTRUCTURES),
     ("starlette.exceptions", &["HTTPException"]),
     ("starlette.middleware", &["Middleware"]),
+    ("starlette.middleware.base", &["BaseHTTPMiddleware"]),
     ("starlette.middleware.cors", &["CORSMiddleware"]),
     ("starlette.middleware.gzip", &["GZipMiddleware"]),
     ("starlette.middleware.httpsredirect", &["HTTPSRedirectMiddleware"]),
@@ -105,6 +106,10 @@ pub const PROVIDED: &[(&str, &[&str])] = &[
     ),
     ("starlette.staticfiles", &["StaticFiles"]),
     ("starlette.status", &[]),
+    (
+        "starlette.types",
+        &["ASGIApp", "Message", "Receive", "Scope", "Send"],
+    ),
 ];
 
 /// Names only `turboapi` has, beside its copy of each `fastapi` module.

@@ -36,6 +36,7 @@ pub const STARLETTE_MODULES: &[(&str, &str)] = &[
     ("datastructures", "turboapi.datastructures"),
     ("exceptions", "turboapi._starlette_exceptions"),
     ("middleware", "turboapi.middleware"),
+    ("middleware.base", "turboapi.middleware.base"),
     ("middleware.cors", "turboapi.middleware.cors"),
     ("middleware.gzip", "turboapi.middleware.gzip"),
     ("middleware.httpsredirect", "turboapi.middleware.httpsredirect"),
@@ -44,6 +45,7 @@ pub const STARLETTE_MODULES: &[(&str, &str)] = &[
     ("responses", "turboapi.responses"),
     ("staticfiles", "turboapi.staticfiles"),
     ("status", "turboapi.status"),
+    ("types", "turboapi._starlette_types"),
 ];
 
 /// The `turboapi` package: (module, is package, source). The runtime
@@ -184,6 +186,21 @@ pub const PYTHON_PACKAGE: &[(&str, bool, &str)] = &[
         "turboapi.staticfiles",
         false,
         include_str!("../../python/turboapi/staticfiles.py"),
+    ),
+    (
+        "turboapi._asgi",
+        false,
+        include_str!("../../python/turboapi/_asgi.py"),
+    ),
+    (
+        "turboapi.middleware.base",
+        false,
+        include_str!("../../python/turboapi/middleware/base.py"),
+    ),
+    (
+        "turboapi._starlette_types",
+        false,
+        include_str!("../../python/turboapi/_starlette_types.py"),
     ),
     (
         "turboapi.sse",

@@ -12,6 +12,7 @@
 
 mod clock;
 mod extraction;
+mod incoming;
 mod log;
 mod python;
 mod response;

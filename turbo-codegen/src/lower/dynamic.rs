@@ -74,10 +74,6 @@ impl Lowerer<'_> {
         ) {
             return;
         }
-        if attribute == "middleware" {
-            self.function_middleware(span);
-            return;
-        }
         let (code, message, help) = match attribute {
             "add_route" | "api_route" | "route" => (
                 Code::DynamicRoute,

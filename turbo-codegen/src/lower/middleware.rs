@@ -1,11 +1,12 @@
 //! Middleware: `app.add_middleware(Class, ...)`, `FastAPI(middleware=[...])`
 //! and `@app.middleware("http")`. The server serves `CORSMiddleware`,
 //! `GZipMiddleware`, `TrustedHostMiddleware` and `HTTPSRedirectMiddleware`
-//! natively (it reads the options from the app object at
-//! start-up, so options computed from settings are fine); anything else
-//! is refused here, naming the class. Options a class does not take are
-//! reported now: Starlette would raise `TypeError` when it builds the
-//! stack.
+//! natively (it reads the options from the app object at start-up, so
+//! options computed from settings are fine), and runs any other
+//! middleware in Python through its ASGI bridge. Options a native class
+//! does not take are reported now (Starlette would raise `TypeError` when
+//! it builds the stack), and so is an `@app.middleware` function that
+//! Starlette would refuse or could not await.
 
 use super::Lowerer;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
@@ -112,17 +113,37 @@ impl Lowerer<'_> {
         );
     }
 
-    /// `@app.middleware("http")`: a function middleware.
-    pub(super) fn function_middleware(&mut self, span: Span) {
-        self.diags.push(
-            Diagnostic::new(
-                Code::UnsupportedAppFeature,
-                span,
-                "`@app.middleware(\"http\")` functions are not served by turbo yet",
-            )
-            .label("turbo serves CORS, GZip, TrustedHost and HTTPSRedirect middleware, for now")
-            .help("remove it, or keep serving this app with uvicorn until turbo supports it"),
-        );
+    /// `@app.middleware("http")` on `def`: Starlette asserts the type is
+    /// `"http"` at import, and awaits what the function returns.
+    pub(super) fn function_middleware(&mut self, decorator: &py::Expr, def: &py::StmtFunctionDef) {
+        let kind = match decorator {
+            py::Expr::Call(call) if call.arguments.keywords.is_empty() && call.arguments.args.len() == 1 => {
+                super::literal(&call.arguments.args[0])
+            }
+            _ => None,
+        };
+        if !matches!(&kind, Some(crate::ir::Literal::Str(kind)) if kind == "http") {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::UnsupportedAppFeature,
+                    self.span(decorator),
+                    "`@app.middleware(...)` takes the middleware type, \"http\"",
+                )
+                .label("Starlette raises AssertionError at import for anything else")
+                .help("write `@app.middleware(\"http\")`"),
+            );
+        }
+        if !def.is_async {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::UnsupportedAppFeature,
+                    self.span(&def.name),
+                    "an `@app.middleware(\"http\")` function must be `async def`",
+                )
+                .label("Starlette awaits what it returns: every request would fail with TypeError")
+                .help("declare it `async def` and `return await call_next(request)`"),
+            );
+        }
     }
 }
 
@@ -185,17 +206,8 @@ fn check_class(
     diags: &mut Diagnostics,
 ) {
     let qualified = site.resolve(class);
+    // Any other class is an ASGI middleware the server runs in Python.
     let Some((name, options)) = qualified.as_deref().and_then(served) else {
-        let shown = qualified.unwrap_or_else(|| "this class".to_owned());
-        diags.push(
-            Diagnostic::new(
-                Code::UnsupportedAppFeature,
-                site.span(class),
-                format!("middleware `{shown}` is not served by turbo yet"),
-            )
-            .label("turbo serves CORS, GZip, TrustedHost and HTTPSRedirect middleware, for now")
-            .help("remove it, or keep serving this app with uvicorn until turbo supports it"),
-        );
         return;
     };
     if let Some(arg) = args.first() {

@@ -459,6 +459,7 @@ impl Lowerer<'_> {
             .any(|(_, kind)| matches!(kind, DecoratorKind::Route { .. }));
         for (decorator, kind) in &kinds {
             match kind {
+                DecoratorKind::OtherAppMethod("middleware") => self.function_middleware(decorator, def),
                 DecoratorKind::OtherAppMethod(attribute) => {
                     self.unsupported_app_feature(attribute, self.span(*decorator))
                 }

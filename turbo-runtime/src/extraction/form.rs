@@ -13,10 +13,10 @@
 use std::io::{Seek, SeekFrom, Write};
 
 use http_body_util::BodyExt;
-use hyper::body::Incoming;
 use hyper::HeaderMap;
 
 use crate::extraction::request_text::{latin1, parse_query};
+use crate::incoming::RequestBody;
 
 /// Starlette's `MultiPartParser.spool_max_size`: larger uploads go to disk.
 pub const SPOOL_MAX_SIZE: usize = 1024 * 1024;
@@ -61,7 +61,7 @@ pub struct FormError(pub String);
 
 /// Reads the form of a request whose route has form parameters; other
 /// content types give an empty form, as in Starlette (the body is drained).
-pub async fn read(headers: &HeaderMap, mut body: Incoming) -> Result<Form, FormError> {
+pub async fn read(headers: &HeaderMap, mut body: RequestBody) -> Result<Form, FormError> {
     let content_type = headers
         .get(hyper::header::CONTENT_TYPE)
         .map(|value| latin1(value.as_bytes()))
@@ -110,7 +110,7 @@ pub fn parse_urlencoded(body: &[u8]) -> Result<Form, FormError> {
     })
 }
 
-async fn read_multipart(options: &[(String, String)], body: Incoming) -> Result<Form, FormError> {
+async fn read_multipart(options: &[(String, String)], body: RequestBody) -> Result<Form, FormError> {
     let charset = option(options, "charset").map(str::to_owned);
     let Some(boundary) = option(options, "boundary") else {
         return Err(FormError("Missing boundary in multipart.".to_owned()));
@@ -191,7 +191,7 @@ type Chunks = futures_util::stream::BoxStream<'static, Result<bytes::Bytes, hype
 /// python-multipart wants the body to open with the boundary (after any
 /// CR/LF, skipped up to the next `-`); multer would skip a preamble. The
 /// stream for multer, or `None` for an empty body (an empty form).
-async fn checked_start(mut body: Incoming, boundary: &str) -> Result<Option<Chunks>, FormError> {
+async fn checked_start(mut body: RequestBody, boundary: &str) -> Result<Option<Chunks>, FormError> {
     use futures_util::StreamExt;
     let delimiter = format!("--{boundary}");
     let mut head = Vec::new();

@@ -60,6 +60,10 @@ pub struct Request {
     /// The form, parsed before dispatch for routes with form parameters;
     /// taken (once) when the route's plan turns it into Python objects.
     form: Cell<Option<Result<Form, FormError>>>,
+    /// The ASGI scope a Python middleware passed the request on with: the
+    /// handler's `Request` is made on it, as Starlette shares one scope
+    /// (`request.state`, keys a middleware set).
+    asgi_scope: Option<pyo3::Py<pyo3::PyAny>>,
 }
 
 impl Request {
@@ -85,7 +89,19 @@ impl Request {
             forwarded_client: None,
             body,
             form: Cell::new(None),
+            asgi_scope: None,
         }
+    }
+
+    /// The request as an ASGI middleware passed it on, with its scope.
+    pub fn in_scope(mut self, scope: Option<pyo3::Py<pyo3::PyAny>>) -> Self {
+        self.asgi_scope = scope;
+        self
+    }
+
+    /// The ASGI scope a Python middleware passed the request on with.
+    pub fn asgi_scope(&self) -> Option<&pyo3::Py<pyo3::PyAny>> {
+        self.asgi_scope.as_ref()
     }
 
     /// The request as a trusted proxy describes it (`--proxy-headers`).

@@ -81,6 +81,7 @@ pub fn request_object<'py>(
             body,
             request.scheme(),
             root_path,
+            request.asgi_scope().map(|scope| scope.bind(py)),
         ),
     )
 }

@@ -317,6 +317,19 @@ pub fn log_exception(py: Python<'_>, context: &str, err: &PyErr) {
     print_exception(py, err);
 }
 
+/// Marks an exception the server has logged, so that the ASGI bridge
+/// does not log it again when it comes out of a Python middleware.
+pub fn mark_logged(py: Python<'_>, err: &PyErr) {
+    let _ = err.value(py).setattr(pyo3::intern!(py, "__turbo_logged__"), true);
+}
+
+pub fn was_logged(py: Python<'_>, err: &PyErr) -> bool {
+    err.value(py)
+        .getattr(pyo3::intern!(py, "__turbo_logged__"))
+        .and_then(|logged| logged.is_truthy())
+        .unwrap_or(false)
+}
+
 /// Prints `err` with its traceback, as `traceback.print_exception` does.
 /// Never through CPython's own printer (`PyErr_Print`), which ends the
 /// process for a `SystemExit`: no exception a handler raises stops the

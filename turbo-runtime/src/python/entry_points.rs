@@ -85,8 +85,13 @@ entry_points! {
     stream_chunks = "turboapi.responses"."stream_chunks",
     /// `BackgroundTasks()`, for a callable that declares one.
     background_tasks = "turboapi.background"."BackgroundTasks",
-    /// `native_stack(app)`: the app's middleware, as (kind, options).
-    native_middleware = "turboapi._middleware"."native_stack",
+    /// `stack(app, dispatch)`: the app's middleware, as (kind,
+    /// options), Python runs as ("python", ASGI app).
+    middleware_stack = "turboapi._middleware"."stack",
+    /// `exchange(app, scope, body)`: a Python middleware's messages.
+    asgi_exchange = "turboapi._asgi"."exchange",
+    /// `scope_of(...)`: uvicorn's HTTP scope.
+    asgi_scope = "turboapi._asgi"."scope_of",
     /// `Lifespan(app, loop)`: the app's lifespan, run in one task.
     lifespan = "turboapi._lifespan"."Lifespan",
     json_loads = "json"."loads",

@@ -179,6 +179,23 @@ fn when_done(future: &Bound<'_, PyAny>) -> PyResult<oneshot::Receiver<Py<PyAny>>
     Ok(receiver)
 }
 
+/// Runs the coroutine `make` returns as a task of the loop in `context`;
+/// its result.
+pub async fn awaited(
+    make: impl FnOnce(Python<'_>) -> PyResult<Bound<'_, PyAny>>,
+    context: &Py<PyAny>,
+) -> PyResult<Py<PyAny>> {
+    let started = Python::attach(|py| start(&make(py)?, context.bind(py)));
+    let task = match started {
+        Ok(Started::Finished(task)) => task,
+        Ok(Started::Suspended(done)) => done
+            .await
+            .map_err(|_| pyo3::exceptions::PyRuntimeError::new_err("the asyncio loop dropped a coroutine"))?,
+        Err(err) => return Err(err),
+    };
+    Python::attach(|py| result(py, &task).map(Bound::unbind))
+}
+
 /// The outcome of a finished Task: its value, or what it raised.
 pub fn result<'py>(py: Python<'py>, task: &Py<PyAny>) -> PyResult<Bound<'py, PyAny>> {
     task.bind(py).call_method0(intern!(py, "result"))

@@ -28,7 +28,7 @@ use pyo3::prelude::*;
 use tokio::sync::mpsc;
 
 use crate::python::calls;
-use crate::python::event_loop::{self, Started};
+use crate::python::event_loop;
 
 /// One body message of a stream (`more_body` is `!last`), or why the
 /// stream stopped.
@@ -271,7 +271,7 @@ async fn produce(producer: Producer) {
     };
     drop(sender);
     if let Some(request_scope) = request_scope {
-        let closed = awaited(
+        let closed = event_loop::awaited(
             |py| {
                 let background = background.as_ref().map(|b| b.clone_ref(py));
                 request_scope
@@ -286,7 +286,7 @@ async fn produce(producer: Producer) {
             Python::attach(|py| calls::log_exception(py, "exception in ASGI application", &err));
         }
     } else if let (true, Some(background)) = (ended, background) {
-        if let Err(err) = awaited(|py| background.bind(py).call0(), &context).await {
+        if let Err(err) = event_loop::awaited(|py| background.bind(py).call0(), &context).await {
             Python::attach(|py| calls::log_exception(py, "exception in a background task", &err));
         }
     }
@@ -297,7 +297,7 @@ async fn produce(producer: Producer) {
 /// away. Whether the stream ended.
 async fn from_python(chunks: &Py<PyAny>, context: &Py<PyAny>, sender: &mpsc::Sender<Chunk>) -> bool {
     loop {
-        let next = awaited(
+        let next = event_loop::awaited(
             |py| chunks.bind(py).call_method0(pyo3::intern!(py, "__anext__")),
             context,
         )
@@ -336,7 +336,7 @@ async fn from_python(chunks: &Py<PyAny>, context: &Py<PyAny>, sender: &mpsc::Sen
         };
         if sender.send(Ok(piece)).await.is_err() {
             // The client went away: close the iterator.
-            let _ = awaited(
+            let _ = event_loop::awaited(
                 |py| chunks.bind(py).call_method0(pyo3::intern!(py, "aclose")),
                 context,
             )
@@ -413,21 +413,4 @@ async fn from_file(path: &std::path::Path, parts: Vec<FilePart>, sender: &mpsc::
         }
     }
     true
-}
-
-/// Runs the coroutine `make` returns as a task of the loop in `context`;
-/// its result.
-async fn awaited(
-    make: impl FnOnce(Python<'_>) -> PyResult<Bound<'_, PyAny>>,
-    context: &Py<PyAny>,
-) -> PyResult<Py<PyAny>> {
-    let started = Python::attach(|py| event_loop::start(&make(py)?, context.bind(py)));
-    let task = match started {
-        Ok(Started::Finished(task)) => task,
-        Ok(Started::Suspended(done)) => done
-            .await
-            .map_err(|_| pyo3::exceptions::PyRuntimeError::new_err("the asyncio loop dropped a coroutine"))?,
-        Err(err) => return Err(err),
-    };
-    Python::attach(|py| event_loop::result(py, &task).map(Bound::unbind))
 }

@@ -125,15 +125,39 @@ pub fn service_unavailable() -> Response {
 /// What uvicorn sends when the app raised.
 pub fn internal_error() -> Response {
     let mut response = plain_text(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error");
-    response.extensions_mut().insert(ServerError);
+    response.extensions_mut().insert(ServerError(None));
     response
+}
+
+/// The 500 of an exception no handler took, logged; it carries the
+/// exception, which a Python middleware around the route sees raised (as
+/// under Starlette, where it passes through the user middleware).
+pub fn unhandled(py: Python<'_>, context: &str, err: PyErr) -> Response {
+    calls::log_exception(py, context, &err);
+    calls::mark_logged(py, &err);
+    failed_with(err)
+}
+
+/// The 500 of an exception no handler took, carrying it (logged already).
+pub fn failed_with(err: PyErr) -> Response {
+    let mut response = internal_error();
+    response
+        .extensions_mut()
+        .insert(ServerError(Some(std::sync::Arc::new(err))));
+    response
+}
+
+/// The exception of an [`unhandled`] 500.
+pub fn unhandled_error(py: Python<'_>, response: &Response) -> Option<PyErr> {
+    let ServerError(err) = response.extensions().get::<ServerError>()?;
+    err.as_ref().map(|err| err.clone_ref(py))
 }
 
 /// Marks the 500 of an exception no handler took: Starlette's
 /// `ServerErrorMiddleware` sends it from outside every user middleware,
-/// so none of them touches it.
-#[derive(Clone, Copy)]
-struct ServerError;
+/// so none of them touches it. (An `Arc`: extensions must be `Clone`.)
+#[derive(Clone)]
+struct ServerError(Option<std::sync::Arc<PyErr>>);
 
 pub fn is_server_error(response: &Response) -> bool {
     response.extensions().get::<ServerError>().is_some()
@@ -245,6 +269,12 @@ fn file_response(
         })
         .collect::<PyResult<Vec<_>>>()?;
     with_head(code, headers, Body::file(path.into(), parts, background))
+}
+
+/// A response with `code` and raw `headers` in order (an ASGI
+/// middleware's `http.response.start`), and `body`.
+pub fn from_head(code: u16, headers: Vec<(Vec<u8>, Vec<u8>)>, body: Body) -> PyResult<Response> {
+    with_head(code, headers, body)
 }
 
 /// A response with Starlette's status and raw headers, in order.

@@ -276,10 +276,9 @@ pub fn render_exception(py: Python<'_>, call: &Call, err: PyErr) -> Rendered {
             }
         });
     }
-    calls::log_exception(
+    Rendered::Ready(response::unhandled(
         py,
         &format!("exception in handler of {}", call.request.line()),
-        &err,
-    );
-    Rendered::Ready(response::internal_error())
+        err,
+    ))
 }

@@ -7,10 +7,11 @@ use hyper::body::Incoming;
 
 use super::access_log::RequestLine;
 use super::connections::InFlight;
-use super::middleware::{Place, Stack};
+use super::middleware::{Answer, Place, Stack};
 use super::proxy_headers::Forwarded;
 use super::{http_rules, request_body, Server};
 use crate::extraction::request::{Call, Request};
+use crate::incoming::RequestBody;
 use crate::response::rendering;
 use crate::response::{self, Response};
 use crate::routing::{self, Resolution};
@@ -27,6 +28,19 @@ pub(super) struct Peer {
     pub client: Option<SocketAddr>,
     /// Over `--limit-connections`: every request gets 503.
     pub refused: bool,
+}
+
+/// A request on its way in: from the connection, or from a Python
+/// middleware passing it on (`asgi.rs`).
+pub(super) struct Inbound {
+    pub parts: hyper::http::request::Parts,
+    /// The percent-decoded path the router matches (without `--root-path`).
+    pub path: String,
+    pub body: RequestBody,
+    pub peer: Peer,
+    pub forwarded: Forwarded,
+    /// The scope a Python middleware passed the request on with.
+    pub scope: Option<pyo3::Py<pyo3::PyAny>>,
 }
 
 pub(super) async fn handle(
@@ -57,10 +71,20 @@ pub(super) async fn handle(
         response::invalid_request()
     } else if server.health_path.as_deref() == Some(parts.uri.path()) {
         response::healthy()
-    } else if server.middleware.is_empty() {
-        respond(server, parts, body, peer, forwarded).await
     } else {
-        with_middleware(server, parts, body, peer, forwarded).await
+        let inbound = Inbound {
+            path: routing::decode_path(parts.uri.path()).into_owned(),
+            parts,
+            body: RequestBody::Connection(body),
+            peer,
+            forwarded,
+            scope: None,
+        };
+        if server.middleware.is_empty() {
+            respond(server, inbound).await
+        } else {
+            through(server, 0, inbound).await
+        }
     };
     if let (Some(line), Some(client)) = (line, client) {
         line.answered(&client, response.status());
@@ -68,39 +92,43 @@ pub(super) async fn handle(
     Ok(response)
 }
 
-/// The app's answer through its middleware (`middleware/`): a middleware
-/// may answer the request itself (a CORS preflight); the app's answer goes
-/// back through every one of them, an unhandled exception's 500 through
-/// none.
-async fn with_middleware(
+/// The app's answer from position `from` of its middleware inwards
+/// (`middleware/`): a native middleware may answer the request itself (a
+/// CORS preflight), a run of Python middleware answers through the ASGI
+/// bridge (`asgi.rs`, which comes back here for what is inside it); the
+/// answer goes back out through the native middleware passed on the way,
+/// an unhandled exception's 500 through none. Boxed: the bridge recurses.
+pub(super) fn through(
     server: &'static Server,
-    parts: hyper::http::request::Parts,
-    body: Incoming,
-    peer: Peer,
-    forwarded: Forwarded,
-) -> Response {
-    let stack = &server.middleware;
-    let seen = Stack::seen(&parts);
-    let place = Place {
-        scheme: forwarded.scheme.unwrap_or("http"),
-        local: peer.local,
-        root_path: server.root_path,
-    };
-    let (response, outside_of) = match stack.answer(&parts, &place) {
-        Some((at, answer)) => (answer, at),
-        None => (respond(server, parts, body, peer, forwarded).await, stack.len()),
-    };
-    stack.respond(outside_of, &seen, response).await
+    from: usize,
+    inbound: Inbound,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Response>>> {
+    Box::pin(async move {
+        let stack = &server.middleware;
+        let seen = Stack::seen(&inbound.parts);
+        let place = Place {
+            scheme: inbound.forwarded.scheme.unwrap_or("http"),
+            local: inbound.peer.local,
+            root_path: server.root_path,
+        };
+        let (response, outside_of) = match stack.answer(from, &inbound.parts, &place) {
+            Answer::Native(at, answer) => (answer, at),
+            Answer::Python(at, app) => (super::asgi::call(server, app, inbound).await, at),
+            Answer::Inside => (respond(server, inbound).await, stack.len()),
+        };
+        stack.respond(from, outside_of, &seen, response).await
+    })
 }
 
-async fn respond(
-    server: &'static Server,
-    parts: hyper::http::request::Parts,
-    body: Incoming,
-    peer: Peer,
-    forwarded: Forwarded,
-) -> Response {
-    let path = routing::decode_path(parts.uri.path()).into_owned();
+async fn respond(server: &'static Server, inbound: Inbound) -> Response {
+    let Inbound {
+        parts,
+        path,
+        body,
+        peer,
+        forwarded,
+        scope,
+    } = inbound;
     let mut captures = Captures::default();
     let resolution = server.router.find(parts.method.as_str(), &path, &mut captures);
     let reads = match resolution {
@@ -117,7 +145,8 @@ async fn respond(
     };
     let mut request = Request::new(parts, path, peer.local, peer.client, read.bytes)
         .forwarded(forwarded.scheme, forwarded.client)
-        .under_root_path(server.root_path);
+        .under_root_path(server.root_path)
+        .in_scope(scope);
     if let Some(form) = read.form {
         request = request.with_form(form);
     }

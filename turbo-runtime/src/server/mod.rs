@@ -8,6 +8,7 @@
 //! more processes (see README).
 
 mod access_log;
+mod asgi;
 mod connections;
 mod dispatch;
 pub mod exit_stack;
@@ -379,6 +380,7 @@ pub fn serve(app: &'static AppSpec, router: &'static Router) -> ExitCode {
         health_path: options.health_path.clone(),
         middleware,
     }));
+    asgi::install(server);
     let local = tokio::task::LocalSet::new();
     let listening = Listening {
         listener,

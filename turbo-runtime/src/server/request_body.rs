@@ -18,10 +18,10 @@
 
 use std::time::Duration;
 
+use crate::incoming::RequestBody;
 use bytes::{Bytes, BytesMut};
 use http_body_util::BodyExt;
 use hyper::body::Body;
-use hyper::body::Incoming;
 use hyper::header::CONTENT_LENGTH;
 use hyper::http::request::Parts;
 use hyper::StatusCode;
@@ -123,7 +123,7 @@ pub struct Read {
 pub async fn read(
     reads: BodyRead,
     parts: &Parts,
-    mut body: Incoming,
+    mut body: RequestBody,
     limits: Limits,
 ) -> Result<Read, Response> {
     let declared = parts
@@ -188,7 +188,7 @@ pub async fn read(
 
 /// The next frame, within the read timeout; a broken body is FastAPI's 400.
 async fn next_frame(
-    body: &mut Incoming,
+    body: &mut RequestBody,
     limits: Limits,
 ) -> Result<Option<hyper::body::Frame<Bytes>>, Response> {
     match tokio::time::timeout(limits.read_timeout, body.frame()).await {

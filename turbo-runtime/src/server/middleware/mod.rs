@@ -1,12 +1,15 @@
-//! The app's middleware, served natively: `app.user_middleware` as the
-//! app declared it (read at start-up through `turboapi._middleware`),
-//! outermost first, in Starlette's place: around the router and the
-//! exception handlers, inside the server-error handling (an unhandled
-//! exception's 500 passes through none of them).
+//! The app's middleware: `app.user_middleware` as the app declared it
+//! (read at start-up through `turboapi._middleware`), outermost first, in
+//! Starlette's place: around the router and the exception handlers, inside
+//! the server-error handling (an unhandled exception's 500 passes through
+//! none of them). CORS, GZip, TrustedHost and HTTPSRedirect are served
+//! natively; each run of other middleware is one Python ASGI app, reached
+//! through the ASGI bridge (`server/asgi.rs`).
 //!
 //! A request goes through the stack from the outside in; a middleware may
-//! answer it there (a CORS preflight), and then only the ones outside it
-//! see the answer. A response goes back from the inside out.
+//! answer it there (a CORS preflight, or a Python layer, which answers
+//! for everything inside it), and then only the ones outside it see the
+//! answer. A response goes back from the inside out.
 
 mod cors;
 mod gzip;
@@ -28,6 +31,18 @@ enum Middleware {
     GZip(GZip),
     TrustedHost(TrustedHost),
     HttpsRedirect,
+    /// A run of Python middleware around `turboapi._asgi.NativeApp`.
+    Python(Py<PyAny>),
+}
+
+/// Who answers a request, from some position of the stack inwards.
+pub enum Answer<'s> {
+    /// The native middleware at this position.
+    Native(usize, Response),
+    /// The Python layer at this position (the rest is inside it).
+    Python(usize, &'s Py<PyAny>),
+    /// None of them: the router.
+    Inside,
 }
 
 /// The app's middleware, outermost first.
@@ -44,11 +59,11 @@ impl Stack {
     /// The app's middleware; the server serves no other kind and refuses
     /// to start with one it does not serve. `Err` is for the operator.
     pub fn from_app(py: Python<'_>) -> Result<Stack, String> {
-        let declared = crate::python::entry_points::entry_points()
-            .native_middleware
-            .bind(py)
-            .call1((crate::python::calls::app(py),));
-        let built = declared.and_then(|declared| {
+        let built = crate::server::asgi::dispatcher(py).and_then(|dispatch| {
+            let declared = crate::python::entry_points::entry_points()
+                .middleware_stack
+                .bind(py)
+                .call1((crate::python::calls::app(py), dispatch))?;
             declared
                 .try_iter()?
                 .map(|entry| {
@@ -58,6 +73,7 @@ impl Stack {
                         "gzip" => GZip::from_python(&options).map(Middleware::GZip),
                         "trusted_host" => TrustedHost::from_python(&options).map(Middleware::TrustedHost),
                         "https_redirect" => Ok(Middleware::HttpsRedirect),
+                        "python" => Ok(Middleware::Python(options.unbind())),
                         _ => Err(pyo3::exceptions::PyTypeError::new_err(format!(
                             "turbo's server has no {kind} middleware"
                         ))),
@@ -75,10 +91,10 @@ impl Stack {
         self.0.is_empty()
     }
 
-    /// The request, from the outside in: the first middleware that answers
-    /// it, by position, with its answer.
-    pub fn answer(&self, parts: &Parts, place: &Place<'_>) -> Option<(usize, Response)> {
-        self.0.iter().enumerate().find_map(|(at, middleware)| {
+    /// The request, from position `from` inwards: the first middleware
+    /// that answers it, by position.
+    pub fn answer(&self, from: usize, parts: &Parts, place: &Place<'_>) -> Answer<'_> {
+        for (at, middleware) in self.0.iter().enumerate().skip(from) {
             let answer = match middleware {
                 Middleware::Cors(cors) => {
                     Cors::is_preflight(&parts.method, &parts.headers).then(|| cors.preflight(&parts.headers))
@@ -86,9 +102,13 @@ impl Stack {
                 Middleware::TrustedHost(trusted) => trusted.answer(parts, place),
                 Middleware::HttpsRedirect => hosts::https_redirect(parts, place),
                 Middleware::GZip(_) => None,
+                Middleware::Python(app) => return Answer::Python(at, app),
             };
-            answer.map(|answer| (at, answer))
-        })
+            if let Some(answer) = answer {
+                return Answer::Native(at, answer);
+            }
+        }
+        Answer::Inside
     }
 
     pub fn seen(parts: &Parts) -> Seen {
@@ -98,10 +118,17 @@ impl Stack {
         }
     }
 
-    /// The response, from the inside out, through the middleware outside
-    /// position `outside_of` (the whole stack for the app's own answer).
-    pub async fn respond(&self, outside_of: usize, seen: &Seen, mut response: Response) -> Response {
-        for middleware in self.0[..outside_of].iter().rev() {
+    /// The response, from the inside out, through the middleware from
+    /// position `from` to just outside position `outside_of` (the whole
+    /// stack for the app's own answer).
+    pub async fn respond(
+        &self,
+        from: usize,
+        outside_of: usize,
+        seen: &Seen,
+        mut response: Response,
+    ) -> Response {
+        for middleware in self.0[from..outside_of].iter().rev() {
             // An unhandled exception's 500, or a middleware's failure (a
             // stream that raised before its first chunk), is answered
             // outside all of them.
@@ -113,7 +140,7 @@ impl Stack {
                 Middleware::GZip(gzip) => {
                     response = gzip.respond(seen.accept_encoding.as_ref(), response).await
                 }
-                Middleware::TrustedHost(_) | Middleware::HttpsRedirect => {}
+                Middleware::TrustedHost(_) | Middleware::HttpsRedirect | Middleware::Python(_) => {}
             }
         }
         response
