@@ -8,6 +8,9 @@ the handler, streams, HTTPException, unknown routes, an exception a
 middleware catches and one nobody catches (Starlette's 500 from outside
 every middleware)."""
 
+import socket
+import time
+
 import httpx
 import pytest
 
@@ -92,3 +95,17 @@ def test_a_streamed_response_passes_through_as_it_is_produced(server):
     with httpx.stream("GET", f"http://{server.address}/stream") as response:
         assert response.headers["transfer-encoding"] == "chunked"
         assert response.read() == b"".join(f"chunk {n}\n".encode() for n in range(5))
+
+
+def test_a_client_that_leaves_does_not_stop_the_middleware_or_the_server(server):
+    # As under uvicorn: the app runs on, `receive` says the client left,
+    # `send` raises; nothing is written anywhere.
+    host, port = server.address.split(":")
+    with socket.create_connection((host, int(port))) as sock:
+        sock.sendall(b"GET /slow HTTP/1.1\r\nHost: a\r\n\r\n")
+        time.sleep(0.05)
+    deadline = time.monotonic() + 5
+    while "slow handler ran" not in server.client.get("/seen").json():
+        assert time.monotonic() < deadline, "the middleware did not run on"
+        time.sleep(0.05)
+    assert server.client.get("/items/2").json()["item_id"] == 2

@@ -7,9 +7,10 @@ app; a run of them, in Starlette's order, wraps a `NativeApp`: the rest of
 the app inside them (native middleware further in, the router, the
 routes), served by the server. Per request (`turbo-runtime/src/server/asgi.rs`):
 
-- the server reads the body and calls `exchange(app, scope, body)`, an
-  async generator that runs the middleware as a task and yields what it
-  sends, as `("start", status, headers)` and `("body", bytes, more_body)`;
+- the server reads the body and makes an `Exchange(app, scope, body)`,
+  which runs the middleware as a task and gives what it sends, one
+  message per `next()`, as `("start", status, headers)` and
+  `("body", bytes, more_body)`;
 - when the middleware calls the app inside it, `NativeApp` reads the body
   from its `receive` and hands the scope and body back to the server
   (`dispatch`), which answers with the status, headers and body (whole,
@@ -26,7 +27,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from . import _lifespan
 
-#: What `exchange` yields once the middleware returned.
+#: Queued once the middleware returned.
 _DONE = object()
 
 
@@ -67,60 +68,82 @@ def scope_of(
     }
 
 
-async def exchange(app: Any, scope: Dict[str, Any], body: bytes) -> Any:
-    """Runs `app(scope, receive, send)` and yields the messages it sends.
+class Exchange:
+    """Runs `app(scope, receive, send)` as a task; `next()` gives the
+    messages it sends, as `("start", status, headers)` and `("body",
+    bytes, more_body)`, then None once the app returned (after its last
+    message: work it does after the response runs to its end); what the
+    app raises, `next()` raises.
 
     `receive` gives the body, then (once the response is complete, or the
-    stream is closed because the client went away) `http.disconnect`. The
-    generator ends when the app returns, after its last message (work it
-    does after the response runs to its end); what the app raises is
-    raised here."""
-    loop = asyncio.get_running_loop()
-    messages: "asyncio.Queue[Any]" = asyncio.Queue(1)
-    finished = asyncio.Event()
-    body_sent = False
+    client went away) `http.disconnect`.
+    """
 
-    async def receive() -> Dict[str, Any]:
-        nonlocal body_sent
-        if not body_sent:
-            body_sent = True
+    def __init__(self, app: Any, scope: Dict[str, Any], body: bytes) -> None:
+        self._messages: "asyncio.Queue[Any]" = asyncio.Queue(1)
+        self._finished = asyncio.Event()
+        self._body: Optional[bytes] = body
+        self._app = app
+        self._scope = scope
+        # Started by the first `next()`, on the loop.
+        self._task: Optional["asyncio.Task[None]"] = None
+        self._disconnected = False
+
+    async def _receive(self) -> Dict[str, Any]:
+        if self._body is not None:
+            body, self._body = self._body, None
             return {"type": "http.request", "body": body, "more_body": False}
-        await finished.wait()
+        await self._finished.wait()
         return {"type": "http.disconnect"}
 
-    async def send(message: Dict[str, Any]) -> None:
+    async def _send(self, message: Dict[str, Any]) -> None:
+        if self._disconnected:
+            # uvicorn's `ClientDisconnected` (an `OSError`).
+            raise ClientDisconnected()
         kind = message["type"]
         if kind == "http.response.start":
-            await messages.put(("start", message["status"], list(message.get("headers", ()))))
+            await self._messages.put(("start", message["status"], list(message.get("headers", ()))))
         elif kind == "http.response.body":
             more = bool(message.get("more_body", False))
-            await messages.put(("body", bytes(message.get("body", b"")), more))
+            await self._messages.put(("body", bytes(message.get("body", b"")), more))
             if not more:
-                finished.set()
+                self._finished.set()
         else:
             raise RuntimeError(f"Unexpected ASGI message '{kind}' sent, after response already completed.")
 
-    async def run() -> None:
+    async def _run(self, app: Any, scope: Dict[str, Any]) -> None:
         try:
-            await app(scope, receive, send)
+            await app(scope, self._receive, self._send)
         except BaseException as error:
-            await messages.put(_Failed(error))
-            return
-        await messages.put(_DONE)
+            outcome: Any = _Failed(error)
+        else:
+            outcome = _DONE
+        if not self._disconnected:
+            await self._messages.put(outcome)
 
-    task = loop.create_task(run())
-    try:
-        while True:
-            message = await messages.get()
-            if message is _DONE:
-                return
-            if isinstance(message, _Failed):
-                raise message.error
-            yield message
-    finally:
-        finished.set()
-        if not task.done():
-            task.cancel()
+    async def next(self) -> Any:
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._run(self._app, self._scope))
+        message = await self._messages.get()
+        if message is _DONE:
+            return None
+        if isinstance(message, _Failed):
+            raise message.error
+        return message
+
+    def disconnect(self) -> None:
+        """The client went away: as under uvicorn, the app keeps running,
+        `receive` gives `http.disconnect` and `send` raises; a pending
+        `next()` returns None."""
+        self._disconnected = True
+        self._finished.set()
+        while not self._messages.empty():
+            self._messages.get_nowait()
+        self._messages.put_nowait(_DONE)
+
+
+class ClientDisconnected(OSError):
+    """uvicorn's: `send` after the client went away."""
 
 
 class NativeApp:

@@ -64,6 +64,12 @@ def fails_uncaught():
     raise KeyError("nobody catches this")
 
 
+@app.get("/slow")
+async def slow():
+    SEEN.append("slow handler ran")
+    return {"slow": True}
+
+
 @app.get("/seen")
 def seen():
     return SEEN
@@ -74,6 +80,8 @@ async def state_and_headers(request: Request, call_next):
     if request.url.path == "/blocked":
         return JSONResponse({"blocked": True}, status_code=403, headers={"X-Blocked": "yes"})
     request.state.user = "alice"
+    if request.url.path == "/slow":
+        await asyncio.sleep(0.3)
     if request.method == "POST":
         body = await request.body()
         SEEN.append(f"middleware read {len(body)} bytes")

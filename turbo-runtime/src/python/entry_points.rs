@@ -88,8 +88,8 @@ entry_points! {
     /// `stack(app, dispatch)`: the app's middleware, as (kind,
     /// options), Python runs as ("python", ASGI app).
     middleware_stack = "turboapi._middleware"."stack",
-    /// `exchange(app, scope, body)`: a Python middleware's messages.
-    asgi_exchange = "turboapi._asgi"."exchange",
+    /// `Exchange(app, scope, body)`: a Python middleware's messages.
+    asgi_exchange = "turboapi._asgi"."Exchange",
     /// `scope_of(...)`: uvicorn's HTTP scope.
     asgi_scope = "turboapi._asgi"."scope_of",
     /// `Lifespan(app, loop)`: the app's lifespan, run in one task.

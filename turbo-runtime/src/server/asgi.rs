@@ -3,7 +3,7 @@
 //! `BaseHTTPMiddleware`, pure ASGI middleware).
 //!
 //! [`call`] reads the body, gives the middleware uvicorn's scope and the
-//! body (`exchange`, run on the event loop) and builds the response from
+//! body (an `Exchange`, run on the event loop) and builds the response from
 //! the messages it sends: its status and headers, then a whole body (one
 //! message) or a stream of its messages, with Starlette's `more_body`
 //! kept for the native middleware outside it. When the middleware calls
@@ -21,7 +21,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use bytes::Bytes;
 use hyper::header::{HeaderMap, HeaderName, HeaderValue};
-use pyo3::exceptions::{PyRuntimeError, PyStopAsyncIteration};
+use pyo3::exceptions::PyRuntimeError;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyCFunction, PyDict, PyTuple};
@@ -45,7 +45,7 @@ pub(super) fn install(server: &'static Server) {
     let _ = SERVER.set(server);
 }
 
-/// One message a Python middleware sent (`exchange` yields them as tuples).
+/// One message a Python middleware sent (`Exchange.next()` gives tuples).
 enum Message {
     Start(u16, Vec<(Vec<u8>, Vec<u8>)>),
     Body(Vec<u8>, bool),
@@ -86,7 +86,8 @@ pub(super) async fn call(server: &'static Server, app: &Py<PyAny>, inbound: Inbo
             return Python::attach(|py| response::python_error(py, "cannot call the middleware", &err))
         }
     };
-    let (status, headers) = match next(&messages, &context).await {
+    let exchange = Exchange(Some(messages));
+    let (status, headers) = match next(exchange.messages(), &context).await {
         Ok(Message::Start(status, headers)) => (status, headers),
         Ok(Message::End) => return failed("ASGI callable returned without starting response.", None),
         Ok(Message::Body(..)) => {
@@ -97,14 +98,14 @@ pub(super) async fn call(server: &'static Server, app: &Py<PyAny>, inbound: Inbo
         }
         Err(err) => return failed("Exception in ASGI application", Some(err)),
     };
-    let body = match next(&messages, &context).await {
+    let body = match next(exchange.messages(), &context).await {
         Ok(Message::Body(data, false)) => {
-            tokio::task::spawn_local(finish(messages, context));
+            tokio::task::spawn_local(finish(exchange.hand_over(), context));
             Body::whole(data)
         }
         first => {
             let (sender, receiver) = mpsc::channel(1);
-            tokio::task::spawn_local(pump(first, messages, context, sender));
+            tokio::task::spawn_local(pump(first, exchange.hand_over(), context, sender));
             Body::from_chunks(receiver)
         }
     };
@@ -112,6 +113,38 @@ pub(super) async fn call(server: &'static Server, app: &Py<PyAny>, inbound: Inbo
         Ok(response) => response,
         Err(err) => failed("Exception in ASGI application", Some(err)),
     }
+}
+
+/// A running `Exchange`: told the client went away if the request is
+/// dropped before its messages are handed on.
+struct Exchange(Option<Py<PyAny>>);
+
+impl Exchange {
+    fn messages(&self) -> &Py<PyAny> {
+        self.0.as_ref().expect("taken only by hand_over")
+    }
+
+    fn hand_over(mut self) -> Py<PyAny> {
+        self.0.take().expect("taken only by hand_over")
+    }
+}
+
+impl Drop for Exchange {
+    fn drop(&mut self) {
+        if let Some(messages) = self.0.take() {
+            disconnected(&messages);
+        }
+    }
+}
+
+/// `Exchange.disconnect()`: the client went away.
+fn disconnected(messages: &Py<PyAny>) {
+    Python::attach(|py| {
+        if let Err(err) = messages.bind(py).call_method0(intern!(py, "disconnect")) {
+            calls::log_exception(py, "cannot disconnect a middleware", &err);
+        }
+    });
+    event_loop::wake();
 }
 
 /// What the middleware sends after its first body message, as stream
@@ -153,13 +186,8 @@ async fn pump(
             last: !more,
         };
         if sender.send(Ok(piece)).await.is_err() {
-            // The client went away: `exchange` cancels the middleware.
-            let _ = event_loop::awaited(
-                |py| messages.bind(py).call_method0(intern!(py, "aclose")),
-                &context,
-            )
-            .await;
-            return;
+            // The client went away.
+            return disconnected(&messages);
         }
         if !more {
             break;
@@ -183,17 +211,12 @@ async fn finish(messages: Py<PyAny>, context: Py<PyAny>) {
 }
 
 async fn next(messages: &Py<PyAny>, context: &Py<PyAny>) -> PyResult<Message> {
-    let next = event_loop::awaited(
-        |py| messages.bind(py).call_method0(intern!(py, "__anext__")),
-        context,
-    )
-    .await;
+    let next = event_loop::awaited(|py| messages.bind(py).call_method0(intern!(py, "next")), context).await;
     Python::attach(|py| {
-        let message = match next {
-            Ok(message) => message.into_bound(py),
-            Err(err) if err.is_instance_of::<PyStopAsyncIteration>(py) => return Ok(Message::End),
-            Err(err) => return Err(err),
-        };
+        let message = next?.into_bound(py);
+        if message.is_none() {
+            return Ok(Message::End);
+        }
         let kind: String = message.get_item(0)?.extract()?;
         if kind == "start" {
             Ok(Message::Start(
