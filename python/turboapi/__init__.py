@@ -13,12 +13,13 @@ turbo-codegen and a test keeps the two equal).
 from .applications import FastAPI, TurboAPI
 from .background import BackgroundTasks
 from .encoders import jsonable_encoder
-from .exceptions import HTTPException
+from .exceptions import HTTPException, WebSocketException
 from .datastructures import UploadFile
 from .params import Body, Cookie, Depends, File, Form, Header, Path, Query, Security
 from .requests import Request
 from .routing import APIRouter
 from .responses import Response
+from .websockets import WebSocket, WebSocketDisconnect
 
 __all__ = [
     "APIRouter",
@@ -38,6 +39,9 @@ __all__ = [
     "Security",
     "TurboAPI",
     "UploadFile",
+    "WebSocket",
+    "WebSocketDisconnect",
+    "WebSocketException",
     "jsonable_encoder",
 ]
 __version__ = "0.1.0"

@@ -3,6 +3,7 @@
 from typing import Any, Dict, Optional, Sequence
 
 from ._starlette_exceptions import HTTPException as StarletteHTTPException
+from ._starlette_exceptions import WebSocketException as StarletteWebSocketException
 
 
 class HTTPException(StarletteHTTPException):
@@ -13,6 +14,10 @@ class HTTPException(StarletteHTTPException):
     Routing and form errors raise Starlette's base class, so an app handler
     registered for this class does not see them, as in FastAPI.
     """
+
+
+class WebSocketException(StarletteWebSocketException):
+    """FastAPI's: closes the WebSocket with its code and reason."""
 
 
 class ValidationException(Exception):
@@ -50,3 +55,11 @@ class ResponseValidationError(ValidationException):
 
 class FastAPIError(RuntimeError):
     """A generic, FastAPI-specific error (raised when an app is set up wrongly)."""
+
+
+class WebSocketRequestValidationError(ValidationException):
+    """A WebSocket route's parameters did not validate: FastAPI closes the
+    WebSocket with 1008 (before it is accepted: the handshake gets 403)."""
+
+    def __init__(self, errors: Sequence[Any], *, endpoint_ctx: Optional[Dict[str, Any]] = None) -> None:
+        super().__init__(errors, endpoint_ctx=endpoint_ctx)

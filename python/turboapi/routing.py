@@ -119,6 +119,20 @@ class APIRouter:
     def trace(self, path: str, **options: Any):
         return self.api_route(path, methods=["TRACE"], **options)
 
+    def add_api_websocket_route(
+        self, path: str, endpoint: Callable[..., Any], name: Optional[str] = None, **options: Any
+    ) -> None:
+        # Listed under turbo's WebSocket pseudo-method (`turbo_contract::WEBSOCKET`).
+        options = {**options, "name": name, "dependencies": [*self.dependencies, *(options.get("dependencies") or [])]}
+        self._turbo_entries.append(APIRoute(self.prefix + path, ("WEBSOCKET",), endpoint, options))
+
+    def websocket(self, path: str, name: Optional[str] = None, **options: Any):
+        def register(handler: Handler) -> Handler:
+            self.add_api_websocket_route(path, handler, name=name, **options)
+            return handler
+
+        return register
+
     def add_event_handler(self, event_type: str, func: Callable[[], Any]) -> None:
         assert event_type in ("startup", "shutdown")
         if event_type == "startup":

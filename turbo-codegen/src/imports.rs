@@ -27,6 +27,9 @@ pub const PROVIDED: &[(&str, &[&str])] = &[
             "Response",
             "Security",
             "UploadFile",
+            "WebSocket",
+            "WebSocketDisconnect",
+            "WebSocketException",
         ],
     ),
     ("fastapi.applications", &["FastAPI"]),
@@ -79,12 +82,16 @@ pub const PROVIDED: &[(&str, &[&str])] = &[
     ),
     ("fastapi.staticfiles", &["StaticFiles"]),
     ("fastapi.status", &[]),
+    (
+        "fastapi.websockets",
+        &["WebSocket", "WebSocketDisconnect", "WebSocketState"],
+    ),
     // Starlette's modules that apps import from directly: served by the
     // same classes (`turbo_contract::STARLETTE_MODULES`).
     ("starlette", &[]),
     ("starlette.background", &["BackgroundTask", "BackgroundTasks"]),
     ("starlette.datastructures", DATASTRUCTURES),
-    ("starlette.exceptions", &["HTTPException"]),
+    ("starlette.exceptions", &["HTTPException", "WebSocketException"]),
     ("starlette.middleware", &["Middleware"]),
     ("starlette.middleware.base", &["BaseHTTPMiddleware"]),
     ("starlette.middleware.cors", &["CORSMiddleware"]),
@@ -110,6 +117,10 @@ pub const PROVIDED: &[(&str, &[&str])] = &[
         "starlette.types",
         &["ASGIApp", "Message", "Receive", "Scope", "Send"],
     ),
+    (
+        "starlette.websockets",
+        &["WebSocket", "WebSocketDisconnect", "WebSocketState"],
+    ),
 ];
 
 /// Names only `turboapi` has, beside its copy of each `fastapi` module.
@@ -123,6 +134,8 @@ const EXCEPTIONS: &[&str] = &[
     "RequestValidationError",
     "ResponseValidationError",
     "ValidationException",
+    "WebSocketException",
+    "WebSocketRequestValidationError",
 ];
 
 /// `fastapi.security`: the schemes and forms of `project::provided`.
@@ -378,7 +391,8 @@ mod tests {
         assert!(!provided("fastapi", "jsonable_encoder"));
         assert!(provided("fastapi", "exceptions"));
         assert!(provided("turboapi", "status"));
-        assert!(provided_names("turboapi.websockets").is_none());
+        assert!(provided("turboapi.websockets", "WebSocket"));
+        assert!(provided_names("turboapi.templating").is_none());
         let starlette = PROVIDED
             .iter()
             .filter(|(m, _)| m.starts_with("starlette"))
@@ -411,7 +425,11 @@ mod tests {
             canonical_external("starlette.middleware.cors.CORSMiddleware").as_deref(),
             Some("fastapi.middleware.cors.CORSMiddleware")
         );
-        assert_eq!(canonical_external("starlette.websockets.WebSocket"), None);
+        assert_eq!(
+            canonical_external("starlette.websockets.WebSocket").as_deref(),
+            Some("fastapi.websockets.WebSocket")
+        );
+        assert_eq!(canonical_external("starlette.authentication.requires"), None);
         assert_eq!(
             canonical_external("typing_extensions.Annotated").as_deref(),
             Some("typing.Annotated")

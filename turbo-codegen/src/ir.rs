@@ -55,6 +55,11 @@ pub struct Route {
 }
 
 impl Route {
+    /// `@app.websocket(...)`: listed under the WebSocket pseudo-method.
+    pub fn is_websocket(&self) -> bool {
+        self.methods.len() == 1 && self.methods[0] == crate::contract::WEBSOCKET
+    }
+
     /// The methods the server matches, as the runtime and the start-up
     /// check spell them: none for a mount (every method).
     pub fn matched_methods(&self) -> &[String] {
@@ -439,6 +444,8 @@ pub enum Source {
     BackgroundTasks,
     /// The value a dependency returns ([`Handler::dependencies`]).
     Depends,
+    /// The `WebSocket` of a WebSocket route.
+    WebSocket,
 }
 
 impl Source {
@@ -454,6 +461,7 @@ impl Source {
             Source::SecurityScopes => "security_scopes",
             Source::BackgroundTasks => "background_tasks",
             Source::Depends => "depends",
+            Source::WebSocket => "websocket",
         }
     }
 }

@@ -95,7 +95,7 @@ pub struct CallablePlan<'a> {
 }
 
 /// The order sources are extracted in.
-const EXTRACTION_ORDER: [Source; 10] = [
+const EXTRACTION_ORDER: [Source; 11] = [
     Source::Path,
     Source::Query,
     Source::Header,
@@ -105,6 +105,7 @@ const EXTRACTION_ORDER: [Source; 10] = [
     Source::Response,
     Source::SecurityScopes,
     Source::BackgroundTasks,
+    Source::WebSocket,
     Source::Depends,
 ];
 

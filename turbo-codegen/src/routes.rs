@@ -103,6 +103,7 @@ fn param_entries(callable: &Handler) -> Vec<ParamEntry<'_>> {
                     Source::Response => "Response".to_owned(),
                     Source::BackgroundTasks => "BackgroundTasks".to_owned(),
                     Source::SecurityScopes => "SecurityScopes".to_owned(),
+                    Source::WebSocket => "WebSocket".to_owned(),
                     _ => param.type_label(),
                 },
             },
@@ -151,6 +152,7 @@ fn param_text(p: &ParamEntry<'_>) -> String {
         Source::Response,
         Source::SecurityScopes,
         Source::BackgroundTasks,
+        Source::WebSocket,
     ];
     if injected.iter().any(|source| p.source == source.name()) {
         return format!("{}: {}", p.name, p.ty);

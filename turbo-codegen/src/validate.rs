@@ -18,6 +18,7 @@ pub fn validate(app: &App, diags: &mut Diagnostics) {
     duplicate_routes(app, diags);
     crate::shadowing::check(app, diags);
     for route in &app.routes {
+        websocket_fits_its_route(route, diags);
         path_params_have_handler_params(route, diags);
         conflicting_parameters(route, diags);
         // A dependency's parameters are read from the same request: checked
@@ -140,6 +141,7 @@ fn param_is_extractable(route: &Route, param: &Param, diags: &mut Diagnostics) {
         | Source::Response
         | Source::SecurityScopes
         | Source::BackgroundTasks
+        | Source::WebSocket
         | Source::Depends => {}
         Source::Path => {
             let convertor = route
@@ -372,5 +374,49 @@ fn default_fits_type(param: &Param, diags: &mut Diagnostics) {
             .secondary(param.annotation_span.unwrap_or(param.span), "declared type")
             .help(format!("use a default of type `{}`, or `None`", param.ty.name())),
         );
+    }
+}
+
+/// A WebSocket route's handler is a coroutine (Starlette awaits it) and
+/// its callables read no body and make no HTTP response; a `WebSocket`
+/// parameter needs a WebSocket route (FastAPI would call the handler
+/// without it: `TypeError`, a 500).
+fn websocket_fits_its_route(route: &Route, diags: &mut Diagnostics) {
+    let websocket = route.is_websocket();
+    if websocket && !route.handler.is_async {
+        diags.push(
+            Diagnostic::new(
+                Code::UnsupportedAppFeature,
+                route.handler.span,
+                format!("WebSocket handler `{}` is not `async def`", route.handler.name),
+            )
+            .label("Starlette awaits a WebSocket endpoint: every connection would fail")
+            .help("declare it `async def`"),
+        );
+    }
+    for callable in route.handler.callables() {
+        for param in &callable.params {
+            let refused = match param.source {
+                Source::WebSocket if !websocket => Some("a `WebSocket` parameter in an HTTP route"),
+                Source::Body if websocket => Some("a body parameter in a WebSocket route"),
+                Source::Request if websocket => Some("a `Request` parameter in a WebSocket route"),
+                Source::Response if websocket => Some("a `Response` parameter in a WebSocket route"),
+                Source::BackgroundTasks if websocket => {
+                    Some("a `BackgroundTasks` parameter in a WebSocket route")
+                }
+                _ => None,
+            };
+            if let Some(message) = refused {
+                diags.push(
+                    Diagnostic::new(Code::UnsupportedParamKind, param.span, message)
+                        .label("FastAPI cannot fill it for this kind of route")
+                        .help(if websocket {
+                            "read messages with `await websocket.receive_text()` and friends"
+                        } else {
+                            "declare the route with `@app.websocket(...)`"
+                        }),
+                );
+            }
+        }
     }
 }

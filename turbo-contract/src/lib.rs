@@ -10,7 +10,7 @@ pub mod trie;
 /// Version of `turbo_runtime::__private`, the contract with generated
 /// code. The emitter writes it into every generated crate and the runtime
 /// asserts it at compile time; it changes with every incompatible change.
-pub const API_VERSION: u32 = 17;
+pub const API_VERSION: u32 = 18;
 
 /// The route decorators of `FastAPI` and `APIRouter`, with the method each
 /// implies. `python/turboapi/routing.py` defines one method per entry; a
@@ -25,6 +25,11 @@ pub const ROUTE_DECORATORS: &[(&str, &str)] = &[
     ("options", "OPTIONS"),
     ("trace", "TRACE"),
 ];
+
+/// The method a WebSocket route is listed under, by the compiler, in the
+/// route table and at start-up; the server's router never matches an HTTP
+/// request to such a route, whatever its method.
+pub const WEBSOCKET: &str = "WEBSOCKET";
 
 /// The Starlette modules a turbo server provides: `starlette.<name>` is
 /// the `turboapi` module beside it (the compiler accepts imports from
@@ -46,6 +51,7 @@ pub const STARLETTE_MODULES: &[(&str, &str)] = &[
     ("staticfiles", "turboapi.staticfiles"),
     ("status", "turboapi.status"),
     ("types", "turboapi._starlette_types"),
+    ("websockets", "turboapi.websockets"),
 ];
 
 /// The `turboapi` package: (module, is package, source). The runtime
@@ -201,6 +207,16 @@ pub const PYTHON_PACKAGE: &[(&str, bool, &str)] = &[
         "turboapi._starlette_types",
         false,
         include_str!("../../python/turboapi/_starlette_types.py"),
+    ),
+    (
+        "turboapi.websockets",
+        false,
+        include_str!("../../python/turboapi/websockets.py"),
+    ),
+    (
+        "turboapi._websockets",
+        false,
+        include_str!("../../python/turboapi/_websockets.py"),
     ),
     (
         "turboapi.sse",

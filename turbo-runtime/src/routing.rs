@@ -74,14 +74,35 @@ impl Router {
         self.routes[route as usize].matcher.matches(path, captures)
     }
 
-    /// Resolves `method` and the percent-decoded `path`.
+    /// Resolves an HTTP request's `method` and percent-decoded `path`
+    /// (WebSocket routes are not there for it, as Starlette's
+    /// `WebSocketRoute` does not match an HTTP scope).
     pub fn find(&self, method: &str, path: &str, captures: &mut Captures) -> Resolution {
+        self.search(Some(method), path, captures)
+    }
+
+    /// The WebSocket route a handshake for `path` goes to: the first that
+    /// matches (HTTP routes are not there for it).
+    pub fn find_websocket(&self, path: &str, captures: &mut Captures) -> Option<u16> {
+        match self.search(None, path, captures) {
+            Resolution::Route(route) => Some(route),
+            _ => None,
+        }
+    }
+
+    /// `method` for an HTTP request, none for a WebSocket handshake.
+    fn search(&self, method: Option<&str>, path: &str, captures: &mut Captures) -> Resolution {
         let mut partial = None;
+        let serves = |route: &RouteSpec| match method {
+            Some(method) => route.serves(method),
+            None => true,
+        };
         let mut consider = |route: u16| -> Option<Resolution> {
+            let spec = self.routes[route as usize];
             // A route the app did not register is not there, as in FastAPI.
-            if !is_registered(route) {
+            if !is_registered(route) || spec.is_websocket() != method.is_none() {
                 None
-            } else if self.routes[route as usize].serves(method) {
+            } else if serves(spec) {
                 Some(Resolution::Route(route))
             } else {
                 partial.get_or_insert(route);
@@ -128,12 +149,16 @@ impl Router {
             let mut full: Option<(u16, Captures)> = None;
             let mut first_partial: Option<u16> = None;
             self.trie.candidates(path, |route| {
-                if full.as_ref().is_some_and(|(best, _)| *best < route) || !is_registered(route) {
+                let spec = self.routes[route as usize];
+                if full.as_ref().is_some_and(|(best, _)| *best < route)
+                    || !is_registered(route)
+                    || spec.is_websocket() != method.is_none()
+                {
                     return;
                 }
                 let mut found = Captures::default();
                 if self.matches(route, path, &mut found) {
-                    if self.routes[route as usize].serves(method) {
+                    if serves(spec) {
                         full = Some((route, found));
                     } else if first_partial.is_none_or(|p| route < p) {
                         first_partial = Some(route);

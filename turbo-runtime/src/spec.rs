@@ -137,6 +137,11 @@ impl RouteSpec {
     pub fn serves(&self, method: &str) -> bool {
         self.methods.is_empty() || self.methods.contains(&method)
     }
+
+    /// `@app.websocket(...)`: matched by WebSocket handshakes only.
+    pub fn is_websocket(&self) -> bool {
+        self.methods == [turbo_contract::WEBSOCKET]
+    }
 }
 
 /// One call of a dependable (a step of the route's dependency plan).
@@ -232,6 +237,8 @@ pub enum Extract {
     BackgroundTasks,
     /// The value of dependency step `index` (`Depends()`).
     Dependency(usize),
+    /// The `WebSocket` of a WebSocket route.
+    WebSocket,
 }
 
 /// Where a single-valued parameter's text comes from.

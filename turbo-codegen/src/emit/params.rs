@@ -66,6 +66,7 @@ pub fn param_specs(route: &Route, plan: &CallablePlan<'_>) -> TokenStream {
             Source::Response => quote!(rt::Extract::Response),
             Source::Request => quote!(rt::Extract::Request),
             Source::BackgroundTasks => quote!(rt::Extract::BackgroundTasks),
+            Source::WebSocket => quote!(rt::Extract::WebSocket),
             Source::SecurityScopes => {
                 let scopes = &plan.security_scopes;
                 quote!(rt::Extract::SecurityScopes(&[#(#scopes),*]))

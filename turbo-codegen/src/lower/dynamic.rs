@@ -57,7 +57,9 @@ impl Lowerer<'_> {
         }
         match self.app_attribute(&call.func) {
             Some((object, "include_router")) => self.include_router(object, call, self.span(expr)),
-            Some((object, "add_api_route")) => self.add_api_route(object, call, expr),
+            Some((object, attribute @ ("add_api_route" | "add_api_websocket_route"))) => {
+                self.add_api_route(object, call, expr, attribute)
+            }
             Some((_, "add_middleware")) => self.add_middleware(call, self.span(expr)),
             Some((object, "mount")) => self.mount(object, call, expr),
             Some((_, attribute)) => self.unsupported_app_feature(attribute, self.span(expr)),

@@ -231,7 +231,8 @@ enum DecoratorKind<'a> {
 }
 
 fn is_route_attribute(attribute: &str) -> bool {
-    attribute == "api_route" || ROUTE_DECORATORS.iter().any(|(name, _)| *name == attribute)
+    matches!(attribute, "api_route" | "websocket")
+        || ROUTE_DECORATORS.iter().any(|(name, _)| *name == attribute)
 }
 
 /// What the lowering of every module shares.
@@ -422,6 +423,14 @@ impl Lowerer<'_> {
                 object,
                 call,
                 methods: Vec::new(),
+                attribute,
+            };
+        }
+        if attribute == "websocket" {
+            return DecoratorKind::Route {
+                object,
+                call,
+                methods: vec![crate::contract::WEBSOCKET.to_owned()],
                 attribute,
             };
         }

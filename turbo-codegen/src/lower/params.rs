@@ -734,7 +734,7 @@ const CONTAINER_TYPES: &[&str] = &[
 ];
 
 impl Lowerer<'_> {
-    /// `Request`, `Response`, `SecurityScopes` or `BackgroundTasks`: objects FastAPI passes
+    /// `Request`, `Response`, `SecurityScopes`, `BackgroundTasks` or `WebSocket`: objects FastAPI passes
     /// instead of request data.
     fn injected(&self, annotation: &py::Expr) -> Option<Source> {
         match self.imports.resolve(annotation)?.as_str() {
@@ -752,6 +752,10 @@ impl Lowerer<'_> {
             | "fastapi.background.BackgroundTasks"
             | "turboapi.BackgroundTasks"
             | "turboapi.background.BackgroundTasks" => Some(Source::BackgroundTasks),
+            "fastapi.WebSocket"
+            | "fastapi.websockets.WebSocket"
+            | "turboapi.WebSocket"
+            | "turboapi.websockets.WebSocket" => Some(Source::WebSocket),
             _ => None,
         }
     }

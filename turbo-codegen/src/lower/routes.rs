@@ -24,7 +24,8 @@ impl Lowerer<'_> {
         let decorator_span = self.span(decorator);
         let mut path_expr = call.arguments.args.first();
         // `add_api_route(path, endpoint, ...)` takes the endpoint second.
-        let positional = if attribute == "add_api_route" { 2 } else { 1 };
+        let positional = if attribute.starts_with("add_api_") { 2 } else { 1 };
+        let websocket = matches!(attribute, "websocket" | "add_api_websocket_route");
         for extra in call.arguments.args.iter().skip(positional) {
             self.diags.push(
                 Diagnostic::new(
@@ -47,7 +48,21 @@ impl Lowerer<'_> {
             };
             match name {
                 "path" if path_expr.is_none() => path_expr = Some(&keyword.value),
-                "endpoint" if attribute == "add_api_route" => {}
+                "endpoint" if attribute.starts_with("add_api_") => {}
+                // A WebSocket route takes a name and dependencies only.
+                "name" if websocket => {}
+                _ if websocket && name != "dependencies" => {
+                    self.diags.push(
+                        Diagnostic::new(
+                            Code::UnknownRouteOption,
+                            self.span(keyword),
+                            format!("`{attribute}()` has no keyword argument `{name}`"),
+                        )
+                        .label("a WebSocket route takes `name=` and `dependencies=`")
+                        .help("remove the option"),
+                    );
+                    ok = false;
+                }
                 "status_code" => match self.status_code(&keyword.value) {
                     Some(code) => status_code = code,
                     None => ok = false,
@@ -161,7 +176,14 @@ impl Lowerer<'_> {
 
     /// `app.add_api_route("/path", endpoint, ...)` at module level, with an
     /// endpoint defined at the top level of the same module.
-    pub(super) fn add_api_route(&mut self, object: usize, call: &py::ExprCall, expr: &py::Expr) {
+    /// `add_api_route(path, endpoint, ...)` or `add_api_websocket_route(...)`.
+    pub(super) fn add_api_route(
+        &mut self,
+        object: usize,
+        call: &py::ExprCall,
+        expr: &py::Expr,
+        attribute: &str,
+    ) {
         let endpoint = call.arguments.args.get(1).or_else(|| {
             call.arguments
                 .keywords
@@ -184,7 +206,7 @@ impl Lowerer<'_> {
                 Diagnostic::new(
                     Code::DynamicRoute,
                     endpoint.map_or(self.span(expr), |e| self.span(e)),
-                    "`add_api_route` with an endpoint turbo cannot follow",
+                    format!("`{attribute}` with an endpoint turbo cannot follow"),
                 )
                 .label("not a function defined at the top level of this module")
                 .help("pass a function defined in this module, or declare the route with a decorator"),
@@ -192,7 +214,11 @@ impl Lowerer<'_> {
             return;
         };
         let handler = self.handler(def);
-        if let Some(route) = self.route(object, expr, call, Vec::new(), "add_api_route", &handler) {
+        let methods = match attribute {
+            "add_api_websocket_route" => vec![crate::contract::WEBSOCKET.to_owned()],
+            _ => Vec::new(),
+        };
+        if let Some(route) = self.route(object, expr, call, methods, attribute, &handler) {
             let at = self.next_position();
             self.entries.push(Entry {
                 object,

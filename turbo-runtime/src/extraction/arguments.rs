@@ -103,6 +103,10 @@ impl RequestValues {
                         .map(|request| request.bind(py).clone())
                 }
                 Extract::Dependency(step) => self.results[step].as_ref().map(|value| value.bind(py).clone()),
+                Extract::WebSocket => call
+                    .request
+                    .websocket()
+                    .map(|websocket| websocket.bind(py).clone()),
                 ref extract => extract_param(py, call, extract, &mut self.errors),
             };
         }
@@ -191,6 +195,7 @@ fn extract_param<'py>(
         | Extract::Request
         | Extract::Response
         | Extract::BackgroundTasks
+        | Extract::WebSocket
         | Extract::Dependency(_) => {
             unreachable!("extracted by RequestValues::arguments")
         }

@@ -64,6 +64,8 @@ pub struct Request {
     /// handler's `Request` is made on it, as Starlette shares one scope
     /// (`request.state`, keys a middleware set).
     asgi_scope: Option<pyo3::Py<pyo3::PyAny>>,
+    /// The `WebSocket` of a WebSocket handshake's request.
+    websocket: Option<pyo3::Py<pyo3::PyAny>>,
 }
 
 impl Request {
@@ -90,7 +92,18 @@ impl Request {
             body,
             form: Cell::new(None),
             asgi_scope: None,
+            websocket: None,
         }
+    }
+
+    /// A WebSocket handshake's request, with its `WebSocket` object.
+    pub fn with_websocket(mut self, websocket: pyo3::Py<pyo3::PyAny>) -> Self {
+        self.websocket = Some(websocket);
+        self
+    }
+
+    pub fn websocket(&self) -> Option<&pyo3::Py<pyo3::PyAny>> {
+        self.websocket.as_ref()
     }
 
     /// The request as an ASGI middleware passed it on, with its scope.

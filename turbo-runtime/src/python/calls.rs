@@ -317,6 +317,13 @@ pub fn log_exception(py: Python<'_>, context: &str, err: &PyErr) {
     print_exception(py, err);
 }
 
+/// Starlette's `WebSocketException` (FastAPI's derives from it).
+pub fn is_websocket_exception(py: Python<'_>, err: &PyErr) -> bool {
+    err.value(py)
+        .is_instance(entry_points().websocket_exception.bind(py))
+        .unwrap_or(false)
+}
+
 /// Marks an exception the server has logged, so that the ASGI bridge
 /// does not log it again when it comes out of a Python middleware.
 pub fn mark_logged(py: Python<'_>, err: &PyErr) {

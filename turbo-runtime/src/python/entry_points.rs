@@ -92,6 +92,14 @@ entry_points! {
     asgi_exchange = "turboapi._asgi"."Exchange",
     /// `scope_of(...)`: uvicorn's HTTP scope.
     asgi_scope = "turboapi._asgi"."scope_of",
+    /// uvicorn's `ClientDisconnected`: a send after the client went away.
+    client_disconnected = "turboapi._asgi"."ClientDisconnected",
+    /// Starlette's `WebSocketException`: closes the WebSocket.
+    websocket_exception = "turboapi._starlette_exceptions"."WebSocketException",
+    /// `Session(scope, outgoing)`: one WebSocket connection's ASGI side.
+    websocket_session = "turboapi._websockets"."Session",
+    /// `scope_of(...)`: uvicorn's WebSocket scope.
+    websocket_scope = "turboapi._websockets"."scope_of",
     /// `Lifespan(app, loop)`: the app's lifespan, run in one task.
     lifespan = "turboapi._lifespan"."Lifespan",
     json_loads = "json"."loads",

@@ -276,6 +276,10 @@ pub fn render_exception(py: Python<'_>, call: &Call, err: PyErr) -> Rendered {
             }
         });
     }
+    if call.route.is_websocket() && calls::is_websocket_exception(py, &err) {
+        // Starlette's handler closes the WebSocket with it: not an error.
+        return Rendered::Ready(response::failed_with(err));
+    }
     Rendered::Ready(response::unhandled(
         py,
         &format!("exception in handler of {}", call.request.line()),

@@ -74,6 +74,15 @@ impl RequestLine {
     }
 }
 
+/// uvicorn's line of a WebSocket handshake: `"WebSocket /path" [accepted]`
+/// (or the status it was refused with).
+pub fn websocket(client: &str, target: &str, outcome: &str) {
+    WAITING.with_borrow_mut(|waiting| {
+        let _ = writeln!(waiting, "INFO:     {client} - \"WebSocket {target}\" {outcome}");
+        write_out(waiting);
+    });
+}
+
 fn write_out(waiting: &mut Vec<u8>) {
     if waiting.is_empty() {
         return;

@@ -185,7 +185,7 @@ async fn serve_connection(
     // Whether a request has arrived on this connection (see below).
     let used = std::rc::Rc::new(std::cell::Cell::new(false));
     let marks_used = used.clone();
-    let mut connection = builder(keep_alive && admitted, settings.keep_alive).serve_connection(
+    let connection = builder(keep_alive && admitted, settings.keep_alive).serve_connection(
         TokioIo::new(Transport::new(accepted.socket, settings.write_timeout)),
         service_fn(move |request| {
             marks_used.set(true);
@@ -203,24 +203,41 @@ async fn serve_connection(
             None => std::future::pending().await,
         }
     };
-    let finished = tokio::select! {
-        // The connection first, every time: no random order to draw.
-        biased;
-        finished = &mut connection => finished,
-        () = stopped => 'stopping: {
-            // A connection accepted just before the signal may not have
-            // sent its request yet (the client connected, then writes):
-            // closed now as idle, the client would get no answer. It gets
-            // a moment to send one, which is then answered.
-            if !used.get() {
-                if let Ok(finished) = tokio::time::timeout(FIRST_REQUEST_GRACE, &mut connection).await {
-                    break 'stopping finished;
+    // Served until it ends, or until shutdown asks it to finish.
+    macro_rules! until_finished {
+        ($connection:ident) => {
+            tokio::select! {
+                // The connection first, every time: no random order to draw.
+                biased;
+                finished = &mut $connection => finished,
+                () = stopped => 'stopping: {
+                    // A connection accepted just before the signal may not
+                    // have sent its request yet (the client connected, then
+                    // writes): closed now as idle, the client would get no
+                    // answer. It gets a moment to send one, then answered.
+                    if !used.get() {
+                        if let Ok(finished) = tokio::time::timeout(FIRST_REQUEST_GRACE, &mut $connection).await {
+                            break 'stopping finished;
+                        }
+                    }
+                    std::pin::Pin::new(&mut $connection).graceful_shutdown();
+                    (&mut $connection).await
                 }
             }
-            std::pin::Pin::new(&mut connection).graceful_shutdown();
-            (&mut connection).await
+        };
+    }
+    if server.websockets {
+        // An app with WebSocket routes: a connection may be upgraded (hyper
+        // then gives no access to its read buffer, so no 408 is written).
+        let mut connection = connection.with_upgrades();
+        let finished = until_finished!(connection);
+        if let Err(err) = finished {
+            log_failure(&err, peer);
         }
-    };
+        return;
+    }
+    let mut connection = connection;
+    let finished = until_finished!(connection);
     let Err(err) = finished else { return };
     if err.is_timeout() {
         // Headers begun and not finished in time get nginx's 408; an idle
@@ -231,14 +248,21 @@ async fn serve_connection(
             let _ = transport.write_all(REQUEST_TIMEOUT).await;
             let _ = transport.shutdown().await;
         }
-    } else if !err.is_incomplete_message() && !err.is_closed() && !is_write_timeout(&err) {
-        // A client that went away, or stopped reading, is ordinary
-        // (uvicorn logs neither).
-        let client = peer
-            .client
-            .map_or_else(|| "a Unix socket".to_owned(), |peer| peer.to_string());
-        crate::log::log!(Error, "turbo: connection from {client}: {err}");
+    } else {
+        log_failure(&err, peer);
     }
+}
+
+/// A connection that failed: a client that went away, or stopped reading,
+/// is ordinary (uvicorn logs neither).
+fn log_failure(err: &hyper::Error, peer: dispatch::Peer) {
+    if err.is_timeout() || err.is_incomplete_message() || err.is_closed() || is_write_timeout(err) {
+        return;
+    }
+    let client = peer
+        .client
+        .map_or_else(|| "a Unix socket".to_owned(), |peer| peer.to_string());
+    crate::log::log!(Error, "turbo: connection from {client}: {err}");
 }
 
 /// How long a connection that has not sent a request yet gets to send one

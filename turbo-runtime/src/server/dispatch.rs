@@ -49,6 +49,14 @@ pub(super) async fn handle(
     peer: Peer,
 ) -> Result<Response, std::convert::Infallible> {
     let in_flight = InFlight::start();
+    if super::websocket::is_handshake(&request) && in_flight.is_some() && !peer.refused {
+        let forwarded = server
+            .proxies
+            .as_ref()
+            .map(|proxies| proxies.forwarded(request.headers(), peer.client))
+            .unwrap_or_default();
+        return Ok(super::websocket::handle(server, request, peer, forwarded).await);
+    }
     let (parts, body) = request.into_parts();
     let line = RequestLine::of(&parts, server.root_path);
     let forwarded = server

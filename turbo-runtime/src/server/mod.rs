@@ -25,6 +25,7 @@ mod shutdown;
 mod solving;
 mod supervisor;
 mod transport;
+mod websocket;
 
 use std::os::fd::OwnedFd;
 use std::path::PathBuf;
@@ -250,6 +251,8 @@ pub(crate) struct Server {
     pub(crate) health_path: Option<String>,
     /// The app's middleware, outermost first.
     pub(crate) middleware: middleware::Stack,
+    /// The app has WebSocket routes: connections may be upgraded.
+    pub(crate) websockets: bool,
 }
 
 /// The command line; `--version` prints turbo's version, the runtime API
@@ -379,6 +382,7 @@ pub fn serve(app: &'static AppSpec, router: &'static Router) -> ExitCode {
         proxies,
         health_path: options.health_path.clone(),
         middleware,
+        websockets: router.routes.iter().any(|route| route.is_websocket()),
     }));
     asgi::install(server);
     let local = tokio::task::LocalSet::new();
