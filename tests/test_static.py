@@ -1,9 +1,11 @@
-"""StaticFiles mounts (issue 13), against FastAPI's TestClient over the
-same app (tests/apps/static): files with Starlette's headers, HEAD, ranges,
+"""Mounts (issue 13), against FastAPI's TestClient over the same app
+(tests/apps/static): StaticFiles with Starlette's headers, HEAD, ranges,
 conditional requests (304), HTML mode (index files, the redirect to a
 directory's slash, 404.html), 404 and 405 through the app's exception
 handlers, the redirect of the bare mount path, a route declared before
-the mount; then paths that try to leave the directory, sent raw."""
+the mount; plain ASGI apps mounted (the child scope's root_path, a stream,
+the request body, an app that raises); then paths that try to leave the
+directory, sent raw."""
 
 import os
 import re
@@ -35,14 +37,15 @@ def server(binary):
 def reference():
     from fastapi.testclient import TestClient
 
-    return TestClient(load_with_fastapi(APP), follow_redirects=False)
+    return TestClient(load_with_fastapi(APP), follow_redirects=False, raise_server_exceptions=False)
 
 
 def comparable(response):
     """Status, content-length, the other headers in order and body, a
     multipart boundary (random) replaced. (hyper writes an empty body's
     content-length last; README's known differences.)"""
-    headers = [(k, v) for k, v in response.headers.multi_items() if k not in ("date", "server", "content-length")]
+    headers = [(k, v) for k, v in response.headers.multi_items()
+               if k not in ("date", "server", "content-length", "transfer-encoding")]
     body = response.content
     boundary = re.search(r"boundary=([0-9a-f]+)", response.headers.get("content-type", ""))
     if boundary:
@@ -75,12 +78,17 @@ def cases():
     for method in ("POST", "PUT", "DELETE", "OPTIONS"):
         yield method, css, {}
     yield "HEAD", "/site/guide/", {}
+    # Other ASGI apps, mounted.
+    for path in ("/metrics", "/metrics/", "/metrics/x/y?a=1", "/ticker/", "/broken/"):
+        yield "GET", path, {}
+    yield "POST", "/ticker/now", {}
 
 
 @pytest.mark.parametrize("method,path,headers", list(cases()))
 def test_static_files_answer_as_starlette(server, reference, method, path, headers):
-    ours = server.client.request(method, path, headers=headers)
-    theirs = reference.request(method, path, headers=headers)
+    body = b"posted body" if method == "POST" else None
+    ours = server.client.request(method, path, headers=headers, content=body)
+    theirs = reference.request(method, path, headers=headers, content=body)
     assert comparable(ours) == comparable(theirs)
 
 

@@ -193,3 +193,88 @@ def build_layer(declared: List[Any], inner: Any) -> Any:
     for cls, args, kwargs in reversed(declared):
         app = cls(app, *args, **kwargs)
     return app
+
+
+class Mounted:
+    """An ASGI app mounted with `app.mount(path, app)`: Starlette's `Mount`.
+    The compiled route (the mount path and everything below it, every
+    method) calls `_turbo_serve`, which calls the app with Starlette's
+    child scope (`root_path` extended by the mount path) and the request's
+    body, and answers with what it sends: a whole response for one body
+    message, else a stream of them. What the app raises before its
+    response starts reaches the app's exception handlers, as under
+    Starlette."""
+
+    def __init__(self, app: Any, path: str) -> None:
+        self.app = app
+        self.path = path
+
+    async def _turbo_serve(self, request: Any, path: str) -> Any:
+        from .responses import Response
+
+        outer = request.scope
+        scope = dict(outer)
+        root_path = outer.get("root_path", "")
+        scope.update(
+            {
+                "asgi": {"version": "3.0", "spec_version": "2.4"},
+                "raw_path": outer["path"].encode("utf-8"),
+                "state": outer.get("state", dict(_lifespan.STATE)),
+                "path_params": {},
+                "app_root_path": outer.get("app_root_path", root_path),
+                "root_path": root_path + self.path,
+                "endpoint": self.app,
+            }
+        )
+        exchange = Exchange(self.app, scope, await request.body())
+        start = await exchange.next()
+        if start is None:
+            raise RuntimeError("ASGI callable returned without starting response.")
+        _, status, headers = start
+        first = await exchange.next()
+        if first is None:
+            raise RuntimeError("ASGI callable returned without completing response.")
+        _, data, more = first
+        if not more:
+            # One message: a whole body; the app runs on to its end.
+            asyncio.get_running_loop().create_task(_drain(exchange))
+            response = Response(status_code=status)
+            response.body = data
+            response.raw_headers = headers
+            return response
+        return _MountedStream(status, headers, data, exchange)
+
+
+async def _drain(exchange: Exchange) -> None:
+    while await exchange.next() is not None:
+        pass
+
+
+class _MountedStream:
+    """What a mounted app streams, as a `StreamingResponse`'s chunks."""
+
+    def __new__(cls, status: int, headers: List[Tuple[bytes, bytes]], first: bytes, exchange: Exchange) -> Any:
+        from .responses import StreamingResponse
+
+        async def chunks() -> Any:
+            finished = False
+            try:
+                yield first
+                while True:
+                    message = await exchange.next()
+                    if message is None:
+                        raise RuntimeError("ASGI callable returned without completing response.")
+                    _, data, more = message
+                    yield data
+                    if not more:
+                        break
+                finished = True
+                asyncio.get_running_loop().create_task(_drain(exchange))
+            finally:
+                if not finished:
+                    # The client went away (or the app failed).
+                    exchange.disconnect()
+
+        response = StreamingResponse(chunks(), status_code=status)
+        response.raw_headers = headers
+        return response

@@ -202,7 +202,13 @@ def _routes(
         elif isinstance(entry, _Mount):
             # The compiled route: the mount path and everything below it,
             # every method, served by the mounted app's endpoint.
-            endpoint = getattr(entry.app, "_turbo_serve", entry.app)
+            from . import _asgi
+            from .staticfiles import StaticFiles
+
+            if isinstance(entry.app, StaticFiles):
+                endpoint = entry.app._turbo_serve
+            else:
+                endpoint = _asgi.Mounted(entry.app, entry.path)._turbo_serve
             yield APIRoute(prefix + entry.path + "/{path:path}", (), endpoint, {"dependencies": []})
         else:
             options = _with_response_class(entry.options, classes)

@@ -29,3 +29,33 @@ app.mount("/site/", StarletteStaticFiles(directory=str(HERE / "site"), html=True
 @app.exception_handler(405)
 async def method_not_allowed(request, exc: HTTPException):
     return JSONResponse({"refused": request.method, "allow": exc.headers.get("Allow")}, status_code=405)
+
+
+async def metrics(scope, receive, send):
+    """A plain ASGI app, mounted (as prometheus_client's `make_asgi_app()`)."""
+    assert scope["type"] == "http"
+    body = (
+        f"method={scope['method']} path={scope['path']} root_path={scope['root_path']} "
+        f"query={scope['query_string'].decode()}\n"
+    ).encode()
+    await send({"type": "http.response.start", "status": 200,
+                "headers": [(b"content-type", b"text/plain; version=0.0.4"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def ticker(scope, receive, send):
+    """A plain ASGI app that streams, and echoes the request body."""
+    request = await receive()
+    await send({"type": "http.response.start", "status": 201, "headers": [(b"x-ticker", b"1")]})
+    for n in range(3):
+        await send({"type": "http.response.body", "body": f"tick {n}\n".encode(), "more_body": True})
+    await send({"type": "http.response.body", "body": request.get("body", b""), "more_body": False})
+
+
+async def broken(scope, receive, send):
+    raise RuntimeError("the mounted app broke")
+
+
+app.mount("/metrics", metrics)
+app.mount("/ticker", ticker)
+app.mount("/broken", broken)

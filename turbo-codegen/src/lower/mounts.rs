@@ -2,12 +2,14 @@
 //! matches `path` and everything below it (`{path}/{rest:path}`) for every
 //! method, tried in declaration order with the other routes.
 //!
-//! turbo serves `StaticFiles` mounts: the route's endpoint is the mounted
+//! The route's endpoint is turbo's: for `StaticFiles`, the mounted
 //! instance's `_turbo_serve(request, path)` (turbo's port of Starlette's
 //! `StaticFiles`, `python/turboapi/staticfiles.py`), whose `FileResponse`
-//! the server sends from Rust, and whose `HTTPException`s reach the app's
-//! exception handlers as they do under Starlette. Mounted sub-applications
-//! and other ASGI apps are refused.
+//! the server sends from Rust and whose `HTTPException`s reach the app's
+//! exception handlers as they do under Starlette; for any other ASGI app,
+//! `turboapi._asgi.Mounted._turbo_serve`, which calls it with Starlette's
+//! child scope and sends what it answers. Mounted FastAPI sub-applications
+//! (their routes would need compiling) are refused.
 
 use super::entries::{Entry, Item};
 use super::Lowerer;
@@ -15,10 +17,11 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::ir::{Constraints, Handler, Literal, Param, ParamType, PathTemplate, Route, Source};
 use crate::parse::py;
 
-/// The endpoint the server calls for a `StaticFiles` mount, as the
-/// server registers it (a method of the mounted instance).
-const ENDPOINT_MODULE: &str = "turboapi.staticfiles";
-const ENDPOINT_NAME: &str = "StaticFiles._turbo_serve";
+/// The endpoints the server calls for a mount, as the server registers
+/// them (methods of the mounted `StaticFiles`, or of the `Mounted` that
+/// wraps another ASGI app): module, qualified name, `async def`.
+const STATIC_FILES_ENDPOINT: (&str, &str, bool) = ("turboapi.staticfiles", "StaticFiles._turbo_serve", false);
+const ASGI_ENDPOINT: (&str, &str, bool) = ("turboapi._asgi", "Mounted._turbo_serve", true);
 
 /// The captured rest of the path: Starlette's `Mount` compiles
 /// `path + "/{path:path}"`.
@@ -68,16 +71,16 @@ impl Lowerer<'_> {
             );
             return;
         };
-        let static_files = self.static_files(app_expr);
+        let endpoint = self.mounted_endpoint(app_expr);
         let path = self.mount_path(path_expr);
-        let (Some(()), Some(path)) = (static_files, path) else {
+        let (Some((module, name, is_async)), Some(path)) = (endpoint, path) else {
             return;
         };
         let rest_span = self.span(path_expr);
         let handler = Handler {
-            module: ENDPOINT_MODULE.to_owned(),
-            name: ENDPOINT_NAME.to_owned(),
-            is_async: false,
+            module: module.to_owned(),
+            name: name.to_owned(),
+            is_async,
             generator: false,
             span: rest_span,
             line: self.file.line_column(rest_span.start as usize).line,
@@ -157,10 +160,26 @@ impl Lowerer<'_> {
         })
     }
 
-    /// `StaticFiles(...)` from `fastapi.staticfiles` or
-    /// `starlette.staticfiles`, with keyword options it takes; anything
-    /// else mounted is reported.
-    fn static_files(&mut self, expr: &py::Expr) -> Option<()> {
+    /// The endpoint of what is mounted: `StaticFiles(...)` (from
+    /// `fastapi.staticfiles` or `starlette.staticfiles`, with keyword
+    /// options it takes), or any other ASGI app; a FastAPI app or router
+    /// of the project is reported.
+    fn mounted_endpoint(&mut self, expr: &py::Expr) -> Option<(&'static str, &'static str, bool)> {
+        if let Some(qualified) = self.imports.resolve(expr) {
+            if self.shared.objects.index(&qualified).is_some() {
+                let written = self.file.snippet(self.span(expr)).to_owned();
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::UnsupportedAppFeature,
+                        self.span(expr),
+                        format!("mounting the FastAPI application or router `{written}` is not supported by turbo yet"),
+                    )
+                    .label("a sub-application's routes, docs and exception handlers would need compiling")
+                    .help("include its routes with `app.include_router(...)`, or keep serving this app with uvicorn"),
+                );
+                return None;
+            }
+        }
         let class = match expr {
             py::Expr::Call(call) => self.imports.resolve(&call.func),
             _ => None,
@@ -174,17 +193,8 @@ impl Lowerer<'_> {
             )
         });
         let (true, py::Expr::Call(call)) = (is_static_files, expr) else {
-            let written = self.file.snippet(self.span(expr)).to_owned();
-            self.diags.push(
-                Diagnostic::new(
-                    Code::UnsupportedAppFeature,
-                    self.span(expr),
-                    format!("mounting `{written}` is not supported by turbo yet"),
-                )
-                .label("turbo serves `StaticFiles(...)` mounts; sub-applications and other ASGI apps are not served yet")
-                .help("mount `StaticFiles(directory=...)` here, or keep serving this app with uvicorn"),
-            );
-            return None;
+            // Another ASGI app: called through the ASGI bridge.
+            return Some(ASGI_ENDPOINT);
         };
         let mut ok = true;
         for arg in &call.arguments.args {
@@ -216,7 +226,7 @@ impl Lowerer<'_> {
                 .help(format!("StaticFiles takes {}", STATIC_FILES_OPTIONS.join(", "))),
             );
         }
-        ok.then_some(())
+        ok.then_some(STATIC_FILES_ENDPOINT)
     }
 }
 
