@@ -37,7 +37,8 @@ class _Failed:
 
 
 def scope_of(
-    method: str,
+    kind: str,
+    method: Optional[str],
     path: str,
     raw_path: bytes,
     query_string: bytes,
@@ -46,18 +47,20 @@ def scope_of(
     server: Optional[Tuple[str, int]],
     scheme: str,
     root_path: str,
+    subprotocols: Optional[List[str]],
 ) -> Dict[str, Any]:
-    """uvicorn's HTTP scope (with the app Starlette adds)."""
+    """uvicorn's scope of an HTTP request (`kind` "http", with its
+    `method`) or of a WebSocket handshake ("websocket", with the
+    `subprotocols` asked for), with the app Starlette adds."""
     from ._plans import APP
 
-    return {
-        "type": "http",
+    scope: Dict[str, Any] = {
+        "type": kind,
         "asgi": {"version": "3.0", "spec_version": "2.4"},
         "http_version": "1.1",
         "server": server,
         "client": client,
         "scheme": scheme,
-        "method": method,
         "root_path": root_path,
         "path": path,
         "raw_path": raw_path,
@@ -66,6 +69,11 @@ def scope_of(
         "state": dict(_lifespan.STATE),
         "app": APP,
     }
+    if method is not None:
+        scope["method"] = method
+    if subprotocols is not None:
+        scope["subprotocols"] = subprotocols
+    return scope
 
 
 class Exchange:

@@ -13,44 +13,11 @@ returns or raises, `finish` does what Starlette and FastAPI do then.
 """
 
 import asyncio
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, Optional
 
-from . import _lifespan
 from ._asgi import ClientDisconnected
 from ._starlette_exceptions import WebSocketException
 from .websockets import WebSocket
-
-
-def scope_of(
-    path: str,
-    raw_path: bytes,
-    query_string: bytes,
-    headers: List[Tuple[bytes, bytes]],
-    client: Optional[Tuple[str, int]],
-    server: Optional[Tuple[str, int]],
-    scheme: str,
-    root_path: str,
-    subprotocols: List[str],
-) -> Dict[str, Any]:
-    """uvicorn's WebSocket scope (with the app Starlette adds)."""
-    from ._plans import APP
-
-    return {
-        "type": "websocket",
-        "asgi": {"version": "3.0", "spec_version": "2.4"},
-        "http_version": "1.1",
-        "scheme": scheme,
-        "server": server,
-        "client": client,
-        "root_path": root_path,
-        "path": path,
-        "raw_path": raw_path,
-        "query_string": query_string,
-        "headers": headers,
-        "subprotocols": subprotocols,
-        "state": dict(_lifespan.STATE),
-        "app": APP,
-    }
 
 
 class Session:

@@ -48,31 +48,16 @@ async def empty_send(message: Any) -> None:
     raise RuntimeError("Send channel has not been made available")
 
 
-class Request:
-    """An HTTP request. `body()` and `json()` are awaitable, as in Starlette.
+class HTTPConnection:
+    """Starlette's base of `Request` and `WebSocket`: what a scope says
+    about the connection, parsed on first access."""
 
-    The server makes one with the body it read; an ASGI middleware makes
-    one from its scope and `receive` (`Request(scope, receive)`), read as
-    Starlette reads it."""
-
-    def __init__(self, scope: Dict[str, Any], receive: Any = empty_receive, send: Any = empty_send) -> None:
+    def __init__(self, scope: Dict[str, Any]) -> None:
         self.scope = scope
-        self._receive = receive
-        self._send = send
-        self._stream_consumed = False
-        self._is_disconnected = False
-
-    @property
-    def receive(self) -> Any:
-        return self._receive
 
     @property
     def app(self) -> Any:
         return self.scope["app"]
-
-    @property
-    def method(self) -> str:
-        return self.scope["method"]
 
     @property
     def url(self) -> URL:
@@ -83,7 +68,7 @@ class Request:
             server = self.scope.get("server")
             if not netloc and server is not None:
                 host, port = server
-                default_port = {"http": 80, "https": 443}.get(scheme)
+                default_port = {"http": 80, "https": 443, "ws": 80, "wss": 443}.get(scheme)
                 netloc = host if port == default_port else f"{host}:{port}"
             query = self.scope["query_string"].decode("latin-1")
             suffix = f"?{query}" if query else ""
@@ -140,6 +125,32 @@ class Request:
             self._state = State(self.scope["state"])
         return self._state
 
+    def __getitem__(self, key: str) -> Any:
+        return self.scope[key]
+
+
+class Request(HTTPConnection):
+    """An HTTP request. `body()` and `json()` are awaitable, as in Starlette.
+
+    The server makes one with the body it read; an ASGI middleware makes
+    one from its scope and `receive` (`Request(scope, receive)`), read as
+    Starlette reads it."""
+
+    def __init__(self, scope: Dict[str, Any], receive: Any = empty_receive, send: Any = empty_send) -> None:
+        super().__init__(scope)
+        self._receive = receive
+        self._send = send
+        self._stream_consumed = False
+        self._is_disconnected = False
+
+    @property
+    def receive(self) -> Any:
+        return self._receive
+
+    @property
+    def method(self) -> str:
+        return self.scope["method"]
+
     async def stream(self) -> Any:
         """Starlette's: the body's chunks, from `receive` unless read."""
         if hasattr(self, "_body"):
@@ -181,6 +192,3 @@ class Request:
         if not hasattr(self, "_json"):
             self._json = json.loads(await self.body())
         return self._json
-
-    def __getitem__(self, key: str) -> Any:
-        return self.scope[key]

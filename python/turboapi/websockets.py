@@ -7,8 +7,7 @@ import enum
 import json
 from typing import Any, AsyncIterator, Iterable, Optional, Tuple
 
-from .datastructures import URL, Address, Headers, QueryParams, State
-from .requests import request_cookies
+from .requests import HTTPConnection
 
 __all__ = ["WebSocket", "WebSocketDisconnect", "WebSocketState"]
 
@@ -32,72 +31,14 @@ class WebSocketDisconnected(RuntimeError):
     """Raised when attempting to use a disconnected WebSocket."""
 
 
-class WebSocket:
+class WebSocket(HTTPConnection):
     def __init__(self, scope: Any, receive: Any, send: Any) -> None:
+        super().__init__(scope)
         assert scope["type"] == "websocket"
-        self.scope = scope
         self._receive = receive
         self._send = send
         self.client_state = WebSocketState.CONNECTING
         self.application_state = WebSocketState.CONNECTING
-
-    # Starlette's HTTPConnection, for a WebSocket.
-    @property
-    def app(self) -> Any:
-        return self.scope["app"]
-
-    @property
-    def url(self) -> URL:
-        if not hasattr(self, "_url"):
-            path = self.scope["path"].replace("?", "%3F").replace("#", "%23").replace("\\", "%5C")
-            scheme = self.scope.get("scheme", "ws")
-            netloc = self.headers.get("host")
-            server = self.scope.get("server")
-            if not netloc and server is not None:
-                host, port = server
-                default_port = {"ws": 80, "wss": 443}.get(scheme)
-                netloc = host if port == default_port else f"{host}:{port}"
-            query = self.scope["query_string"].decode("latin-1")
-            suffix = f"?{query}" if query else ""
-            self._url = URL(f"{scheme}://{netloc}{path}{suffix}" if netloc else f"{path}{suffix}")
-        return self._url
-
-    @property
-    def headers(self) -> Headers:
-        if not hasattr(self, "_headers"):
-            self._headers = Headers(raw=self.scope["headers"])
-        return self._headers
-
-    @property
-    def query_params(self) -> QueryParams:
-        if not hasattr(self, "_query_params"):
-            self._query_params = QueryParams(self.scope["query_string"].decode("latin-1"))
-        return self._query_params
-
-    @property
-    def path_params(self) -> Any:
-        return self.scope.get("path_params", {})
-
-    @property
-    def cookies(self) -> Any:
-        if not hasattr(self, "_cookies"):
-            self._cookies = request_cookies(self.headers)
-        return self._cookies
-
-    @property
-    def client(self) -> Optional[Address]:
-        client = self.scope.get("client")
-        return Address(*client) if client is not None else None
-
-    @property
-    def state(self) -> State:
-        if not hasattr(self, "_state"):
-            self.scope.setdefault("state", {})
-            self._state = State(self.scope["state"])
-        return self._state
-
-    def __getitem__(self, key: str) -> Any:
-        return self.scope[key]
 
     async def receive(self) -> Message:
         """Receive ASGI websocket messages, ensuring valid state transitions."""

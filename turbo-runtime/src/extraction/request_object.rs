@@ -13,8 +13,15 @@ pub fn raw_headers<'py>(
     py: Python<'py>,
     request: &Request,
 ) -> Vec<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
-    request
-        .headers()
+    header_pairs(py, request.headers())
+}
+
+/// Headers as ASGI gives them: (lower-case name, value) byte pairs.
+pub fn header_pairs<'py>(
+    py: Python<'py>,
+    headers: &hyper::HeaderMap,
+) -> Vec<(Bound<'py, PyBytes>, Bound<'py, PyBytes>)> {
+    headers
         .iter()
         .map(|(name, value)| {
             (

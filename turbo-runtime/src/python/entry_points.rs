@@ -90,7 +90,7 @@ entry_points! {
     middleware_stack = "turboapi._middleware"."stack",
     /// `Exchange(app, scope, body)`: a Python middleware's messages.
     asgi_exchange = "turboapi._asgi"."Exchange",
-    /// `scope_of(...)`: uvicorn's HTTP scope.
+    /// `scope_of(...)`: uvicorn's scope of an HTTP request or a WebSocket handshake.
     asgi_scope = "turboapi._asgi"."scope_of",
     /// uvicorn's `ClientDisconnected`: a send after the client went away.
     client_disconnected = "turboapi._asgi"."ClientDisconnected",
@@ -98,8 +98,6 @@ entry_points! {
     websocket_exception = "turboapi._starlette_exceptions"."WebSocketException",
     /// `Session(scope, outgoing)`: one WebSocket connection's ASGI side.
     websocket_session = "turboapi._websockets"."Session",
-    /// `scope_of(...)`: uvicorn's WebSocket scope.
-    websocket_scope = "turboapi._websockets"."scope_of",
     /// `Lifespan(app, loop)`: the app's lifespan, run in one task.
     lifespan = "turboapi._lifespan"."Lifespan",
     json_loads = "json"."loads",

@@ -16,7 +16,9 @@
 //!
 //! Apps without Python middleware never reach this module.
 
+use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use bytes::Bytes;
@@ -27,7 +29,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyCFunction, PyDict, PyTuple};
 use tokio::sync::mpsc;
 
-use super::dispatch::{self, Inbound, Peer};
+use super::inbound::{Inbound, Peer};
 use super::proxy_headers::Forwarded;
 use super::{request_body, Server};
 use crate::incoming::RequestBody;
@@ -38,11 +40,16 @@ use crate::response::body::{Body, Chunk, Piece, Stream};
 use crate::response::{self, Response};
 use crate::spec::BodyRead;
 
-/// The server, for the requests Python passes back.
-static SERVER: OnceLock<&'static Server> = OnceLock::new();
+/// Serves a request from a position of the middleware stack inwards
+/// (`dispatch::through`, given at start-up: the request path calls this
+/// module, and this module calls back into it).
+pub(super) type Through = fn(&'static Server, usize, Inbound) -> Pin<Box<dyn Future<Output = Response>>>;
 
-pub(super) fn install(server: &'static Server) {
-    let _ = SERVER.set(server);
+/// The server, and how it serves the requests Python passes back.
+static SERVER: OnceLock<(&'static Server, Through)> = OnceLock::new();
+
+pub(super) fn install(server: &'static Server, through: Through) {
+    let _ = SERVER.set((server, through));
 }
 
 /// One message a Python middleware sent (`Exchange.next()` gives tuples).
@@ -61,17 +68,17 @@ pub(super) async fn call(server: &'static Server, app: &Py<PyAny>, inbound: Inbo
         body,
         peer,
         forwarded,
-        scope,
+        scope: passed_on,
     } = inbound;
     let read = match request_body::read(BodyRead::Bytes, &parts, body, server.limits.default).await {
         Ok(read) => read,
         Err(refused) => return refused,
     };
     let started = Python::attach(|py| -> PyResult<(Py<PyAny>, Py<PyAny>)> {
-        let scope = match scope {
+        let scope = match passed_on {
             // A layer inside another: the scope the outer one passed on.
             Some(scope) => scope.into_bound(py),
-            None => new_scope(py, server, &parts, &path, peer, &forwarded)?,
+            None => scope(py, ScopeType::Http, server, &parts, &path, peer, &forwarded)?,
         };
         let messages =
             entry_points()
@@ -262,9 +269,18 @@ fn log(message: &str, err: Option<PyErr>) {
     });
 }
 
-/// uvicorn's HTTP scope of a request from the connection.
-fn new_scope<'py>(
+/// What a connection's scope is for: an HTTP request, or a WebSocket
+/// handshake with the subprotocols it asks for.
+pub(super) enum ScopeType {
+    Http,
+    WebSocket(Vec<String>),
+}
+
+/// uvicorn's scope of a request from the connection (`path` decoded,
+/// without `--root-path`, which the scope's `path` and `raw_path` include).
+pub(super) fn scope<'py>(
     py: Python<'py>,
+    kind: ScopeType,
     server: &'static Server,
     parts: &hyper::http::request::Parts,
     path: &str,
@@ -276,26 +292,33 @@ fn new_scope<'py>(
         Some(client) => Some(client.clone()),
         None => peer.client.map(address),
     };
-    let headers: Vec<(Bound<'_, PyBytes>, Bound<'_, PyBytes>)> = parts
-        .headers
-        .iter()
-        .map(|(name, value)| {
-            (
-                PyBytes::new(py, name.as_str().as_bytes()),
-                PyBytes::new(py, value.as_bytes()),
-            )
-        })
-        .collect();
+    let secure = forwarded.scheme == Some("https");
+    let (kind, method, scheme, subprotocols) = match kind {
+        ScopeType::Http => (
+            "http",
+            Some(parts.method.as_str()),
+            if secure { "https" } else { "http" },
+            None,
+        ),
+        ScopeType::WebSocket(subprotocols) => (
+            "websocket",
+            None,
+            if secure { "wss" } else { "ws" },
+            Some(subprotocols),
+        ),
+    };
     entry_points().asgi_scope.bind(py).call1((
-        parts.method.as_str(),
+        kind,
+        method,
         format!("{}{path}", server.root_path),
-        PyBytes::new(py, parts.uri.path().as_bytes()),
+        PyBytes::new(py, format!("{}{}", server.root_path, parts.uri.path()).as_bytes()),
         PyBytes::new(py, parts.uri.query().unwrap_or("").as_bytes()),
-        headers,
+        crate::extraction::request_object::header_pairs(py, &parts.headers),
         client,
         peer.local.map(address),
-        forwarded.scheme.unwrap_or("http"),
+        scheme,
         server.root_path,
+        subprotocols,
     ))
 }
 
@@ -308,7 +331,7 @@ pub(super) fn dispatcher(py: Python<'_>) -> PyResult<Bound<'_, PyCFunction>> {
         None,
         None,
         |args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, PyDict>>| -> PyResult<()> {
-            let server = *SERVER
+            let (server, through) = *SERVER
                 .get()
                 .ok_or_else(|| PyRuntimeError::new_err("the server is not serving yet"))?;
             let position: usize = args.get_item(0)?.extract()?;
@@ -317,7 +340,7 @@ pub(super) fn dispatcher(py: Python<'_>) -> PyResult<Bound<'_, PyCFunction>> {
             let future = args.get_item(3)?.unbind();
             let inbound = inbound_of(server, &scope, body)?;
             tokio::task::spawn_local(async move {
-                let response = dispatch::through(server, position, inbound).await;
+                let response = through(server, position, inbound).await;
                 Python::attach(|py| settle(py, future.bind(py), response));
                 event_loop::wake();
             });
@@ -413,17 +436,9 @@ fn settle(py: Python<'_>, future: &Bound<'_, PyAny>, mut response: Response) {
             );
         }
         let status = response.status().as_u16().into_pyobject(py)?.into_any();
-        let headers: Vec<(Bound<'_, PyBytes>, Bound<'_, PyBytes>)> = response
-            .headers()
-            .iter()
-            .map(|(name, value)| {
-                (
-                    PyBytes::new(py, name.as_str().as_bytes()),
-                    PyBytes::new(py, value.as_bytes()),
-                )
-            })
-            .collect();
-        let headers = headers.into_pyobject(py)?.into_any();
+        let headers = crate::extraction::request_object::header_pairs(py, response.headers())
+            .into_pyobject(py)?
+            .into_any();
         let (body, stream) = match std::mem::replace(response.body_mut(), Body::empty()) {
             Body::Whole(bytes) => (
                 PyBytes::new(py, bytes.as_deref().unwrap_or_default()).into_any(),

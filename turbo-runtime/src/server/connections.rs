@@ -177,7 +177,7 @@ async fn serve_connection(
 ) {
     let keep_alive = stop.is_some();
     let (_open, admitted) = Open::count(settings.max_connections);
-    let peer = dispatch::Peer {
+    let peer = super::inbound::Peer {
         local: accepted.local,
         client: accepted.peer,
         refused: !admitted,
@@ -255,7 +255,7 @@ async fn serve_connection(
 
 /// A connection that failed: a client that went away, or stopped reading,
 /// is ordinary (uvicorn logs neither).
-fn log_failure(err: &hyper::Error, peer: dispatch::Peer) {
+fn log_failure(err: &hyper::Error, peer: super::inbound::Peer) {
     if err.is_timeout() || err.is_incomplete_message() || err.is_closed() || is_write_timeout(err) {
         return;
     }

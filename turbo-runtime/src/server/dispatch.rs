@@ -1,14 +1,12 @@
 //! One HTTP request: routed, its body read as the route needs it, then
 //! handed to the route (`route_call`) or answered as a routing error.
 
-use std::net::SocketAddr;
-
 use hyper::body::Incoming;
 
 use super::access_log::RequestLine;
 use super::connections::InFlight;
+pub(super) use super::inbound::{Inbound, Peer};
 use super::middleware::{Answer, Place, Stack};
-use super::proxy_headers::Forwarded;
 use super::{http_rules, request_body, Server};
 use crate::extraction::request::{Call, Request};
 use crate::incoming::RequestBody;
@@ -18,30 +16,6 @@ use crate::routing::{self, Resolution};
 use crate::server::route_call::{call_route, settle, spawn_background};
 use crate::spec::BodyRead;
 use crate::template::Captures;
-
-/// The connection a request came on.
-#[derive(Clone, Copy, Debug)]
-pub(super) struct Peer {
-    /// The address the client connected to; none on a Unix socket.
-    pub local: Option<SocketAddr>,
-    /// The client's address; none on a Unix socket.
-    pub client: Option<SocketAddr>,
-    /// Over `--limit-connections`: every request gets 503.
-    pub refused: bool,
-}
-
-/// A request on its way in: from the connection, or from a Python
-/// middleware passing it on (`asgi.rs`).
-pub(super) struct Inbound {
-    pub parts: hyper::http::request::Parts,
-    /// The percent-decoded path the router matches (without `--root-path`).
-    pub path: String,
-    pub body: RequestBody,
-    pub peer: Peer,
-    pub forwarded: Forwarded,
-    /// The scope a Python middleware passed the request on with.
-    pub scope: Option<pyo3::Py<pyo3::PyAny>>,
-}
 
 pub(super) async fn handle(
     server: &'static Server,

@@ -14,6 +14,7 @@ mod dispatch;
 pub mod exit_stack;
 mod heartbeat;
 mod http_rules;
+mod inbound;
 #[allow(unsafe_code)]
 mod inherited;
 mod listener;
@@ -328,7 +329,9 @@ pub fn serve(app: &'static AppSpec, router: &'static Router) -> ExitCode {
         eprintln!("turbo: error: {message}");
         return ExitCode::FAILURE;
     }
-    let middleware = match pyo3::Python::attach(middleware::Stack::from_app) {
+    let middleware = match pyo3::Python::attach(|py| {
+        middleware::Stack::from_app(py, asgi::dispatcher(py).map(pyo3::Bound::into_any))
+    }) {
         Ok(middleware) => middleware,
         Err(message) => {
             eprintln!("turbo: error: {message}");
@@ -384,7 +387,7 @@ pub fn serve(app: &'static AppSpec, router: &'static Router) -> ExitCode {
         middleware,
         websockets: router.routes.iter().any(|route| route.is_websocket()),
     }));
-    asgi::install(server);
+    asgi::install(server, dispatch::through);
     let local = tokio::task::LocalSet::new();
     let listening = Listening {
         listener,

@@ -32,7 +32,8 @@ use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role, WebSocketConfig
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::WebSocketStream;
 
-use super::dispatch::Peer;
+use super::asgi::ScopeType;
+use super::inbound::Peer;
 use super::proxy_headers::Forwarded;
 use super::route_call::call_route;
 use super::Server;
@@ -125,7 +126,15 @@ pub(super) async fn handle(
     let (frames, frames_out) = mpsc::channel::<(Outgoing, Option<Py<PyAny>>)>(16);
     let ended = frames.clone();
     let session = Python::attach(|py| -> PyResult<Py<PyAny>> {
-        let scope = scope(py, server, &parts, &path, peer, &forwarded)?;
+        let subprotocols = parts
+            .headers
+            .get_all("sec-websocket-protocol")
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(',').map(|token| token.trim().to_owned()))
+            .collect();
+        let kind = ScopeType::WebSocket(subprotocols);
+        let scope = super::asgi::scope(py, kind, server, &parts, &path, peer, &forwarded)?;
         let outgoing = outgoing(py, Arc::clone(&decider), frames)?;
         Ok(entry_points()
             .websocket_session
@@ -429,55 +438,6 @@ fn rejection(status: StatusCode, text: &str) -> Response {
     let mut response = response::plain_text(status, text);
     response::close_connection(&mut response);
     response
-}
-
-/// uvicorn's scope of a WebSocket handshake.
-fn scope<'py>(
-    py: Python<'py>,
-    server: &'static Server,
-    parts: &hyper::http::request::Parts,
-    path: &str,
-    peer: Peer,
-    forwarded: &Forwarded,
-) -> PyResult<Bound<'py, PyAny>> {
-    let address = |address: std::net::SocketAddr| (address.ip().to_string(), address.port());
-    let client = match &forwarded.client {
-        Some(client) => Some(client.clone()),
-        None => peer.client.map(address),
-    };
-    let headers: Vec<(Bound<'_, PyBytes>, Bound<'_, PyBytes>)> = parts
-        .headers
-        .iter()
-        .map(|(name, value)| {
-            (
-                PyBytes::new(py, name.as_str().as_bytes()),
-                PyBytes::new(py, value.as_bytes()),
-            )
-        })
-        .collect();
-    let subprotocols: Vec<String> = parts
-        .headers
-        .get_all("sec-websocket-protocol")
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(',').map(|token| token.trim().to_owned()))
-        .collect();
-    let scheme = if forwarded.scheme == Some("https") {
-        "wss"
-    } else {
-        "ws"
-    };
-    entry_points().websocket_scope.bind(py).call1((
-        format!("{}{path}", server.root_path),
-        PyBytes::new(py, format!("{}{}", server.root_path, parts.uri.path()).as_bytes()),
-        PyBytes::new(py, parts.uri.query().unwrap_or("").as_bytes()),
-        headers,
-        client,
-        peer.local.map(address),
-        scheme,
-        server.root_path,
-        subprotocols,
-    ))
 }
 
 /// uvicorn's access line of a handshake: `"WebSocket /path" [accepted]`.

@@ -58,8 +58,9 @@ pub struct Seen {
 impl Stack {
     /// The app's middleware; the server serves no other kind and refuses
     /// to start with one it does not serve. `Err` is for the operator.
-    pub fn from_app(py: Python<'_>) -> Result<Stack, String> {
-        let built = crate::server::asgi::dispatcher(py).and_then(|dispatch| {
+    /// `dispatch` is the server's side of `NativeApp` (`asgi::dispatcher`).
+    pub fn from_app(py: Python<'_>, dispatch: PyResult<Bound<'_, PyAny>>) -> Result<Stack, String> {
+        let built = dispatch.and_then(|dispatch| {
             let declared = crate::python::entry_points::entry_points()
                 .middleware_stack
                 .bind(py)
