@@ -179,14 +179,13 @@ pub(super) async fn handle(
             tokio::task::spawn_local(connect(on_upgrade, session, frames_out));
             switching_protocols(&key, subprotocol, headers)
         }
-        Ok(Decision::Reject(status)) => {
-            line.write(status.as_str());
-            if status == StatusCode::FORBIDDEN {
-                rejection(status, "")
-            } else {
-                rejection(status, "Internal Server Error")
-            }
+        // uvicorn writes an access line for a close before accepting, not
+        // for its 500s (their error is logged).
+        Ok(Decision::Reject(StatusCode::FORBIDDEN)) => {
+            line.write("403");
+            rejection(StatusCode::FORBIDDEN, "")
         }
+        Ok(Decision::Reject(status)) => rejection(status, "Internal Server Error"),
         Err(_) => rejection(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error"),
     }
 }
