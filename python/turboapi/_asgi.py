@@ -5,7 +5,7 @@ HTTPSRedirect) runs in Rust. Any other (`@app.middleware("http")`,
 `BaseHTTPMiddleware` subclasses, pure ASGI middleware) is a Python ASGI
 app; a run of them, in Starlette's order, wraps a `NativeApp`: the rest of
 the app inside them (native middleware further in, the router, the
-routes), served by the server. Per request (`turbo-runtime/src/server/asgi.rs`):
+routes), served by the server. Per request (`turbo-runtime/src/server/asgi/`):
 
 - the server reads the body and makes an `Exchange(app, scope, body)`,
   which runs the middleware as a task and gives what it sends, one

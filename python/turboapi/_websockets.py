@@ -1,7 +1,7 @@
 """The ASGI side of one WebSocket connection of a turbo server, as
 uvicorn's `websockets` protocol (0.54, sans-I/O) gives it to an app.
 
-The server (`turbo-runtime/src/server/websocket.rs`) routes the upgrade
+The server (`turbo-runtime/src/server/websocket/`) routes the upgrade
 request to its WebSocket route and runs the route with `Session.websocket`
 (Starlette's `WebSocket` on `receive`/`send` here). What the client sends
 arrives through `deliver`; what the app sends goes out through the

@@ -1,6 +1,6 @@
 //! A request's body as the server reads it: from the connection, or whole
 //! from Python (an ASGI middleware read it from its `receive` and passed
-//! the request on, `server/asgi.rs`). The body readers
+//! the request on, `server/asgi/`). The body readers
 //! (`server/request_body.rs`, the form parser) take either.
 
 use std::pin::Pin;

@@ -77,7 +77,7 @@ pub(super) async fn handle(
 /// The app's answer from position `from` of its middleware inwards
 /// (`middleware/`): a native middleware may answer the request itself (a
 /// CORS preflight), a run of Python middleware answers through the ASGI
-/// bridge (`asgi.rs`, which comes back here for what is inside it); the
+/// bridge (`asgi/`, which comes back here for what is inside it); the
 /// answer goes back out through the native middleware passed on the way,
 /// an unhandled exception's 500 through none. Boxed: the bridge recurses.
 pub(super) fn through(

@@ -1,6 +1,6 @@
 //! A request on its way in, as the request path hands it on: from the
 //! connection (`dispatch.rs`), from a Python middleware passing it back
-//! (`asgi.rs`), or as a WebSocket handshake (`websocket.rs`).
+//! (`asgi/`), or as a WebSocket handshake (`websocket/`).
 
 use std::net::SocketAddr;
 

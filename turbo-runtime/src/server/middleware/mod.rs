@@ -4,7 +4,7 @@
 //! the server-error handling (an unhandled exception's 500 passes through
 //! none of them). CORS, GZip, TrustedHost and HTTPSRedirect are served
 //! natively; each run of other middleware is one Python ASGI app, reached
-//! through the ASGI bridge (`server/asgi.rs`).
+//! through the ASGI bridge (`server/asgi/`).
 //!
 //! A request goes through the stack from the outside in; a middleware may
 //! answer it there (a CORS preflight, or a Python layer, which answers

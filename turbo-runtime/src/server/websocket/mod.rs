@@ -15,22 +15,15 @@
 //! or at once.
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
-use futures_util::{SinkExt, StreamExt};
 use hyper::body::Incoming;
 use hyper::header::{HeaderName, HeaderValue, CONNECTION, UPGRADE};
 use hyper::StatusCode;
-use hyper_util::rt::TokioIo;
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyCFunction, PyDict, PyTuple};
+use pyo3::types::{PyCFunction, PyDict, PyTuple};
 use tokio::sync::{mpsc, oneshot};
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
-use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
-use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role, WebSocketConfig};
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::WebSocketStream;
 
 use super::asgi::ScopeType;
 use super::inbound::Peer;
@@ -45,11 +38,9 @@ use crate::response::{self, body::Body, Response};
 use crate::routing;
 use crate::template::Captures;
 
-/// How long the app's close frame waits for the client's (uvicorn's).
-const CLOSE_TIMEOUT: Duration = Duration::from_secs(10);
+mod connection;
 
-/// uvicorn's (`ws_max_size`): a larger message closes the connection.
-const MAX_MESSAGE: usize = 16 << 20;
+use connection::{connect, Outgoing};
 
 /// A WebSocket handshake, as uvicorn recognises one.
 pub(super) fn is_handshake(request: &hyper::Request<Incoming>) -> bool {
@@ -71,17 +62,6 @@ pub(super) fn is_handshake(request: &hyper::Request<Incoming>) -> bool {
 enum Decision {
     Accept(Option<String>, Vec<(Vec<u8>, Vec<u8>)>),
     Reject(StatusCode),
-}
-
-/// A frame the app sends (with the future to settle once it is queued),
-/// or the end of the route.
-enum Outgoing {
-    Text(String),
-    Binary(Vec<u8>),
-    Close(u16, String),
-    /// The route returned or raised: uvicorn closes the transport (after
-    /// the close handshake, if the app started one).
-    End,
 }
 
 type Decider = Arc<Mutex<Option<oneshot::Sender<Decision>>>>;
@@ -297,114 +277,6 @@ fn settle(py: Python<'_>, future: &Bound<'_, PyAny>, sent: bool) {
     if let Err(err) = settled {
         calls::log_exception(py, "cannot hand a WebSocket frame's outcome to the app", &err);
     }
-}
-
-/// The accepted connection: client messages to the session, the app's
-/// frames to the client, until one side closes.
-async fn connect(
-    on_upgrade: hyper::upgrade::OnUpgrade,
-    session: Py<PyAny>,
-    mut frames: mpsc::Receiver<(Outgoing, Option<Py<PyAny>>)>,
-) {
-    let upgraded = match on_upgrade.await {
-        Ok(upgraded) => upgraded,
-        Err(_) => return deliver_disconnect(&session, 1006, None),
-    };
-    let config = WebSocketConfig::default()
-        .max_message_size(Some(MAX_MESSAGE))
-        .max_frame_size(Some(MAX_MESSAGE));
-    let stream = WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, Some(config)).await;
-    let (mut sink, mut incoming) = stream.split();
-    let mut closing: Option<tokio::time::Instant> = None;
-    let mut frames_open = true;
-    loop {
-        let deadline =
-            closing.unwrap_or_else(|| tokio::time::Instant::now() + Duration::from_secs(86_400 * 365));
-        tokio::select! {
-            message = incoming.next() => match message {
-                Some(Ok(Message::Text(text))) => deliver(&session, Some(text.as_str()), None),
-                Some(Ok(Message::Binary(data))) => deliver(&session, None, Some(&data)),
-                Some(Ok(Message::Close(frame))) => {
-                    let (code, reason) = frame.map_or((1005, String::new()), |frame| {
-                        (u16::from(frame.code), frame.reason.as_str().to_owned())
-                    });
-                    deliver_disconnect(&session, code, Some(reason));
-                    // tungstenite answers the close; let it flush.
-                    let _ = sink.flush().await;
-                    if closing.is_some() {
-                        return;
-                    }
-                }
-                Some(Ok(_)) => {}
-                Some(Err(_)) | None => return deliver_disconnect(&session, 1005, None),
-            },
-            frame = frames.recv(), if frames_open => {
-                let frame = match frame {
-                    // The route returned without closing: uvicorn closes
-                    // the transport.
-                    None | Some((Outgoing::End, _)) if closing.is_none() => return,
-                    // Closing: the client's reply (or the timeout) ends it.
-                    None | Some((Outgoing::End, _)) => {
-                        frames_open = false;
-                        continue;
-                    }
-                    Some(_) if closing.is_some() => continue,
-                    Some((frame, _)) => frame,
-                };
-                let message = match frame {
-                    Outgoing::Text(text) => Message::text(text),
-                    Outgoing::Binary(data) => Message::binary(data),
-                    Outgoing::Close(code, reason) => {
-                        closing = Some(tokio::time::Instant::now() + CLOSE_TIMEOUT);
-                        Message::Close(Some(CloseFrame { code: CloseCode::from(code), reason: reason.into() }))
-                    }
-                    Outgoing::End => continue,
-                };
-                if sink.send(message).await.is_err() {
-                    return deliver_disconnect(&session, 1006, None);
-                }
-            }
-            () = tokio::time::sleep_until(deadline), if closing.is_some() => return,
-        }
-    }
-}
-
-fn deliver(session: &Py<PyAny>, text: Option<&str>, data: Option<&[u8]>) {
-    Python::attach(|py| {
-        let message = PyDict::new(py);
-        let built = message
-            .set_item("type", "websocket.receive")
-            .and_then(|()| match (text, data) {
-                (Some(text), _) => message.set_item("text", text),
-                (None, Some(data)) => message.set_item("bytes", PyBytes::new(py, data)),
-                (None, None) => Ok(()),
-            });
-        let delivered =
-            built.and_then(|()| session.bind(py).call_method1(intern!(py, "deliver"), (message,)));
-        if let Err(err) = delivered {
-            calls::log_exception(py, "cannot deliver a WebSocket message", &err);
-        }
-    });
-    event_loop::wake();
-}
-
-fn deliver_disconnect(session: &Py<PyAny>, code: u16, reason: Option<String>) {
-    Python::attach(|py| {
-        let message = PyDict::new(py);
-        let built = message
-            .set_item("type", "websocket.disconnect")
-            .and_then(|()| message.set_item("code", code))
-            .and_then(|()| match &reason {
-                Some(reason) => message.set_item("reason", reason),
-                None => Ok(()),
-            });
-        let delivered =
-            built.and_then(|()| session.bind(py).call_method1(intern!(py, "deliver"), (message,)));
-        if let Err(err) = delivered {
-            calls::log_exception(py, "cannot deliver a WebSocket disconnect", &err);
-        }
-    });
-    event_loop::wake();
 }
 
 /// The handshake's 101, with the app's subprotocol and headers.
