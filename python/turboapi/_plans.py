@@ -510,20 +510,29 @@ def make_request(
     scheme: str = "http",
     root_path: str = "",
     asgi_scope: Optional[Dict[str, Any]] = None,
+    serving: Tuple[Any, str] = (None, ""),
 ) -> Any:
     """A `Request` for a handler or an exception handler; `path_params` are
     (name, convertor, text) triples, converted as Starlette's convertors do.
     `client` and `server` are None on a Unix socket; under a root path,
     `path` starts with it (uvicorn's scope). `asgi_scope`: the scope an
-    ASGI middleware passed the request on with, used as it is."""
+    ASGI middleware passed the request on with, used as it is. `serving`:
+    the application serving the route and the top level's root path (a
+    mounted application's `root_path` includes its mount path)."""
+    app, app_root_path = serving
     from .requests import Request
 
     path_params = {name: CONVERTORS[convertor](text) for name, convertor, text in path_params}
 
     if asgi_scope is not None:
         # The scope a Python middleware passed on: Starlette's router adds
-        # the path parameters to that very dict.
+        # the path parameters to that very dict (and a mounted application
+        # its `root_path` and itself).
         asgi_scope["path_params"] = path_params
+        if app is not None and app is not APP:
+            asgi_scope["app"] = app
+            asgi_scope["root_path"] = root_path
+            asgi_scope["app_root_path"] = app_root_path
         request = Request(asgi_scope)
         if body is not None:
             request._body = body
@@ -540,8 +549,12 @@ def make_request(
         "client": client,
         "server": server,
         "path_params": path_params,
-        "app": APP,
+        "app": APP if app is None else app,
     }
+    if app is not None and app is not APP:
+        # Starlette's `Mount`: the top level's root path stays here
+        # (`request.base_url` is built from it).
+        scope["app_root_path"] = app_root_path
     request = Request(scope)
     if body is not None:
         request._body = body

@@ -82,8 +82,9 @@ class HTTPConnection:
 
     @property
     def base_url(self) -> URL:
-        # Under a root path, Starlette's base URL ends with it.
-        root = self.scope.get("root_path", "").rstrip("/")
+        # Under a root path, Starlette's base URL ends with it: the top
+        # level's, inside a mounted application.
+        root = self.scope.get("app_root_path", self.scope.get("root_path", "")).rstrip("/")
         if not self.url.netloc:
             return URL(f"{root}/")
         return URL(f"{self.url.scheme}://{self.url.netloc}{root}/")

@@ -17,12 +17,22 @@ Handler = TypeVar("Handler", bound=Callable[..., Any])
 
 class APIRoute(NamedTuple):
     """One registered route: its path as declared on its router (the
-    router's own prefix joined), methods, endpoint and decorator options."""
+    router's own prefix joined), methods, endpoint and decorator options;
+    in `effective_routes`, also the application serving it and the path it
+    is mounted at (a mounted FastAPI app's routes)."""
 
     path: str
     methods: Tuple[str, ...]
     endpoint: Callable[..., Any]
     options: dict
+    app: Any = None
+    mount: str = ""
+
+
+def _mount_boundary() -> None:
+    """The endpoint of a mounted FastAPI application's boundary: what its
+    routes do not match under its path is its own 404 or 405 (never an
+    outer route's), which the server answers without calling this."""
 
 
 class _Mount(NamedTuple):
@@ -187,18 +197,29 @@ def _routes(
     prefix: str,
     outer_classes: Tuple[Any, ...] = (),
     outer_dependencies: Sequence[Any] = (),
+    app: Any = None,
+    mount: str = "",
 ) -> Iterator[APIRoute]:
     """The routes of `router` with `prefix` joined; `outer_classes` are the
     `default_response_class` values of the inclusions and routers above,
     innermost first; `outer_dependencies` what the inclusions above add
     before a route's own dependencies (each inclusion: its parent router's,
-    then its own `dependencies=`), outermost first."""
+    then its own `dependencies=`), outermost first; `app` serves them,
+    mounted at `mount`."""
     classes = (router.default_response_class, *outer_classes)
     for entry in router._turbo_entries:
         if isinstance(entry, _Inclusion):
             inner = (entry.options.get("default_response_class"), *classes)
             dependencies = [*outer_dependencies, *router.dependencies, *(entry.options.get("dependencies") or [])]
-            yield from _routes(entry.router, prefix + router.prefix + entry.prefix, inner, dependencies)
+            yield from _routes(entry.router, prefix + router.prefix + entry.prefix, inner, dependencies, app, mount)
+        elif isinstance(entry, _Mount) and hasattr(entry.app, "_turbo_exception_handlers"):
+            # A FastAPI application: its routes in place (Starlette's Mount
+            # tries them there), with nothing of the outer app's, then its
+            # boundary.
+            inner_mount = mount + entry.path
+            yield from _routes(entry.app, prefix + entry.path, (), (), entry.app, inner_mount)
+            yield APIRoute(prefix + entry.path + "/{path:path}", (), _mount_boundary, {"dependencies": []},
+                           entry.app, inner_mount)
         elif isinstance(entry, _Mount):
             # The compiled route: the mount path and everything below it,
             # every method, served by the mounted app's endpoint.
@@ -209,12 +230,12 @@ def _routes(
                 endpoint = entry.app._turbo_serve
             else:
                 endpoint = _asgi.Mounted(entry.app, entry.path)._turbo_serve
-            yield APIRoute(prefix + entry.path + "/{path:path}", (), endpoint, {"dependencies": []})
+            yield APIRoute(prefix + entry.path + "/{path:path}", (), endpoint, {"dependencies": []}, app, mount)
         else:
             options = _with_response_class(entry.options, classes)
             if outer_dependencies:
                 options = {**options, "dependencies": [*outer_dependencies, *options["dependencies"]]}
-            yield entry._replace(path=prefix + entry.path, options=options)
+            yield entry._replace(path=prefix + entry.path, options=options, app=app, mount=mount)
 
 
 def _with_response_class(options: dict, classes: Tuple[Any, ...]) -> dict:
@@ -233,4 +254,4 @@ def effective_routes(app: APIRouter) -> List[APIRoute]:
     """Every route the app serves, with its full path, in FastAPI's matching
     order: included routers are flattened depth-first where they were
     included, as they are now (routes added after inclusion count)."""
-    return list(_routes(app, ""))
+    return list(_routes(app, "", app=app))

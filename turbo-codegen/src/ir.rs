@@ -52,6 +52,11 @@ pub struct Route {
     /// endpoint in turbo's package.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub mount: bool,
+    /// The end of a mounted FastAPI application's routes (Starlette's
+    /// `Mount` of it): what they do not match under its path is its own
+    /// 404 or 405, never a later route's.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub boundary: bool,
 }
 
 impl Route {

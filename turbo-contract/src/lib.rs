@@ -10,7 +10,7 @@ pub mod trie;
 /// Version of `turbo_runtime::__private`, the contract with generated
 /// code. The emitter writes it into every generated crate and the runtime
 /// asserts it at compile time; it changes with every incompatible change.
-pub const API_VERSION: u32 = 18;
+pub const API_VERSION: u32 = 19;
 
 /// The route decorators of `FastAPI` and `APIRouter`, with the method each
 /// implies. `python/turboapi/routing.py` defines one method per entry; a

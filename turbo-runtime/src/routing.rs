@@ -67,6 +67,9 @@ pub enum Resolution {
     /// The path matched this route, but not its methods: 405.
     MethodNotAllowed(u16),
     NotFound,
+    /// Under this mounted application's path, none of its routes matched
+    /// (its routes precede its boundary): the application's own answer.
+    Boundary(u16),
 }
 
 impl Router {
@@ -78,20 +81,40 @@ impl Router {
     /// (WebSocket routes are not there for it, as Starlette's
     /// `WebSocketRoute` does not match an HTTP scope).
     pub fn find(&self, method: &str, path: &str, captures: &mut Captures) -> Resolution {
-        self.search(Some(method), path, captures)
+        self.search(Some(method), path, captures, &|_| true)
+    }
+
+    /// As [`Router::find`], among the routes `keep` accepts (a mounted
+    /// application's, to find its own 405) and never a boundary.
+    pub fn find_among(
+        &self,
+        method: &str,
+        path: &str,
+        captures: &mut Captures,
+        keep: &dyn Fn(u16) -> bool,
+    ) -> Resolution {
+        self.search(Some(method), path, captures, &|route| {
+            keep(route) && !self.routes[route as usize].boundary
+        })
     }
 
     /// The WebSocket route a handshake for `path` goes to: the first that
     /// matches (HTTP routes are not there for it).
     pub fn find_websocket(&self, path: &str, captures: &mut Captures) -> Option<u16> {
-        match self.search(None, path, captures) {
+        match self.search(None, path, captures, &|_| true) {
             Resolution::Route(route) => Some(route),
             _ => None,
         }
     }
 
     /// `method` for an HTTP request, none for a WebSocket handshake.
-    fn search(&self, method: Option<&str>, path: &str, captures: &mut Captures) -> Resolution {
+    fn search(
+        &self,
+        method: Option<&str>,
+        path: &str,
+        captures: &mut Captures,
+        keep: &dyn Fn(u16) -> bool,
+    ) -> Resolution {
         let mut partial = None;
         let serves = |route: &RouteSpec| match method {
             Some(method) => route.serves(method),
@@ -100,8 +123,10 @@ impl Router {
         let mut consider = |route: u16| -> Option<Resolution> {
             let spec = self.routes[route as usize];
             // A route the app did not register is not there, as in FastAPI.
-            if !is_registered(route) || spec.is_websocket() != method.is_none() {
+            if !is_registered(route) || spec.is_websocket() != method.is_none() || !keep(route) {
                 None
+            } else if spec.boundary {
+                Some(Resolution::Boundary(route))
             } else if serves(spec) {
                 Some(Resolution::Route(route))
             } else {
@@ -153,12 +178,13 @@ impl Router {
                 if full.as_ref().is_some_and(|(best, _)| *best < route)
                     || !is_registered(route)
                     || spec.is_websocket() != method.is_none()
+                    || !keep(route)
                 {
                     return;
                 }
                 let mut found = Captures::default();
                 if self.matches(route, path, &mut found) {
-                    if serves(spec) {
+                    if spec.boundary || serves(spec) {
                         full = Some((route, found));
                     } else if first_partial.is_none_or(|p| route < p) {
                         first_partial = Some(route);
@@ -167,6 +193,9 @@ impl Router {
             });
             if let Some((route, found)) = full {
                 *captures = found;
+                if self.routes[route as usize].boundary {
+                    return Resolution::Boundary(route);
+                }
                 return Resolution::Route(route);
             }
             partial = first_partial;
@@ -176,8 +205,9 @@ impl Router {
     }
 
     /// Starlette's `redirect_slashes`: the path with its trailing slash
-    /// toggled, if some route (for any method) matches that instead.
-    pub fn slash_redirect(&self, method: &str, path: &str) -> Option<String> {
+    /// toggled, if some route (for any method) matches that instead;
+    /// among the routes `keep` accepts (a mounted application's own).
+    pub fn slash_redirect(&self, method: &str, path: &str, keep: &dyn Fn(u16) -> bool) -> Option<String> {
         if path == "/" {
             return None;
         }
@@ -186,7 +216,7 @@ impl Router {
             None => format!("{path}/"),
         };
         let mut captures = Captures::default();
-        (self.find(method, &toggled, &mut captures) != Resolution::NotFound).then_some(toggled)
+        (self.search(Some(method), &toggled, &mut captures, keep) != Resolution::NotFound).then_some(toggled)
     }
 }
 

@@ -116,6 +116,10 @@ pub struct RouteSpec {
     pub status_code: u16,
     /// Index into [`AppSpec::handlers`].
     pub handler: usize,
+    /// The end of a mounted FastAPI application's routes: under its path,
+    /// what they did not match is its own 404 or 405 (never a later
+    /// route's), answered without calling a handler.
+    pub boundary: bool,
     /// How the path template is matched.
     pub matcher: Matcher<'static>,
     /// What the server reads of the request body before calling the route.

@@ -116,6 +116,7 @@ fn route_spec(plan: &RoutePlan<'_>) -> TokenStream {
         quote! { (#name, #convertor) }
     });
     let matcher = matcher(route);
+    let boundary = route.boundary;
     let params = super::params::param_specs(route, &plan.handler);
     let dependencies = super::params::dependency_specs(plan);
     quote! {
@@ -125,6 +126,7 @@ fn route_spec(plan: &RoutePlan<'_>) -> TokenStream {
             path: #path,
             status_code: #status,
             handler: #index,
+            boundary: #boundary,
             matcher: #matcher,
             body: rt::BodyRead::#body,
             body_plan: #body_plan,

@@ -227,6 +227,7 @@ pub(super) fn entry_app(
     let entry = project.entry()?;
     let file = project.files.get(entry.file);
     let prefix = format!("{}.", entry.name);
+    let mounted = mounted_variables(&entry.stmts);
     let mut found: Option<usize> = None;
     for (index, object) in objects.list.iter().enumerate() {
         let in_entry = object
@@ -234,6 +235,11 @@ pub(super) fn entry_app(
             .strip_prefix(&prefix)
             .is_some_and(|v| !v.contains('.'));
         if !in_entry || !matches!(object.kind, ObjectKind::App(_)) {
+            continue;
+        }
+        // An application mounted on another (`app.mount("/v2", v2)`) is
+        // served by it, not on its own.
+        if variable.is_none() && mounted.iter().any(|m| *m == object.variable) {
             continue;
         }
         if variable.is_some_and(|v| v != object.variable) {
@@ -436,4 +442,33 @@ fn named_options<'c>(
         }
     }
     named
+}
+
+/// The names given as the application of `x.mount(path, name)` at the top
+/// level of a module.
+fn mounted_variables(stmts: &[py::Stmt]) -> Vec<&str> {
+    stmts
+        .iter()
+        .filter_map(|stmt| match stmt {
+            py::Stmt::Expr(expr) => match &*expr.value {
+                py::Expr::Call(call) => Some(call),
+                _ => None,
+            },
+            _ => None,
+        })
+        .filter(|call| matches!(&*call.func, py::Expr::Attribute(a) if a.attr.as_str() == "mount"))
+        .filter_map(|call| {
+            let app = call.arguments.args.get(1).or_else(|| {
+                call.arguments
+                    .keywords
+                    .iter()
+                    .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == "app"))
+                    .map(|k| &k.value)
+            })?;
+            match app {
+                py::Expr::Name(name) => Some(name.id.as_str()),
+                _ => None,
+            }
+        })
+        .collect()
 }

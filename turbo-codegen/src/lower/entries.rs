@@ -18,6 +18,13 @@ pub(super) struct Entry {
 
 pub(super) enum Item {
     Route(Box<Route>),
+    /// `app.mount(path, sub_app)`: a FastAPI application mounted in place.
+    Mount {
+        app: usize,
+        path: String,
+        /// The route closing its routes (`Route::boundary`).
+        boundary: Box<Route>,
+    },
     Include {
         router: usize,
         prefix: String,

@@ -8,8 +8,10 @@
 //! the server sends from Rust and whose `HTTPException`s reach the app's
 //! exception handlers as they do under Starlette; for any other ASGI app,
 //! `turboapi._asgi.Mounted._turbo_serve`, which calls it with Starlette's
-//! child scope and sends what it answers. Mounted FastAPI sub-applications
-//! (their routes would need compiling) are refused.
+//! child scope and sends what it answers. A FastAPI application of the
+//! project mounted on the app is compiled in place (`routers.rs`): its
+//! routes under the mount path, then its boundary, a route that answers
+//! what they do not match with the application's own 404 or 405.
 
 use super::entries::{Entry, Item};
 use super::Lowerer;
@@ -22,6 +24,17 @@ use crate::parse::py;
 /// wraps another ASGI app): module, qualified name, `async def`.
 const STATIC_FILES_ENDPOINT: (&str, &str, bool) = ("turboapi.staticfiles", "StaticFiles._turbo_serve", false);
 const ASGI_ENDPOINT: (&str, &str, bool) = ("turboapi._asgi", "Mounted._turbo_serve", true);
+/// The endpoint of a mounted FastAPI application's boundary (never called).
+const BOUNDARY_ENDPOINT: (&str, &str, bool) = ("turboapi.routing", "_mount_boundary", false);
+
+/// What a mount mounts.
+enum Mounted {
+    /// Served by this endpoint: (module, qualified name, `async def`).
+    Endpoint(&'static str, &'static str, bool),
+    /// A FastAPI application of the project (its object index): its routes
+    /// in place, then its boundary.
+    Application(usize),
+}
 
 /// The captured rest of the path: Starlette's `Mount` compiles
 /// `path + "/{path:path}"`.
@@ -71,10 +84,14 @@ impl Lowerer<'_> {
             );
             return;
         };
-        let endpoint = self.mounted_endpoint(app_expr);
+        let mounted = self.mounted(app_expr);
         let path = self.mount_path(path_expr);
-        let (Some((module, name, is_async)), Some(path)) = (endpoint, path) else {
+        let (Some(mounted), Some(path)) = (mounted, path) else {
             return;
+        };
+        let (module, name, is_async) = match mounted {
+            Mounted::Endpoint(module, name, is_async) => (module, name, is_async),
+            Mounted::Application(_) => BOUNDARY_ENDPOINT,
         };
         let rest_span = self.span(path_expr);
         let handler = Handler {
@@ -102,13 +119,26 @@ impl Lowerer<'_> {
             conditional: false,
             via: Vec::new(),
             mount: true,
+            boundary: matches!(mounted, Mounted::Application(_)),
+        };
+        let item = match mounted {
+            Mounted::Application(app) => Item::Mount {
+                app,
+                path: route
+                    .path
+                    .raw
+                    .trim_end_matches(&format!("/{{{REST}:path}}"))
+                    .to_owned(),
+                boundary: Box::new(route),
+            },
+            Mounted::Endpoint(..) => Item::Route(Box::new(route)),
         };
         let at = self.next_position();
         self.entries.push(Entry {
             object,
             at,
             conditional: self.conditional,
-            item: Item::Route(Box::new(route)),
+            item,
         });
     }
 
@@ -160,25 +190,33 @@ impl Lowerer<'_> {
         })
     }
 
-    /// The endpoint of what is mounted: `StaticFiles(...)` (from
-    /// `fastapi.staticfiles` or `starlette.staticfiles`, with keyword
-    /// options it takes), or any other ASGI app; a FastAPI app or router
-    /// of the project is reported.
-    fn mounted_endpoint(&mut self, expr: &py::Expr) -> Option<(&'static str, &'static str, bool)> {
-        if let Some(qualified) = self.imports.resolve(expr) {
-            if self.shared.objects.index(&qualified).is_some() {
-                let written = self.file.snippet(self.span(expr)).to_owned();
-                self.diags.push(
-                    Diagnostic::new(
-                        Code::UnsupportedAppFeature,
-                        self.span(expr),
-                        format!("mounting the FastAPI application or router `{written}` is not supported by turbo yet"),
-                    )
-                    .label("a sub-application's routes, docs and exception handlers would need compiling")
-                    .help("include its routes with `app.include_router(...)`, or keep serving this app with uvicorn"),
-                );
-                return None;
+    /// What is mounted: `StaticFiles(...)` (from `fastapi.staticfiles` or
+    /// `starlette.staticfiles`, with keyword options it takes), a FastAPI
+    /// application of the project, or any other ASGI app; a router is
+    /// reported.
+    fn mounted(&mut self, expr: &py::Expr) -> Option<Mounted> {
+        if let Some(index) = self
+            .imports
+            .resolve(expr)
+            .and_then(|q| self.shared.objects.index(&q))
+        {
+            if matches!(
+                self.shared.objects.list[index].kind,
+                super::app::ObjectKind::App(_)
+            ) {
+                return Some(Mounted::Application(index));
             }
+            let written = self.file.snippet(self.span(expr)).to_owned();
+            self.diags.push(
+                Diagnostic::new(
+                    Code::UnsupportedAppFeature,
+                    self.span(expr),
+                    format!("mounting the router `{written}`"),
+                )
+                .label("Starlette calls a mounted router as an ASGI app, without FastAPI's request handling")
+                .help("include it with `app.include_router(...)`"),
+            );
+            return None;
         }
         let class = match expr {
             py::Expr::Call(call) => self.imports.resolve(&call.func),
@@ -194,7 +232,8 @@ impl Lowerer<'_> {
         });
         let (true, py::Expr::Call(call)) = (is_static_files, expr) else {
             // Another ASGI app: called through the ASGI bridge.
-            return Some(ASGI_ENDPOINT);
+            let (module, name, is_async) = ASGI_ENDPOINT;
+            return Some(Mounted::Endpoint(module, name, is_async));
         };
         let mut ok = true;
         for arg in &call.arguments.args {
@@ -226,7 +265,8 @@ impl Lowerer<'_> {
                 .help(format!("StaticFiles takes {}", STATIC_FILES_OPTIONS.join(", "))),
             );
         }
-        ok.then_some(STATIC_FILES_ENDPOINT)
+        let (module, name, is_async) = STATIC_FILES_ENDPOINT;
+        ok.then_some(Mounted::Endpoint(module, name, is_async))
     }
 }
 

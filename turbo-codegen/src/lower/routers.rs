@@ -271,6 +271,41 @@ fn flatten(
                 flatten(*router, &inner, by_object, objects, stack, routes, diags);
                 stack.pop();
             }
+            Item::Mount { app, path, boundary } => {
+                if stack.contains(app) {
+                    diags.push(
+                        Diagnostic::new(
+                            Code::DynamicRoute,
+                            boundary.span,
+                            "an application mounted into itself",
+                        )
+                        .label("every request under this path would recurse")
+                        .help("mount another application"),
+                    );
+                    continue;
+                }
+                // Starlette's `Mount`: the application's own routes, with
+                // nothing of the outer app's (dependencies, response class).
+                let inner = Context {
+                    prefix: context
+                        .prefix
+                        .iter()
+                        .cloned()
+                        .chain((!path.is_empty()).then(|| (path.clone(), boundary.path.span)))
+                        .collect(),
+                    conditional: context.conditional || entry.conditional,
+                    ..Context::default()
+                };
+                stack.push(*app);
+                flatten(*app, &inner, by_object, objects, stack, routes, diags);
+                stack.pop();
+                let mut boundary = boundary.clone();
+                boundary.conditional = inner.conditional;
+                prefix_path(&mut boundary, &context.prefix);
+                if super::routes::bind_path_params(&mut boundary, diags) {
+                    routes.push(*boundary);
+                }
+            }
         }
     }
 }

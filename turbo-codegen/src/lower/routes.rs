@@ -153,6 +153,7 @@ impl Lowerer<'_> {
             conditional: false,
             via: Vec::new(),
             mount: false,
+            boundary: false,
         })
     }
 

@@ -53,15 +53,23 @@ fn new_python_request<'py>(py: Python<'py>, call: &Call) -> PyResult<Bound<'py, 
         .map(|(index, (name, convertor))| (*name, convertor.name(), call.captures.get(request.path(), index)))
         .collect();
     let body = (call.route.body == BodyRead::Bytes).then(|| PyBytes::new(py, request.body()));
-    request_object(py, request, path_params, body)
+    request_object(
+        py,
+        request,
+        path_params,
+        body,
+        calls::app_of(Some(call.route.handler)),
+    )
 }
 
-/// A `Request` object: the request, its path parameters and, when read, its body.
+/// A `Request` object: the request, its path parameters and, when read,
+/// its body, as application `app` (the app, or a mounted one) sees it.
 pub fn request_object<'py>(
     py: Python<'py>,
     request: &Request,
     path_params: Vec<(&str, &str, &str)>,
     body: Option<Bound<'py, PyBytes>>,
+    app: usize,
 ) -> PyResult<Bound<'py, PyAny>> {
     let headers = raw_headers(py, request);
     let server = request
@@ -75,6 +83,9 @@ pub fn request_object<'py>(
     } else {
         std::borrow::Cow::Owned(format!("{root_path}{}", request.path()))
     };
+    // A mounted application sees the mount path in its `root_path`
+    // (Starlette's `Mount`); `path` stays whole.
+    let (application, mount) = calls::application(py, app);
     calls::make_request(
         py,
         (
@@ -87,8 +98,9 @@ pub fn request_object<'py>(
             path_params,
             body,
             request.scheme(),
-            root_path,
+            format!("{root_path}{mount}"),
             request.asgi_scope().map(|scope| scope.bind(py)),
+            (application, root_path),
         ),
     )
 }

@@ -64,7 +64,7 @@ def load_app(app_dir, module_name, app_variable, factory, site_dirs):
     `factory`, as uvicorn's --factory does); returns the app object and the
     routes it registered, in FastAPI's matching order, as (methods, path,
     endpoint, is coroutine function, endpoint module, endpoint qualname,
-    options)."""
+    options, the app serving it, the path that app is mounted at)."""
     for directory in site_dirs:
         if directory and directory not in sys.path and os.path.isdir(directory):
             site.addsitedir(directory)
@@ -95,6 +95,8 @@ def load_app(app_dir, module_name, app_variable, factory, site_dirs):
             getattr(route.endpoint, "__module__", None),
             getattr(route.endpoint, "__qualname__", None),
             route.options,
+            route.app,
+            route.mount,
         )
         for route in effective_routes(app)
     ]

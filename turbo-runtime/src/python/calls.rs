@@ -14,8 +14,6 @@ use crate::extraction::form::{Content, Form, FormValue};
 
 /// The app's own objects the server calls, set once at start-up.
 pub(super) struct AppObjects {
-    /// The app object (its lifespan, `app.state`).
-    pub(super) app: Py<PyAny>,
     /// The endpoint of each compiled route, `None` where the app did not
     /// register the route (it is never dispatched).
     pub(super) handlers: Vec<Option<Py<PyAny>>>,
@@ -29,9 +27,23 @@ pub(super) struct AppObjects {
     pub(super) param_fields: Vec<Py<PyAny>>,
     /// A `turboapi._plans.ResponsePlan` per handler with `python_response`.
     pub(super) response_plans: Vec<Option<Py<PyAny>>>,
-    /// `turboapi._plans.ExceptionHandlers`, if the app registered any.
+    /// The applications serving the routes: the app first, then each
+    /// mounted FastAPI application.
+    pub(super) served_by: Vec<Served>,
+    /// By route: its application's index in `served_by`.
+    pub(super) route_apps: Vec<usize>,
+}
+
+/// An application serving routes: the app, or a FastAPI application
+/// mounted on it (Starlette's `Mount`: its own exception handlers,
+/// `dependency_overrides` and `request.app`).
+pub(super) struct Served {
+    pub(super) object: Py<PyAny>,
+    /// Where it is mounted (`root_path` grows by it); empty for the app.
+    pub(super) mount: &'static str,
+    /// `turboapi._plans.ExceptionHandlers`, if it registered any.
     pub(super) exception_handlers: Option<Py<PyAny>>,
-    /// The app registered a handler for `RequestValidationError`.
+    /// It registered a handler for `RequestValidationError`.
     pub(super) handles_validation: bool,
 }
 
@@ -146,9 +158,9 @@ pub fn background_tasks(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     entry_points().background_tasks.bind(py).call0()
 }
 
-/// The app object.
+/// The app object (the application the server was built for).
 pub fn app(py: Python<'_>) -> &Bound<'_, PyAny> {
-    loaded().app.bind(py)
+    loaded().served_by[0].object.bind(py)
 }
 
 /// `turboapi._plans.make_request(...)`.
@@ -156,19 +168,36 @@ pub fn make_request<'py>(py: Python<'py>, args: impl PyCallArgs<'py>) -> PyResul
     entry_points().make_request.bind(py).call1(args)
 }
 
-/// The app's exception handlers, if it registered any.
-pub fn exception_handlers(py: Python<'_>) -> Option<&Bound<'_, PyAny>> {
-    loaded().exception_handlers.as_ref().map(|h| h.bind(py))
+/// The application serving route `index` (the app, or a mounted one):
+/// its index among the applications.
+pub fn app_of(route: Option<usize>) -> usize {
+    route
+        .and_then(|route| loaded().route_apps.get(route).copied())
+        .unwrap_or(0)
 }
 
-/// Whether the app registered exception handlers (no GIL needed to ask).
-pub fn has_exception_handlers() -> bool {
-    loaded().exception_handlers.is_some()
+/// Application `app`'s object (`request.app`) and the path it is mounted at.
+pub fn application(py: Python<'_>, app: usize) -> (&Bound<'_, PyAny>, &'static str) {
+    let served = &loaded().served_by[app];
+    (served.object.bind(py), served.mount)
 }
 
-/// Whether the app handles `RequestValidationError` itself.
-pub fn handles_validation() -> bool {
-    loaded().handles_validation
+/// Application `app`'s exception handlers, if it registered any.
+pub fn exception_handlers(py: Python<'_>, app: usize) -> Option<&Bound<'_, PyAny>> {
+    loaded().served_by[app]
+        .exception_handlers
+        .as_ref()
+        .map(|h| h.bind(py))
+}
+
+/// Whether application `app` registered exception handlers (no GIL needed to ask).
+pub fn has_exception_handlers(app: usize) -> bool {
+    loaded().served_by[app].exception_handlers.is_some()
+}
+
+/// Whether application `app` handles `RequestValidationError` itself.
+pub fn handles_validation(app: usize) -> bool {
+    loaded().served_by[app].handles_validation
 }
 
 /// `json.loads(text)`.

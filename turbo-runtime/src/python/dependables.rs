@@ -130,18 +130,26 @@ pub struct Dependable {
 /// An override the compiled plan cannot serve is an `Err` naming it.
 pub fn callables(
     py: Python<'_>,
-    app: &Bound<'_, PyAny>,
+    applications: &[Bound<'_, PyAny>],
+    route_apps: &[usize],
     routes: &[&'static RouteSpec],
     fetched: &[Vec<Py<PyAny>>],
 ) -> PyResult<Result<Vec<Vec<Dependable>>, String>> {
     let entry = entry_points();
     let (callable_for, direct_call) = (entry.callable_for.bind(py), entry.direct_call.bind(py));
-    let overrides = app
-        .getattr("dependency_overrides")?
-        .cast_into::<PyDict>()
-        .map_err(PyErr::from)?;
+    // Each route's own application's (a mounted FastAPI app has its own).
+    let overrides = applications
+        .iter()
+        .map(|application| {
+            application
+                .getattr("dependency_overrides")?
+                .cast_into::<PyDict>()
+                .map_err(PyErr::from)
+        })
+        .collect::<PyResult<Vec<_>>>()?;
     let mut callables = Vec::with_capacity(fetched.len());
-    for (route, objects) in routes.iter().zip(fetched) {
+    for (index, (route, objects)) in routes.iter().zip(fetched).enumerate() {
+        let overrides = &overrides[route_apps[index]];
         let mut steps: Vec<Dependable> = Vec::with_capacity(objects.len());
         for (object, compiled) in objects.iter().zip(route.dependencies) {
             let mut dependable = match overrides.get_item(object)? {

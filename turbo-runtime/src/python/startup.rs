@@ -142,8 +142,11 @@ fn load_attached(
             Option<String>,
             Option<String>,
             Bound<'py, PyAny>,
+            Bound<'py, PyAny>,
+            String,
         );
-        let (methods, path, endpoint, is_async, module, qualname, options): Route<'_> = item.extract()?;
+        let (methods, path, endpoint, is_async, module, qualname, options, serving, mount): Route<'_> =
+            item.extract()?;
         registered.push(Registered {
             methods,
             path,
@@ -151,7 +154,7 @@ fn load_attached(
             qualname: qualname.unwrap_or_default(),
             is_async,
         });
-        endpoints.push((endpoint, options));
+        endpoints.push((endpoint, options, (serving, mount)));
     }
     let matched = match_routes(spec.handlers, &registered).map_err(LoadError::Mismatch)?;
     crate::routing::set_registered(matched.iter().map(Option::is_some).collect());
@@ -159,18 +162,46 @@ fn load_attached(
     // handler and no plans.
     let registered_route = |index: usize| matched[index].map(|found| &endpoints[found]);
     let handlers: Vec<Option<Py<PyAny>>> = (0..matched.len())
-        .map(|index| registered_route(index).map(|(endpoint, _)| endpoint.clone().unbind()))
+        .map(|index| registered_route(index).map(|(endpoint, _, _)| endpoint.clone().unbind()))
         .collect();
+    // The application serving each route: the app, or a mounted one.
+    let mut applications: Vec<Bound<'_, PyAny>> = vec![app.clone()];
+    let mut mounts: Vec<&'static str> = vec![""];
+    let route_apps: Vec<usize> = (0..matched.len())
+        .map(|index| match registered_route(index) {
+            Some((_, _, (serving, mount))) if !serving.is(&app) => {
+                match applications.iter().position(|known| known.is(serving)) {
+                    Some(known) => known,
+                    None => {
+                        applications.push(serving.clone());
+                        mounts.push(mount.clone().leak());
+                        applications.len() - 1
+                    }
+                }
+            }
+            _ => 0,
+        })
+        .collect();
+    for mounted in &applications[1..] {
+        if mounted.getattr("user_middleware")?.len()? > 0 {
+            return Err(LoadError::Mismatch(
+                "a FastAPI application mounted on the app has middleware, which turbo does not serve yet; \
+                 add the middleware to the app itself, or keep serving this app with uvicorn"
+                    .to_owned(),
+            ));
+        }
+    }
 
     let dependencies = dependables::fetch(py, routes, |index| {
-        registered_route(index).map(|(endpoint, options)| (endpoint.clone(), options.clone()))
+        registered_route(index).map(|(endpoint, options, _)| (endpoint.clone(), options.clone()))
     })?
     .map_err(LoadError::Mismatch)?;
-    let callables = dependables::callables(py, &app, routes, &dependencies)?.map_err(LoadError::Mismatch)?;
+    let callables = dependables::callables(py, &applications, &route_apps, routes, &dependencies)?
+        .map_err(LoadError::Mismatch)?;
     dependables::keep(callables);
     event_loop::install(py)?;
     let entry = entry_points::entry_points();
-    let handler_of = |index: usize| registered_route(index).map(|(endpoint, _)| endpoint);
+    let handler_of = |index: usize| registered_route(index).map(|(endpoint, _, _)| endpoint);
     let body_plans = spec
         .body_plans
         .iter()
@@ -220,18 +251,18 @@ fn load_attached(
             built.map(Bound::unbind)
         })
         .collect::<PyResult<Vec<_>>>()?;
-    let app_options = app.getattr("_turbo_options")?;
     let response_plans = spec
         .handlers
         .iter()
         .enumerate()
         .map(|(index, handler)| {
-            let Some((endpoint, options)) = registered_route(index) else {
+            let Some((endpoint, options, (serving, _))) = registered_route(index) else {
                 return Ok(None);
             };
             if !handler.python_response {
                 return Ok(None);
             }
+            let app_options = serving.getattr("_turbo_options")?;
             entry
                 .response_plan
                 .bind(py)
@@ -239,14 +270,26 @@ fn load_attached(
                 .map(|plan| Some(plan.unbind()))
         })
         .collect::<PyResult<Vec<_>>>()?;
-    let registered = app.getattr("_turbo_exception_handlers")?;
-    let (exception_handlers, handles_validation) = if registered.len()? > 0 {
-        let handlers = entry.exception_handlers.bind(py).call1((registered,))?;
-        let handles_validation: bool = handlers.call_method0("handles_validation")?.extract()?;
-        (Some(handlers.unbind()), handles_validation)
-    } else {
-        (None, false)
-    };
+    let served_by = applications
+        .iter()
+        .zip(mounts)
+        .map(|(application, mount)| {
+            let registered = application.getattr("_turbo_exception_handlers")?;
+            let (exception_handlers, handles_validation) = if registered.len()? > 0 {
+                let handlers = entry.exception_handlers.bind(py).call1((registered,))?;
+                let handles_validation: bool = handlers.call_method0("handles_validation")?.extract()?;
+                (Some(handlers.unbind()), handles_validation)
+            } else {
+                (None, false)
+            };
+            Ok(calls::Served {
+                object: application.clone().unbind(),
+                mount,
+                exception_handlers,
+                handles_validation,
+            })
+        })
+        .collect::<PyResult<Vec<_>>>()?;
     let base_model = py
         .import("sys")?
         .getattr("modules")?
@@ -266,15 +309,14 @@ fn load_attached(
         })
         .collect::<PyResult<Vec<_>>>()?;
     calls::set(AppObjects {
-        app: app.unbind(),
         handlers,
         enum_classes,
         base_model,
         body_plans,
         param_fields,
         response_plans,
-        exception_handlers,
-        handles_validation,
+        served_by,
+        route_apps,
     })
     .map_err(LoadError::Mismatch)?;
     Ok(())

@@ -119,7 +119,8 @@ fn invalid(
             &err,
         ));
     }
-    let Some(handlers) = calls::exception_handlers(py).filter(|_| calls::handles_validation()) else {
+    let app = calls::app_of(Some(call.route.handler));
+    let Some(handlers) = calls::exception_handlers(py, app).filter(|_| calls::handles_validation(app)) else {
         return Rendered::Ready(response::validation_failed(errors));
     };
     let body_json = errors.into_body();
@@ -193,10 +194,11 @@ fn is_plain_json(value: &Bound<'_, PyAny>) -> bool {
 }
 
 /// A 404 (no route) or 405 (`allow`: the methods of the route whose path
-/// matched). Starlette raises these as `HTTPException` inside the app, so
-/// an app's handler for `HTTPException` or for the status code answers
-/// them; otherwise FastAPI's own responses.
-pub fn routing_error(request: &Request, allow: Option<&'static str>) -> Rendered {
+/// matched). Starlette raises these as `HTTPException` inside the app
+/// (application `app`: the app, or a mounted one under whose path the
+/// request fell), so its handler for `HTTPException` or for the status
+/// code answers them; otherwise FastAPI's own responses.
+pub fn routing_error(request: &Request, allow: Option<&'static str>, app: usize) -> Rendered {
     let fallback = || {
         Rendered::Ready(match allow {
             Some(allow) => response::method_not_allowed_with(allow),
@@ -204,11 +206,11 @@ pub fn routing_error(request: &Request, allow: Option<&'static str>) -> Rendered
         })
     };
     // Apps without exception handlers stay off the GIL here.
-    if !calls::has_exception_handlers() {
+    if !calls::has_exception_handlers(app) {
         return fallback();
     }
     Python::attach(|py| {
-        let Some(handlers) = calls::exception_handlers(py) else {
+        let Some(handlers) = calls::exception_handlers(py, app) else {
             return fallback();
         };
         let found = (|| {
@@ -219,7 +221,7 @@ pub fn routing_error(request: &Request, allow: Option<&'static str>) -> Rendered
         })();
         match found {
             Ok(Some((handler, exc))) => {
-                let returned = request_object(py, request, Vec::new(), None)
+                let returned = request_object(py, request, Vec::new(), None, app)
                     .and_then(|request| handlers.call_method1(intern!(py, "call"), (handler, request, &exc)));
                 handled(py, &request.line(), returned, None)
             }
@@ -240,7 +242,7 @@ pub fn routing_error(request: &Request, allow: Option<&'static str>) -> Rendered
 /// registered one; else `HTTPException` becomes FastAPI's error response,
 /// and anything else a logged traceback and a 500.
 pub fn render_exception(py: Python<'_>, call: &Call, err: PyErr) -> Rendered {
-    if let Some(handlers) = calls::exception_handlers(py) {
+    if let Some(handlers) = calls::exception_handlers(py, calls::app_of(Some(call.route.handler))) {
         let found = handlers
             .call_method1(intern!(py, "lookup"), (err.value(py),))
             .and_then(|found| found.extract::<Option<(Bound<'_, PyAny>, bool)>>());

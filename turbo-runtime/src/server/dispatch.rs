@@ -10,6 +10,7 @@ use super::middleware::{Answer, Place, Stack};
 use super::{http_rules, request_body, Server};
 use crate::extraction::request::{Call, Request};
 use crate::incoming::RequestBody;
+use crate::python::calls;
 use crate::response::rendering;
 use crate::response::{self, Response};
 use crate::routing::{self, Resolution};
@@ -138,28 +139,71 @@ async fn respond(server: &'static Server, inbound: Inbound) -> Response {
             let is_async = server.app.handlers[route.handler].is_async;
             call_route(Call::new(route, request, captures), is_async).await
         }
-        Resolution::MethodNotAllowed(route) => {
-            let allow = server.router.routes[route as usize].allow;
-            with_background(
-                settle(rendering::routing_error(&request, Some(allow))).await,
-                &request,
-            )
+        Resolution::MethodNotAllowed(route) => routing_error(server, &request, Some(route), 0).await,
+        Resolution::NotFound => not_found(server, &request, &|_| true, 0).await,
+        Resolution::Boundary(boundary) => {
+            // Under a mounted application's path: its own routes decide
+            // (Starlette's `Mount` hands it the request), never a later one.
+            let app = calls::app_of(Some(server.router.routes[boundary as usize].handler));
+            let routes = server.router.routes;
+            let own = |route: u16| {
+                !routes[route as usize].boundary && calls::app_of(Some(routes[route as usize].handler)) == app
+            };
+            let mut ignored = Captures::default();
+            match server
+                .router
+                .find_among(request.method(), request.path(), &mut ignored, &own)
+            {
+                Resolution::MethodNotAllowed(route) => {
+                    routing_error(server, &request, Some(route), app).await
+                }
+                _ => not_found(server, &request, &own, app).await,
+            }
         }
-        Resolution::NotFound => match server.router.slash_redirect(request.method(), request.path()) {
-            Some(path) => response::redirect(&routing::redirect_location(
-                request.scheme(),
-                request.host(),
-                request.local_addr(),
-                &format!("{}{path}", server.root_path),
-                request.raw_query(),
-            )),
-            None => with_background(settle(rendering::routing_error(&request, None)).await, &request),
-        },
     };
     if read.close {
         response::close_connection(&mut response);
     }
     response
+}
+
+/// A path no route (of those `own` accepts) matches: Starlette's slash
+/// redirect if the path with its trailing slash toggled matches one, else
+/// application `app`'s 404.
+async fn not_found(
+    server: &'static Server,
+    request: &Request,
+    own: &dyn Fn(u16) -> bool,
+    app: usize,
+) -> Response {
+    match server
+        .router
+        .slash_redirect(request.method(), request.path(), own)
+    {
+        Some(path) => response::redirect(&routing::redirect_location(
+            request.scheme(),
+            request.host(),
+            request.local_addr(),
+            &format!("{}{path}", server.root_path),
+            request.raw_query(),
+        )),
+        None => routing_error(server, request, None, app).await,
+    }
+}
+
+/// Application `app`'s 404, or 405 with the `Allow` of the route whose path
+/// matched (`partial`).
+async fn routing_error(
+    server: &'static Server,
+    request: &Request,
+    partial: Option<u16>,
+    app: usize,
+) -> Response {
+    let allow = partial.map(|route| server.router.routes[route as usize].allow);
+    with_background(
+        settle(rendering::routing_error(request, allow, app)).await,
+        request,
+    )
 }
 
 /// Starts the background of an exception handler's answer to a routing

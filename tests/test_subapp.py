@@ -1,0 +1,91 @@
+"""A FastAPI application mounted on the app (issue 13), against FastAPI's
+TestClient over the same app (tests/apps/subapp): its routes and
+included routers under the mount path, its own exception handlers,
+`dependency_overrides`, `request.app`, `root_path`, URLs; its 404, 405 and
+slash redirects, and the bare mount path's redirect; routes of the app
+before and after the mount."""
+
+import subprocess
+
+import pytest
+
+from conftest import ROOT, Server, build, load_with_fastapi
+
+APP = ROOT / "tests" / "apps" / "subapp" / "app.py"
+
+REQUESTS = [
+    ("GET", "/"),
+    ("GET", "/v2/items/3"),
+    ("GET", "/v2/items/x"),
+    ("GET", "/v2/things/4"),
+    ("GET", "/v2/nope"),
+    ("GET", "/v2"),
+    ("GET", "/v2/"),
+    ("GET", "/v2/slash"),
+    ("GET", "/v2/slash/"),
+    ("GET", "/v2/items/3/"),
+    ("GET", "/v2/fails"),
+    ("GET", "/v2/shadowing"),
+    ("GET", "/nope"),
+    ("GET", "/after"),
+    ("DELETE", "/v2/items/3"),
+    ("POST", "/v2/items"),
+    ("PUT", "/v2/items"),
+]
+
+
+@pytest.fixture(scope="module")
+def binary(turbo, tmp_path_factory):
+    return build(turbo, APP, tmp_path_factory.mktemp("subapp") / "server")
+
+
+@pytest.fixture(scope="module")
+def server(binary):
+    server = Server(binary)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def reference():
+    from fastapi.testclient import TestClient
+
+    return TestClient(load_with_fastapi(APP), follow_redirects=False)
+
+
+def comparable(response):
+    """Status, content-length, the other headers in order, body (hyper
+    writes an empty body's content-length last: README's known
+    differences)."""
+    headers = [(k, v) for k, v in response.headers.multi_items() if k not in ("date", "server", "content-length")]
+    return response.status_code, response.headers.get("content-length"), headers, response.content
+
+
+@pytest.mark.parametrize("method,path", REQUESTS)
+def test_a_mounted_application_answers_as_under_starlette(server, reference, method, path):
+    body = b'{"a": 1}' if method in ("POST", "PUT") else None
+    headers = {"content-type": "application/json"}
+    ours = server.client.request(method, path, content=body, headers=headers)
+    theirs = reference.request(method, path, content=body, headers=headers)
+    assert comparable(ours) == comparable(theirs)
+
+
+def test_a_mounted_application_with_middleware_is_refused_at_start_up(turbo, tmp_path):
+    # Its middleware would wrap only its routes: not served yet, so the
+    # server says so instead of serving without it.
+    app = tmp_path / "app.py"
+    app.write_text(
+        "from fastapi import FastAPI\n"
+        "from fastapi.middleware.gzip import GZipMiddleware\n"
+        "app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)\n"
+        "v2 = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)\n"
+        "v2.add_middleware(GZipMiddleware)\n"
+        "@v2.get('/items')\n"
+        "def items():\n"
+        "    return []\n"
+        "app.mount('/v2', v2)\n"
+    )
+    binary = build(turbo, app, tmp_path / "server")
+    result = subprocess.run([str(binary), "--port", "0"], capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "mounted on the app has middleware" in result.stderr
