@@ -140,3 +140,33 @@ def test_many_connections_at_once(server):
         return await asyncio.gather(*(one(n) for n in range(50)))
 
     assert asyncio.run(many()) == [f"M{n}" for n in range(50)]
+
+
+def test_a_client_that_does_not_answer_pings_is_disconnected(binary):
+    # uvicorn's keep-alive, here with short intervals: the ping's pong does
+    # not come, the connection fails with 1011 and the app sees it.
+    server = Server(binary, "--ws-ping-interval", "0.2", "--ws-ping-timeout", "0.2")
+    try:
+        host, port = server.address.split(":")
+        with socket.create_connection((host, int(port))) as sock:
+            sock.sendall(
+                b"GET /listen HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+            )
+            assert sock.recv(4096).startswith(b"HTTP/1.1 101 Switching Protocols")
+            deadline = time.monotonic() + 5
+            while "listen disconnect 1011" not in server.client.get("/events").json():
+                assert time.monotonic() < deadline, server.client.get("/events").json()
+                time.sleep(0.05)
+    finally:
+        server.stop()
+
+
+def test_a_fast_client_is_read_as_the_app_keeps_up(server):
+    async def burst():
+        async with connect(f"ws://{server.address}/chat") as ws:
+            for n in range(300):
+                await ws.send(f"m{n}")
+            return [await ws.recv() for _ in range(300)]
+
+    assert asyncio.run(burst()) == [f"M{n}" for n in range(300)]

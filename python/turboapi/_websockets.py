@@ -34,16 +34,21 @@ class Session:
     async def receive(self) -> Dict[str, Any]:
         return await self._queue.get()
 
-    def deliver(self, message: Dict[str, Any]) -> None:
-        """What the client sent (or its disconnect), from the server."""
+    def deliver(self, message: Dict[str, Any]) -> int:
+        """What the client sent (or its disconnect), from the server; how
+        many messages now wait for the app."""
         if message["type"] == "websocket.disconnect":
             if self.disconnected:
-                return
+                return self.queued()
             self.disconnected = True
         elif self.close_sent:
             # The app is past `websocket.close`: discarded, as uvicorn does.
-            return
+            return self.queued()
         self._queue.put_nowait(message)
+        return self.queued()
+
+    def queued(self) -> int:
+        return self._queue.qsize()
 
     async def send(self, message: Dict[str, Any]) -> None:
         if self.disconnected and self.handshake_complete:

@@ -130,6 +130,23 @@ struct Options {
     /// its connection is closed.
     #[arg(long, env = "TURBO_LIMIT_CONNECTIONS", value_name = "N")]
     limit_connections: Option<usize>,
+    /// Seconds between WebSocket keep-alive pings (uvicorn's; 0: none).
+    #[arg(
+        long,
+        env = "TURBO_WS_PING_INTERVAL",
+        default_value_t = 20.0,
+        value_name = "SECONDS"
+    )]
+    ws_ping_interval: f64,
+    /// Seconds a WebSocket ping waits for its pong before the connection
+    /// fails with 1011 (uvicorn's).
+    #[arg(
+        long,
+        env = "TURBO_WS_PING_TIMEOUT",
+        default_value_t = 20.0,
+        value_name = "SECONDS"
+    )]
+    ws_ping_timeout: f64,
     /// Seconds a response may wait for the client to take more of it
     /// before the connection is closed (nginx's send_timeout).
     #[arg(
@@ -500,6 +517,7 @@ async fn run(
     if access_log::enabled() {
         tokio::task::spawn_local(access_log::write_periodically());
     }
+    websocket::keep_alive(options.ws_ping_interval, options.ws_ping_timeout);
     let settings = connections::Settings {
         keep_alive: Duration::from_secs_f64(options.timeout_keep_alive.max(0.001)),
         write_timeout: Duration::from_secs_f64(options.timeout_write.max(0.001)),

@@ -37,6 +37,23 @@ pub(super) enum Outgoing {
     End,
 }
 
+/// uvicorn's keep-alive (`--ws-ping-interval`, `--ws-ping-timeout`): a
+/// ping this long after the last pong, and the connection failed (1011)
+/// if its pong does not come in time; no ping for an interval of zero.
+static KEEP_ALIVE: std::sync::OnceLock<(Option<Duration>, Duration)> = std::sync::OnceLock::new();
+
+pub(in crate::server) fn keep_alive(interval: f64, timeout: f64) {
+    let interval = (interval > 0.0).then(|| Duration::from_secs_f64(interval));
+    let _ = KEEP_ALIVE.set((interval, Duration::from_secs_f64(timeout.max(0.001))));
+}
+
+/// Client messages waiting for the app beyond which the connection is not
+/// read until it catches up (uvicorn pauses reading; `ws_max_queue`).
+const MAX_QUEUED: usize = 32;
+
+/// How often a paused connection looks whether the app has caught up.
+const RECHECK: Duration = Duration::from_millis(5);
+
 /// The accepted connection: client messages to the session, the app's
 /// frames to the client, until one side closes.
 pub(super) async fn connect(
@@ -55,13 +72,33 @@ pub(super) async fn connect(
     let (mut sink, mut incoming) = stream.split();
     let mut closing: Option<tokio::time::Instant> = None;
     let mut frames_open = true;
+    // The ping in flight (its payload and when its pong is due), else when
+    // the next one goes.
+    let (ping_interval, ping_timeout) = KEEP_ALIVE.get().copied().unwrap_or((None, Duration::ZERO));
+    let mut ping: Option<([u8; 4], tokio::time::Instant)> = None;
+    let mut next_ping = tokio::time::Instant::now() + ping_interval.unwrap_or_default();
+    let mut pings: u32 = 0;
+    // Past `MAX_QUEUED` messages waiting for the app, the connection is not
+    // read (its frames still go out) until the app has taken some.
+    let mut paused = false;
     loop {
         let deadline =
             closing.unwrap_or_else(|| tokio::time::Instant::now() + Duration::from_secs(86_400 * 365));
+        let keepalive = ping.map_or(next_ping, |(_, due)| due);
         tokio::select! {
-            message = incoming.next() => match message {
-                Some(Ok(Message::Text(text))) => deliver(&session, Some(text.as_str()), None),
-                Some(Ok(Message::Binary(data))) => deliver(&session, None, Some(&data)),
+            message = incoming.next(), if !paused => match message {
+                Some(Ok(Message::Text(text))) => {
+                    paused = deliver(&session, Some(text.as_str()), None) >= MAX_QUEUED;
+                }
+                Some(Ok(Message::Binary(data))) => {
+                    paused = deliver(&session, None, Some(&data)) >= MAX_QUEUED;
+                }
+                Some(Ok(Message::Pong(payload))) => {
+                    if ping.is_some_and(|(sent, _)| payload.as_ref() == sent) {
+                        ping = None;
+                        next_ping = tokio::time::Instant::now() + ping_interval.unwrap_or_default();
+                    }
+                }
                 Some(Ok(Message::Close(frame))) => {
                     let (code, reason) = frame.map_or((1005, String::new()), |frame| {
                         (u16::from(frame.code), frame.reason.as_str().to_owned())
@@ -103,12 +140,40 @@ pub(super) async fn connect(
                 }
             }
             () = tokio::time::sleep_until(deadline), if closing.is_some() => return,
+            // Reading resumes once the app has caught up.
+            () = tokio::time::sleep(RECHECK), if paused => paused = queued(&session) >= MAX_QUEUED,
+            () = tokio::time::sleep_until(keepalive), if closing.is_none() && ping_interval.is_some() => {
+                if ping.is_some() {
+                    // uvicorn's `fail(1011, "keepalive ping timeout")`.
+                    let frame = CloseFrame { code: CloseCode::from(1011), reason: "keepalive ping timeout".into() };
+                    let _ = sink.send(Message::Close(Some(frame))).await;
+                    return deliver_disconnect(&session, 1011, None);
+                }
+                pings = pings.wrapping_add(1);
+                let payload = pings.to_be_bytes();
+                if sink.send(Message::Ping(payload.to_vec().into())).await.is_err() {
+                    return deliver_disconnect(&session, 1006, None);
+                }
+                ping = Some((payload, tokio::time::Instant::now() + ping_timeout));
+            }
         }
     }
 }
 
-fn deliver(session: &Py<PyAny>, text: Option<&str>, data: Option<&[u8]>) {
+/// How many client messages wait for the app.
+fn queued(session: &Py<PyAny>) -> usize {
     Python::attach(|py| {
+        session
+            .bind(py)
+            .call_method0(intern!(py, "queued"))
+            .and_then(|n| n.extract())
+            .unwrap_or(0)
+    })
+}
+
+/// Hands a client message to the session; how many are waiting for the app.
+fn deliver(session: &Py<PyAny>, text: Option<&str>, data: Option<&[u8]>) -> usize {
+    let queued = Python::attach(|py| {
         let message = PyDict::new(py);
         let built = message
             .set_item("type", "websocket.receive")
@@ -117,13 +182,16 @@ fn deliver(session: &Py<PyAny>, text: Option<&str>, data: Option<&[u8]>) {
                 (None, Some(data)) => message.set_item("bytes", PyBytes::new(py, data)),
                 (None, None) => Ok(()),
             });
-        let delivered =
-            built.and_then(|()| session.bind(py).call_method1(intern!(py, "deliver"), (message,)));
-        if let Err(err) = delivered {
+        let delivered = built
+            .and_then(|()| session.bind(py).call_method1(intern!(py, "deliver"), (message,)))
+            .and_then(|queued| queued.extract::<usize>());
+        delivered.unwrap_or_else(|err| {
             calls::log_exception(py, "cannot deliver a WebSocket message", &err);
-        }
+            0
+        })
     });
     event_loop::wake();
+    queued
 }
 
 fn deliver_disconnect(session: &Py<PyAny>, code: u16, reason: Option<String>) {

@@ -40,6 +40,7 @@ use crate::template::Captures;
 
 mod connection;
 
+pub(super) use connection::keep_alive;
 use connection::{connect, Outgoing};
 
 /// A WebSocket handshake, as uvicorn recognises one.
