@@ -85,7 +85,7 @@ impl Router {
     }
 
     /// As [`Router::find`], among the routes `keep` accepts (a mounted
-    /// application's, to find its own 405) and never a boundary.
+    /// application's).
     pub fn find_among(
         &self,
         method: &str,
@@ -93,9 +93,7 @@ impl Router {
         captures: &mut Captures,
         keep: &dyn Fn(u16) -> bool,
     ) -> Resolution {
-        self.search(Some(method), path, captures, &|route| {
-            keep(route) && !self.routes[route as usize].boundary
-        })
+        self.search(Some(method), path, captures, keep)
     }
 
     /// The WebSocket route a handshake for `path` goes to: the first that

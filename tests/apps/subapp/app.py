@@ -1,9 +1,12 @@
 """A FastAPI application mounted on the app (issue 13): its routes under
 the mount path, tried where it is mounted; its own exception handlers,
 dependencies, `dependency_overrides`, `request.app` and `root_path`; its
-404, 405 and slash redirects answered by it, never by an outer route."""
+404, 405 and slash redirects answered by it, never by an outer route; its
+own middleware (Python and native) around its routes only, inside the
+app's."""
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse, PlainTextResponse
 
 
@@ -82,6 +85,24 @@ async def v2_http_errors(request: Request, exc: HTTPException):
 
 
 v2.include_router(router)
+
+
+@v2.middleware("http")
+async def v2_header(request: Request, call_next):
+    response = await call_next(request)
+    response.headers["X-V2"] = request.scope["root_path"]
+    return response
+
+
+v2.add_middleware(GZipMiddleware, minimum_size=60)
+
+
+@app.middleware("http")
+async def main_header(request: Request, call_next):
+    response = await call_next(request)
+    response.headers["X-Main"] = "yes"
+    return response
+
 
 app.mount("/v2", v2)
 

@@ -176,6 +176,11 @@ pub fn app_of(route: Option<usize>) -> usize {
         .unwrap_or(0)
 }
 
+/// How many applications serve routes (the app and the mounted ones).
+pub fn applications() -> usize {
+    loaded().served_by.len()
+}
+
 /// Application `app`'s object (`request.app`) and the path it is mounted at.
 pub fn application(py: Python<'_>, app: usize) -> (&Bound<'_, PyAny>, &'static str) {
     let served = &loaded().served_by[app];

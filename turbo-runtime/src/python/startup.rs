@@ -182,16 +182,6 @@ fn load_attached(
             _ => 0,
         })
         .collect();
-    for mounted in &applications[1..] {
-        if mounted.getattr("user_middleware")?.len()? > 0 {
-            return Err(LoadError::Mismatch(
-                "a FastAPI application mounted on the app has middleware, which turbo does not serve yet; \
-                 add the middleware to the app itself, or keep serving this app with uvicorn"
-                    .to_owned(),
-            ));
-        }
-    }
-
     let dependencies = dependables::fetch(py, routes, |index| {
         registered_route(index).map(|(endpoint, options, _)| (endpoint.clone(), options.clone()))
     })?

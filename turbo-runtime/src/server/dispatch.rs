@@ -63,10 +63,10 @@ pub(super) async fn handle(
             forwarded,
             scope: None,
         };
-        if server.middleware.is_empty() {
-            respond(server, inbound).await
+        if server.middleware[0].is_empty() {
+            respond(server, 0, inbound).await
         } else {
-            through(server, 0, inbound).await
+            through(server, 0, 0, inbound).await
         }
     };
     if let (Some(line), Some(client)) = (line, client) {
@@ -75,19 +75,21 @@ pub(super) async fn handle(
     Ok(response)
 }
 
-/// The app's answer from position `from` of its middleware inwards
-/// (`middleware/`): a native middleware may answer the request itself (a
-/// CORS preflight), a run of Python middleware answers through the ASGI
-/// bridge (`asgi/`, which comes back here for what is inside it); the
-/// answer goes back out through the native middleware passed on the way,
-/// an unhandled exception's 500 through none. Boxed: the bridge recurses.
+/// Application `app`'s answer (the app, or a mounted one) from position
+/// `from` of its middleware inwards (`middleware/`): a native middleware
+/// may answer the request itself (a CORS preflight), a run of Python
+/// middleware answers through the ASGI bridge (`asgi/`, which comes back
+/// here for what is inside it); the answer goes back out through the
+/// native middleware passed on the way, an unhandled exception's 500
+/// through none. Boxed: the bridge recurses.
 pub(super) fn through(
     server: &'static Server,
+    app: usize,
     from: usize,
     inbound: Inbound,
 ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Response>>> {
     Box::pin(async move {
-        let stack = &server.middleware;
+        let stack = &server.middleware[app];
         let seen = Stack::seen(&inbound.parts);
         let place = Place {
             scheme: inbound.forwarded.scheme.unwrap_or("http"),
@@ -96,14 +98,34 @@ pub(super) fn through(
         };
         let (response, outside_of) = match stack.answer(from, &inbound.parts, &place) {
             Answer::Native(at, answer) => (answer, at),
-            Answer::Python(at, app) => (super::asgi::call(server, app, inbound).await, at),
-            Answer::Inside => (respond(server, inbound).await, stack.len()),
+            Answer::Python(at, layer) => (super::asgi::call(server, app, layer, inbound).await, at),
+            Answer::Inside => (respond(server, app, inbound).await, stack.len()),
         };
         stack.respond(from, outside_of, &seen, response).await
     })
 }
 
-async fn respond(server: &'static Server, inbound: Inbound) -> Response {
+/// Application `app`'s router: the app's, or a mounted application's (its
+/// routes and boundary only). A route of a mounted application with
+/// middleware goes through that middleware first, as Starlette's `Mount`
+/// hands the request to the application.
+async fn respond(server: &'static Server, app: usize, inbound: Inbound) -> Response {
+    let routes = server.router.routes;
+    let own = |route: u16| calls::app_of(Some(routes[route as usize].handler)) == app;
+    let mut captures = Captures::default();
+    let method = inbound.parts.method.as_str();
+    let resolution = match app {
+        0 => server.router.find(method, &inbound.path, &mut captures),
+        _ => server
+            .router
+            .find_among(method, &inbound.path, &mut captures, &own),
+    };
+    if let Resolution::Route(route) | Resolution::Boundary(route) = resolution {
+        let mounted = calls::app_of(Some(routes[route as usize].handler));
+        if mounted != app && !server.middleware[mounted].is_empty() {
+            return through(server, mounted, 0, inbound).await;
+        }
+    }
     let Inbound {
         parts,
         path,
@@ -112,8 +134,6 @@ async fn respond(server: &'static Server, inbound: Inbound) -> Response {
         forwarded,
         scope,
     } = inbound;
-    let mut captures = Captures::default();
-    let resolution = server.router.find(parts.method.as_str(), &path, &mut captures);
     let reads = match resolution {
         Resolution::Route(route) => server.router.routes[route as usize].body,
         _ => BodyRead::Skip,
@@ -139,25 +159,35 @@ async fn respond(server: &'static Server, inbound: Inbound) -> Response {
             let is_async = server.app.handlers[route.handler].is_async;
             call_route(Call::new(route, request, captures), is_async).await
         }
-        Resolution::MethodNotAllowed(route) => routing_error(server, &request, Some(route), 0).await,
-        Resolution::NotFound => not_found(server, &request, &|_| true, 0).await,
+        Resolution::MethodNotAllowed(route) => routing_error(server, &request, Some(route), app).await,
+        Resolution::NotFound if app == 0 => not_found(server, &request, &|_| true, 0).await,
+        // A mounted application's middleware moved the path out of it.
+        Resolution::NotFound => {
+            not_found(
+                server,
+                &request,
+                &|route| own(route) && !routes[route as usize].boundary,
+                app,
+            )
+            .await
+        }
         Resolution::Boundary(boundary) => {
             // Under a mounted application's path: its own routes decide
             // (Starlette's `Mount` hands it the request), never a later one.
-            let app = calls::app_of(Some(server.router.routes[boundary as usize].handler));
-            let routes = server.router.routes;
-            let own = |route: u16| {
-                !routes[route as usize].boundary && calls::app_of(Some(routes[route as usize].handler)) == app
+            let mounted = calls::app_of(Some(routes[boundary as usize].handler));
+            let mounted_own = |route: u16| {
+                !routes[route as usize].boundary
+                    && calls::app_of(Some(routes[route as usize].handler)) == mounted
             };
             let mut ignored = Captures::default();
             match server
                 .router
-                .find_among(request.method(), request.path(), &mut ignored, &own)
+                .find_among(request.method(), request.path(), &mut ignored, &mounted_own)
             {
                 Resolution::MethodNotAllowed(route) => {
-                    routing_error(server, &request, Some(route), app).await
+                    routing_error(server, &request, Some(route), mounted).await
                 }
-                _ => not_found(server, &request, &own, app).await,
+                _ => not_found(server, &request, &mounted_own, mounted).await,
             }
         }
     };

@@ -267,8 +267,9 @@ pub(crate) struct Server {
     /// Whose forwarding headers are believed; `None`: nobody's.
     pub(crate) proxies: Option<proxy_headers::TrustedHosts>,
     pub(crate) health_path: Option<String>,
-    /// The app's middleware, outermost first.
-    pub(crate) middleware: middleware::Stack,
+    /// The middleware of each application serving routes (the app, then
+    /// each mounted FastAPI application), outermost first.
+    pub(crate) middleware: Vec<middleware::Stack>,
     /// The app has WebSocket routes: connections may be upgraded.
     pub(crate) websockets: bool,
 }
@@ -347,7 +348,16 @@ pub fn serve(app: &'static AppSpec, router: &'static Router) -> ExitCode {
         return ExitCode::FAILURE;
     }
     let middleware = match pyo3::Python::attach(|py| {
-        middleware::Stack::from_app(py, asgi::dispatcher(py).map(pyo3::Bound::into_any))
+        (0..crate::python::calls::applications())
+            .map(|app| {
+                let (application, _) = crate::python::calls::application(py, app);
+                middleware::Stack::from_app(
+                    py,
+                    application,
+                    asgi::dispatcher(py, app).map(pyo3::Bound::into_any),
+                )
+            })
+            .collect::<Result<Vec<_>, String>>()
     }) {
         Ok(middleware) => middleware,
         Err(message) => {

@@ -42,7 +42,15 @@ enum Message {
 }
 
 /// The answer of the Python layer `app` for `inbound`.
-pub(super) async fn call(server: &'static Server, app: &Py<PyAny>, inbound: Inbound) -> Response {
+/// `application` is the index of the application whose middleware `app`
+/// is (the app, or a mounted one: its scope is then Starlette's child
+/// scope, with the mount in `root_path` and the application as `app`).
+pub(super) async fn call(
+    server: &'static Server,
+    application: usize,
+    app: &Py<PyAny>,
+    inbound: Inbound,
+) -> Response {
     let Inbound {
         parts,
         path,
@@ -61,6 +69,17 @@ pub(super) async fn call(server: &'static Server, app: &Py<PyAny>, inbound: Inbo
             Some(scope) => scope.into_bound(py),
             None => scope(py, ScopeType::Http, server, &parts, &path, peer, &forwarded)?,
         };
+        if application != 0 {
+            // Starlette's `Mount` updates the scope it passes on, and the
+            // application makes itself its `app`.
+            let (object, mount) = calls::application(py, application);
+            if !scope.get_item("app")?.is(object) {
+                let root_path: String = scope.get_item("root_path")?.extract()?;
+                scope.set_item("app_root_path", &root_path)?;
+                scope.set_item("root_path", format!("{root_path}{mount}"))?;
+                scope.set_item("app", object)?;
+            }
+        }
         let messages =
             entry_points()
                 .asgi_exchange

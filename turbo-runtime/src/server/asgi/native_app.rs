@@ -27,11 +27,11 @@ use crate::python::event_loop;
 use crate::response::body::{Body, Stream};
 use crate::response::{self, Response};
 
-/// Serves a request from a position of the middleware stack inwards
-/// (`dispatch::through`, given at start-up: the request path calls this
-/// module, and this module calls back into it).
+/// Serves a request from a position of an application's middleware stack
+/// inwards (`dispatch::through`, given at start-up: the request path calls
+/// this module, and this module calls back into it).
 pub(in crate::server) type Through =
-    fn(&'static Server, usize, Inbound) -> Pin<Box<dyn Future<Output = Response>>>;
+    fn(&'static Server, usize, usize, Inbound) -> Pin<Box<dyn Future<Output = Response>>>;
 
 /// The server, and how it serves the requests Python passes back.
 static SERVER: OnceLock<(&'static Server, Through)> = OnceLock::new();
@@ -40,15 +40,17 @@ pub(in crate::server) fn install(server: &'static Server, through: Through) {
     let _ = SERVER.set((server, through));
 }
 
-/// `dispatch(position, scope, body, future)`, which `NativeApp` calls:
-/// serves the request its scope describes from `position` inwards, then
-/// settles `future` with `(status, headers, body, stream, error)`.
-pub(in crate::server) fn dispatcher(py: Python<'_>) -> PyResult<Bound<'_, PyCFunction>> {
+/// `dispatch(position, scope, body, future)`, which `NativeApp` calls in
+/// the middleware of application `app` (the app, or a mounted one):
+/// serves the request its scope describes from `position` of that stack
+/// inwards, then settles `future` with `(status, headers, body, stream,
+/// error)`.
+pub(in crate::server) fn dispatcher(py: Python<'_>, app: usize) -> PyResult<Bound<'_, PyCFunction>> {
     PyCFunction::new_closure(
         py,
         None,
         None,
-        |args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, PyDict>>| -> PyResult<()> {
+        move |args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, PyDict>>| -> PyResult<()> {
             let (server, through) = *SERVER
                 .get()
                 .ok_or_else(|| PyRuntimeError::new_err("the server is not serving yet"))?;
@@ -58,7 +60,7 @@ pub(in crate::server) fn dispatcher(py: Python<'_>) -> PyResult<Bound<'_, PyCFun
             let future = args.get_item(3)?.unbind();
             let inbound = inbound_of(server, &scope, body)?;
             tokio::task::spawn_local(async move {
-                let response = through(server, position, inbound).await;
+                let response = through(server, app, position, inbound).await;
                 Python::attach(|py| settle(py, future.bind(py), response));
                 event_loop::wake();
             });

@@ -58,13 +58,19 @@ pub struct Seen {
 impl Stack {
     /// The app's middleware; the server serves no other kind and refuses
     /// to start with one it does not serve. `Err` is for the operator.
-    /// `dispatch` is the server's side of `NativeApp` (`asgi::dispatcher`).
-    pub fn from_app(py: Python<'_>, dispatch: PyResult<Bound<'_, PyAny>>) -> Result<Stack, String> {
+    /// The middleware of `app` (the app, or a mounted FastAPI
+    /// application); `dispatch` is the server's side of its `NativeApp`s
+    /// (`asgi::dispatcher`).
+    pub fn from_app(
+        py: Python<'_>,
+        app: &Bound<'_, PyAny>,
+        dispatch: PyResult<Bound<'_, PyAny>>,
+    ) -> Result<Stack, String> {
         let built = dispatch.and_then(|dispatch| {
             let declared = crate::python::entry_points::entry_points()
                 .middleware_stack
                 .bind(py)
-                .call1((crate::python::calls::app(py), dispatch))?;
+                .call1((app, dispatch))?;
             declared
                 .try_iter()?
                 .map(|entry| {
