@@ -90,6 +90,31 @@ def build(turbo: Path, app: Path, output: Path) -> Path:
     return output
 
 
+def app_fixtures(app: Path):
+    """The module-scoped fixtures of a test app, for `binary, server,
+    reference = app_fixtures(APP)`: the server built once, one running
+    server, and FastAPI's TestClient over the same app (redirects and
+    server errors returned as responses, as a real client sees them)."""
+
+    @pytest.fixture(scope="module")
+    def binary(turbo, tmp_path_factory):
+        return build(turbo, app, tmp_path_factory.mktemp(app.parent.name) / "server")
+
+    @pytest.fixture(scope="module")
+    def server(binary):
+        running = Server(binary)
+        yield running
+        running.stop()
+
+    @pytest.fixture(scope="module")
+    def reference():
+        from fastapi.testclient import TestClient
+
+        return TestClient(load_with_fastapi(app), follow_redirects=False, raise_server_exceptions=False)
+
+    return binary, server, reference
+
+
 OPERATIONS_APP = ROOT / "tests" / "apps" / "operations" / "app.py"
 
 

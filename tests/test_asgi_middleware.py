@@ -14,9 +14,10 @@ import time
 import httpx
 import pytest
 
-from conftest import ROOT, Server, build, load_with_fastapi
+from conftest import ROOT, Server, app_fixtures
 
 APP = ROOT / "tests" / "apps" / "asgi_middleware" / "app.py"
+binary, server, reference = app_fixtures(APP)
 
 REQUESTS = [
     ("GET", "/items/3", {}),
@@ -37,25 +38,6 @@ REQUESTS = [
     ("POST", "/echo", {"Content-Type": "text/plain"}),
     ("DELETE", "/items/3", {}),
 ]
-
-
-@pytest.fixture(scope="module")
-def binary(turbo, tmp_path_factory):
-    return build(turbo, APP, tmp_path_factory.mktemp("asgi") / "server")
-
-
-@pytest.fixture(scope="module")
-def server(binary):
-    server = Server(binary)
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def reference():
-    from fastapi.testclient import TestClient
-
-    return TestClient(load_with_fastapi(APP), raise_server_exceptions=False)
 
 
 def answer(client, method, path, headers):

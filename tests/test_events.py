@@ -11,9 +11,10 @@ import time
 import httpx
 import pytest
 
-from conftest import ROOT, Server, build, load_with_fastapi
+from conftest import ROOT, Server, app_fixtures
 
 APP = ROOT / "tests" / "apps" / "events" / "app.py"
+binary, server, reference = app_fixtures(APP)
 
 REQUESTS = [
     ("GET", "/jsonl"),
@@ -31,25 +32,6 @@ REQUESTS = [
     ("GET", "/raw"),
     ("GET", "/jsonl?count=x"),
 ]
-
-
-@pytest.fixture(scope="module")
-def binary(turbo, tmp_path_factory):
-    return build(turbo, APP, tmp_path_factory.mktemp("events") / "server")
-
-
-@pytest.fixture(scope="module")
-def server(binary):
-    server = Server(binary)
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def reference():
-    from fastapi.testclient import TestClient
-
-    return TestClient(load_with_fastapi(APP))
 
 
 def comparable(response):

@@ -13,32 +13,13 @@ import socket
 
 import pytest
 
-from conftest import ROOT, Server, build, load_with_fastapi
+from conftest import ROOT, app_fixtures
 
 APP = ROOT / "tests" / "apps" / "static" / "app.py"
 PUBLIC = APP.parent / "public"
-
-
-@pytest.fixture(scope="module")
-def binary(turbo, tmp_path_factory):
-    return build(turbo, APP, tmp_path_factory.mktemp("static") / "server")
-
-
-@pytest.fixture(scope="module")
-def server(binary):
-    # A fixed modification time: ETag and Last-Modified derive from it.
-    os.utime(PUBLIC / "style.css", (1_700_000_000, 1_700_000_000))
-    server = Server(binary)
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def reference():
-    from fastapi.testclient import TestClient
-
-    return TestClient(load_with_fastapi(APP), follow_redirects=False, raise_server_exceptions=False)
-
+# A fixed modification time: ETag and Last-Modified derive from it.
+os.utime(PUBLIC / "style.css", (1_700_000_000, 1_700_000_000))
+binary, server, reference = app_fixtures(APP)
 
 def comparable(response):
     """Status, content-length, the other headers in order and body, a

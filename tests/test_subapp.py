@@ -8,9 +8,10 @@ its routes only, inside the app's."""
 
 import pytest
 
-from conftest import ROOT, Server, build, load_with_fastapi
+from conftest import ROOT, app_fixtures
 
 APP = ROOT / "tests" / "apps" / "subapp" / "app.py"
+binary, server, reference = app_fixtures(APP)
 
 REQUESTS = [
     ("GET", "/"),
@@ -33,28 +34,7 @@ REQUESTS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def binary(turbo, tmp_path_factory):
-    return build(turbo, APP, tmp_path_factory.mktemp("subapp") / "server")
-
-
-@pytest.fixture(scope="module")
-def server(binary):
-    server = Server(binary)
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def reference():
-    from fastapi.testclient import TestClient
-
-    return TestClient(load_with_fastapi(APP), follow_redirects=False)
-
-
 def comparable(response):
-    # Raw bytes (gzip included) are compared through `content` as decoded
-    # by httpx; the headers say whether it was compressed.
     """Status, content-length, the other headers in order, body (hyper
     writes an empty body's content-length last: README's known
     differences)."""

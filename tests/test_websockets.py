@@ -15,9 +15,10 @@ import pytest
 import websockets
 from websockets.asyncio.client import connect
 
-from conftest import ROOT, Server, build
+from conftest import ROOT, Server, app_fixtures
 
 APP = ROOT / "tests" / "apps" / "websockets" / "app.py"
+binary, server, _ = app_fixtures(APP)
 
 # (path, what the client sends ("recv" waits for a message), connect options)
 CONVERSATIONS = [
@@ -67,18 +68,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def binary(turbo, tmp_path_factory):
-    return build(turbo, APP, tmp_path_factory.mktemp("websockets") / "server")
-
-
-@pytest.fixture(scope="module")
-def server(binary):
-    server = Server(binary)
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")

@@ -29,36 +29,30 @@ pub(super) fn prefix_problem(prefix: &str) -> Option<&'static str> {
     }
 }
 
-/// The response classes turbo's package provides, by qualified name.
+/// Starlette's response classes, which turbo's package provides.
+const STARLETTE_RESPONSES: &[&str] = &[
+    "Response",
+    "JSONResponse",
+    "HTMLResponse",
+    "PlainTextResponse",
+    "RedirectResponse",
+    "StreamingResponse",
+    "FileResponse",
+];
+
+/// The response classes turbo's package provides, by qualified name:
+/// Starlette's, and FastAPI's own additions.
 pub(super) fn is_response_class(qualified: &str) -> bool {
     let Some((module, name)) = qualified.rsplit_once('.') else {
         return false;
     };
     match module {
-        "fastapi" | "turboapi" => matches!(name, "Response"),
-        "fastapi.responses" | "turboapi.responses" => matches!(
-            name,
-            "Response"
-                | "JSONResponse"
-                | "HTMLResponse"
-                | "PlainTextResponse"
-                | "RedirectResponse"
-                | "ORJSONResponse"
-                | "StreamingResponse"
-                | "FileResponse"
-                | "EventSourceResponse"
-        ),
+        "fastapi" | "turboapi" => name == "Response",
+        "fastapi.responses" | "turboapi.responses" => {
+            STARLETTE_RESPONSES.contains(&name) || matches!(name, "ORJSONResponse" | "EventSourceResponse")
+        }
         "fastapi.sse" | "turboapi.sse" => name == "EventSourceResponse",
-        "starlette.responses" => matches!(
-            name,
-            "Response"
-                | "JSONResponse"
-                | "HTMLResponse"
-                | "PlainTextResponse"
-                | "RedirectResponse"
-                | "StreamingResponse"
-                | "FileResponse"
-        ),
+        "starlette.responses" => STARLETTE_RESPONSES.contains(&name),
         _ => false,
     }
 }
