@@ -250,7 +250,7 @@ class Mounted:
             response.body = data
             response.raw_headers = headers
             return response
-        return _MountedStream(status, headers, data, exchange)
+        return _mounted_stream(status, headers, data, exchange)
 
 
 async def _drain(exchange: Exchange) -> None:
@@ -258,31 +258,29 @@ async def _drain(exchange: Exchange) -> None:
         pass
 
 
-class _MountedStream:
-    """What a mounted app streams, as a `StreamingResponse`'s chunks."""
+def _mounted_stream(status: int, headers: List[Tuple[bytes, bytes]], first: bytes, exchange: Exchange) -> Any:
+    """What a mounted app streams, as a `StreamingResponse`."""
+    from .responses import StreamingResponse
 
-    def __new__(cls, status: int, headers: List[Tuple[bytes, bytes]], first: bytes, exchange: Exchange) -> Any:
-        from .responses import StreamingResponse
+    async def chunks() -> Any:
+        finished = False
+        try:
+            yield first
+            while True:
+                message = await exchange.next()
+                if message is None:
+                    raise RuntimeError("ASGI callable returned without completing response.")
+                _, data, more = message
+                yield data
+                if not more:
+                    break
+            finished = True
+            asyncio.get_running_loop().create_task(_drain(exchange))
+        finally:
+            if not finished:
+                # The client went away (or the app failed).
+                exchange.disconnect()
 
-        async def chunks() -> Any:
-            finished = False
-            try:
-                yield first
-                while True:
-                    message = await exchange.next()
-                    if message is None:
-                        raise RuntimeError("ASGI callable returned without completing response.")
-                    _, data, more = message
-                    yield data
-                    if not more:
-                        break
-                finished = True
-                asyncio.get_running_loop().create_task(_drain(exchange))
-            finally:
-                if not finished:
-                    # The client went away (or the app failed).
-                    exchange.disconnect()
-
-        response = StreamingResponse(chunks(), status_code=status)
-        response.raw_headers = headers
-        return response
+    response = StreamingResponse(chunks(), status_code=status)
+    response.raw_headers = headers
+    return response

@@ -332,6 +332,34 @@ pub struct Param {
     pub annotation_text: Option<String>,
 }
 
+impl Param {
+    /// A parameter with nothing but its name, where its value comes from
+    /// and its type: no default, annotation or constraints (an object
+    /// FastAPI passes, or one turbo's own endpoints declare).
+    pub fn bare(name: &str, span: Span, source: Source, ty: ParamType) -> Param {
+        Param {
+            name: name.to_owned(),
+            key: name.to_owned(),
+            span,
+            source,
+            keyword_only: false,
+            ty,
+            optional: false,
+            list: false,
+            default: None,
+            default_span: None,
+            annotation_span: None,
+            model: None,
+            constraints: Constraints::default(),
+            choices: Vec::new(),
+            enum_class: None,
+            embed: false,
+            form: false,
+            annotation_text: None,
+        }
+    }
+}
+
 /// Constraints declared on a parameter, as written.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Constraints {

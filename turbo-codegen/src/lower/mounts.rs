@@ -16,7 +16,7 @@
 use super::entries::{Entry, Item};
 use super::Lowerer;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::ir::{Constraints, Handler, Literal, Param, ParamType, PathTemplate, Route, Source};
+use crate::ir::{Handler, Literal, Param, ParamType, PathTemplate, Route, Source};
 use crate::parse::py;
 
 /// The endpoints the server calls for a mount, as the server registers
@@ -102,8 +102,9 @@ impl Lowerer<'_> {
             span: rest_span,
             line: self.file.line_column(rest_span.start as usize).line,
             params: vec![
-                endpoint_param("request", Source::Request, ParamType::Any, rest_span),
-                endpoint_param(REST, Source::Path, ParamType::Str, rest_span),
+                // Not written in the app: they point at the mount's path.
+                Param::bare("request", rest_span, Source::Request, ParamType::Any),
+                Param::bare(REST, rest_span, Source::Path, ParamType::Str),
             ],
             returns: None,
             dependencies: Vec::new(),
@@ -267,30 +268,5 @@ impl Lowerer<'_> {
         }
         let (module, name, is_async) = STATIC_FILES_ENDPOINT;
         ok.then_some(Mounted::Endpoint(module, name, is_async))
-    }
-}
-
-/// A parameter of the mount's endpoint (not written in the app: it points
-/// at the mount call).
-fn endpoint_param(name: &str, source: Source, ty: ParamType, span: crate::source::Span) -> Param {
-    Param {
-        name: name.to_owned(),
-        key: name.to_owned(),
-        span,
-        source,
-        keyword_only: false,
-        ty,
-        optional: false,
-        list: false,
-        default: None,
-        default_span: None,
-        annotation_span: None,
-        model: None,
-        constraints: Constraints::default(),
-        choices: Vec::new(),
-        enum_class: None,
-        embed: false,
-        form: false,
-        annotation_text: None,
     }
 }

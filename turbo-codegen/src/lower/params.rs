@@ -789,26 +789,15 @@ impl Lowerer<'_> {
         source: Source,
         keyword_only: bool,
     ) -> Param {
-        let name = arg.parameter.name.to_string();
         Param {
-            key: name.clone(),
-            name,
-            span: self.span(&arg.parameter.name),
-            source,
             keyword_only,
-            ty: ParamType::Any,
-            optional: false,
-            list: false,
-            default: None,
-            default_span: None,
             annotation_span: arg.parameter.annotation.as_deref().map(|a| self.span(a)),
-            model: None,
-            constraints: Constraints::default(),
-            choices: Vec::new(),
-            enum_class: None,
-            embed: false,
-            form: false,
-            annotation_text: None,
+            ..Param::bare(
+                arg.parameter.name.as_str(),
+                self.span(&arg.parameter.name),
+                source,
+                ParamType::Any,
+            )
         }
     }
 

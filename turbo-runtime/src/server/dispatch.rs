@@ -120,7 +120,9 @@ async fn respond(server: &'static Server, app: usize, inbound: Inbound) -> Respo
             .router
             .find_among(method, &inbound.path, &mut captures, &own),
     };
-    if let Resolution::Route(route) | Resolution::Boundary(route) = resolution {
+    // Only an app with mounted applications (one stack each) looks.
+    let mounted_apps = server.middleware.len() > 1;
+    if let (true, Resolution::Route(route) | Resolution::Boundary(route)) = (mounted_apps, resolution) {
         let mounted = calls::app_of(Some(routes[route as usize].handler));
         if mounted != app && !server.middleware[mounted].is_empty() {
             return through(server, mounted, 0, inbound).await;
