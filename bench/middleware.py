@@ -45,7 +45,7 @@ def main():
     args = parser.parse_args()
 
     turbo = bench.build_turbo_cli()
-    results = {route: {"turbo": [], "fastapi": []} for _, route, _, _ in ROUTES}
+    results: dict = {}
     for module in dict.fromkeys(app for app, _, _, _ in ROUTES):
         routes = [(route, path, body) for app, route, path, body in ROUTES if app == module]
         measure(turbo, module, routes, args, results)
@@ -82,14 +82,13 @@ def measure(turbo, module: str, routes: list, args, results: dict) -> None:
             answers = {name: raw(port, path) for name, port in systems.items()}
             if answers["turbo"] != answers["fastapi"]:
                 raise RuntimeError(f"{path}: the servers answer differently: {answers}")
-        names = list(systems)
-        for round_index in range(args.rounds):
-            order = names[round_index % 2:] + names[:round_index % 2]
-            for route, path, body in routes:
-                for name in order:
-                    rps, _ = bench.wrk_checked(systems[name], path, body, args.duration, headers=HEADERS)
-                    results[route][name].append(rps)
-                    print(f"round {round_index + 1} {route:15} {name:8} {rps:10.0f} req/s", flush=True)
+        by_route = {route: (path, body) for route, path, body in routes}
+
+        def measure(name: str, route: str) -> float:
+            path, body = by_route[route]
+            return bench.wrk_checked(systems[name], path, body, args.duration, headers=HEADERS)[0]
+
+        results.update(bench.interleaved(list(systems), list(by_route), args.rounds, measure))
     finally:
         for process in processes:
             process.terminate()

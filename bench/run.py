@@ -146,6 +146,22 @@ def wrk_checked(port: int, path: str, body: str | None, duration: int, request_b
     return rps, checked
 
 
+def interleaved(names: list, items: list, rounds: int, measure) -> dict:
+    """Each item measured on every system in each round, the systems'
+    order rotated from round to round so that none always goes first;
+    `measure(name, item)` gives requests per second. Results by item, then
+    system, in round order."""
+    results = {item: {name: [] for name in names} for item in items}
+    for round_index in range(rounds):
+        order = names[round_index % len(names):] + names[:round_index % len(names)]
+        for item in items:
+            for name in order:
+                rps = measure(name, item)
+                results[item][name].append(rps)
+                print(f"round {round_index + 1} {item:15} {name:8} {rps:10.0f} req/s", flush=True)
+    return results
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=5)
@@ -171,15 +187,8 @@ def main():
     try:
         for port in systems.values():
             wait_ready(port)
-        results = {endpoint: {name: [] for name in systems} for endpoint in endpoints}
-        names = list(systems)
-        for round_index in range(args.rounds):
-            order = names[round_index % len(names):] + names[:round_index % len(names)]
-            for endpoint in endpoints:
-                for name in order:
-                    rps = wrk(systems[name], endpoint, args.duration)
-                    results[endpoint][name].append(rps)
-                    print(f"round {round_index + 1} {endpoint:5} {name:8} {rps:10.0f} req/s", flush=True)
+        results = interleaved(list(systems), endpoints, args.rounds,
+                              lambda name, endpoint: wrk(systems[name], endpoint, args.duration))
     finally:
         for process in processes:
             process.terminate()

@@ -90,15 +90,23 @@ def build(turbo: Path, app: Path, output: Path) -> Path:
     return output
 
 
+def binary_fixture(app: Path):
+    """The module-scoped `binary` fixture of a test app, for `binary =
+    binary_fixture(APP)`: its server, built once."""
+
+    @pytest.fixture(scope="module")
+    def binary(turbo, tmp_path_factory):
+        return build(turbo, app, tmp_path_factory.mktemp(app.parent.name) / "server")
+
+    return binary
+
+
 def app_fixtures(app: Path):
     """The module-scoped fixtures of a test app, for `binary, server,
     reference = app_fixtures(APP)`: the server built once, one running
     server, and FastAPI's TestClient over the same app (redirects and
     server errors returned as responses, as a real client sees them)."""
-
-    @pytest.fixture(scope="module")
-    def binary(turbo, tmp_path_factory):
-        return build(turbo, app, tmp_path_factory.mktemp(app.parent.name) / "server")
+    binary = binary_fixture(app)
 
     @pytest.fixture(scope="module")
     def server(binary):

@@ -8,9 +8,10 @@ import time
 
 import pytest
 
-from conftest import ROOT, Server, build, load_with_fastapi
+from conftest import ROOT, Server, binary_fixture, load_with_fastapi
 
 APP = ROOT / "tests" / "apps" / "background" / "app.py"
+binary = binary_fixture(APP)
 
 REQUESTS = [
     ("POST", "/send/ada?q=x&user=ada"),
@@ -20,11 +21,6 @@ REQUESTS = [
     ("GET", "/failing"),
     ("GET", "/slow"),
 ]
-
-
-@pytest.fixture(scope="module")
-def binary(turbo, tmp_path_factory):
-    return build(turbo, APP, tmp_path_factory.mktemp("background") / "server")
 
 
 def grown(client, count: int) -> list:

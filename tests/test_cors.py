@@ -10,9 +10,10 @@ import os
 
 import pytest
 
-from conftest import ROOT, Server, build, comparable_answer, load_with_fastapi
+from conftest import ROOT, Server, binary_fixture, comparable_answer, load_with_fastapi
 
 APP = ROOT / "tests" / "apps" / "cors" / "app.py"
+binary = binary_fixture(APP)
 CONFIGS = ["all", "all-credentials", "list", "regex"]
 
 ORIGINS = [None, "https://a.example", "https://evil.example", "https://shop.example.org", "null"]
@@ -37,11 +38,6 @@ def cases():
         if origin is not None:
             for preflight in PREFLIGHTS:
                 yield "OPTIONS", "/items", {**origin_header, **preflight}, None
-
-
-@pytest.fixture(scope="module")
-def binary(turbo, tmp_path_factory):
-    return build(turbo, APP, tmp_path_factory.mktemp("cors") / "server")
 
 
 @pytest.mark.parametrize("config", CONFIGS)

@@ -14,15 +14,11 @@ import time
 import httpx
 import pytest
 
-from conftest import ROOT, Server, build, load_with_fastapi
+from conftest import ROOT, Server, binary_fixture, load_with_fastapi
 from test_differential import assert_same
 
 APP = ROOT / "tests" / "apps" / "execution" / "app.py"
-
-
-@pytest.fixture(scope="module")
-def binary(turbo, tmp_path_factory):
-    return build(turbo, APP, tmp_path_factory.mktemp("execution") / "server")
+binary = binary_fixture(APP)
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,10 @@ import re
 import httpx
 import pytest
 
-from conftest import ROOT, Server, build, load_with_fastapi
+from conftest import ROOT, Server, binary_fixture, load_with_fastapi
 
 APP = ROOT / "tests" / "apps" / "files" / "app.py"
+binary = binary_fixture(APP)
 
 FILES = {
     "small.txt": b"hello file\n" * 30,
@@ -31,11 +32,6 @@ def files(tmp_path_factory):
         (directory / name).write_bytes(content)
     os.utime(directory / "small.txt", (1_700_000_000, 1_700_000_000))
     return directory
-
-
-@pytest.fixture(scope="module")
-def binary(turbo, tmp_path_factory):
-    return build(turbo, APP, tmp_path_factory.mktemp("files-server") / "server")
 
 
 def normalized(response, body: bytes):

@@ -9,9 +9,10 @@ import os
 
 import pytest
 
-from conftest import ROOT, Server, build, load_with_fastapi
+from conftest import ROOT, Server, binary_fixture, load_with_fastapi
 
 APP = ROOT / "tests" / "apps" / "gzip" / "app.py"
+binary = binary_fixture(APP)
 
 PATHS = ["/small", "/large", "/text", "/edge?size=499", "/edge?size=500", "/png", "/encoded", "/partial",
          "/vary", "/missing-item", "/crash", "/nowhere", "/stream", "/stream?count=1", "/stream?count=0",
@@ -25,11 +26,6 @@ def raw(client, path, headers):
         kept = [(k, v) for k, v in response.headers.multi_items()
                 if k not in ("date", "server", "content-length", "transfer-encoding")]
         return response.status_code, body, response.headers.get("content-length"), kept
-
-
-@pytest.fixture(scope="module")
-def binary(turbo, tmp_path_factory):
-    return build(turbo, APP, tmp_path_factory.mktemp("gzip") / "server")
 
 
 @pytest.mark.parametrize("level", ["9", "1", "-1"])

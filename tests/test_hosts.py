@@ -8,19 +8,15 @@ import os
 
 import pytest
 
-from conftest import ROOT, Server, build, comparable_answer, load_with_fastapi
+from conftest import ROOT, Server, binary_fixture, comparable_answer, load_with_fastapi
 
 APP = ROOT / "tests" / "apps" / "hosts" / "app.py"
+binary = binary_fixture(APP)
 
 HOSTS = ["example.com", "Example.COM:8000", "a.example.org", "b.a.example.org", "example.org", "shop.test",
          "shop.test:8080", "www.shop.test", "evil.com", "[::1]", "[::1]:80", "[zz::1]", "example.com:80",
          "example.com:443", "EXAMPLE.com:0443", "exa mple.com", "a.example.org:9000"]
 PATHS = ["/items/a", "/items/a%20b?q=1&r=%2F", "/items/caf%C3%A9", "/nowhere"]
-
-
-@pytest.fixture(scope="module")
-def binary(turbo, tmp_path_factory):
-    return build(turbo, APP, tmp_path_factory.mktemp("hosts") / "server")
 
 
 @pytest.mark.parametrize("config", ["trusted", "trusted-no-www", "https"])

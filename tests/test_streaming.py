@@ -12,14 +12,10 @@ import time
 import httpx
 import pytest
 
-from conftest import ROOT, Server, build, load_with_fastapi
+from conftest import ROOT, Server, binary_fixture, load_with_fastapi
 
 APP = ROOT / "tests" / "apps" / "streaming" / "app.py"
-
-
-@pytest.fixture(scope="module")
-def binary(turbo, tmp_path_factory):
-    return build(turbo, APP, tmp_path_factory.mktemp("streaming") / "server")
+binary = binary_fixture(APP)
 
 
 @pytest.fixture
