@@ -21,8 +21,8 @@ def provided() -> dict:
     }
     table = source[source.index("pub const PROVIDED") : source.index("const EXCEPTIONS")]
     entries = {}
-    for module, names in re.findall(r'\(\s*"([\w.]+)",\s*(&\[.*?\]|[A-Z]+)\s*,?\s*\)', table, re.S):
-        entries[module] = constants[names] if names.isupper() else re.findall(r'"(\w+)"', names)
+    for module, names in re.findall(r'\(\s*"([\w.]+)",\s*(&\[.*?\]|[A-Z_]+)\s*,?\s*\)', table, re.S):
+        entries[module] = constants[names] if not names.startswith("&") else re.findall(r'"(\w+)"', names)
     return entries
 
 

@@ -4,7 +4,7 @@ import asyncio
 
 from fastapi import FastAPI, HTTPException
 
-app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+app = FastAPI()
 
 
 @app.get("/")

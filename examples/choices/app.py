@@ -5,7 +5,7 @@ from typing import Literal, Optional
 
 from fastapi import FastAPI, Header, Query
 
-app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+app = FastAPI()
 
 
 class Color(str, enum.Enum):

@@ -2,7 +2,7 @@
 
 from turboapi import TurboAPI
 
-app = TurboAPI(title="hello", openapi_url=None, docs_url=None, redoc_url=None)
+app = TurboAPI(title="hello")
 
 
 @app.get("/")

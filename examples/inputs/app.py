@@ -15,7 +15,7 @@ from uuid import UUID
 from fastapi import Body, Cookie, FastAPI, Header, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+app = FastAPI()
 
 
 class Item(BaseModel):

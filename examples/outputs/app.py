@@ -19,7 +19,7 @@ from fastapi.responses import (
 )
 from pydantic import BaseModel, Field
 
-app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+app = FastAPI()
 
 
 class Kind(str, Enum):

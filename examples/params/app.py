@@ -5,7 +5,7 @@ from typing import Annotated, List, Optional
 
 from fastapi import Cookie, FastAPI, Header, Path, Query
 
-app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+app = FastAPI()
 
 
 @app.get("/search")

@@ -19,7 +19,6 @@ from typing import Any, Iterable, List, Optional, Tuple
 
 from .params import Depends, Param, Security
 from ._plans import _signature
-from .security.base import SecurityBase
 
 
 def _marker(handler: Any, name: str, parameter: inspect.Parameter) -> Optional[Depends]:
@@ -151,8 +150,11 @@ def direct_call(call: Any) -> Optional[Any]:
     subclasses can await it): the scheme's synchronous `_resolve`, the same
     work without a coroutine. `None` for anything else (a subclass with its
     own `__call__` is called as written)."""
-    if isinstance(call, SecurityBase) and type(call).__call__ is SecurityBase.__call__:
-        return call._resolve
+    # Found through the call's classes: `fastapi.security` is not imported
+    # until the app imports it (it costs start-up time).
+    for cls in type(call).__mro__:
+        if cls.__name__ == "SecurityBase" and cls.__module__ == "turboapi.security.base":
+            return call._resolve if type(call).__call__ is cls.__call__ else None
     return None
 
 

@@ -6,12 +6,14 @@ source, and the server checks at start-up that the app registered the
 routes it compiled.
 """
 
-from typing import Any, Callable, Dict, List
+from typing import Any, Callable, Dict, List, Optional
 
 from .datastructures import State
 from .middleware import Middleware
 from .middleware.base import BaseHTTPMiddleware
-from .routing import APIRouter, Handler
+from .requests import Request
+from .responses import HTMLResponse, JSONResponse, Response
+from .routing import APIRouter, Handler, StarletteRoute
 
 
 class FastAPI(APIRouter):
@@ -36,6 +38,120 @@ class FastAPI(APIRouter):
         self.dependency_overrides: Dict[Callable[..., Any], Callable[..., Any]] = {}
         #: `@app.exception_handler(...)` registrations: class or status code → handler.
         self._turbo_exception_handlers: Dict[Any, Callable[..., Any]] = dict(options.get("exception_handlers") or {})
+        # What FastAPI documents the app with, under FastAPI's attribute names.
+        self.title: str = options.get("title", "FastAPI")
+        self.summary: Optional[str] = options.get("summary")
+        self.description: str = options.get("description", "")
+        self.version: str = options.get("version", "0.1.0")
+        self.terms_of_service: Optional[str] = options.get("terms_of_service")
+        self.contact: Optional[Dict[str, Any]] = options.get("contact")
+        self.license_info: Optional[Dict[str, Any]] = options.get("license_info")
+        self.openapi_url: Optional[str] = options.get("openapi_url", "/openapi.json")
+        self.openapi_tags: Optional[List[Dict[str, Any]]] = options.get("openapi_tags")
+        self.root_path_in_servers: bool = options.get("root_path_in_servers", True)
+        self.docs_url: Optional[str] = options.get("docs_url", "/docs")
+        self.redoc_url: Optional[str] = options.get("redoc_url", "/redoc")
+        self.swagger_ui_oauth2_redirect_url: Optional[str] = options.get(
+            "swagger_ui_oauth2_redirect_url", "/docs/oauth2-redirect"
+        )
+        self.swagger_ui_init_oauth: Optional[Dict[str, Any]] = options.get("swagger_ui_init_oauth")
+        self.swagger_ui_parameters: Optional[Dict[str, Any]] = options.get("swagger_ui_parameters")
+        self.servers: List[Dict[str, Any]] = options.get("servers") or []
+        self.separate_input_output_schemas: bool = options.get("separate_input_output_schemas", True)
+        self.openapi_external_docs: Optional[Dict[str, Any]] = options.get("openapi_external_docs")
+        self.openapi_version: str = "3.1.0"
+        self.openapi_schema: Optional[Dict[str, Any]] = None
+        self.root_path: str = options.get("root_path", "")
+        if self.openapi_url:
+            assert self.title, "A title must be provided for OpenAPI, e.g.: 'My API'"
+            assert self.version, "A version must be provided for OpenAPI, e.g.: '2.1.0'"
+        #: FastAPI's `app.webhooks`: path operations that are only documented.
+        self.webhooks: APIRouter = options.get("webhooks") or APIRouter()
+        self.setup()
+
+    def openapi(self) -> Dict[str, Any]:
+        """FastAPI's: the OpenAPI document, generated the first time and kept
+        in `openapi_schema` (an app may replace this method, as FastAPI's
+        documentation shows)."""
+        if not self.openapi_schema:
+            from .openapi.utils import get_openapi
+
+            self.openapi_schema = get_openapi(
+                title=self.title,
+                version=self.version,
+                openapi_version=self.openapi_version,
+                summary=self.summary,
+                description=self.description,
+                terms_of_service=self.terms_of_service,
+                contact=self.contact,
+                license_info=self.license_info,
+                routes=self.routes,
+                webhooks=self.webhooks.routes,
+                tags=self.openapi_tags,
+                servers=self.servers,
+                separate_input_output_schemas=self.separate_input_output_schemas,
+                external_docs=self.openapi_external_docs,
+            )
+        return self.openapi_schema
+
+    def setup(self) -> None:
+        """FastAPI's: the documentation pages, registered first, as Starlette
+        routes (GET and HEAD; no dependencies). turbo compiled them from the
+        same options."""
+        pages = []
+        if self.openapi_url:
+            pages.append((self.openapi_url, self._turbo_openapi_page))
+            if self.docs_url:
+                pages.append((self.docs_url, self._turbo_swagger_ui_page))
+                if self.swagger_ui_oauth2_redirect_url:
+                    pages.append((self.swagger_ui_oauth2_redirect_url, self._turbo_swagger_ui_redirect_page))
+            if self.redoc_url:
+                pages.append((self.redoc_url, self._turbo_redoc_page))
+        for path, endpoint in pages:
+            self._turbo_entries.append(
+                StarletteRoute(path, ("GET", "HEAD"), endpoint, {"dependencies": [], "include_in_schema": False})
+            )
+
+    async def _turbo_openapi_page(self, req: Request) -> Response:
+        root_path = req.scope.get("root_path", "").rstrip("/")
+        schema = self.openapi()
+        if root_path and self.root_path_in_servers:
+            server_urls = {s.get("url") for s in schema.get("servers", [])}
+            if root_path not in server_urls:
+                schema = dict(schema)
+                schema["servers"] = [{"url": root_path}] + schema.get("servers", [])
+        return JSONResponse(schema)
+
+    async def _turbo_swagger_ui_page(self, req: Request) -> Response:
+        from .openapi import _assets
+        from .openapi.docs import get_swagger_ui_html
+
+        root_path = req.scope.get("root_path", "").rstrip("/")
+        openapi_url = root_path + (self.openapi_url or "")
+        oauth2_redirect_url = self.swagger_ui_oauth2_redirect_url
+        if oauth2_redirect_url:
+            oauth2_redirect_url = root_path + oauth2_redirect_url
+        return get_swagger_ui_html(
+            openapi_url=openapi_url,
+            title=f"{self.title} - Swagger UI",
+            oauth2_redirect_url=oauth2_redirect_url,
+            init_oauth=self.swagger_ui_init_oauth,
+            swagger_ui_parameters=self.swagger_ui_parameters,
+            **_assets.swagger_ui_urls(),
+        )
+
+    async def _turbo_swagger_ui_redirect_page(self, req: Request) -> Response:
+        from .openapi.docs import get_swagger_ui_oauth2_redirect_html
+
+        return get_swagger_ui_oauth2_redirect_html()
+
+    async def _turbo_redoc_page(self, req: Request) -> Response:
+        from .openapi import _assets
+        from .openapi.docs import get_redoc_html
+
+        root_path = req.scope.get("root_path", "").rstrip("/")
+        openapi_url = root_path + (self.openapi_url or "")
+        return get_redoc_html(openapi_url=openapi_url, title=f"{self.title} - ReDoc", **_assets.redoc_urls())
 
     def exception_handler(self, exc_class_or_status_code: Any) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:

@@ -63,3 +63,8 @@ class WebSocketRequestValidationError(ValidationException):
 
     def __init__(self, errors: Sequence[Any], *, endpoint_ctx: Optional[Dict[str, Any]] = None) -> None:
         super().__init__(errors, endpoint_ctx=endpoint_ctx)
+
+
+class FastAPIDeprecationWarning(UserWarning):
+    """FastAPI's warning for deprecated options (`example=`, `regex=`): a
+    `UserWarning`, as `DeprecationWarning`s are hidden by default."""

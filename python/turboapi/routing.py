@@ -29,6 +29,13 @@ class APIRoute(NamedTuple):
     mount: str = ""
 
 
+class StarletteRoute(APIRoute):
+    """A route added with Starlette's `add_route` (FastAPI's documentation
+    pages): not a path operation, so not in the schema."""
+
+    __slots__ = ()
+
+
 def _mount_boundary() -> None:
     """The endpoint of a mounted FastAPI application's boundary: what its
     routes do not match under its path is its own 404 or 405 (never an
@@ -79,6 +86,15 @@ class APIRouter:
         self._turbo_options = options
         #: Routes and inclusions, in the order they were added.
         self._turbo_entries: List[Union[APIRoute, _Inclusion, _Mount]] = []
+
+    @property
+    def routes(self) -> List[Any]:
+        """FastAPI's `router.routes` as `get_openapi(routes=...)` and
+        `callbacks=` read them: the router's path operations, with its
+        inclusions flattened (`openapi._routes.RouteContext`)."""
+        from .openapi._routes import route_contexts
+
+        return list(route_contexts(self))
 
     def add_api_route(
         self,

@@ -6,13 +6,25 @@ A path operation that `yield`s, declared with
 classes and the wire format here are FastAPI's own.
 """
 
-from typing import Annotated, Any, List, Optional
+from typing import Annotated, Any, Dict, List, Optional
 
 from pydantic import AfterValidator, BaseModel, Field, model_validator
 
 from .responses import EventSourceResponse
 
 __all__ = ["EventSourceResponse", "ServerSentEvent", "format_sse_event"]
+
+
+#: The item schema FastAPI documents for an event stream.
+_SSE_EVENT_SCHEMA: Dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "data": {"type": "string"},
+        "event": {"type": "string"},
+        "id": {"type": "string"},
+        "retry": {"type": "integer", "minimum": 0},
+    },
+}
 
 
 def _check_single_line(v: Optional[str], field_name: str) -> Optional[str]:

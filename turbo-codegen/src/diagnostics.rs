@@ -57,7 +57,6 @@ pub enum Code {
     ConflictingParameter,
     UnknownFastapiName,
     UnsupportedModule,
-    DocsNotServed,
     ApiDrift,
 }
 
@@ -99,7 +98,6 @@ impl Code {
         Code::ConflictingParameter,
         Code::UnknownFastapiName,
         Code::UnsupportedModule,
-        Code::DocsNotServed,
         Code::ApiDrift,
     ];
 
@@ -142,7 +140,6 @@ impl Code {
             Code::ConflictingParameter => ("TB313", "conflicting-parameter"),
             Code::UnknownFastapiName => ("TB401", "unknown-fastapi-name"),
             Code::UnsupportedModule => ("TB402", "unsupported-module"),
-            Code::DocsNotServed => ("TB501", "docs-not-served"),
             Code::ApiDrift => ("TB601", "api-drift"),
         }
     }
@@ -161,7 +158,7 @@ impl Code {
     /// The severity `turbo check` reports it with, unless configured.
     pub fn severity(self) -> Severity {
         match self {
-            Code::DocsNotServed | Code::PathConvertorNotLast | Code::ShadowedRoute => Severity::Warning,
+            Code::PathConvertorNotLast | Code::ShadowedRoute => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -179,7 +176,6 @@ impl Code {
                 | Code::ShadowedRoute
                 | Code::PathConvertorNotLast
                 | Code::ConflictingParameter
-                | Code::DocsNotServed
         )
     }
 }

@@ -234,12 +234,6 @@ fn entry(code: Code) -> (&'static str, &'static str, &'static str) {
             "from starlette.exceptions import HTTPException",
             "from fastapi import HTTPException",
         ),
-        Code::DocsNotServed => (
-            "FastAPI serves /openapi.json, /docs and /redoc by default; a turbo server does not yet, so \
-             those paths answer 404. A warning: your routes are unaffected.",
-            "app = FastAPI()",
-            "app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)",
-        ),
         Code::ApiDrift => (
             "`turbo check --locked routes.lock` found that the app's routes differ from the committed \
              manifest. Removed routes, changed parameter types or sources, new required parameters and \

@@ -17,6 +17,7 @@ pub mod imports;
 pub mod ir;
 pub mod lock;
 pub mod lower;
+pub mod openapi;
 pub mod parse;
 pub mod path_language;
 pub mod path_template;

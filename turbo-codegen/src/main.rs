@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use turbo_codegen::builder::{self, BuildOptions};
 use turbo_codegen::diagnostics::{self, Code, Severity};
-use turbo_codegen::{check_entry, explain, lock, routes, Checked, Entry};
+use turbo_codegen::{check_entry, explain, lock, openapi, routes, Checked, Entry};
 
 #[derive(Parser)]
 #[command(name = "turbo", version, about = "Compile FastAPI apps into native servers")]
@@ -63,6 +63,18 @@ enum Command {
         emit_only: bool,
         #[arg(long, value_enum, default_value_t = Color::Auto)]
         color: Color,
+    },
+    /// Write the app's OpenAPI document (FastAPI's `app.openapi()`); builds
+    /// the app and runs its server once, without serving.
+    Openapi {
+        #[command(flatten)]
+        app: AppArgs,
+        /// Write the document to this file instead of stdout.
+        #[arg(short, long, conflicts_with = "locked")]
+        output: Option<PathBuf>,
+        /// Fail if the document differs from this one (a committed `openapi.json`).
+        #[arg(long, value_name = "OPENAPI_JSON")]
+        locked: Option<PathBuf>,
     },
 }
 
@@ -125,6 +137,7 @@ fn main() -> ExitCode {
         } => run_check(&app, format, deny_warnings, locked.as_deref(), color),
         Command::Explain { code } => run_explain(code.as_deref()),
         Command::Routes { app, format } => run_routes(&app, format),
+        Command::Openapi { app, output, locked } => run_openapi(&app, output.as_deref(), locked.as_deref()),
         Command::Build {
             app,
             output,
@@ -319,4 +332,74 @@ fn run_build(app: &AppArgs, options: BuildOptions, color: Color) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn run_openapi(app: &AppArgs, output: Option<&Path>, locked: Option<&Path>) -> ExitCode {
+    let mut checked = match load(app) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
+    checked.demote_findings();
+    if !checked.diagnostics.is_empty() {
+        print_diagnostics(&checked, DiagnosticFormat::Text, Color::Auto);
+    }
+    let Some(ir) = checked.emittable() else {
+        return ExitCode::from(1);
+    };
+    let document = match openapi::document(ir, &checked) {
+        Ok(document) => document,
+        Err(message) => {
+            eprintln!("turbo: error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let Some(locked) = locked else {
+        return match output {
+            None => {
+                print!("{document}");
+                ExitCode::SUCCESS
+            }
+            Some(path) => match std::fs::write(path, &document) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(err) => {
+                    eprintln!("turbo: error: cannot write {}: {err}", path.display());
+                    ExitCode::from(2)
+                }
+            },
+        };
+    };
+    let parsed = std::fs::read_to_string(locked)
+        .map_err(|err| err.to_string())
+        .and_then(|text| serde_json::from_str(&text).map_err(|err| err.to_string()));
+    let committed: serde_json::Value = match parsed {
+        Ok(value) => value,
+        Err(err) => {
+            eprintln!("turbo: error: cannot read {}: {err}", locked.display());
+            return ExitCode::from(2);
+        }
+    };
+    let now = serde_json::from_str(&document).expect("the server prints JSON");
+    let changes = openapi::differences(&committed, &now);
+    if changes.is_empty() {
+        eprintln!(
+            "{}: OpenAPI document matches {}",
+            checked.entry_name(),
+            locked.display()
+        );
+        return ExitCode::SUCCESS;
+    }
+    eprintln!(
+        "turbo: {}: the app's OpenAPI document differs in {} place(s):",
+        locked.display(),
+        changes.len()
+    );
+    for change in &changes {
+        eprintln!("  {change}");
+    }
+    eprintln!(
+        "  = help: if the change is intended: turbo openapi {} -o {}",
+        app.app,
+        locked.display()
+    );
+    ExitCode::from(1)
 }

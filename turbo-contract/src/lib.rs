@@ -104,6 +104,11 @@ pub const PYTHON_PACKAGE: &[(&str, bool, &str)] = &[
         include_str!("../../python/turboapi/_dependencies.py"),
     ),
     (
+        "turboapi._security_scopes",
+        false,
+        include_str!("../../python/turboapi/_security_scopes.py"),
+    ),
+    (
         "turboapi._body",
         false,
         include_str!("../../python/turboapi/_body.py"),
@@ -222,6 +227,56 @@ pub const PYTHON_PACKAGE: &[(&str, bool, &str)] = &[
         "turboapi.sse",
         false,
         include_str!("../../python/turboapi/sse.py"),
+    ),
+    (
+        "turboapi.openapi",
+        true,
+        include_str!("../../python/turboapi/openapi/__init__.py"),
+    ),
+    (
+        "turboapi.openapi.constants",
+        false,
+        include_str!("../../python/turboapi/openapi/constants.py"),
+    ),
+    (
+        "turboapi.openapi.models",
+        false,
+        include_str!("../../python/turboapi/openapi/models.py"),
+    ),
+    (
+        "turboapi.openapi.docs",
+        false,
+        include_str!("../../python/turboapi/openapi/docs.py"),
+    ),
+    (
+        "turboapi.openapi._assets",
+        false,
+        include_str!("../../python/turboapi/openapi/_assets.py"),
+    ),
+    (
+        "turboapi.openapi._params",
+        false,
+        include_str!("../../python/turboapi/openapi/_params.py"),
+    ),
+    (
+        "turboapi.openapi._fields",
+        false,
+        include_str!("../../python/turboapi/openapi/_fields.py"),
+    ),
+    (
+        "turboapi.openapi._dependant",
+        false,
+        include_str!("../../python/turboapi/openapi/_dependant.py"),
+    ),
+    (
+        "turboapi.openapi._routes",
+        false,
+        include_str!("../../python/turboapi/openapi/_routes.py"),
+    ),
+    (
+        "turboapi.openapi.utils",
+        false,
+        include_str!("../../python/turboapi/openapi/utils.py"),
     ),
     (
         "turboapi._streams",

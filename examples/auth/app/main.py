@@ -5,7 +5,7 @@ from fastapi import FastAPI
 
 from app.routes import auth, schemes, users
 
-app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+app = FastAPI()
 
 app.include_router(auth.router)
 app.include_router(users.router)

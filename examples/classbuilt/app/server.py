@@ -6,7 +6,7 @@ from app.routes import items
 class Server:
     @classmethod
     def create(cls) -> FastAPI:
-        application = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+        application = FastAPI()
         application.include_router(items.router, prefix="/items", tags=["items"])
         application.include_router(items.made)
         cls.add_health(application)

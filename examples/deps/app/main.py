@@ -8,5 +8,5 @@ from fastapi import FastAPI
 
 from app.api import items
 
-app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+app = FastAPI()
 app.include_router(items.router, prefix="/items")

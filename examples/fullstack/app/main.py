@@ -5,9 +5,7 @@ from app.core.config import settings
 
 app = FastAPI(
     title=settings.PROJECT_NAME,
-    openapi_url=None,
-    docs_url=None,
-    redoc_url=None,
+    openapi_url=f"{settings.API_V1_STR}/openapi.json",
 )
 
 

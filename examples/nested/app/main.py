@@ -5,7 +5,7 @@ from fastapi import FastAPI
 
 from .v1 import router as v1_router
 
-app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+app = FastAPI()
 
 
 @app.get("/")

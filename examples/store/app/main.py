@@ -8,7 +8,7 @@ from app import db
 from app.api import admin, items
 from app.api.deps import EVENTS, numbered, plain_numbered, request_id, verify_key
 
-app = FastAPI(dependencies=[Depends(request_id)], openapi_url=None, docs_url=None, redoc_url=None)
+app = FastAPI(dependencies=[Depends(request_id)])
 
 app.include_router(items.router, prefix="/items", dependencies=[Depends(verify_key)])
 app.include_router(admin.router)

@@ -7,7 +7,8 @@ from typing import Optional
 from .._starlette_exceptions import HTTPException
 from ..requests import Request
 from ..status import HTTP_401_UNAUTHORIZED
-from .base import APIKey, APIKeyIn, SecurityBase
+from ..openapi.models import APIKey, APIKeyIn
+from .base import SecurityBase
 
 
 class APIKeyBase(SecurityBase):

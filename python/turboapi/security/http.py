@@ -14,8 +14,8 @@ from pydantic import BaseModel
 from ..exceptions import HTTPException
 from ..requests import Request
 from ..status import HTTP_401_UNAUTHORIZED
-from .base import HTTPBase as HTTPBaseModel
-from .base import HTTPBearer as HTTPBearerModel
+from ..openapi.models import HTTPBase as HTTPBaseModel
+from ..openapi.models import HTTPBearer as HTTPBearerModel
 from .base import SecurityBase
 from .utils import get_authorization_scheme_param
 

@@ -7,12 +7,13 @@ dependency; `SecurityScopes` lists the scopes a route requires."""
 
 from typing import Annotated, Any, Dict, List, Optional, Union, cast
 
+from .._security_scopes import SecurityScopes as SecurityScopes
 from ..exceptions import HTTPException
+from ..openapi.models import OAuth2 as OAuth2Model
+from ..openapi.models import OAuthFlows as OAuthFlowsModel
 from ..params import Form
 from ..requests import Request
 from ..status import HTTP_401_UNAUTHORIZED
-from .base import OAuth2 as OAuth2Model
-from .base import OAuthFlows as OAuthFlowsModel
 from .base import SecurityBase
 from .utils import get_authorization_scheme_param
 
@@ -153,12 +154,3 @@ class OAuth2AuthorizationCodeBearer(OAuth2):
 
     def _resolve(self, request: Request) -> Optional[str]:
         return self._bearer_token(request)
-
-
-class SecurityScopes:
-    """The scopes every `Security()` dependency up to this one requires:
-    `scopes` (a list) and `scope_str` (space-separated)."""
-
-    def __init__(self, scopes: Optional[List[str]] = None):
-        self.scopes: List[str] = scopes or []
-        self.scope_str: str = " ".join(self.scopes)

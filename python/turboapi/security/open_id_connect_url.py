@@ -8,7 +8,7 @@ from typing import Optional
 from .._starlette_exceptions import HTTPException
 from ..requests import Request
 from ..status import HTTP_401_UNAUTHORIZED
-from .base import OpenIdConnect as OpenIdConnectModel
+from ..openapi.models import OpenIdConnect as OpenIdConnectModel
 from .base import SecurityBase
 
 

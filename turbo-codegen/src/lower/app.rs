@@ -2,7 +2,6 @@
 //! `router = APIRouter(...)` and their options.
 
 use super::constants::Constants;
-use super::is_none;
 use super::options::{response_class, DOC_ONLY_ROUTER_OPTIONS};
 use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 use crate::imports;
@@ -24,15 +23,18 @@ const DOC_ONLY_APP_OPTIONS: &[&str] = &[
     "openapi_tags",
     "servers",
     "swagger_ui_parameters",
-    "swagger_ui_oauth2_redirect_url",
     "swagger_ui_init_oauth",
     "separate_input_output_schemas",
+    "root_path_in_servers",
+    "openapi_external_docs",
+    "responses",
+    "callbacks",
+    "deprecated",
+    "include_in_schema",
+    "generate_unique_id_function",
     "openapi_prefix",
     "webhooks",
 ];
-
-/// Where FastAPI serves its generated documentation, unless set to `None`.
-const DOCS_OPTIONS: &[&str] = &["openapi_url", "docs_url", "redoc_url"];
 
 /// Options of `FastAPI()` and `APIRouter()` that the server runs at
 /// start-up and shutdown (the app's lifespan), read from the app object.
@@ -54,6 +56,8 @@ pub struct Object<'p> {
     /// `dependencies=[...]` of the constructor, with the module it is
     /// written in: prepended to every route added to the object.
     pub dependencies: Option<(&'p crate::project::Module, &'p py::Expr)>,
+    /// An application's documentation pages (`docs.rs`).
+    pub docs_pages: Vec<super::docs::DocsPage>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -117,11 +121,12 @@ pub(super) fn find_objects<'p>(
                 span: span_of(file.id, stmt),
                 default_response_class: None,
                 dependencies: dependencies_option(made_in, call),
+                docs_pages: Vec::new(),
             };
             if let Some(framework) = imports::application_framework(&class) {
                 object.kind = ObjectKind::App(framework);
-                object.default_response_class =
-                    check_app_options(made_file, call, &made_in.name, names, diags);
+                (object.default_response_class, object.docs_pages) =
+                    check_app_options(made_file, call, &made_in.name, names, constants, diags);
             } else if imports::is_router_class(&class) {
                 (object.prefix, object.default_response_class) =
                     check_router_options(made_file, call, &made_in.name, names, constants, diags);
@@ -139,6 +144,7 @@ pub(super) fn find_objects<'p>(
 pub(super) fn factory_app<'p>(
     project: &'p Project,
     names: &Names,
+    constants: &Constants<'_>,
     variable: &str,
     objects: &mut Objects<'p>,
     diags: &mut Diagnostics,
@@ -173,14 +179,17 @@ pub(super) fn factory_app<'p>(
     let definition =
         super::calls::project_function(project, names, &qualified, false).map(|callee| callee.def);
     let made_file = project.files.get(made_in.file).id;
+    let (default_response_class, docs_pages) =
+        check_app_options(made_file, call, &made_in.name, names, constants, diags);
     objects.list.push(Object {
         qualified,
         variable: variable.to_owned(),
         kind: ObjectKind::App(framework),
         prefix: String::new(),
         span: definition.map_or(file.span(0, 0), |def| span_of(file.id, &def.name)),
-        default_response_class: check_app_options(made_file, call, &made_in.name, names, diags),
+        default_response_class,
         dependencies: dependencies_option(made_in, call),
+        docs_pages,
     });
 }
 
@@ -342,24 +351,22 @@ fn check_router_options(
     (prefix, default_response_class)
 }
 
-/// Reports options turbo cannot serve; returns `default_response_class=` if set.
+/// Reports options turbo cannot serve; returns `default_response_class=` if
+/// set, and the documentation pages the app serves.
 fn check_app_options(
     file: FileId,
     call: &py::ExprCall,
     module: &str,
     names: &Names,
+    constants: &Constants<'_>,
     diags: &mut Diagnostics,
-) -> Option<String> {
+) -> (Option<String>, Vec<super::docs::DocsPage>) {
     let mut default_response_class = None;
-    let mut docs_disabled = 0;
     for (name, keyword) in named_options(file, call, "FastAPI", "title=\"...\"", diags) {
         if DOC_ONLY_APP_OPTIONS.contains(&name) {
             continue;
         }
-        if DOCS_OPTIONS.contains(&name) {
-            if is_none(&keyword.value) {
-                docs_disabled += 1;
-            }
+        if super::docs::OPTIONS.contains(&name) {
             continue;
         }
         if name == "default_response_class" {
@@ -391,18 +398,8 @@ fn check_app_options(
             .help(format!("remove `{name}=` or keep serving this app with uvicorn")),
         );
     }
-    if docs_disabled < DOCS_OPTIONS.len() {
-        diags.push(
-            Diagnostic::new(
-                Code::DocsNotServed,
-                span_of(file, &*call.func),
-                "FastAPI serves /openapi.json, /docs and /redoc; a turbo server does not yet",
-            )
-            .label("requests for those paths will get 404")
-            .help("pass `openapi_url=None, docs_url=None, redoc_url=None` to say you do not need them"),
-        );
-    }
-    default_response_class
+    let docs_pages = super::docs::pages(file, call, module, constants, diags);
+    (default_response_class, docs_pages)
 }
 
 /// The keyword options of a `FastAPI(...)` or `APIRouter(...)` call, by

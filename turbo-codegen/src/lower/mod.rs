@@ -17,6 +17,8 @@ mod classes;
 mod constants;
 mod dependables;
 mod dependencies;
+mod docs;
+mod documentation;
 mod dynamic;
 mod entries;
 mod middleware;
@@ -98,9 +100,10 @@ pub fn lower(
         classes: &classes,
     };
     let mut objects = app::find_objects(project, &names, &constants, diags);
+    documentation::check_route_list_reads(project, &names, &objects, diags);
     let factory = factory.then_some(app_variable).flatten();
     if let Some(variable) = factory {
-        app::factory_app(project, &names, variable, &mut objects, diags);
+        app::factory_app(project, &names, &constants, variable, &mut objects, diags);
     }
     let app_index = app::entry_app(project, &objects, app_variable, diags)?;
     let order = Order::compute(project, &entry.name);
@@ -116,8 +119,14 @@ pub fn lower(
         app_variable: &app_object.variable,
         dependables: Default::default(),
         object_dependencies: Default::default(),
+        callback_routers: documentation::callback_routers(project, &names, &objects),
     };
-    let mut entries = Vec::new();
+    let pages = objects
+        .list
+        .iter()
+        .map(|object| object.docs_pages.as_slice())
+        .enumerate();
+    let mut entries = docs::entries(pages, &project.files, diags);
     for module in &project.modules {
         let mut lowerer = Lowerer::new(&shared, module, diags);
         for (index, stmt) in module.stmts.iter().enumerate() {
@@ -216,6 +225,9 @@ enum DecoratorKind<'a> {
         methods: Vec<String>,
         attribute: &'a str,
     },
+    /// `@app.webhooks.post(...)`, or a route of a router only given as
+    /// `callbacks=`: documented by FastAPI, never served (`documentation.rs`).
+    Documentation,
     /// `@app.something_else(...)`.
     OtherAppMethod(&'a str),
     /// `@app.get` without a call.
@@ -250,6 +262,8 @@ struct Shared<'a> {
     dependables: std::cell::RefCell<std::collections::HashMap<String, Option<Handler>>>,
     /// The `dependencies=` of each app or router, lowered when first used.
     object_dependencies: std::cell::RefCell<std::collections::HashMap<usize, Vec<crate::ir::Dependency>>>,
+    /// Routers whose routes are only documented (`documentation.rs`).
+    callback_routers: std::collections::BTreeSet<usize>,
 }
 
 /// Lowers the statements of one module.
@@ -404,6 +418,15 @@ impl Lowerer<'_> {
 
     /// What a call used as a decorator is: `app.get(...)` is a route.
     fn call_kind<'d>(&self, call: &'d py::ExprCall) -> DecoratorKind<'d> {
+        if let py::Expr::Attribute(method) = &*call.func {
+            let objects = self.shared.objects;
+            let object = |expr: &py::Expr| self.imports.resolve(expr).and_then(|name| objects.index(&name));
+            if is_route_attribute(method.attr.as_str())
+                && documentation::is_webhooks(&method.value, object, objects)
+            {
+                return DecoratorKind::Documentation;
+            }
+        }
         let Some((object, attribute)) = self.app_attribute(&call.func) else {
             return match &*call.func {
                 py::Expr::Name(name) if self.aliases.iter().any(|a| a == name.id.as_str()) => {
@@ -418,6 +441,9 @@ impl Lowerer<'_> {
                 _ => DecoratorKind::Foreign,
             };
         };
+        if self.shared.callback_routers.contains(&object) && is_route_attribute(attribute) {
+            return DecoratorKind::Documentation;
+        }
         if attribute == "api_route" {
             return DecoratorKind::Route {
                 object,

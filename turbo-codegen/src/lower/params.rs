@@ -746,8 +746,9 @@ impl Lowerer<'_> {
             | "fastapi.responses.Response"
             | "turboapi.Response"
             | "turboapi.responses.Response" => Some(Source::Response),
-            // `fastapi.security.SecurityScopes`, read from turbo's source.
-            "turboapi.security.oauth2.SecurityScopes" => Some(Source::SecurityScopes),
+            // `fastapi.security.SecurityScopes`, followed through turbo's source
+            // (`security/oauth2.py` re-exports it from its own module).
+            "turboapi._security_scopes.SecurityScopes" => Some(Source::SecurityScopes),
             "fastapi.BackgroundTasks"
             | "fastapi.background.BackgroundTasks"
             | "turboapi.BackgroundTasks"

@@ -35,6 +35,30 @@ class EmbeddedPackage(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         exec(compile(text, module.__spec__.origin, "exec"), module.__dict__)
 
 
+class FastapiAlias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """``fastapi`` and ``fastapi.<name>``: the same module objects as
+    ``turboapi`` and ``turboapi.<name>``, each imported on first use (the
+    OpenAPI machinery alone takes ~100 ms to import, and an app that never
+    imports ``fastapi.security`` should not pay for it)."""
+
+    def __init__(self, sources):
+        self.sources = sources
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname != "fastapi" and not fullname.startswith("fastapi."):
+            return None
+        provided = "turboapi" + fullname[len("fastapi"):]
+        if provided not in self.sources or provided.startswith("turboapi._"):
+            return None
+        return importlib.util.spec_from_loader(fullname, self, is_package=self.sources[provided][0])
+
+    def create_module(self, spec):
+        return importlib.import_module("turboapi" + spec.name[len("fastapi"):])
+
+    def exec_module(self, module):
+        pass
+
+
 def install_package(sources, starlette_modules):
     """Makes ``turboapi`` and ``fastapi`` (and their submodules) the embedded
     package, and ``starlette.<name>`` the package's module for each
@@ -42,18 +66,15 @@ def install_package(sources, starlette_modules):
     get the same classes the server uses."""
     finder = EmbeddedPackage(sources)
     sys.meta_path.insert(0, finder)
-    for name in finder.sources:
-        importlib.import_module(name)
-    for name in finder.sources:
-        if not name.startswith("turboapi._"):
-            sys.modules["fastapi" + name[len("turboapi"):]] = sys.modules[name]
+    sys.meta_path.insert(0, FastapiAlias(finder.sources))
+    importlib.import_module("turboapi")
     import types
 
     starlette = types.ModuleType("starlette", "Starlette's modules, as turbo provides them.")
     starlette.__path__ = []
     sys.modules["starlette"] = starlette
     for name, provided_by in starlette_modules:
-        module = sys.modules[provided_by]
+        module = importlib.import_module(provided_by)
         sys.modules["starlette." + name] = module
         setattr(starlette, name, module)
     return sys.modules["turboapi"]

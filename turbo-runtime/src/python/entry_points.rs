@@ -57,7 +57,7 @@ entry_points! {
     /// What an SSE stream raises to end cleanly with an error to log.
     deferred_stream_error = "turboapi._streams"."DeferredStreamError",
     response_class = "turboapi.responses"."Response",
-    security_scopes = "turboapi.security"."SecurityScopes",
+    security_scopes = "turboapi._security_scopes"."SecurityScopes",
     /// What routing and form errors raise, and the base of FastAPI's.
     http_exception = "turboapi._starlette_exceptions"."HTTPException",
     request_validation_error = "turboapi.exceptions"."RequestValidationError",

@@ -43,6 +43,8 @@ pub struct Environment<'a> {
     pub home: &'a Path,
     /// A virtual environment whose packages come before the build's.
     pub venv: Option<&'a Path>,
+    /// `--docs-assets bundled`: the URL path the pages load their files from.
+    pub docs_assets: Option<String>,
 }
 
 /// The site-packages directory of a virtual environment.
@@ -90,7 +92,17 @@ pub fn load(
             .map(str::to_owned),
     );
     let app_dir = environment.app_dir;
-    Python::attach(|py| load_attached(py, spec, routes, app_dir, &site_dirs)).map_err(|err| match err {
+    Python::attach(|py| {
+        load_attached(
+            py,
+            spec,
+            routes,
+            app_dir,
+            &site_dirs,
+            environment.docs_assets.as_deref(),
+        )
+    })
+    .map_err(|err| match err {
         LoadError::Python(err) => Python::attach(|py| {
             calls::print_exception(py, &err);
             "the app failed to import (traceback above)".to_owned()
@@ -116,8 +128,13 @@ fn load_attached(
     routes: &[&'static RouteSpec],
     app_dir: &Path,
     site_dirs: &[String],
+    docs_assets: Option<&str>,
 ) -> Result<(), LoadError> {
     let bootstrap = install_package(py)?;
+    if let Some(path) = docs_assets {
+        py.import("turboapi.openapi._assets")?
+            .call_method1("serve_from", (path,))?;
+    }
     entry_points::fetch(py)?;
     let app_dir = app_dir.to_string_lossy().into_owned();
     let (app, loaded): (Bound<'_, PyAny>, Bound<'_, PyAny>) = bootstrap

@@ -39,6 +39,15 @@ pub fn json(code: u16, body: Vec<u8>) -> Response {
     response
 }
 
+/// A 200 with these bytes and media type.
+pub fn bytes(media_type: &'static str, body: Vec<u8>) -> Response {
+    let mut response = with_body(body, true);
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(media_type));
+    response
+}
+
 /// A response with `content-length` set explicitly, as Starlette sets it:
 /// hyper would leave it out of a HEAD response with an empty body.
 fn with_body(body: Vec<u8>, content_length: bool) -> Response {

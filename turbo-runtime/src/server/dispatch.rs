@@ -54,6 +54,12 @@ pub(super) async fn handle(
         response::invalid_request()
     } else if server.health_path.as_deref() == Some(parts.uri.path()) {
         response::healthy()
+    } else if let Some(asset) = server
+        .docs_assets
+        .then(|| super::docs_assets::answer(&parts.method, parts.uri.path()))
+        .flatten()
+    {
+        asset
     } else {
         let inbound = Inbound {
             path: routing::decode_path(parts.uri.path()).into_owned(),

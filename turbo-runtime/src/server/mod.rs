@@ -11,6 +11,7 @@ mod access_log;
 mod asgi;
 mod connections;
 mod dispatch;
+mod docs_assets;
 pub mod exit_stack;
 mod heartbeat;
 mod http_rules;
@@ -22,6 +23,7 @@ mod middleware;
 mod proxy_headers;
 mod request_body;
 pub mod route_call;
+mod schema_export;
 mod shutdown;
 mod solving;
 mod supervisor;
@@ -85,6 +87,15 @@ struct Options {
     /// load balancers and orchestrators; it shadows an app route there.
     #[arg(long, env = "TURBO_HEALTH_PATH", value_name = "PATH")]
     health_path: Option<String>,
+    /// Where the /docs and /redoc pages load Swagger UI and ReDoc from:
+    /// `cdn` (FastAPI's pages, byte for byte) or `bundled` (the server's own
+    /// copies, under /_turbo/docs/, for networks without a CDN).
+    #[arg(long, env = "TURBO_DOCS_ASSETS", value_enum, default_value_t = DocsAssets::Cdn)]
+    docs_assets: DocsAssets,
+    /// Print the app's OpenAPI document (FastAPI's `app.openapi()`) and
+    /// exit, without serving.
+    #[arg(long)]
+    openapi: bool,
     /// Trust `X-Forwarded-Proto`/`X-Forwarded-For` from --forwarded-allow-ips
     /// (on by default, as uvicorn; --no-proxy-headers to ignore them).
     #[arg(long = "no-proxy-headers", env = "TURBO_NO_PROXY_HEADERS", value_parser = clap::builder::BoolishValueParser::new())]
@@ -220,6 +231,13 @@ struct Options {
     inline_routes: Vec<String>,
 }
 
+/// `--docs-assets`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum DocsAssets {
+    Cdn,
+    Bundled,
+}
+
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
 enum DefCode {
     Auto,
@@ -267,6 +285,8 @@ pub(crate) struct Server {
     /// Whose forwarding headers are believed; `None`: nobody's.
     pub(crate) proxies: Option<proxy_headers::TrustedHosts>,
     pub(crate) health_path: Option<String>,
+    /// `--docs-assets bundled`: answer for the documentation pages' files.
+    pub(crate) docs_assets: bool,
     /// The middleware of each application serving routes (the app, then
     /// each mounted FastAPI application), outermost first.
     pub(crate) middleware: Vec<middleware::Stack>,
@@ -293,6 +313,23 @@ fn parse_options() -> Options {
 pub fn serve(app: &'static AppSpec, router: &'static Router) -> ExitCode {
     let options = parse_options();
     crate::log::set_level(options.log_level);
+    if options.openapi {
+        let app_dir = options
+            .app_dir
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(app.app_dir));
+        let home = options
+            .python_home
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(interpreter::BUILD_HOME));
+        let environment = startup::Environment {
+            app_dir: &app_dir,
+            home: &home,
+            venv: options.venv.as_deref(),
+            docs_assets: None,
+        };
+        return schema_export::print(app, router, &environment);
+    }
     // First, before any thread starts: what a supervisor passed.
     let (inherited, ready) = (inherited::listener(), inherited::ready_pipe());
     let banner = |listening: &str| {
@@ -342,6 +379,13 @@ pub fn serve(app: &'static AppSpec, router: &'static Router) -> ExitCode {
         app_dir: &app_dir,
         home: &home,
         venv: options.venv.as_deref(),
+        docs_assets: (options.docs_assets == DocsAssets::Bundled).then(|| {
+            format!(
+                "{}{}",
+                options.root_path.trim_end_matches('/'),
+                docs_assets::PREFIX
+            )
+        }),
     };
     if let Err(message) = startup::load(app, router.routes, &environment) {
         eprintln!("turbo: error: {message}");
@@ -411,6 +455,7 @@ pub fn serve(app: &'static AppSpec, router: &'static Router) -> ExitCode {
         root_path: options.root_path.clone().leak(),
         proxies,
         health_path: options.health_path.clone(),
+        docs_assets: options.docs_assets == DocsAssets::Bundled,
         middleware,
         websockets: router.routes.iter().any(|route| route.is_websocket()),
     }));

@@ -12,9 +12,6 @@ def get_application() -> FastAPI:
         title=config.PROJECT_NAME,
         debug=False,
         version=config.VERSION,
-        openapi_url=None,
-        docs_url=None,
-        redoc_url=None,
     )
     application.add_exception_handler(StarletteHTTPException, http_error_handler)
     application.include_router(api_router, prefix=config.API_PREFIX)
