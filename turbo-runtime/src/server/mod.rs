@@ -246,6 +246,17 @@ enum DefCode {
 }
 
 impl Options {
+    /// The directory the app is imported from and the Python home
+    /// (`--app-dir`, `--python-home`, or where they were at build time).
+    fn python_paths(&self, app: &AppSpec) -> (PathBuf, PathBuf) {
+        let app_dir = self.app_dir.clone().unwrap_or_else(|| PathBuf::from(app.app_dir));
+        let home = self
+            .python_home
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(interpreter::BUILD_HOME));
+        (app_dir, home)
+    }
+
     /// `--workers`, as a number (an invalid value counts as 1, said once).
     fn worker_count(&self) -> usize {
         if self.workers == "auto" {
@@ -314,14 +325,7 @@ pub fn serve(app: &'static AppSpec, router: &'static Router) -> ExitCode {
     let options = parse_options();
     crate::log::set_level(options.log_level);
     if options.openapi {
-        let app_dir = options
-            .app_dir
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(app.app_dir));
-        let home = options
-            .python_home
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(interpreter::BUILD_HOME));
+        let (app_dir, home) = options.python_paths(app);
         let environment = startup::Environment {
             app_dir: &app_dir,
             home: &home,
@@ -356,10 +360,7 @@ pub fn serve(app: &'static AppSpec, router: &'static Router) -> ExitCode {
         let grace = Duration::from_secs(options.graceful_timeout);
         return supervisor::run(listener, workers, grace, banner);
     }
-    let app_dir = options
-        .app_dir
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(app.app_dir));
+    let (app_dir, home) = options.python_paths(app);
     warn_if_stale(app, &app_dir);
     // Before Python starts: CPython's `signal` module puts its own SIGINT
     // handler (which raises KeyboardInterrupt in whatever handler runs)
@@ -371,10 +372,6 @@ pub fn serve(app: &'static AppSpec, router: &'static Router) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let home = options
-        .python_home
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(interpreter::BUILD_HOME));
     let environment = startup::Environment {
         app_dir: &app_dir,
         home: &home,
