@@ -119,6 +119,7 @@ def test_features_are_documented(server):
     assert not any(path.startswith("/sub") for path in paths)
     sub = server.client.get("/sub/openapi.json").json()
     assert sub["info"]["x-logo"] and list(sub["paths"]) == ["/things/{thing_id}"]
+    assert list(sub["webhooks"]) == ["thing-created"]
     assert sub["servers"] == [{"url": "/sub"}]
 
 

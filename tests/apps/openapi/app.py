@@ -228,7 +228,15 @@ def new_subscription(body: User):
 
 # A mounted application documents itself, under its path; its document is
 # customised as FastAPI's documentation teaches.
-sub = FastAPI(title="Sub", separate_input_output_schemas=False, docs_url="/documentation")
+sub_hooks = APIRouter()
+
+
+@sub_hooks.post("thing-created")
+def thing_created(body: Item):
+    """Sent when a thing is created."""
+
+
+sub = FastAPI(title="Sub", separate_input_output_schemas=False, docs_url="/documentation", webhooks=sub_hooks)
 
 
 @sub.get("/things/{thing_id}")
@@ -239,7 +247,9 @@ def read_thing(thing_id: int) -> Item:
 def custom_openapi():
     if sub.openapi_schema:
         return sub.openapi_schema
-    schema = get_openapi(title="Custom", version="3.0.0", summary="Customised", routes=sub.routes)
+    schema = get_openapi(
+        title="Custom", version="3.0.0", summary="Customised", routes=sub.routes, webhooks=sub.webhooks.routes
+    )
     schema["info"]["x-logo"] = {"url": "https://example.com/logo.png"}
     sub.openapi_schema = schema
     return sub.openapi_schema

@@ -32,7 +32,6 @@ const DOC_ONLY_APP_OPTIONS: &[&str] = &[
     "deprecated",
     "include_in_schema",
     "generate_unique_id_function",
-    "openapi_prefix",
     "webhooks",
 ];
 

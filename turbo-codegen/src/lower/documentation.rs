@@ -1,6 +1,7 @@
 //! Path operations FastAPI only documents, never serves: those declared on
-//! `app.webhooks` (OpenAPI webhooks) and on a router whose routes are only
-//! given as `callbacks=router.routes` (OpenAPI callbacks). Their paths are
+//! `app.webhooks` or a router given as `FastAPI(webhooks=router)` (OpenAPI
+//! webhooks), and on a router whose routes are only given as
+//! `callbacks=router.routes` (OpenAPI callbacks). Their paths are
 //! URL expressions (`{$callback_url}/invoices/{$request.body.id}`), not
 //! routes, and their handlers are never called, so turbo neither compiles
 //! nor checks them; the server documents them from the objects the app
@@ -16,8 +17,9 @@ use crate::project::names::Names;
 use crate::project::Project;
 
 /// The routers (indices into `Objects::list`) whose routes are only given
-/// as `callbacks=<router>.routes`, and never included or mounted.
-pub(super) fn callback_routers(project: &Project, names: &Names, objects: &Objects) -> BTreeSet<usize> {
+/// as `callbacks=<router>.routes` or `webhooks=<router>`, and never
+/// included or mounted.
+pub(super) fn documented_routers(project: &Project, names: &Names, objects: &Objects) -> BTreeSet<usize> {
     let mut callbacks = BTreeSet::new();
     let mut included = BTreeSet::new();
     for module in &project.modules {
@@ -42,12 +44,13 @@ pub(super) fn callback_routers(project: &Project, names: &Names, objects: &Objec
         }
         for call in calls {
             for keyword in &call.arguments.keywords {
-                if keyword.arg.as_ref().is_some_and(|a| a.as_str() == "callbacks") {
-                    if let py::Expr::Attribute(routes) = &keyword.value {
-                        if routes.attr.as_str() == "routes" {
-                            callbacks.extend(object(&routes.value));
-                        }
+                match (keyword.arg.as_ref().map(|a| a.as_str()), &keyword.value) {
+                    (Some("callbacks"), py::Expr::Attribute(routes)) if routes.attr.as_str() == "routes" => {
+                        callbacks.extend(object(&routes.value));
                     }
+                    // `FastAPI(webhooks=router)`: the app's `webhooks`.
+                    (Some("webhooks"), value) => callbacks.extend(object(value)),
+                    _ => {}
                 }
             }
             if let py::Expr::Attribute(method) = &*call.func {

@@ -119,7 +119,7 @@ pub fn lower(
         app_variable: &app_object.variable,
         dependables: Default::default(),
         object_dependencies: Default::default(),
-        callback_routers: documentation::callback_routers(project, &names, &objects),
+        documented_routers: documentation::documented_routers(project, &names, &objects),
     };
     let pages = objects
         .list
@@ -263,7 +263,7 @@ struct Shared<'a> {
     /// The `dependencies=` of each app or router, lowered when first used.
     object_dependencies: std::cell::RefCell<std::collections::HashMap<usize, Vec<crate::ir::Dependency>>>,
     /// Routers whose routes are only documented (`documentation.rs`).
-    callback_routers: std::collections::BTreeSet<usize>,
+    documented_routers: std::collections::BTreeSet<usize>,
 }
 
 /// Lowers the statements of one module.
@@ -441,7 +441,7 @@ impl Lowerer<'_> {
                 _ => DecoratorKind::Foreign,
             };
         };
-        if self.shared.callback_routers.contains(&object) && is_route_attribute(attribute) {
+        if self.shared.documented_routers.contains(&object) && is_route_attribute(attribute) {
             return DecoratorKind::Documentation;
         }
         if attribute == "api_route" {
