@@ -12,7 +12,7 @@ from .datastructures import State
 from .middleware import Middleware
 from .middleware.base import BaseHTTPMiddleware
 from .requests import Request
-from .responses import HTMLResponse, JSONResponse, Response
+from .responses import JSONResponse, Response
 from .routing import APIRouter, Handler, StarletteRoute
 
 

@@ -73,8 +73,8 @@ def path_format(path: str) -> str:
 
 def _router_option(router: Any, name: str, default: Any) -> Any:
     """What an `APIRouter(...)` (or a `FastAPI(...)`, for its router) was given."""
-    value = router._turbo_options.get(name, default)
-    return default if value is None and not isinstance(default, DefaultPlaceholder) else value
+    value = router._turbo_options.get(name)
+    return default if value is None else value
 
 
 @dataclass

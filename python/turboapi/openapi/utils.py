@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
 from ..encoders import jsonable_encoder
-from ..exceptions import FastAPIDeprecationWarning
 from ..responses import JSONResponse, Response
 from ..sse import _SSE_EVENT_SCHEMA
 from . import _routes as routing
@@ -43,8 +42,6 @@ from ._params import Body, ParamTypes
 from ._routes import is_body_allowed_for_status_code
 from .constants import METHODS_WITH_BODY, REF_PREFIX
 from .models import OpenAPI
-
-BaseRoute = Any
 
 
 def deep_dict_update(main_dict: dict[Any, Any], update_dict: dict[Any, Any]) -> None:

@@ -5,7 +5,7 @@ Bearer` header (`OAuth2` itself the whole header value), else a 401 with
 `OAuth2PasswordRequestForm` is the password flow's form as a class
 dependency; `SecurityScopes` lists the scopes a route requires."""
 
-from typing import Annotated, Any, Dict, List, Optional, Union, cast
+from typing import Annotated, Any, Dict, Optional, Union, cast
 
 from .._security_scopes import SecurityScopes as SecurityScopes
 from ..exceptions import HTTPException

@@ -72,50 +72,52 @@ pub(super) fn pages(
 ) -> Vec<DocsPage> {
     let call_span = span_of(file, &*call.func);
     // Each page's path, `None` when switched off (`None` or an empty string).
-    let paths: Vec<Option<(String, Span)>> = PAGES
-        .iter()
-        .map(|page| {
-            let keyword = call
-                .arguments
-                .keywords
-                .iter()
-                .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == page.option));
-            let Some(keyword) = keyword else {
-                return Some((page.default.to_owned(), call_span));
-            };
-            let span = span_of(file, &keyword.value);
-            if is_none(&keyword.value) {
-                return None;
+    let [openapi, docs, redirect, redoc] = PAGES.each_ref().map(|page| {
+        let keyword = call
+            .arguments
+            .keywords
+            .iter()
+            .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == page.option));
+        let Some(keyword) = keyword else {
+            return Some((page.default.to_owned(), call_span));
+        };
+        let span = span_of(file, &keyword.value);
+        if is_none(&keyword.value) {
+            return None;
+        }
+        match constants.eval(module, &keyword.value) {
+            Some(Literal::Str(path)) if path.is_empty() => None,
+            Some(Literal::Str(path)) if !path.starts_with('/') => {
+                diags.push(
+                    Diagnostic::new(
+                        Code::InvalidPath,
+                        span,
+                        format!("`{}` must start with '/'", page.option),
+                    )
+                    .label("Starlette raises AssertionError (\"Routed paths must start with '/'\") at import")
+                    .help(format!("write \"/{path}\"")),
+                );
+                None
             }
-            match constants.eval(module, &keyword.value) {
-                Some(Literal::Str(path)) if path.is_empty() => None,
-                Some(Literal::Str(path)) if !path.starts_with('/') => {
-                    diags.push(
-                        Diagnostic::new(Code::InvalidPath, span, format!("`{}` must start with '/'", page.option))
-                            .label("Starlette raises AssertionError (\"Routed paths must start with '/'\") at import")
-                            .help(format!("write \"/{path}\"")),
-                    );
-                    None
-                }
-                Some(Literal::Str(path)) => Some((path, span)),
-                _ => {
-                    diags.push(
-                        Diagnostic::new(
-                            Code::DynamicRoute,
-                            span,
-                            format!("`{}` turbo cannot evaluate", page.option),
-                        )
-                        .label("the server's route table is compiled, so the page's path must be known")
-                        .help("use a string, a module-level constant or a settings field with a default, or `None`"),
-                    );
-                    None
-                }
+            Some(Literal::Str(path)) => Some((path, span)),
+            _ => {
+                diags.push(
+                    Diagnostic::new(
+                        Code::DynamicRoute,
+                        span,
+                        format!("`{}` turbo cannot evaluate", page.option),
+                    )
+                    .label("the server's route table is compiled, so the page's path must be known")
+                    .help(
+                        "use a string, a module-level constant or a settings field with a default, or `None`",
+                    ),
+                );
+                None
             }
-        })
-        .collect();
+        }
+    });
     // FastAPI's `setup()`: nothing without the schema; the redirect page only
     // with Swagger UI.
-    let [openapi, docs, redirect, redoc] = [0, 1, 2, 3].map(|i| paths[i].clone());
     let Some(openapi) = openapi else {
         return Vec::new();
     };

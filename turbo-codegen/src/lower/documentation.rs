@@ -20,7 +20,7 @@ use crate::project::Project;
 /// as `callbacks=<router>.routes` or `webhooks=<router>`, and never
 /// included or mounted.
 pub(super) fn documented_routers(project: &Project, names: &Names, objects: &Objects) -> BTreeSet<usize> {
-    let mut callbacks = BTreeSet::new();
+    let mut documented = BTreeSet::new();
     let mut included = BTreeSet::new();
     for module in &project.modules {
         let object = |expr: &py::Expr| {
@@ -46,10 +46,10 @@ pub(super) fn documented_routers(project: &Project, names: &Names, objects: &Obj
             for keyword in &call.arguments.keywords {
                 match (keyword.arg.as_ref().map(|a| a.as_str()), &keyword.value) {
                     (Some("callbacks"), py::Expr::Attribute(routes)) if routes.attr.as_str() == "routes" => {
-                        callbacks.extend(object(&routes.value));
+                        documented.extend(object(&routes.value));
                     }
                     // `FastAPI(webhooks=router)`: the app's `webhooks`.
-                    (Some("webhooks"), value) => callbacks.extend(object(value)),
+                    (Some("webhooks"), value) => documented.extend(object(value)),
                     _ => {}
                 }
             }
@@ -60,7 +60,7 @@ pub(super) fn documented_routers(project: &Project, names: &Names, objects: &Obj
             }
         }
     }
-    callbacks
+    documented
         .into_iter()
         .filter(|index| !included.contains(index) && objects.list[*index].kind == ObjectKind::Router)
         .collect()
